@@ -1,0 +1,16 @@
+// The functions the addon exports, one flat list. addon.cc wires them up; each
+// platform folder implements them. See lib/native.ts for their typed shape.
+#pragma once
+
+#include <napi.h>
+
+namespace servicehost {
+
+// Everywhere.
+Napi::Value GetBuildInfo(const Napi::CallbackInfo& info);
+
+// Windows only. On other platforms they throw ERR_SERVICEHOST_UNSUPPORTED_PLATFORM.
+Napi::Value StartDispatcher(const Napi::CallbackInfo& info);
+Napi::Value SetServiceStatus(const Napi::CallbackInfo& info);
+
+}  // namespace servicehost

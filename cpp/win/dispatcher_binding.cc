@@ -1,0 +1,110 @@
+// The JavaScript face of the dispatcher: argument checks and conversions.
+// Everything here runs on the main thread.
+#include <string>
+
+#include "../binding.h"
+#include "../common/js_error.h"
+#include "service_dispatcher.h"
+#include "win32_error.h"
+
+namespace servicehost {
+
+namespace {
+
+Napi::Object ExpectOptions(const Napi::CallbackInfo& info, const char* function) {
+  if (info.Length() < 1 || !info[0].IsObject()) {
+    throw MakeTypeError(info.Env(), std::string(function) + "(options): options must be an object");
+  }
+  return info[0].As<Napi::Object>();
+}
+
+DWORD ReadUint32(Napi::Object options, const char* function, const char* key, DWORD fallback,
+                 DWORD min = 0, DWORD max = 0xFFFFFFFF) {
+  Napi::Value value = options.Get(key);
+  if (value.IsUndefined()) return fallback;
+  std::string where = std::string(function) + ": options." + key;
+  if (!value.IsNumber()) throw MakeTypeError(options.Env(), where + " must be a number");
+  double number = value.As<Napi::Number>().DoubleValue();
+  if (!(number >= min && number <= max) || number != static_cast<double>(static_cast<int64_t>(number))) {
+    throw MakeRangeError(options.Env(), where + " must be an integer from " + std::to_string(min) +
+                                            " to " + std::to_string(max) + "; got " +
+                                            value.ToString().Utf8Value());
+  }
+  return static_cast<DWORD>(number);
+}
+
+Napi::Value SystemErrorOrUndefined(Napi::Env env, const DispatcherEvent& event) {
+  if (event.error == NO_ERROR) return env.Undefined();
+  return Win32Error(env, event.error, event.syscall).Value();
+}
+
+}  // namespace
+
+void DeliverEventToJs(Napi::Env env, Napi::Function listener, std::nullptr_t* /*context*/,
+                      DispatcherEvent* rawEvent) {
+  std::unique_ptr<DispatcherEvent> event(rawEvent);
+  // A null env means the sink is being torn down: only free the event.
+  if (env == nullptr || listener == nullptr) return;
+  Napi::Object object = Napi::Object::New(env);
+  object["receivedAt"] = Napi::BigInt::New(env, event->receivedAtNs);
+  switch (event->kind) {
+    case DispatcherEvent::Kind::kServiceMain: {
+      object["type"] = "service-main";
+      Napi::Array args = Napi::Array::New(env, event->args.size());
+      for (size_t i = 0; i < event->args.size(); ++i) {
+        args[static_cast<uint32_t>(i)] = Napi::String::New(env, event->args[i]);
+      }
+      object["args"] = args;
+      object["error"] = SystemErrorOrUndefined(env, *event);
+      break;
+    }
+    case DispatcherEvent::Kind::kControl:
+      object["type"] = "control";
+      object["control"] = Napi::Number::New(env, event->control);
+      object["eventType"] = Napi::Number::New(env, event->eventType);
+      break;
+    case DispatcherEvent::Kind::kDispatcherExit:
+      object["type"] = "dispatcher-exit";
+      object["error"] = SystemErrorOrUndefined(env, *event);
+      break;
+  }
+  listener.Call({object});
+}
+
+Napi::Value StartDispatcher(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object options = ExpectOptions(info, "startDispatcher");
+  Napi::Value onEvent = options.Get("onEvent");
+  if (!onEvent.IsFunction()) {
+    throw MakeTypeError(env, "startDispatcher: options.onEvent must be a function");
+  }
+  DWORD startWaitHint = ReadUint32(options, "startDispatcher", "startWaitHint", 30000);
+  ServiceDispatcher::Instance().Start(env, onEvent.As<Napi::Function>(), startWaitHint);
+  return env.Undefined();
+}
+
+Napi::Value SetServiceStatus(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object options = ExpectOptions(info, "setServiceStatus");
+  StatusRequest request;
+  if (options.Get("state").IsUndefined()) {
+    throw MakeTypeError(env, "setServiceStatus: options.state is required");
+  }
+  request.state = ReadUint32(options, "setServiceStatus", "state", 0, SERVICE_STOPPED, SERVICE_PAUSED);
+  request.controlsAccepted = ReadUint32(options, "setServiceStatus", "controlsAccepted", 0);
+  request.waitHint = ReadUint32(options, "setServiceStatus", "waitHint", 0);
+  request.win32ExitCode = ReadUint32(options, "setServiceStatus", "win32ExitCode", NO_ERROR);
+  request.serviceSpecificExitCode = ReadUint32(options, "setServiceStatus", "serviceSpecificExitCode", 0);
+
+  SERVICE_STATUS reported = ServiceDispatcher::Instance().SetStatus(env, request);
+  Napi::Object result = Napi::Object::New(env);
+  result["state"] = Napi::Number::New(env, reported.dwCurrentState);
+  result["controlsAccepted"] = Napi::Number::New(env, reported.dwControlsAccepted);
+  result["checkPoint"] = Napi::Number::New(env, reported.dwCheckPoint);
+  result["waitHint"] = Napi::Number::New(env, reported.dwWaitHint);
+  result["win32ExitCode"] = Napi::Number::New(env, reported.dwWin32ExitCode);
+  result["serviceSpecificExitCode"] = Napi::Number::New(env, reported.dwServiceSpecificExitCode);
+  return result;
+}
+
+}  // namespace servicehost

@@ -1,0 +1,270 @@
+#include "service_dispatcher.h"
+
+#include <chrono>
+#include <string>
+
+#include "../common/js_error.h"
+#include "win32_error.h"
+
+namespace servicehost {
+
+namespace {
+
+// The clock libuv's uv_hrtime() reads on Windows, so a control's arrival time
+// compares with process.hrtime.bigint() on the main thread.
+uint64_t MonotonicNs() {
+  static const double nsPerTick = [] {
+    LARGE_INTEGER frequency;
+    QueryPerformanceFrequency(&frequency);
+    return 1e9 / static_cast<double>(frequency.QuadPart);
+  }();
+  LARGE_INTEGER counter;
+  QueryPerformanceCounter(&counter);
+  return static_cast<uint64_t>(static_cast<double>(counter.QuadPart) * nsPerTick);
+}
+
+bool IsPendingState(DWORD state) {
+  return state == SERVICE_START_PENDING || state == SERVICE_STOP_PENDING ||
+         state == SERVICE_CONTINUE_PENDING || state == SERVICE_PAUSE_PENDING;
+}
+
+// The SERVICE_ACCEPT_* flag that lets the SCM send `control`; 0 when none is needed.
+DWORD AcceptFlagFor(DWORD control) {
+  switch (control) {
+    case SERVICE_CONTROL_STOP: return SERVICE_ACCEPT_STOP;
+    case SERVICE_CONTROL_PAUSE:
+    case SERVICE_CONTROL_CONTINUE: return SERVICE_ACCEPT_PAUSE_CONTINUE;
+    case SERVICE_CONTROL_SHUTDOWN: return SERVICE_ACCEPT_SHUTDOWN;
+    case SERVICE_CONTROL_PARAMCHANGE: return SERVICE_ACCEPT_PARAMCHANGE;
+    case SERVICE_CONTROL_NETBINDADD:
+    case SERVICE_CONTROL_NETBINDREMOVE:
+    case SERVICE_CONTROL_NETBINDENABLE:
+    case SERVICE_CONTROL_NETBINDDISABLE: return SERVICE_ACCEPT_NETBINDCHANGE;
+    case SERVICE_CONTROL_HARDWAREPROFILECHANGE: return SERVICE_ACCEPT_HARDWAREPROFILECHANGE;
+    case SERVICE_CONTROL_POWEREVENT: return SERVICE_ACCEPT_POWEREVENT;
+    case SERVICE_CONTROL_SESSIONCHANGE: return SERVICE_ACCEPT_SESSIONCHANGE;
+    case SERVICE_CONTROL_PRESHUTDOWN: return SERVICE_ACCEPT_PRESHUTDOWN;
+    case 0x00000010 /* SERVICE_CONTROL_TIMECHANGE */: return 0x00000200;
+    case 0x00000020 /* SERVICE_CONTROL_TRIGGEREVENT */: return 0x00000400;
+    case 0x00000040 /* SERVICE_CONTROL_USERMODEREBOOT */: return 0x00000800;
+    default: return 0;
+  }
+}
+
+// Process-wide across every copy of this DLL. Worker threads share this DLL's
+// statics, but a second copy of the module (loaded from another path) does not,
+// so the claim is a kernel object named after the process. The handle is kept
+// open for the life of the process on purpose.
+bool ClaimDispatcherForThisProcess() {
+  std::wstring name =
+      L"Local\\servicehost-dispatcher-" + std::to_wstring(GetCurrentProcessId());
+  HANDLE claim = CreateMutexW(nullptr, FALSE, name.c_str());
+  if (claim == nullptr) return false;
+  if (GetLastError() == ERROR_ALREADY_EXISTS) {
+    CloseHandle(claim);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ServiceDispatcher& ServiceDispatcher::Instance() {
+  // Never destroyed: the dispatcher thread may still be inside the SCM when
+  // static destructors run at process exit.
+  static ServiceDispatcher* instance = new ServiceDispatcher();
+  return *instance;
+}
+
+void ServiceDispatcher::Start(Napi::Env env, Napi::Function listener, DWORD startWaitHint) {
+  if (!ClaimDispatcherForThisProcess()) {
+    throw MakeError(env, "ERR_SERVICEHOST_DISPATCHER_STARTED",
+                    "The service control dispatcher is already running in this process (another "
+                    "thread or another copy of servicehost started it). Windows allows one per "
+                    "process: use the events of the one that owns it.");
+  }
+  startWaitHint_ = startWaitHint;
+  {
+    std::lock_guard<std::mutex> lock(deliveryMutex_);
+    sink_ = EventSink::New(env, listener, "servicehost:dispatcher", 0, 1);
+    // The sink must not keep an idle process alive; the JS host decides that.
+    sink_.Unref(env);
+    deliveryOpen_ = true;
+  }
+  env.AddCleanupHook([this] { OnOwnerEnvCleanup(); });
+  thread_ = std::thread([this] { RunDispatcherThread(); });
+}
+
+// Runs on the dispatcher thread. StartServiceCtrlDispatcherW blocks here for
+// the life of the service, running HandlerEx on this same thread, and returns
+// once the service has reported STOPPED (or at once, when not started by the SCM).
+void ServiceDispatcher::RunDispatcherThread() {
+  // For a SERVICE_WIN32_OWN_PROCESS service the name in the table is ignored.
+  wchar_t anyName[] = L"";
+  SERVICE_TABLE_ENTRYW table[] = {{anyName, &ServiceDispatcher::ServiceMain}, {nullptr, nullptr}};
+  auto exit = std::make_unique<DispatcherEvent>();
+  exit->kind = DispatcherEvent::Kind::kDispatcherExit;
+  if (!StartServiceCtrlDispatcherW(table)) {
+    exit->error = GetLastError();
+    exit->syscall = "StartServiceCtrlDispatcherW";
+  }
+  exit->receivedAtNs = MonotonicNs();
+  Deliver(std::move(exit));
+  CloseDelivery(false);
+  {
+    std::lock_guard<std::mutex> lock(threadMutex_);
+    dispatcherReturned_ = true;
+  }
+  threadDone_.notify_all();
+}
+
+// Runs on a thread the SCM's dispatcher creates for ServiceMain.
+void WINAPI ServiceDispatcher::ServiceMain(DWORD argc, LPWSTR* argv) {
+  Instance().OnServiceMain(argc, argv);
+}
+
+// Runs on the ServiceMain thread, which may end as soon as this returns: the
+// service lives on in the main thread and the dispatcher thread.
+void ServiceDispatcher::OnServiceMain(DWORD argc, LPWSTR* argv) {
+  auto started = std::make_unique<DispatcherEvent>();
+  started->kind = DispatcherEvent::Kind::kServiceMain;
+  started->receivedAtNs = MonotonicNs();
+  for (DWORD i = 0; i < argc; ++i) {
+    started->args.emplace_back(reinterpret_cast<const char16_t*>(argv[i]));
+  }
+  const wchar_t* serviceName = argc > 0 ? argv[0] : L"";
+  SERVICE_STATUS_HANDLE handle =
+      RegisterServiceCtrlHandlerExW(serviceName, &ServiceDispatcher::HandlerEx, this);
+  if (handle == nullptr) {
+    started->error = GetLastError();
+    started->syscall = "RegisterServiceCtrlHandlerExW";
+  } else {
+    std::lock_guard<std::mutex> lock(statusMutex_);
+    statusHandle_ = handle;
+    // The SCM waits for START_PENDING at once; JavaScript is not running yet.
+    // No control is accepted while START_PENDING.
+    status_ = {SERVICE_WIN32_OWN_PROCESS, SERVICE_START_PENDING, 0, NO_ERROR, 0, 1, startWaitHint_};
+    if (!::SetServiceStatus(statusHandle_, &status_)) {
+      started->error = GetLastError();
+      started->syscall = "SetServiceStatus";
+    }
+  }
+  Deliver(std::move(started));
+}
+
+// Runs on the dispatcher thread. Must return at once: the SCM waits for it.
+DWORD WINAPI ServiceDispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID /*eventData*/,
+                                          LPVOID context) {
+  uint64_t receivedAtNs = MonotonicNs();
+  auto* self = static_cast<ServiceDispatcher*>(context);
+  if (control == SERVICE_CONTROL_INTERROGATE) {
+    self->ReportCurrentStatus();
+  } else if (!self->IsAccepted(control)) {
+    return ERROR_CALL_NOT_IMPLEMENTED;
+  }
+  auto event = std::make_unique<DispatcherEvent>();
+  event->kind = DispatcherEvent::Kind::kControl;
+  event->receivedAtNs = receivedAtNs;
+  event->control = control;
+  event->eventType = eventType;
+  self->Deliver(std::move(event));
+  return NO_ERROR;
+}
+
+// Runs on the dispatcher thread.
+bool ServiceDispatcher::IsAccepted(DWORD control) {
+  // User-defined codes reach the service whatever it accepts.
+  if (control >= 128 && control <= 255) return true;
+  DWORD flag = AcceptFlagFor(control);
+  if (flag == 0) return control == SERVICE_CONTROL_DEVICEEVENT;
+  std::lock_guard<std::mutex> lock(statusMutex_);
+  return (status_.dwControlsAccepted & flag) != 0;
+}
+
+// Runs on the dispatcher thread (INTERROGATE): answered from the last status,
+// without waiting for JavaScript.
+void ServiceDispatcher::ReportCurrentStatus() {
+  std::lock_guard<std::mutex> lock(statusMutex_);
+  if (statusHandle_ != nullptr) ::SetServiceStatus(statusHandle_, &status_);
+}
+
+// Runs on any thread. Never blocks on the main thread: the sink's queue is unbounded.
+void ServiceDispatcher::Deliver(std::unique_ptr<DispatcherEvent> event) {
+  std::lock_guard<std::mutex> lock(deliveryMutex_);
+  if (!deliveryOpen_) return;
+  if (sink_.NonBlockingCall(event.get()) == napi_ok) event.release();
+}
+
+// Runs on the dispatcher thread (after the last event) or on the main thread
+// (environment teardown, with `abort`).
+void ServiceDispatcher::CloseDelivery(bool abort) {
+  std::lock_guard<std::mutex> lock(deliveryMutex_);
+  if (!deliveryOpen_) return;
+  deliveryOpen_ = false;
+  if (abort) {
+    sink_.Abort();
+  } else {
+    sink_.Release();
+  }
+}
+
+// Runs on the main thread while the owning environment is torn down.
+void ServiceDispatcher::OnOwnerEnvCleanup() {
+  CloseDelivery(true);
+  std::unique_lock<std::mutex> lock(threadMutex_);
+  bool stopped;
+  {
+    std::lock_guard<std::mutex> statusLock(statusMutex_);
+    stopped = status_.dwCurrentState == SERVICE_STOPPED;
+  }
+  // After STOPPED the dispatcher returns within moments; otherwise it is still
+  // serving the SCM and the process is leaving without a final status, which
+  // the SCM rightly treats as a crash.
+  if (stopped) {
+    threadDone_.wait_for(lock, std::chrono::seconds(2), [this] { return dispatcherReturned_; });
+  }
+  if (!thread_.joinable()) return;
+  if (dispatcherReturned_) {
+    lock.unlock();
+    thread_.join();
+  } else {
+    thread_.detach();
+  }
+}
+
+// Runs on the main thread.
+SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& request) {
+  std::lock_guard<std::mutex> lock(statusMutex_);
+  if (statusHandle_ == nullptr) {
+    throw MakeError(env, "ERR_SERVICEHOST_NOT_CONNECTED",
+                    "The service status cannot be set before the SCM has started the service: "
+                    "wait for the 'service-main' event.");
+  }
+  if (status_.dwCurrentState == SERVICE_STOPPED) {
+    throw MakeError(env, "ERR_SERVICEHOST_ALREADY_STOPPED",
+                    "The service has already reported STOPPED; the SCM accepts no further status.");
+  }
+  SERVICE_STATUS next = status_;
+  bool pending = IsPendingState(request.state);
+  next.dwCurrentState = request.state;
+  // A checkpoint means progress: it advances only when JavaScript reports the
+  // same pending state again, and starts at 1 for a new one.
+  next.dwCheckPoint = !pending ? 0 : request.state == status_.dwCurrentState ? status_.dwCheckPoint + 1 : 1;
+  next.dwWaitHint = pending ? request.waitHint : 0;
+  bool acceptsNothing = request.state == SERVICE_START_PENDING || request.state == SERVICE_STOPPED;
+  next.dwControlsAccepted = acceptsNothing ? 0 : request.controlsAccepted;
+  if (request.state == SERVICE_STOPPED && request.serviceSpecificExitCode != 0) {
+    next.dwWin32ExitCode = ERROR_SERVICE_SPECIFIC_ERROR;
+    next.dwServiceSpecificExitCode = request.serviceSpecificExitCode;
+  } else {
+    next.dwWin32ExitCode = request.state == SERVICE_STOPPED ? request.win32ExitCode : NO_ERROR;
+    next.dwServiceSpecificExitCode = 0;
+  }
+  if (!::SetServiceStatus(statusHandle_, &next)) {
+    throw Win32Error(env, GetLastError(), "SetServiceStatus");
+  }
+  status_ = next;
+  return status_;
+}
+
+}  // namespace servicehost

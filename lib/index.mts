@@ -1,0 +1,2 @@
+// ESM entry: the CommonJS build's named exports, re-exported.
+export * from './index.js';

@@ -1,0 +1,104 @@
+// Loads the native addon and declares the raw binding's shape, in one place.
+// Arguments are checked in TypeScript before they reach C++; the addon checks
+// them again, so a caller that bypasses this layer still gets a typed error.
+import * as path from 'node:path';
+import { ServicehostError } from './errors';
+
+export interface NativeBuildInfo {
+  platform: 'win32' | 'linux' | 'darwin';
+  toolchain: 'msvc' | 'mingw-w64' | 'gcc' | 'clang';
+  napiVersion: number;
+  cppExceptions: boolean;
+}
+
+export type NativeDispatcherEvent =
+  | { type: 'service-main'; args: string[]; error: Error | undefined; receivedAt: bigint }
+  | { type: 'control'; control: number; eventType: number; receivedAt: bigint }
+  | { type: 'dispatcher-exit'; error: Error | undefined; receivedAt: bigint };
+
+export interface NativeStatusRequest {
+  state: number;
+  controlsAccepted?: number;
+  waitHint?: number;
+  win32ExitCode?: number;
+  serviceSpecificExitCode?: number;
+}
+
+export interface NativeServiceStatus {
+  state: number;
+  controlsAccepted: number;
+  checkPoint: number;
+  waitHint: number;
+  win32ExitCode: number;
+  serviceSpecificExitCode: number;
+}
+
+export interface NativeBinding {
+  getBuildInfo(): NativeBuildInfo;
+  /** Windows only. Starts the SCM control dispatcher on a thread of its own. */
+  startDispatcher(options: { onEvent: (event: NativeDispatcherEvent) => void; startWaitHint?: number }): void;
+  /** Windows only. Reports the service status to the SCM. */
+  setServiceStatus(request: NativeStatusRequest): NativeServiceStatus;
+}
+
+/** The package's own folder: dist/ sits one level below it. */
+export const packageRoot = path.resolve(__dirname, '..');
+
+/** Where a prebuilt binary for this platform lives inside the package. */
+export function prebuildPath(platform: string = process.platform, arch: string = process.arch): string {
+  return path.join(packageRoot, 'prebuilds', `${platform}-${arch}`, 'servicehost.node');
+}
+
+interface LoadAttempt {
+  where: string;
+  error: unknown;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}
+
+function loadFailure(attempts: readonly LoadAttempt[]): ServicehostError {
+  const tried = attempts.map((a) => `  - ${a.where}: ${firstLine(a.error)}`).join('\n');
+  return new ServicehostError(
+    'ERR_SERVICEHOST_NATIVE_LOAD_FAILED',
+    `Could not load the servicehost native addon for ${process.platform}-${process.arch} (Node ${process.version}).\n` +
+      `Tried:\n${tried}\n` +
+      'Possible solutions:\n' +
+      `  - Reinstall so that the prebuilt binary for ${process.platform}-${process.arch} is used: npm install servicehost\n` +
+      '  - Build it from source (needs Python 3 and a C++17 compiler): npm rebuild servicehost\n' +
+      '  - In this repository: npm install (builds build/Release), or npm run prebuild\n' +
+      '  - Electron: the addon is Node-API, no electron-rebuild is needed; make sure prebuilds/ is not excluded from the app package',
+    { cause: attempts[attempts.length - 1]?.error },
+  );
+}
+
+let cached: NativeBinding | undefined;
+
+/** The native binding: the prebuilt binary first, then a local build. Loaded once. */
+export function loadNative(): NativeBinding {
+  if (cached) return cached;
+  const attempts: LoadAttempt[] = [];
+  const prebuilt = prebuildPath();
+  try {
+    cached = require(prebuilt) as NativeBinding;
+    return cached;
+  } catch (error) {
+    attempts.push({ where: prebuilt, error });
+  }
+  try {
+    // bindings() looks in build/Release, build/Debug and the other node-gyp and cmake-js folders.
+    const bindings = require('bindings') as (options: { bindings: string; module_root: string }) => unknown;
+    cached = bindings({ bindings: 'servicehost.node', module_root: packageRoot }) as NativeBinding;
+    return cached;
+  } catch (error) {
+    attempts.push({ where: `bindings: ${path.join(packageRoot, 'build', 'Release', 'servicehost.node')} and the other build folders`, error });
+  }
+  throw loadFailure(attempts);
+}
+
+/** What the loaded binary was built as. */
+export function nativeBuildInfo(): NativeBuildInfo {
+  return loadNative().getBuildInfo();
+}

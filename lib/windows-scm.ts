@@ -1,0 +1,213 @@
+// The raw Windows Service Control Manager contract, typed: control codes,
+// states, the dispatcher and SERVICE_STATUS. Exported as `servicehost/windows`.
+import { ServicehostError } from './errors';
+import { loadNative, type NativeDispatcherEvent, type NativeServiceStatus } from './native';
+import { expectFunction, expectObject, expectOneOf, optionalInteger } from './validate';
+
+/** SERVICE_STATUS.dwCurrentState, by name. */
+export const serviceStates = {
+  stopped: 1,
+  'start-pending': 2,
+  'stop-pending': 3,
+  running: 4,
+  'continue-pending': 5,
+  'pause-pending': 6,
+  paused: 7,
+} as const;
+export type ServiceStateName = keyof typeof serviceStates;
+
+/** SERVICE_ACCEPT_* flags, by the name of the control they let in. */
+export const acceptFlags = {
+  stop: 0x1,
+  'pause-continue': 0x2,
+  shutdown: 0x4,
+  paramchange: 0x8,
+  netbindchange: 0x10,
+  hardwareprofilechange: 0x20,
+  powerevent: 0x40,
+  sessionchange: 0x80,
+  preshutdown: 0x100,
+  timechange: 0x200,
+  triggerevent: 0x400,
+  usermodereboot: 0x800,
+} as const;
+export type AcceptedControl = keyof typeof acceptFlags;
+
+/** SERVICE_CONTROL_* codes, by name. Codes 128 to 255 are the program's own ('custom'). */
+export const controlCodes = {
+  stop: 1,
+  pause: 2,
+  continue: 3,
+  interrogate: 4,
+  shutdown: 5,
+  paramchange: 6,
+  netbindadd: 7,
+  netbindremove: 8,
+  netbindenable: 9,
+  netbinddisable: 10,
+  deviceevent: 11,
+  hardwareprofilechange: 12,
+  powerevent: 13,
+  sessionchange: 14,
+  preshutdown: 15,
+  timechange: 16,
+  triggerevent: 32,
+  usermodereboot: 64,
+} as const;
+export type ControlName = keyof typeof controlCodes | 'custom' | 'unknown';
+
+const controlNames = new Map<number, ControlName>(
+  Object.entries(controlCodes).map(([name, code]) => [code, name as ControlName]),
+);
+
+export function controlName(code: number): ControlName {
+  if (code >= 128 && code <= 255) return 'custom';
+  return controlNames.get(code) ?? 'unknown';
+}
+
+/** The SCM started the service: ServiceMain ran and START_PENDING was reported. */
+export interface ServiceMainEvent {
+  type: 'service-main';
+  /** The name the SCM knows the service by (ServiceMain's argv[0]). */
+  serviceName: string;
+  /** Arguments given to StartService (`sc start name a b`), after the name. */
+  args: string[];
+  /** Set when the control handler could not be registered. */
+  error?: Error;
+  /** When the native side saw it, on the clock of `process.hrtime.bigint()`. */
+  receivedAt: bigint;
+}
+
+/** A control code the SCM sent. */
+export interface ControlEvent {
+  type: 'control';
+  control: ControlName;
+  code: number;
+  eventType: number;
+  receivedAt: bigint;
+}
+
+/** The dispatcher returned: after STOPPED, or at once when the process is not a service. */
+export interface DispatcherExitEvent {
+  type: 'dispatcher-exit';
+  /** ERROR_FAILED_SERVICE_CONTROLLER_CONNECT when the SCM did not start this process. */
+  error?: Error;
+  receivedAt: bigint;
+}
+
+export type DispatcherEvent = ServiceMainEvent | ControlEvent | DispatcherExitEvent;
+
+export interface StartServiceDispatcherOptions {
+  /** Called on the main thread for each event, in the order the SCM produced them. */
+  onEvent: (event: DispatcherEvent) => void;
+  /** The wait hint of the first START_PENDING, reported before JavaScript runs. Default 30000. */
+  startWaitHintMs?: number;
+}
+
+function toPublicEvent(event: NativeDispatcherEvent): DispatcherEvent {
+  switch (event.type) {
+    case 'service-main': {
+      const [serviceName = '', ...args] = event.args;
+      return { type: 'service-main', serviceName, args, receivedAt: event.receivedAt, ...(event.error ? { error: event.error } : {}) };
+    }
+    case 'control':
+      return { type: 'control', control: controlName(event.control), code: event.control, eventType: event.eventType, receivedAt: event.receivedAt };
+    case 'dispatcher-exit':
+      return { type: 'dispatcher-exit', receivedAt: event.receivedAt, ...(event.error ? { error: event.error } : {}) };
+  }
+}
+
+function requireWindows(what: string): void {
+  if (process.platform !== 'win32') {
+    throw new ServicehostError(
+      'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM',
+      `${what} is only available on Windows: it talks to the Windows Service Control Manager, which ${process.platform} does not have.`,
+    );
+  }
+}
+
+const MAX_DWORD = 0xffffffff;
+
+/**
+ * Starts the SCM control dispatcher on a native thread of its own. Once per
+ * process: a second call, from any thread or copy of the module, throws
+ * ERR_SERVICEHOST_DISPATCHER_STARTED.
+ */
+export function startServiceDispatcher(options: StartServiceDispatcherOptions): void {
+  const checked = expectObject('startServiceDispatcher(options)', options);
+  const onEvent = expectFunction('startServiceDispatcher: options.onEvent', checked.onEvent) as (event: DispatcherEvent) => void;
+  const startWaitHint = optionalInteger('startServiceDispatcher: options.startWaitHintMs', checked.startWaitHintMs, 0, MAX_DWORD);
+  requireWindows('startServiceDispatcher');
+  loadNative().startDispatcher({
+    onEvent: (event) => onEvent(toPublicEvent(event)),
+    ...(startWaitHint === undefined ? {} : { startWaitHint }),
+  });
+}
+
+export interface ServiceStatusUpdate {
+  state: ServiceStateName;
+  /** Controls to accept. Ignored (none) while start-pending and when stopped. */
+  controlsAccepted?: readonly AcceptedControl[];
+  /** Milliseconds until the next report, for pending states. */
+  waitHintMs?: number;
+  /** With state 'stopped': a Win32 error code. */
+  win32ExitCode?: number;
+  /** With state 'stopped': the program's own code; reported as ERROR_SERVICE_SPECIFIC_ERROR (1066). */
+  serviceSpecificExitCode?: number;
+}
+
+export interface ServiceStatus {
+  state: ServiceStateName;
+  controlsAccepted: AcceptedControl[];
+  /** Advances by one each time the same pending state is reported again. */
+  checkPoint: number;
+  waitHintMs: number;
+  win32ExitCode: number;
+  serviceSpecificExitCode: number;
+}
+
+const stateNames = new Map<number, ServiceStateName>(
+  Object.entries(serviceStates).map(([name, code]) => [code, name as ServiceStateName]),
+);
+
+function toPublicStatus(status: NativeServiceStatus): ServiceStatus {
+  return {
+    state: stateNames.get(status.state) ?? 'stopped',
+    controlsAccepted: (Object.keys(acceptFlags) as AcceptedControl[]).filter((name) => (status.controlsAccepted & acceptFlags[name]) !== 0),
+    checkPoint: status.checkPoint,
+    waitHintMs: status.waitHint,
+    win32ExitCode: status.win32ExitCode,
+    serviceSpecificExitCode: status.serviceSpecificExitCode,
+  };
+}
+
+/**
+ * Reports SERVICE_STATUS to the SCM and returns what was reported. The
+ * checkpoint is kept natively. Throws ERR_SERVICEHOST_NOT_CONNECTED before the
+ * 'service-main' event and ERR_SERVICEHOST_ALREADY_STOPPED after 'stopped'.
+ */
+export function setServiceStatus(update: ServiceStatusUpdate): ServiceStatus {
+  const checked = expectObject('setServiceStatus(update)', update);
+  const state = expectOneOf('setServiceStatus: update.state', checked.state, Object.keys(serviceStates) as ServiceStateName[]);
+  let controlsAccepted = 0;
+  if (checked.controlsAccepted !== undefined) {
+    if (!Array.isArray(checked.controlsAccepted)) {
+      throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'setServiceStatus: update.controlsAccepted must be an array of control names');
+    }
+    for (const name of checked.controlsAccepted as unknown[]) {
+      controlsAccepted |= acceptFlags[expectOneOf('setServiceStatus: update.controlsAccepted[]', name, Object.keys(acceptFlags) as AcceptedControl[])];
+    }
+  }
+  const waitHint = optionalInteger('setServiceStatus: update.waitHintMs', checked.waitHintMs, 0, MAX_DWORD);
+  const win32ExitCode = optionalInteger('setServiceStatus: update.win32ExitCode', checked.win32ExitCode, 0, MAX_DWORD);
+  const serviceSpecificExitCode = optionalInteger('setServiceStatus: update.serviceSpecificExitCode', checked.serviceSpecificExitCode, 0, MAX_DWORD);
+  requireWindows('setServiceStatus');
+  const reported = loadNative().setServiceStatus({
+    state: serviceStates[state],
+    controlsAccepted,
+    ...(waitHint === undefined ? {} : { waitHint }),
+    ...(win32ExitCode === undefined ? {} : { win32ExitCode }),
+    ...(serviceSpecificExitCode === undefined ? {} : { serviceSpecificExitCode }),
+  });
+  return toPublicStatus(reported);
+}

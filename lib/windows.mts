@@ -1,0 +1,2 @@
+// ESM entry of `servicehost/windows`: the CommonJS build's named exports, re-exported.
+export * from './windows.js';

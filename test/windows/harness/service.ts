@@ -1,0 +1,66 @@
+// Helpers for tests that run a real service: create it with sc.exe, wait for
+// states, read its log, and always remove it afterwards.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { windowsCommandLine } from '../../../lib/windows-command-line';
+import { queryService, repoRoot, sc, toWindowsPath, type ServiceQuery } from '../../../scripts/windows-env.mjs';
+
+export const fixturesDir = path.join(repoRoot, 'test', 'windows', 'fixtures');
+
+let serviceCounter = 0;
+
+export function uniqueServiceName(label: string): string {
+  return `servicehost-${label}-${process.pid}-${++serviceCounter}`;
+}
+
+/** A fresh folder both sides can reach: under build/tmp, which Wine sees as Z:\…. */
+export function scratchDir(label: string): string {
+  const base = path.join(repoRoot, 'build', 'tmp');
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(path.join(base, `${label}-`));
+}
+
+export function readLines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line !== '') : [];
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function waitForState(name: string, state: string, timeoutMs = 30_000): Promise<ServiceQuery> {
+  let last: ServiceQuery | undefined;
+  try {
+    return await waitFor(`${name} to be ${state}`, async () => {
+      last = await queryService(name);
+      return last.state === state ? last : undefined;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last query:\n${last?.output ?? '(none)'}`);
+  }
+}
+
+/** Creates a service whose image is `<program> <args...>`, quoted by CommandLineToArgvW's rules. */
+export async function createService(name: string, program: string, args: readonly string[]): Promise<void> {
+  const binPath = windowsCommandLine(toWindowsPath(program), args);
+  const created = await sc(['create', name, 'binPath=', binPath]);
+  expect(created.code, `sc create ${name} failed:\n${created.output}`).toBe(0);
+}
+
+/** Stops (if needed) and deletes a service; for `finally` blocks. */
+export async function removeService(name: string): Promise<void> {
+  const state = await queryService(name);
+  if (!state.exists) return;
+  if (state.state !== 'STOPPED') {
+    await sc(['stop', name]);
+    await waitForState(name, 'STOPPED', 15_000).catch(() => {});
+  }
+  await sc(['delete', name]);
+}

@@ -42,8 +42,12 @@ function findProgram(candidates) {
   return undefined;
 }
 
-const wine = isNativeWindows ? undefined : findProgram(['/usr/lib/wine/wine64', 'wine64']);
-const wineserver = isNativeWindows ? undefined : findProgram(['/usr/lib/wine/wineserver', 'wineserver64', 'wineserver']);
+// SERVICEHOST_WINE names a wine64 elsewhere; its wineserver is looked for beside it.
+const wineOverride = process.env.SERVICEHOST_WINE;
+const wine = isNativeWindows ? undefined : findProgram(wineOverride ? [wineOverride] : ['/usr/lib/wine/wine64', 'wine64']);
+const wineserver = isNativeWindows
+  ? undefined
+  : findProgram(wineOverride ? [path.join(path.dirname(wineOverride), 'wineserver')] : ['/usr/lib/wine/wineserver', 'wineserver64', 'wineserver']);
 
 /** Why the Windows ring cannot run here, or undefined when it can. */
 export function windowsEnvironmentProblem() {

@@ -1,10 +1,9 @@
 // e2e: the addon loads in a renamed host executable (a copy of node.exe named
 // electron.exe), as in Electron, where no module is called node.exe.
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
 import { describe, expect, inject, test } from 'vitest';
-import { repoRoot, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
-import { createService, fixturesDir, readLines, removeService, scratchDir, uniqueServiceName, waitFor, waitForState } from './harness/service';
+import { repoRoot, runWindows, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
+import { startAndWaitRunning, stopAndWaitStopped, waitFor, withStopService } from './harness/service';
 
 const ring = inject('windowsRing');
 
@@ -20,26 +19,12 @@ describe.skipIf(!ring.available)('the addon in a renamed host (electron.exe)', (
   });
 
   test('runs as a real service: RUNNING, then a clean stop', async () => {
-    const name = uniqueServiceName('electron');
-    const dir = scratchDir('electron');
-    const log = path.join(dir, 'service.log');
-    const release = path.join(dir, 'release');
-    writeFileSync(release, '');
-    await createService(name, windowsNodeExe({ renamed: true }), [
-      toWindowsPath(path.join(fixturesDir, 'stop-service.js')),
-      toWindowsPath(log),
-      toWindowsPath(release),
-    ]);
-    try {
-      expect((await sc(['start', name])).code).toBe(0);
-      await waitForState(name, 'RUNNING');
-      expect((await sc(['stop', name])).code).toBe(0);
-      const final = await waitForState(name, 'STOPPED');
+    await withStopService('electron', { renamedHost: true }, async (service) => {
+      await startAndWaitRunning(service.name);
+      const final = await stopAndWaitStopped(service.name);
       expect(final.win32ExitCode).toBe(0);
-      await waitFor('the process to exit', () => readLines(log).includes('exit 0'));
-      expect(readLines(log)).toEqual([`running ${name}`, 'stop scm-stop', 'cleanup-begin', 'cleanup-end', 'exit 0']);
-    } finally {
-      await removeService(name);
-    }
+      await waitFor('the process to exit', () => service.lines().includes('exit 0'));
+      expect(service.lines()).toEqual([`running ${service.name}`, 'stop scm-stop', 'cleanup-begin', 'cleanup-end', 'exit 0']);
+    });
   });
 });

@@ -1,10 +1,10 @@
 // Helpers for tests that run a real service: create it with sc.exe, wait for
 // states, read its log, and always remove it afterwards.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { windowsCommandLine } from '../../../lib/windows-command-line';
-import { queryService, repoRoot, sc, toWindowsPath, type ServiceQuery } from '../../../scripts/windows-env.mjs';
+import { queryService, repoRoot, sc, toWindowsPath, windowsNodeExe, type ServiceQuery } from '../../../scripts/windows-env.mjs';
 
 export const fixturesDir = path.join(repoRoot, 'test', 'windows', 'fixtures');
 
@@ -63,4 +63,50 @@ export async function removeService(name: string): Promise<void> {
     await waitForState(name, 'STOPPED', 15_000).catch(() => {});
   }
   await sc(['delete', name]);
+}
+
+export interface FixtureService {
+  name: string;
+  log: string;
+  /** Creating this file lets the fixture's cleanup finish. */
+  release: string;
+  lines(): string[];
+}
+
+/**
+ * Runs `body` with a created (not started) service whose image is
+ * fixtures/stop-service.js, and removes the service afterwards, whatever happens.
+ */
+export async function withStopService(
+  label: string,
+  options: { renamedHost?: boolean; exitCode?: number; holdCleanup?: boolean },
+  body: (service: FixtureService) => Promise<void>,
+): Promise<void> {
+  const name = uniqueServiceName(label);
+  const dir = scratchDir(label);
+  const log = path.join(dir, 'service.log');
+  const release = path.join(dir, 'release');
+  if (!options.holdCleanup) writeFileSync(release, '');
+  const args = [path.join(fixturesDir, 'stop-service.js'), log, release].map(toWindowsPath);
+  if (options.exitCode !== undefined) args.push(String(options.exitCode));
+  await createService(name, windowsNodeExe({ renamed: options.renamedHost ?? false }), args);
+  try {
+    await body({ name, log, release, lines: () => readLines(log) });
+  } finally {
+    writeFileSync(release, '');
+    await removeService(name);
+  }
+}
+
+export async function startAndWaitRunning(name: string): Promise<ServiceQuery> {
+  const started = await sc(['start', name]);
+  expect(started.code, started.output).toBe(0);
+  return waitForState(name, 'RUNNING');
+}
+
+/** sc stop, then the final status once STOPPED. */
+export async function stopAndWaitStopped(name: string): Promise<ServiceQuery> {
+  const stopped = await sc(['stop', name]);
+  expect(stopped.code, stopped.output).toBe(0);
+  return waitForState(name, 'STOPPED');
 }

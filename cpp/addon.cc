@@ -5,10 +5,21 @@
 
 namespace {
 
+void Export(Napi::Env env, Napi::Object exports, const char* name, Napi::Function::Callback function) {
+  exports[name] = Napi::Function::New(env, function, name);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports["getBuildInfo"] = Napi::Function::New(env, servicehost::GetBuildInfo, "getBuildInfo");
-  exports["startDispatcher"] = Napi::Function::New(env, servicehost::StartDispatcher, "startDispatcher");
-  exports["setServiceStatus"] = Napi::Function::New(env, servicehost::SetServiceStatus, "setServiceStatus");
+  using namespace servicehost;
+  Export(env, exports, "getBuildInfo", GetBuildInfo);
+  Export(env, exports, "startDispatcher", StartDispatcher);
+  Export(env, exports, "setServiceStatus", SetServiceStatus);
+  Export(env, exports, "setControlsAccepted", SetControlsAccepted);
+  Export(env, exports, "debugInvokeControlHandler", DebugInvokeControlHandler);
+  Export(env, exports, "getParentProcess", GetParentProcess);
+  Export(env, exports, "startConsoleControlHandler", StartConsoleControlHandler);
+  Export(env, exports, "releaseConsoleControl", ReleaseConsoleControl);
+  Export(env, exports, "writeEventLog", WriteEventLog);
   return exports;
 }
 

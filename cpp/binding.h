@@ -12,5 +12,11 @@ Napi::Value GetBuildInfo(const Napi::CallbackInfo& info);
 // Windows only. On other platforms they throw ERR_SERVICEHOST_UNSUPPORTED_PLATFORM.
 Napi::Value StartDispatcher(const Napi::CallbackInfo& info);
 Napi::Value SetServiceStatus(const Napi::CallbackInfo& info);
+Napi::Value SetControlsAccepted(const Napi::CallbackInfo& info);
+Napi::Value DebugInvokeControlHandler(const Napi::CallbackInfo& info);
+Napi::Value GetParentProcess(const Napi::CallbackInfo& info);
+Napi::Value StartConsoleControlHandler(const Napi::CallbackInfo& info);
+Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info);
+Napi::Value WriteEventLog(const Napi::CallbackInfo& info);
 
 }  // namespace servicehost

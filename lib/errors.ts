@@ -12,7 +12,9 @@ export type ServicehostErrorCode =
   | 'ERR_SERVICEHOST_DISPATCHER_STARTED'
   | 'ERR_SERVICEHOST_NOT_CONNECTED'
   | 'ERR_SERVICEHOST_ALREADY_STOPPED'
-  | 'ERR_SERVICEHOST_HOST_STATE';
+  | 'ERR_SERVICEHOST_HOST_STATE'
+  | 'ERR_SERVICEHOST_INVALID_TRANSITION'
+  | 'ERR_SERVICEHOST_CONSOLE_HANDLER_STARTED';
 
 /** An error of servicehost's own. Test `error.code`, never the message. */
 export class ServicehostError extends Error {

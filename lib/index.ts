@@ -5,5 +5,7 @@
  */
 export { ServicehostError, isSystemError, type ServicehostErrorCode, type SystemError } from './errors';
 export { nativeBuildInfo, type NativeBuildInfo } from './native';
-export type { ExitInfo, Host, HostEvent, HostKind, HostStatus, StopReason } from './hosts/host';
+export type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
 export { WindowsServiceHost, type WindowsServiceHostOptions } from './hosts/windows-service';
+export { WindowsConsoleHost, type WindowsConsoleHostOptions } from './hosts/windows-console';
+export { isWindowsService } from './windows-scm';

@@ -13,8 +13,23 @@ export interface NativeBuildInfo {
 
 export type NativeDispatcherEvent =
   | { type: 'service-main'; args: string[]; error: Error | undefined; receivedAt: bigint }
-  | { type: 'control'; control: number; eventType: number; receivedAt: bigint }
+  | ({ type: 'control'; control: number; eventType: number; receivedAt: bigint } & NativeControlPayload)
   | { type: 'dispatcher-exit'; error: Error | undefined; receivedAt: bigint };
+
+/** What HandlerEx copied out of lpEventData, by control. */
+export interface NativeControlPayload {
+  /** POWEREVENT / PBT_POWERSETTINGCHANGE: the setting's GUID, {8-4-4-4-12}. */
+  powerSetting?: string;
+  /** POWEREVENT / PBT_POWERSETTINGCHANGE: the setting's value. */
+  data?: Buffer;
+  /** SESSIONCHANGE: WTSSESSION_NOTIFICATION.dwSessionId. */
+  sessionId?: number;
+  /** TIMECHANGE: ms since 1970, UTC. */
+  newTime?: number;
+  oldTime?: number;
+  /** DEVICEEVENT, HARDWAREPROFILECHANGE: DEV_BROADCAST_HDR.dbch_devicetype. */
+  deviceType?: number;
+}
 
 export interface NativeStatusRequest {
   state: number;
@@ -39,6 +54,22 @@ export interface NativeBinding {
   startDispatcher(options: { onEvent: (event: NativeDispatcherEvent) => void; startWaitHint?: number }): void;
   /** Windows only. Reports the service status to the SCM. */
   setServiceStatus(request: NativeStatusRequest): NativeServiceStatus;
+  /** Windows only. Changes SERVICE_ACCEPT_* without a new state or checkpoint. */
+  setControlsAccepted(request: { controlsAccepted: number }): NativeServiceStatus;
+  /** Windows only, diagnostics: runs the real HandlerEx with a payload built from `payload`. */
+  debugInvokeControlHandler(request: {
+    control: number;
+    eventType?: number;
+    payload?: { powerSetting?: Buffer; data?: Buffer; sessionId?: number; newTime?: number; oldTime?: number; deviceType?: number };
+  }): number;
+  /** Windows only. This process and its parent, from one Toolhelp snapshot. */
+  getParentProcess(): { pid: number; parentPid: number; parentName: string };
+  /** Windows only. Installs the console control handler (SetConsoleCtrlHandler). */
+  startConsoleControlHandler(options: { onEvent: (event: { ctrlType: number; receivedAt: bigint }) => void; closeBudgetMs?: number }): void;
+  /** Windows only. Lets a held close, logoff or shutdown event end the process. */
+  releaseConsoleControl(): void;
+  /** Windows only. ReportEventW under `source`; type 1 error, 2 warning, 4 information. */
+  writeEventLog(entry: { source: string; type: 1 | 2 | 4; eventId?: number; message: string }): void;
 }
 
 /** The package's own folder: dist/ sits one level below it. */

@@ -2,7 +2,7 @@
 // states, the dispatcher and SERVICE_STATUS. Exported as `servicehost/windows`.
 import { ServicehostError } from './errors';
 import { loadNative, type NativeDispatcherEvent, type NativeServiceStatus } from './native';
-import { expectFunction, expectObject, expectOneOf, optionalInteger } from './validate';
+import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteger } from './validate';
 
 /** SERVICE_STATUS.dwCurrentState, by name. */
 export const serviceStates = {
@@ -78,12 +78,25 @@ export interface ServiceMainEvent {
   receivedAt: bigint;
 }
 
-/** A control code the SCM sent. */
+/** A control code the SCM sent, with what its lpEventData carried. */
 export interface ControlEvent {
   type: 'control';
   control: ControlName;
   code: number;
+  /** dwEventType: the PBT_* of a power event, the WTS_* reason of a session change, the DBT_* of a device event. */
   eventType: number;
+  /** Power setting change (PBT_POWERSETTINGCHANGE): the setting's GUID, {8-4-4-4-12}. */
+  powerSetting?: string;
+  /** Power setting change: the setting's value. */
+  data?: Buffer;
+  /** Session change: the session id. */
+  sessionId?: number;
+  /** Time change: the new and old system time, ms since 1970 (UTC). */
+  newTime?: number;
+  oldTime?: number;
+  /** Device event, hardware profile change: DEV_BROADCAST_HDR.dbch_devicetype. */
+  deviceType?: number;
+  /** When the native handler saw it, on the clock of `process.hrtime.bigint()`. */
   receivedAt: bigint;
 }
 
@@ -110,8 +123,10 @@ function toPublicEvent(event: NativeDispatcherEvent): DispatcherEvent {
       const [serviceName = '', ...args] = event.args;
       return { type: 'service-main', serviceName, args, receivedAt: event.receivedAt, ...(event.error ? { error: event.error } : {}) };
     }
-    case 'control':
-      return { type: 'control', control: controlName(event.control), code: event.control, eventType: event.eventType, receivedAt: event.receivedAt };
+    case 'control': {
+      const { type: _type, control, ...rest } = event;
+      return { type: 'control', control: controlName(control), code: control, ...rest };
+    }
     case 'dispatcher-exit':
       return { type: 'dispatcher-exit', receivedAt: event.receivedAt, ...(event.error ? { error: event.error } : {}) };
   }
@@ -189,15 +204,7 @@ function toPublicStatus(status: NativeServiceStatus): ServiceStatus {
 export function setServiceStatus(update: ServiceStatusUpdate): ServiceStatus {
   const checked = expectObject('setServiceStatus(update)', update);
   const state = expectOneOf('setServiceStatus: update.state', checked.state, Object.keys(serviceStates) as ServiceStateName[]);
-  let controlsAccepted = 0;
-  if (checked.controlsAccepted !== undefined) {
-    if (!Array.isArray(checked.controlsAccepted)) {
-      throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'setServiceStatus: update.controlsAccepted must be an array of control names');
-    }
-    for (const name of checked.controlsAccepted as unknown[]) {
-      controlsAccepted |= acceptFlags[expectOneOf('setServiceStatus: update.controlsAccepted[]', name, Object.keys(acceptFlags) as AcceptedControl[])];
-    }
-  }
+  const controlsAccepted = checked.controlsAccepted === undefined ? 0 : acceptMask('setServiceStatus: update.controlsAccepted', checked.controlsAccepted);
   const waitHint = optionalInteger('setServiceStatus: update.waitHintMs', checked.waitHintMs, 0, MAX_DWORD);
   const win32ExitCode = optionalInteger('setServiceStatus: update.win32ExitCode', checked.win32ExitCode, 0, MAX_DWORD);
   const serviceSpecificExitCode = optionalInteger('setServiceStatus: update.serviceSpecificExitCode', checked.serviceSpecificExitCode, 0, MAX_DWORD);
@@ -210,4 +217,68 @@ export function setServiceStatus(update: ServiceStatusUpdate): ServiceStatus {
     ...(serviceSpecificExitCode === undefined ? {} : { serviceSpecificExitCode }),
   });
   return toPublicStatus(reported);
+}
+
+function acceptMask(where: string, controls: unknown): number {
+  if (!Array.isArray(controls)) {
+    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of control names`);
+  }
+  let mask = 0;
+  for (const name of controls as unknown[]) {
+    mask |= acceptFlags[expectOneOf(`${where}[]`, name, Object.keys(acceptFlags) as AcceptedControl[])];
+  }
+  return mask;
+}
+
+/**
+ * Changes the controls the service accepts, keeping its state and checkpoint.
+ * Ignored while start-pending (the SCM forbids accepting any then).
+ */
+export function setControlsAccepted(controls: readonly AcceptedControl[]): ServiceStatus {
+  const controlsAccepted = acceptMask('setControlsAccepted(controls)', controls);
+  requireWindows('setControlsAccepted');
+  return toPublicStatus(loadNative().setControlsAccepted({ controlsAccepted }));
+}
+
+let windowsServiceAnswer: boolean | undefined;
+
+/**
+ * True when the Service Control Manager started this process: its parent is
+ * services.exe. Instant (one process snapshot), never waits on the SCM, and
+ * false on every other platform. Checked once per process.
+ */
+export function isWindowsService(): boolean {
+  if (process.platform !== 'win32') return false;
+  windowsServiceAnswer ??= loadNative().getParentProcess().parentName.toLowerCase() === 'services.exe';
+  return windowsServiceAnswer;
+}
+
+export interface SimulatedControl {
+  control: ControlName | number;
+  eventType?: number;
+  /** Power setting change: the GUID as 16 bytes, in memory order. */
+  powerSetting?: Buffer;
+  data?: Buffer;
+  sessionId?: number;
+  newTime?: number;
+  oldTime?: number;
+  deviceType?: number;
+}
+
+/**
+ * Diagnostics: runs the real native control handler (HandlerEx) with a
+ * payload laid out as the SCM would, for controls a test cannot make the SCM
+ * send (shutdown, preshutdown, power, session, time change, device events).
+ * Returns HandlerEx's result: 0, or 120 (ERROR_CALL_NOT_IMPLEMENTED) when not accepted.
+ */
+export function simulateControlForDiagnostics(simulated: SimulatedControl): number {
+  const checked = expectObject('simulateControlForDiagnostics(simulated)', simulated);
+  const control =
+    typeof checked.control === 'number'
+      ? expectInteger('simulateControlForDiagnostics: simulated.control', checked.control, 0, 255)
+      : controlCodes[expectOneOf('simulateControlForDiagnostics: simulated.control', checked.control, Object.keys(controlCodes) as (keyof typeof controlCodes)[])];
+  const eventType = optionalInteger('simulateControlForDiagnostics: simulated.eventType', checked.eventType, 0, MAX_DWORD) ?? 0;
+  requireWindows('simulateControlForDiagnostics');
+  const { control: _control, eventType: _eventType, ...payload } = simulated;
+  return loadNative().debugInvokeControlHandler({ control, eventType, payload });
 }

@@ -59,7 +59,13 @@ function findBinary(folder) {
 for (const target of parseTargets(process.argv.slice(2))) {
   const { out, args } = cmakeJsArguments(target);
   console.log(`prebuild: ${target}`);
-  execFileSync(process.execPath, [cmakeJs, ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    execFileSync(process.execPath, [cmakeJs, ...args], { cwd: repoRoot, stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    // The compiler's errors come on stdout through ninja or make: show them.
+    process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`);
+    throw new Error(`prebuild: cmake-js failed for ${target}`);
+  }
   const binary = findBinary(out);
   if (!binary) throw new Error(`prebuild: cmake-js finished but no servicehost.node is under ${out}`);
   const destination = path.join(repoRoot, 'prebuilds', target, 'servicehost.node');

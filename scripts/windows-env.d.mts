@@ -26,3 +26,9 @@ export interface ServiceQuery {
   output: string;
 }
 export declare function queryService(name: string): Promise<ServiceQuery>;
+export declare function controlService(
+  verb: 'pause' | 'continue' | 'interrogate' | 'control',
+  name: string,
+  code?: number,
+): Promise<{ code: number; output: string }>;
+export declare function parseStatus(output: string): Omit<ServiceQuery, 'exists' | 'code' | 'output'>;

@@ -101,6 +101,14 @@ async function ensureWindowsNode() {
   if (!existsSync(renamed)) copyFileSync(nodeExe, renamed);
 }
 
+const scctlExe = path.join(buildDir, 'scctl.exe');
+
+// The test controller for what Wine's sc.exe cannot do (test/windows/harness/scctl.cc).
+async function buildScctl() {
+  const source = path.join(repoRoot, 'test', 'windows', 'harness', 'scctl.cc');
+  await execFileAsync('x86_64-w64-mingw32-g++-posix', ['-O2', '-municode', '-static', '-s', source, '-o', scctlExe, '-ladvapi32']);
+}
+
 async function crossBuildAddon() {
   await execFileAsync(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), '--target', 'win32-x64'], { cwd: repoRoot });
 }
@@ -151,7 +159,7 @@ export async function prepareWindowsEnvironment() {
     await ensureWindowsNode();
     return;
   }
-  await Promise.all([ensureWinePrefix(), ensureWindowsNode(), crossBuildAddon()]);
+  await Promise.all([ensureWinePrefix(), ensureWindowsNode(), crossBuildAddon(), buildScctl()]);
 }
 
 /** Ends every Wine process of this prefix, and only those. */
@@ -196,34 +204,54 @@ export async function runWindows(program, args = [], { timeoutMs = 60_000, env =
   }
 }
 
-/** Runs sc.exe: the real one on Windows, Wine's under Wine. Never throws for a non-zero exit. */
-export async function sc(args) {
-  const [command, commandArgs, env] = isNativeWindows ? ['sc.exe', args, process.env] : [wine, ['sc', ...args], wineEnv()];
+// Runs a console program that prints a status block (sc.exe, scctl.exe) and
+// returns its code: 0, or the Win32 error. A Linux exit status keeps 8 bits
+// (1052 arrives as 28), so the code sc prints ("FAILED 1052") wins.
+async function runStatusCommand(command, args, env) {
   try {
-    const { stdout } = await execFileAsync(command, commandArgs, { env, timeout: 60_000 });
+    const { stdout } = await execFileAsync(command, args, { env, timeout: 60_000 });
     return { code: 0, output: stdout };
   } catch (error) {
     if (typeof error.code !== 'number') throw error;
-    return { code: error.code, output: `${error.stdout ?? ''}${error.stderr ?? ''}` };
+    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+    const printed = /FAILED (\d+)/.exec(output);
+    return { code: printed ? Number(printed[1]) : error.code, output };
   }
 }
 
-/** `sc query`, parsed: { state: 'RUNNING', win32ExitCode, serviceExitCode, checkPoint, waitHint }. */
-export async function queryService(name) {
-  const { code, output } = await sc(['query', name]);
-  if (code !== 0) return { exists: false, code, output };
+/** Runs sc.exe: the real one on Windows, Wine's under Wine. Never throws for a non-zero exit. */
+export function sc(args) {
+  return isNativeWindows ? runStatusCommand('sc.exe', args, process.env) : runStatusCommand(wine, ['sc', ...args], wineEnv());
+}
+
+/**
+ * Sends a control: `verb` is pause, continue, interrogate, or control (with a
+ * numeric `code`). The real sc.exe on Windows; the test controller under Wine.
+ * Returns sc's exit code (0 or the Win32 error) and its status block.
+ */
+export function controlService(verb, name, code) {
+  const args = verb === 'control' ? [verb, name, String(code)] : [verb, name];
+  return isNativeWindows ? sc(args) : runStatusCommand(wine, [toWindowsPath(scctlExe), ...args], wineEnv());
+}
+
+/** A status block as sc.exe prints it, parsed. */
+export function parseStatus(output) {
   const number = (key) => {
     const match = new RegExp(`${key}\\s*:\\s*(0x[0-9a-fA-F]+|\\d+)`).exec(output);
     return match ? Number(match[1]) : undefined;
   };
-  const state = /STATE\s*:\s*\d+\s+(\w+)/.exec(output)?.[1];
   return {
-    exists: true,
-    state,
+    state: /STATE\s*:\s*\d+\s+(\w+)/.exec(output)?.[1],
     win32ExitCode: number('WIN32_EXIT_CODE'),
     serviceExitCode: number('SERVICE_EXIT_CODE'),
     checkPoint: number('CHECKPOINT'),
     waitHint: number('WAIT_HINT'),
-    output,
   };
+}
+
+/** `sc query`, parsed: { exists, state: 'RUNNING', win32ExitCode, serviceExitCode, checkPoint, waitHint }. */
+export async function queryService(name) {
+  const { code, output } = await sc(['query', name]);
+  if (code !== 0) return { exists: false, code, output };
+  return { exists: true, code, ...parseStatus(output), output };
 }

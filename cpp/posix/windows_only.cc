@@ -1,5 +1,5 @@
-// The Windows service functions, on a platform without a Service Control
-// Manager: each throws one clear, typed error instead of being undefined.
+// The Windows functions, on a platform without a Service Control Manager or a
+// Windows console: each throws one clear, typed error instead of being undefined.
 #include <string>
 
 #include "../binding.h"
@@ -13,17 +13,21 @@ Napi::Value ThrowWindowsOnly(const Napi::CallbackInfo& info, const char* name) {
   throw MakeError(info.Env(), "ERR_SERVICEHOST_UNSUPPORTED_PLATFORM",
                   std::string(name) +
                       " is only available on Windows: it talks to the Windows Service Control "
-                      "Manager, which this platform does not have.");
+                      "Manager or console, which this platform does not have.");
 }
 
 }  // namespace
 
-Napi::Value StartDispatcher(const Napi::CallbackInfo& info) {
-  return ThrowWindowsOnly(info, "startDispatcher");
-}
+#define SERVICEHOST_WINDOWS_ONLY(Function, name) \
+  Napi::Value Function(const Napi::CallbackInfo& info) { return ThrowWindowsOnly(info, name); }
 
-Napi::Value SetServiceStatus(const Napi::CallbackInfo& info) {
-  return ThrowWindowsOnly(info, "setServiceStatus");
-}
+SERVICEHOST_WINDOWS_ONLY(StartDispatcher, "startDispatcher")
+SERVICEHOST_WINDOWS_ONLY(SetServiceStatus, "setServiceStatus")
+SERVICEHOST_WINDOWS_ONLY(SetControlsAccepted, "setControlsAccepted")
+SERVICEHOST_WINDOWS_ONLY(DebugInvokeControlHandler, "debugInvokeControlHandler")
+SERVICEHOST_WINDOWS_ONLY(GetParentProcess, "getParentProcess")
+SERVICEHOST_WINDOWS_ONLY(StartConsoleControlHandler, "startConsoleControlHandler")
+SERVICEHOST_WINDOWS_ONLY(ReleaseConsoleControl, "releaseConsoleControl")
+SERVICEHOST_WINDOWS_ONLY(WriteEventLog, "writeEventLog")
 
 }  // namespace servicehost

@@ -1,9 +1,12 @@
 // The JavaScript face of the dispatcher: argument checks and conversions.
 // Everything here runs on the main thread.
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "../binding.h"
 #include "../common/js_error.h"
+#include "control_payload.h"
 #include "service_dispatcher.h"
 #include "win32_error.h"
 
@@ -62,6 +65,7 @@ void DeliverEventToJs(Napi::Env env, Napi::Function listener, std::nullptr_t* /*
       object["type"] = "control";
       object["control"] = Napi::Number::New(env, event->control);
       object["eventType"] = Napi::Number::New(env, event->eventType);
+      SetPayloadFields(env, object, event->payload);
       break;
     case DispatcherEvent::Kind::kDispatcherExit:
       object["type"] = "dispatcher-exit";
@@ -83,6 +87,17 @@ Napi::Value StartDispatcher(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Object StatusToJs(Napi::Env env, const SERVICE_STATUS& reported) {
+  Napi::Object result = Napi::Object::New(env);
+  result["state"] = Napi::Number::New(env, reported.dwCurrentState);
+  result["controlsAccepted"] = Napi::Number::New(env, reported.dwControlsAccepted);
+  result["checkPoint"] = Napi::Number::New(env, reported.dwCheckPoint);
+  result["waitHint"] = Napi::Number::New(env, reported.dwWaitHint);
+  result["win32ExitCode"] = Napi::Number::New(env, reported.dwWin32ExitCode);
+  result["serviceSpecificExitCode"] = Napi::Number::New(env, reported.dwServiceSpecificExitCode);
+  return result;
+}
+
 Napi::Value SetServiceStatus(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object options = ExpectOptions(info, "setServiceStatus");
@@ -96,15 +111,27 @@ Napi::Value SetServiceStatus(const Napi::CallbackInfo& info) {
   request.win32ExitCode = ReadUint32(options, "setServiceStatus", "win32ExitCode", NO_ERROR);
   request.serviceSpecificExitCode = ReadUint32(options, "setServiceStatus", "serviceSpecificExitCode", 0);
 
-  SERVICE_STATUS reported = ServiceDispatcher::Instance().SetStatus(env, request);
-  Napi::Object result = Napi::Object::New(env);
-  result["state"] = Napi::Number::New(env, reported.dwCurrentState);
-  result["controlsAccepted"] = Napi::Number::New(env, reported.dwControlsAccepted);
-  result["checkPoint"] = Napi::Number::New(env, reported.dwCheckPoint);
-  result["waitHint"] = Napi::Number::New(env, reported.dwWaitHint);
-  result["win32ExitCode"] = Napi::Number::New(env, reported.dwWin32ExitCode);
-  result["serviceSpecificExitCode"] = Napi::Number::New(env, reported.dwServiceSpecificExitCode);
-  return result;
+  return StatusToJs(env, ServiceDispatcher::Instance().SetStatus(env, request));
+}
+
+Napi::Value SetControlsAccepted(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object options = ExpectOptions(info, "setControlsAccepted");
+  DWORD controlsAccepted = ReadUint32(options, "setControlsAccepted", "controlsAccepted", 0);
+  return StatusToJs(env, ServiceDispatcher::Instance().SetControlsAccepted(env, controlsAccepted));
+}
+
+Napi::Value DebugInvokeControlHandler(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object options = ExpectOptions(info, "debugInvokeControlHandler");
+  DWORD control = ReadUint32(options, "debugInvokeControlHandler", "control", 0);
+  DWORD eventType = ReadUint32(options, "debugInvokeControlHandler", "eventType", 0);
+  Napi::Value fields = options.Get("payload");
+  std::vector<uint8_t> payload;
+  if (fields.IsObject()) payload = BuildControlPayloadForDiagnostics(control, fields.As<Napi::Object>());
+  DWORD result = ServiceDispatcher::Instance().InvokeHandlerForDiagnostics(
+      control, eventType, payload.empty() ? nullptr : payload.data());
+  return Napi::Number::New(env, result);
 }
 
 }  // namespace servicehost

@@ -4,28 +4,51 @@
 #include <string>
 
 #include "../common/js_error.h"
+#include "../common/monotonic_clock.h"
 #include "win32_error.h"
 
 namespace servicehost {
 
 namespace {
 
-// The clock libuv's uv_hrtime() reads on Windows, so a control's arrival time
-// compares with process.hrtime.bigint() on the main thread.
-uint64_t MonotonicNs() {
-  static const double nsPerTick = [] {
-    LARGE_INTEGER frequency;
-    QueryPerformanceFrequency(&frequency);
-    return 1e9 / static_cast<double>(frequency.QuadPart);
-  }();
-  LARGE_INTEGER counter;
-  QueryPerformanceCounter(&counter);
-  return static_cast<uint64_t>(static_cast<double>(counter.QuadPart) * nsPerTick);
-}
-
 bool IsPendingState(DWORD state) {
   return state == SERVICE_START_PENDING || state == SERVICE_STOP_PENDING ||
          state == SERVICE_CONTINUE_PENDING || state == SERVICE_PAUSE_PENDING;
+}
+
+// Which states may follow which (the SCM's own state machine). Re-reporting
+// the current state is always allowed: for a pending state it is progress.
+bool IsAllowedTransition(DWORD from, DWORD to) {
+  if (from == to) return true;
+  switch (from) {
+    case SERVICE_START_PENDING:
+      return to == SERVICE_RUNNING || to == SERVICE_STOP_PENDING || to == SERVICE_STOPPED;
+    case SERVICE_RUNNING:
+      return to == SERVICE_PAUSE_PENDING || to == SERVICE_PAUSED || to == SERVICE_STOP_PENDING || to == SERVICE_STOPPED;
+    case SERVICE_PAUSE_PENDING:  // RUNNING: the pause failed
+      return to == SERVICE_PAUSED || to == SERVICE_RUNNING || to == SERVICE_STOP_PENDING || to == SERVICE_STOPPED;
+    case SERVICE_PAUSED:
+      return to == SERVICE_CONTINUE_PENDING || to == SERVICE_RUNNING || to == SERVICE_STOP_PENDING || to == SERVICE_STOPPED;
+    case SERVICE_CONTINUE_PENDING:  // PAUSED: the continue failed
+      return to == SERVICE_RUNNING || to == SERVICE_PAUSED || to == SERVICE_STOP_PENDING || to == SERVICE_STOPPED;
+    case SERVICE_STOP_PENDING:
+      return to == SERVICE_STOPPED;
+    default:
+      return false;
+  }
+}
+
+const char* StateName(DWORD state) {
+  switch (state) {
+    case SERVICE_STOPPED: return "STOPPED";
+    case SERVICE_START_PENDING: return "START_PENDING";
+    case SERVICE_STOP_PENDING: return "STOP_PENDING";
+    case SERVICE_RUNNING: return "RUNNING";
+    case SERVICE_CONTINUE_PENDING: return "CONTINUE_PENDING";
+    case SERVICE_PAUSE_PENDING: return "PAUSE_PENDING";
+    case SERVICE_PAUSED: return "PAUSED";
+    default: return "UNKNOWN";
+  }
 }
 
 // The SERVICE_ACCEPT_* flag that lets the SCM send `control`; 0 when none is needed.
@@ -84,13 +107,7 @@ void ServiceDispatcher::Start(Napi::Env env, Napi::Function listener, DWORD star
                     "process: use the events of the one that owns it.");
   }
   startWaitHint_ = startWaitHint;
-  {
-    std::lock_guard<std::mutex> lock(deliveryMutex_);
-    sink_ = EventSink::New(env, listener, "servicehost:dispatcher", 0, 1);
-    // The sink must not keep an idle process alive; the JS host decides that.
-    sink_.Unref(env);
-    deliveryOpen_ = true;
-  }
+  channel_.Open(env, listener, "servicehost:dispatcher");
   env.AddCleanupHook([this] { OnOwnerEnvCleanup(); });
   thread_ = std::thread([this] { RunDispatcherThread(); });
 }
@@ -109,8 +126,8 @@ void ServiceDispatcher::RunDispatcherThread() {
     exit->syscall = "StartServiceCtrlDispatcherW";
   }
   exit->receivedAtNs = MonotonicNs();
-  Deliver(std::move(exit));
-  CloseDelivery(false);
+  channel_.Deliver(std::move(exit));
+  channel_.Close(false);
   {
     std::lock_guard<std::mutex> lock(threadMutex_);
     dispatcherReturned_ = true;
@@ -149,11 +166,11 @@ void ServiceDispatcher::OnServiceMain(DWORD argc, LPWSTR* argv) {
       started->syscall = "SetServiceStatus";
     }
   }
-  Deliver(std::move(started));
+  channel_.Deliver(std::move(started));
 }
 
 // Runs on the dispatcher thread. Must return at once: the SCM waits for it.
-DWORD WINAPI ServiceDispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID /*eventData*/,
+DWORD WINAPI ServiceDispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID eventData,
                                           LPVOID context) {
   uint64_t receivedAtNs = MonotonicNs();
   auto* self = static_cast<ServiceDispatcher*>(context);
@@ -167,7 +184,8 @@ DWORD WINAPI ServiceDispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID
   event->receivedAtNs = receivedAtNs;
   event->control = control;
   event->eventType = eventType;
-  self->Deliver(std::move(event));
+  event->payload = CopyControlPayload(control, eventType, eventData);
+  self->channel_.Deliver(std::move(event));
   return NO_ERROR;
 }
 
@@ -188,29 +206,9 @@ void ServiceDispatcher::ReportCurrentStatus() {
   if (statusHandle_ != nullptr) ::SetServiceStatus(statusHandle_, &status_);
 }
 
-// Runs on any thread. Never blocks on the main thread: the sink's queue is unbounded.
-void ServiceDispatcher::Deliver(std::unique_ptr<DispatcherEvent> event) {
-  std::lock_guard<std::mutex> lock(deliveryMutex_);
-  if (!deliveryOpen_) return;
-  if (sink_.NonBlockingCall(event.get()) == napi_ok) event.release();
-}
-
-// Runs on the dispatcher thread (after the last event) or on the main thread
-// (environment teardown, with `abort`).
-void ServiceDispatcher::CloseDelivery(bool abort) {
-  std::lock_guard<std::mutex> lock(deliveryMutex_);
-  if (!deliveryOpen_) return;
-  deliveryOpen_ = false;
-  if (abort) {
-    sink_.Abort();
-  } else {
-    sink_.Release();
-  }
-}
-
 // Runs on the main thread while the owning environment is torn down.
 void ServiceDispatcher::OnOwnerEnvCleanup() {
-  CloseDelivery(true);
+  channel_.Close(true);
   std::unique_lock<std::mutex> lock(threadMutex_);
   bool stopped;
   {
@@ -235,14 +233,11 @@ void ServiceDispatcher::OnOwnerEnvCleanup() {
 // Runs on the main thread.
 SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& request) {
   std::lock_guard<std::mutex> lock(statusMutex_);
-  if (statusHandle_ == nullptr) {
-    throw MakeError(env, "ERR_SERVICEHOST_NOT_CONNECTED",
-                    "The service status cannot be set before the SCM has started the service: "
-                    "wait for the 'service-main' event.");
-  }
-  if (status_.dwCurrentState == SERVICE_STOPPED) {
-    throw MakeError(env, "ERR_SERVICEHOST_ALREADY_STOPPED",
-                    "The service has already reported STOPPED; the SCM accepts no further status.");
+  ExpectConnected(env);
+  if (!IsAllowedTransition(status_.dwCurrentState, request.state)) {
+    throw MakeError(env, "ERR_SERVICEHOST_INVALID_TRANSITION",
+                    std::string("A service cannot go from ") + StateName(status_.dwCurrentState) +
+                        " to " + StateName(request.state) + ".");
   }
   SERVICE_STATUS next = status_;
   bool pending = IsPendingState(request.state);
@@ -265,6 +260,44 @@ SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& 
   }
   status_ = next;
   return status_;
+}
+
+}  // namespace servicehost
+
+namespace servicehost {
+
+// Main thread, with statusMutex_ held.
+void ServiceDispatcher::ExpectConnected(Napi::Env env) const {
+  if (statusHandle_ == nullptr) {
+    throw MakeError(env, "ERR_SERVICEHOST_NOT_CONNECTED",
+                    "The service status cannot be set before the SCM has started the service: "
+                    "wait for the 'service-main' event.");
+  }
+  if (status_.dwCurrentState == SERVICE_STOPPED) {
+    throw MakeError(env, "ERR_SERVICEHOST_ALREADY_STOPPED",
+                    "The service has already reported STOPPED; the SCM accepts no further status.");
+  }
+}
+
+// Runs on the main thread.
+SERVICE_STATUS ServiceDispatcher::SetControlsAccepted(Napi::Env env, DWORD controlsAccepted) {
+  std::lock_guard<std::mutex> lock(statusMutex_);
+  ExpectConnected(env);
+  if (status_.dwCurrentState == SERVICE_START_PENDING || status_.dwControlsAccepted == controlsAccepted) {
+    return status_;
+  }
+  SERVICE_STATUS next = status_;
+  next.dwControlsAccepted = controlsAccepted;
+  if (!::SetServiceStatus(statusHandle_, &next)) {
+    throw Win32Error(env, GetLastError(), "SetServiceStatus");
+  }
+  status_ = next;
+  return status_;
+}
+
+// Runs on the main thread (diagnostics): HandlerEx normally runs on the dispatcher thread.
+DWORD ServiceDispatcher::InvokeHandlerForDiagnostics(DWORD control, DWORD eventType, void* eventData) {
+  return HandlerEx(control, eventType, eventData, this);
 }
 
 }  // namespace servicehost

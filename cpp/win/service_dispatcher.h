@@ -9,11 +9,13 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "../common/js_event_channel.h"
+#include "control_payload.h"
 
 namespace servicehost {
 
@@ -26,6 +28,7 @@ struct DispatcherEvent {
   std::vector<std::u16string> args;   // kServiceMain: argv; argv[0] is the service name
   DWORD control = 0;                  // kControl: SERVICE_CONTROL_*
   DWORD eventType = 0;                // kControl: dwEventType
+  ControlPayload payload;             // kControl: lpEventData, decoded
   DWORD error = NO_ERROR;             // kServiceMain, kDispatcherExit: what failed, if anything
   const char* syscall = "";
 };
@@ -53,9 +56,16 @@ class ServiceDispatcher {
   // Main thread. The single writer of SERVICE_STATUS; returns what was reported.
   SERVICE_STATUS SetStatus(Napi::Env env, const StatusRequest& request);
 
- private:
-  using EventSink = Napi::TypedThreadSafeFunction<std::nullptr_t, DispatcherEvent, DeliverEventToJs>;
+  // Main thread. Changes the accepted controls without a new state or
+  // checkpoint. While START_PENDING (nothing may be accepted) and once
+  // STOPPED, it reports nothing. Returns the current status.
+  SERVICE_STATUS SetControlsAccepted(Napi::Env env, DWORD controlsAccepted);
 
+  // Main thread, diagnostics only: runs the real HandlerEx with a payload the
+  // caller built, for controls no test peer can send (power, session, ...).
+  DWORD InvokeHandlerForDiagnostics(DWORD control, DWORD eventType, void* eventData);
+
+ private:
   ServiceDispatcher() = default;
 
   void RunDispatcherThread();
@@ -64,15 +74,10 @@ class ServiceDispatcher {
   static DWORD WINAPI HandlerEx(DWORD control, DWORD eventType, LPVOID eventData, LPVOID context);
   bool IsAccepted(DWORD control);
   void ReportCurrentStatus();
-  void Deliver(std::unique_ptr<DispatcherEvent> event);
-  void CloseDelivery(bool abort);
   void OnOwnerEnvCleanup();
+  void ExpectConnected(Napi::Env env) const;
 
-  // Guards the event sink, which the dispatcher thread, the ServiceMain thread
-  // and the main thread's cleanup all touch.
-  std::mutex deliveryMutex_;
-  EventSink sink_;
-  bool deliveryOpen_ = false;
+  JsEventChannel<DispatcherEvent, DeliverEventToJs> channel_;
 
   // Guards SERVICE_STATUS: the main thread writes it, the dispatcher thread
   // re-reports it on INTERROGATE and reads the accepted controls.

@@ -8,19 +8,33 @@ export type HostKind = 'windows-service' | 'windows-console' | 'systemd' | 'posi
 export type StopReason = 'scm-stop' | 'shutdown' | 'preshutdown' | 'signal' | 'console' | 'programmatic' | 'error';
 
 export type HostEvent =
-  /** The OS asks the program to stop. */
-  | { type: 'stop'; reason: StopReason }
+  /** The OS asks the program to stop. `detail`: the signal or console event ('SIGTERM', 'ctrl-c', 'close'). */
+  | { type: 'stop'; reason: StopReason; detail?: string }
+  | { type: 'pause' }
+  | { type: 'continue' }
+  /** Reload configuration (Windows PARAMCHANGE, SIGHUP). */
+  | { type: 'reload' }
+  /** Windows POWEREVENT: `eventType` is the PBT_* code; a setting change carries its GUID and value. */
+  | { type: 'power'; eventType: number; powerSetting?: string; data?: Buffer }
+  /** Windows SESSIONCHANGE: `eventType` is the WTS_* reason. */
+  | { type: 'session'; eventType: number; sessionId: number }
+  /** A program-defined control, 128 to 255. */
+  | { type: 'custom'; code: number }
+  /** Any other platform control, by name (netbindadd, timechange, deviceevent, interrogate, ...). */
+  | { type: 'control'; name: string; code: number; eventType: number; newTime?: number; oldTime?: number; deviceType?: number }
   /** The host cannot do its job (e.g. the SCM refused the connection). */
   | { type: 'error'; error: Error };
 
+export type HostEventType = HostEvent['type'];
+
 /**
- * What the lifecycle tells the OS. Reporting 'starting' or 'stopping' again is
- * progress: the SCM's checkpoint advances; `waitHintMs` is how long until the next report.
+ * What the lifecycle tells the OS. Reporting a pending state ('starting',
+ * 'pausing', 'continuing', 'stopping') again is progress: the SCM's
+ * checkpoint advances; `waitHintMs` is how long until the next report.
  */
 export type HostStatus =
-  | { state: 'starting'; waitHintMs?: number }
-  | { state: 'running' }
-  | { state: 'stopping'; waitHintMs?: number };
+  | { state: 'starting' | 'pausing' | 'continuing' | 'stopping'; waitHintMs?: number }
+  | { state: 'running' | 'paused' };
 
 export interface ExitInfo {
   /** The process exit code, 0 to 255; 0 is a clean stop. */
@@ -31,6 +45,8 @@ export interface Host {
   readonly kind: HostKind;
   /** Starts delivering the OS's controls. Once. */
   open(deliver: (event: HostEvent) => void): void;
+  /** The event types the program listens to; the host lets in the controls they need. */
+  listen(types: ReadonlySet<HostEventType>): void;
   /** Reports progress or a state. */
   report(status: HostStatus): void;
   /** The final report, exactly once; then the process exits with `exit.exitCode`. */

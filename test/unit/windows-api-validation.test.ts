@@ -60,7 +60,7 @@ describe('WindowsServiceHost', () => {
   test('report() before open() is a state error, and bad statuses are typed errors', () => {
     const host = new WindowsServiceHost();
     expect(() => host.report({ state: 'running' })).toThrow(code('ERR_SERVICEHOST_HOST_STATE'));
-    expect(() => host.report({ state: 'paused' } as never)).toThrow(code('ERR_INVALID_ARG_VALUE'));
+    expect(() => host.report({ state: 'sleeping' } as never)).toThrow(code('ERR_INVALID_ARG_VALUE'));
     expect(() => host.report({ state: 'stopping', waitHintMs: -1 })).toThrow(code('ERR_OUT_OF_RANGE'));
     expect(() => host.open('deliver' as never)).toThrow(code('ERR_INVALID_ARG_TYPE'));
   });

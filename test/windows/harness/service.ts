@@ -65,37 +65,66 @@ export async function removeService(name: string): Promise<void> {
   await sc(['delete', name]);
 }
 
-export interface FixtureService {
+export interface RunningFixture {
   name: string;
+  dir: string;
+  /** The fixture's log, its first argument. */
   log: string;
-  /** Creating this file lets the fixture's cleanup finish. */
-  release: string;
   lines(): string[];
+  /** The log as JSON records, for fixtures that write JSON lines. */
+  records(): Record<string, unknown>[];
 }
 
 /**
  * Runs `body` with a created (not started) service whose image is
- * fixtures/stop-service.js, and removes the service afterwards, whatever happens.
+ * `node.exe [nodeArgs] fixtures/<script> <log> [args]`, and removes the
+ * service afterwards, whatever happens.
  */
+export async function withService(
+  label: string,
+  options: { script: string; args?: readonly string[]; nodeArgs?: readonly string[]; renamedHost?: boolean },
+  body: (service: RunningFixture) => Promise<void>,
+): Promise<void> {
+  const name = uniqueServiceName(label);
+  const dir = scratchDir(label);
+  const log = path.join(dir, 'service.log');
+  const args = [...(options.nodeArgs ?? []), toWindowsPath(path.join(fixturesDir, options.script)), toWindowsPath(log), ...(options.args ?? [])];
+  await createService(name, windowsNodeExe({ renamed: options.renamedHost ?? false }), args);
+  try {
+    await body({
+      name,
+      dir,
+      log,
+      lines: () => readLines(log),
+      records: () => readLines(log).map((line) => JSON.parse(line) as Record<string, unknown>),
+    });
+  } finally {
+    await removeService(name);
+  }
+}
+
+export interface FixtureService extends RunningFixture {
+  /** Creating this file lets the fixture's cleanup finish. */
+  release: string;
+}
+
+/** withService for fixtures/stop-service.js, whose cleanup waits for a release file. */
 export async function withStopService(
   label: string,
   options: { renamedHost?: boolean; exitCode?: number; holdCleanup?: boolean },
   body: (service: FixtureService) => Promise<void>,
 ): Promise<void> {
-  const name = uniqueServiceName(label);
-  const dir = scratchDir(label);
-  const log = path.join(dir, 'service.log');
-  const release = path.join(dir, 'release');
+  const release = path.join(scratchDir(`${label}-release`), 'release');
   if (!options.holdCleanup) writeFileSync(release, '');
-  const args = [path.join(fixturesDir, 'stop-service.js'), log, release].map(toWindowsPath);
-  if (options.exitCode !== undefined) args.push(String(options.exitCode));
-  await createService(name, windowsNodeExe({ renamed: options.renamedHost ?? false }), args);
-  try {
-    await body({ name, log, release, lines: () => readLines(log) });
-  } finally {
-    writeFileSync(release, '');
-    await removeService(name);
-  }
+  const args = [toWindowsPath(release), ...(options.exitCode === undefined ? [] : [String(options.exitCode)])];
+  await withService(label, { script: 'stop-service.js', args, renamedHost: options.renamedHost ?? false }, async (service) => {
+    try {
+      await body({ ...service, release });
+    } finally {
+      // Before the service is removed: its cleanup waits for this file.
+      writeFileSync(release, '');
+    }
+  });
 }
 
 export async function startAndWaitRunning(name: string): Promise<ServiceQuery> {

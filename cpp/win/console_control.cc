@@ -1,0 +1,109 @@
+#include "console_control.h"
+
+#include <chrono>
+
+#include "../binding.h"
+#include "../common/js_error.h"
+#include "../common/monotonic_clock.h"
+#include "win32_error.h"
+
+namespace servicehost {
+
+ConsoleControl& ConsoleControl::Instance() {
+  // Never destroyed: a handler thread may still be waiting at process exit.
+  static ConsoleControl* instance = new ConsoleControl();
+  return *instance;
+}
+
+void ConsoleControl::Start(Napi::Env env, Napi::Function listener, DWORD closeBudgetMs) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (started_) {
+      throw MakeError(env, "ERR_SERVICEHOST_CONSOLE_HANDLER_STARTED",
+                      "The console control handler is already installed in this process.");
+    }
+    started_ = true;
+    closeBudgetMs_ = closeBudgetMs;
+  }
+  channel_.Open(env, listener, "servicehost:console");
+  if (!SetConsoleCtrlHandler(&ConsoleControl::Handler, TRUE)) {
+    DWORD error = GetLastError();
+    channel_.Close(true);
+    throw Win32Error(env, error, "SetConsoleCtrlHandler");
+  }
+  env.AddCleanupHook([this] { OnOwnerEnvCleanup(); });
+}
+
+// Runs on a thread the system creates for each console event.
+BOOL WINAPI ConsoleControl::Handler(DWORD ctrlType) {
+  return Instance().OnControl(ctrlType);
+}
+
+// Runs on the system's console event thread. Returning TRUE means handled:
+// Ctrl-C and Ctrl-Break then leave the process running. For close, logoff and
+// shutdown, Windows ends the process as soon as the handler returns, so it
+// holds here until JavaScript has stopped, within Windows' budget.
+BOOL ConsoleControl::OnControl(DWORD ctrlType) {
+  auto event = std::make_unique<ConsoleEvent>();
+  event->ctrlType = ctrlType;
+  event->receivedAtNs = MonotonicNs();
+  if (!channel_.Deliver(std::move(event))) return FALSE;  // no listener left: default handling
+  if (ctrlType == CTRL_C_EVENT || ctrlType == CTRL_BREAK_EVENT) return TRUE;
+  std::unique_lock<std::mutex> lock(mutex_);
+  released_.wait_for(lock, std::chrono::milliseconds(closeBudgetMs_), [this] { return stopFinished_; });
+  return TRUE;
+}
+
+void ConsoleControl::ReleaseHeldEvents() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopFinished_ = true;
+  }
+  released_.notify_all();
+}
+
+// Runs on the main thread while the owning environment is torn down.
+void ConsoleControl::OnOwnerEnvCleanup() {
+  channel_.Close(true);
+  SetConsoleCtrlHandler(&ConsoleControl::Handler, FALSE);
+  ReleaseHeldEvents();
+}
+
+void DeliverConsoleEventToJs(Napi::Env env, Napi::Function listener, std::nullptr_t* /*context*/,
+                             ConsoleEvent* rawEvent) {
+  std::unique_ptr<ConsoleEvent> event(rawEvent);
+  if (env == nullptr || listener == nullptr) return;
+  Napi::Object object = Napi::Object::New(env);
+  object["ctrlType"] = Napi::Number::New(env, event->ctrlType);
+  object["receivedAt"] = Napi::BigInt::New(env, event->receivedAtNs);
+  listener.Call({object});
+}
+
+Napi::Value StartConsoleControlHandler(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) {
+    throw MakeTypeError(env, "startConsoleControlHandler(options): options must be an object");
+  }
+  Napi::Object options = info[0].As<Napi::Object>();
+  Napi::Value onEvent = options.Get("onEvent");
+  if (!onEvent.IsFunction()) throw MakeTypeError(env, "startConsoleControlHandler: options.onEvent must be a function");
+  Napi::Value budget = options.Get("closeBudgetMs");
+  DWORD closeBudgetMs = 4500;
+  if (!budget.IsUndefined()) {
+    if (!budget.IsNumber()) throw MakeTypeError(env, "startConsoleControlHandler: options.closeBudgetMs must be a number");
+    double value = budget.As<Napi::Number>().DoubleValue();
+    if (!(value >= 0 && value <= 60000)) {
+      throw MakeRangeError(env, "startConsoleControlHandler: options.closeBudgetMs must be from 0 to 60000");
+    }
+    closeBudgetMs = static_cast<DWORD>(value);
+  }
+  ConsoleControl::Instance().Start(env, onEvent.As<Napi::Function>(), closeBudgetMs);
+  return env.Undefined();
+}
+
+Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info) {
+  ConsoleControl::Instance().ReleaseHeldEvents();
+  return info.Env().Undefined();
+}
+
+}  // namespace servicehost

@@ -1,0 +1,52 @@
+// Console control events (Ctrl-C, Ctrl-Break, close, logoff, shutdown) for a
+// program run in a console rather than by the SCM.
+#pragma once
+
+#include <windows.h>
+
+#include <napi.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+#include "../common/js_event_channel.h"
+
+namespace servicehost {
+
+struct ConsoleEvent {
+  DWORD ctrlType = 0;
+  uint64_t receivedAtNs = 0;
+};
+
+// Runs on the main thread.
+void DeliverConsoleEventToJs(Napi::Env env, Napi::Function listener, std::nullptr_t* context,
+                             ConsoleEvent* event);
+
+class ConsoleControl {
+ public:
+  // Process-wide: SetConsoleCtrlHandler is.
+  static ConsoleControl& Instance();
+
+  // Main thread. `closeBudgetMs`: how long a close, logoff or shutdown event
+  // holds the process open for JavaScript to stop (Windows allows 5 s).
+  void Start(Napi::Env env, Napi::Function listener, DWORD closeBudgetMs);
+
+  // Main thread: JavaScript has finished stopping; a held close may end the process.
+  void ReleaseHeldEvents();
+
+ private:
+  ConsoleControl() = default;
+  static BOOL WINAPI Handler(DWORD ctrlType);
+  BOOL OnControl(DWORD ctrlType);
+  void OnOwnerEnvCleanup();
+
+  JsEventChannel<ConsoleEvent, DeliverConsoleEventToJs> channel_;
+  std::mutex mutex_;
+  std::condition_variable released_;
+  bool stopFinished_ = false;
+  bool started_ = false;
+  DWORD closeBudgetMs_ = 4500;
+};
+
+}  // namespace servicehost

@@ -1,0 +1,77 @@
+// The Windows console host: the program runs in a console (a terminal, a
+// scheduled task, a debugger), not under the SCM. Console control events map
+// onto the same stop lifecycle.
+import { ServicehostError } from '../errors';
+import { loadNative } from '../native';
+import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteger } from '../validate';
+import type { ExitInfo, Host, HostEvent, HostEventType, HostStatus } from './host';
+
+export interface WindowsConsoleHostOptions {
+  /**
+   * How long a close, logoff or shutdown event holds the process open for the
+   * stop to finish. Windows ends the process after 5 s; default 4500.
+   */
+  closeBudgetMs?: number;
+  /** Ends the process; `process.exit` unless a test hands in another. */
+  exitProcess?: (exitCode: number) => void;
+}
+
+/** CTRL_*_EVENT, by the name the stop event carries as `detail`. */
+const CONSOLE_EVENTS: Record<number, string> = { 0: 'ctrl-c', 1: 'ctrl-break', 2: 'close', 5: 'logoff', 6: 'shutdown' };
+
+export class WindowsConsoleHost implements Host {
+  readonly kind = 'windows-console' as const;
+  readonly #closeBudgetMs: number;
+  readonly #exitProcess: (exitCode: number) => void;
+  #opened = false;
+  #closing: Promise<void> | undefined;
+  #lastStatus: HostStatus | undefined;
+
+  constructor(options: WindowsConsoleHostOptions = {}) {
+    const checked = expectObject('new WindowsConsoleHost(options)', options);
+    this.#closeBudgetMs = optionalInteger('WindowsConsoleHost: options.closeBudgetMs', checked.closeBudgetMs, 0, 60_000) ?? 4_500;
+    this.#exitProcess =
+      checked.exitProcess === undefined
+        ? (code) => process.exit(code)
+        : (expectFunction('WindowsConsoleHost: options.exitProcess', checked.exitProcess) as (code: number) => void);
+  }
+
+  /** The last status reported; a console has nowhere to show it. */
+  get lastStatus(): HostStatus | undefined {
+    return this.#lastStatus;
+  }
+
+  open(deliver: (event: HostEvent) => void): void {
+    expectFunction('WindowsConsoleHost.open(deliver)', deliver);
+    if (this.#opened) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'WindowsConsoleHost.open() was already called');
+    if (process.platform !== 'win32') {
+      throw new ServicehostError('ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', 'WindowsConsoleHost is only available on Windows.');
+    }
+    loadNative().startConsoleControlHandler({
+      closeBudgetMs: this.#closeBudgetMs,
+      onEvent: ({ ctrlType }) => deliver({ type: 'stop', reason: 'console', detail: CONSOLE_EVENTS[ctrlType] ?? `ctrl-${ctrlType}` }),
+    });
+    this.#opened = true;
+  }
+
+  listen(_types: ReadonlySet<HostEventType>): void {
+    // A console offers stop alone; there is nothing to let in.
+  }
+
+  report(status: HostStatus): void {
+    const checked = expectObject('WindowsConsoleHost.report(status)', status);
+    expectOneOf('WindowsConsoleHost.report: status.state', checked.state, ['starting', 'running', 'pausing', 'paused', 'continuing', 'stopping']);
+    this.#lastStatus = status;
+  }
+
+  close(exit: ExitInfo): Promise<void> {
+    const checked = expectObject('WindowsConsoleHost.close(exit)', exit);
+    const exitCode = expectInteger('WindowsConsoleHost.close: exit.exitCode', checked.exitCode, 0, 255);
+    this.#closing ??= Promise.resolve().then(() => {
+      // A held close event may now let Windows end the process; we end it first.
+      if (this.#opened) loadNative().releaseConsoleControl();
+      this.#exitProcess(exitCode);
+    });
+    return this.#closing;
+  }
+}

@@ -1,0 +1,43 @@
+// Windows Event Log entries under a service's own event source (ReportEventW).
+// The source should be registered at install time; an unregistered one still
+// logs, but Event Viewer then prefixes the text with a "description not found" note.
+import { ServicehostError } from './errors';
+import { loadNative } from './native';
+
+const EVENTLOG_ERROR_TYPE = 1;
+const EVENTLOG_WARNING_TYPE = 2;
+const EVENTLOG_INFORMATION_TYPE = 4;
+
+export class EventLogWriter {
+  readonly source: string;
+
+  constructor(source: string) {
+    if (typeof source !== 'string' || source === '' || source.includes('\0')) {
+      throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'new EventLogWriter(source): source must be a non-empty string without NUL');
+    }
+    if (process.platform !== 'win32') {
+      throw new ServicehostError('ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', 'The Windows Event Log is only available on Windows.');
+    }
+    this.source = source;
+  }
+
+  info(message: string, eventId = 0): void {
+    this.#write(EVENTLOG_INFORMATION_TYPE, message, eventId);
+  }
+
+  warn(message: string, eventId = 0): void {
+    this.#write(EVENTLOG_WARNING_TYPE, message, eventId);
+  }
+
+  error(message: string, eventId = 0): void {
+    this.#write(EVENTLOG_ERROR_TYPE, message, eventId);
+  }
+
+  #write(type: 1 | 2 | 4, message: string, eventId: number): void {
+    if (typeof message !== 'string') throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'EventLogWriter: message must be a string');
+    if (!Number.isInteger(eventId) || eventId < 0 || eventId > 0xffff) {
+      throw new ServicehostError('ERR_OUT_OF_RANGE', 'EventLogWriter: eventId must be an integer from 0 to 65535');
+    }
+    loadNative().writeEventLog({ source: this.source, type, eventId, message });
+  }
+}

@@ -1,0 +1,151 @@
+// e2e: every control Wine's SCM delivers, through the real dispatcher, to a
+// service that listens to all of them (fixtures/control-service.js).
+import { describe, expect, inject, test } from 'vitest';
+import { controlService, parseStatus, queryService, sc } from '../../scripts/windows-env.mjs';
+import { startAndWaitRunning, stopAndWaitStopped, waitFor, waitForState, withService, type RunningFixture } from './harness/service';
+
+const ring = inject('windowsRing');
+
+const ERROR_INVALID_PARAMETER = 87;
+const ERROR_INVALID_SERVICE_CONTROL = 1052;
+
+function hasRecord(service: RunningFixture, expected: Record<string, unknown>): boolean {
+  return service.records().some((record) => Object.entries(expected).every(([key, value]) => JSON.stringify(record[key]) === JSON.stringify(value)));
+}
+
+async function expectRecord(service: RunningFixture, expected: Record<string, unknown>): Promise<void> {
+  await waitFor(`the log to show ${JSON.stringify(expected)}`, () => hasRecord(service, expected), 10_000).catch((error: Error) => {
+    throw new Error(`${error.message}\nlog:\n${service.lines().join('\n')}`);
+  });
+}
+
+function controlServiceFixture(label: string, options: Record<string, unknown>, body: (service: RunningFixture) => Promise<void>) {
+  return withService(label, { script: 'control-service.js', args: [JSON.stringify(options)] }, async (service) => {
+    await startAndWaitRunning(service.name);
+    await expectRecord(service, { event: 'running' });
+    await body(service);
+  });
+}
+
+describe.skipIf(!ring.available)('every control the SCM delivers', () => {
+  test('the accepted controls follow the listeners, plus the explicit ones', async () => {
+    await controlServiceFixture('accepted', {}, async (service) => {
+      const running = service.records().find((record) => record.event === 'running');
+      expect(running?.accepted).toEqual(['stop', 'pause-continue', 'shutdown', 'paramchange', 'powerevent', 'sessionchange']);
+      // netbind is neither listened to nor asked for: the SCM refuses it before it reaches the service.
+      expect((await controlService('control', service.name, 7)).code).toBe(ERROR_INVALID_SERVICE_CONTROL);
+      await stopAndWaitStopped(service.name);
+      expect(hasRecord(service, { event: 'control', name: 'netbindadd' })).toBe(false);
+    });
+    await controlServiceFixture('accepted-explicit', { acceptedControls: ['netbindchange'] }, async (service) => {
+      const running = service.records().find((record) => record.event === 'running');
+      expect(running?.accepted).toEqual(['stop', 'pause-continue', 'shutdown', 'paramchange', 'netbindchange', 'powerevent', 'sessionchange']);
+      await stopAndWaitStopped(service.name);
+    });
+  });
+
+  test('pause and continue: PAUSE_PENDING then PAUSED, CONTINUE_PENDING then RUNNING', async () => {
+    await controlServiceFixture('pause', { pauseDelayMs: 700 }, async (service) => {
+      const paused = await controlService('pause', service.name);
+      expect(paused.code, paused.output).toBe(0);
+      await expectRecord(service, { event: 'pause' });
+      expect(['PAUSE_PENDING', 'PAUSED']).toContain((await waitForState(service.name, 'PAUSE_PENDING', 2_000)).state);
+      await waitForState(service.name, 'PAUSED');
+
+      const resumed = await controlService('continue', service.name);
+      expect(resumed.code, resumed.output).toBe(0);
+      await expectRecord(service, { event: 'continue' });
+      await waitForState(service.name, 'CONTINUE_PENDING', 2_000);
+      await waitForState(service.name, 'RUNNING');
+      await stopAndWaitStopped(service.name);
+      await expectRecord(service, { event: 'exit', code: 0 });
+    });
+  });
+
+  test('paramchange arrives as reload; netbind add, remove, enable and disable as controls', async () => {
+    await controlServiceFixture('paramchange', { acceptedControls: ['netbindchange'] }, async (service) => {
+      expect((await controlService('control', service.name, 6)).code).toBe(0);
+      await expectRecord(service, { event: 'reload' });
+      for (const [code, name] of [[7, 'netbindadd'], [8, 'netbindremove'], [9, 'netbindenable'], [10, 'netbinddisable']] as const) {
+        expect((await controlService('control', service.name, code)).code).toBe(0);
+        await expectRecord(service, { event: 'control', name, code });
+      }
+      await stopAndWaitStopped(service.name);
+    });
+  });
+
+  test('custom codes 128 to 255 arrive in order; 256 is refused by the SCM', async () => {
+    await controlServiceFixture('custom', {}, async (service) => {
+      for (const code of [128, 129, 254, 255]) expect((await controlService('control', service.name, code)).code).toBe(0);
+      await expectRecord(service, { event: 'custom', code: 255 });
+      const customs = service.records().filter((record) => record.event === 'custom').map((record) => record.code);
+      expect(customs).toEqual([128, 129, 254, 255]);
+      expect((await controlService('control', service.name, 256)).code).toBe(ERROR_INVALID_PARAMETER);
+      await stopAndWaitStopped(service.name);
+    });
+  });
+
+  test('interrogate is answered natively from the last status, and reported to JavaScript', async () => {
+    await controlServiceFixture('interrogate', {}, async (service) => {
+      const answer = await controlService('interrogate', service.name);
+      expect(answer.code, answer.output).toBe(0);
+      expect(parseStatus(answer.output).state).toBe('RUNNING');
+      await expectRecord(service, { event: 'control', name: 'interrogate', code: 4 });
+      await stopAndWaitStopped(service.name);
+    });
+  });
+
+  test('STOP_PENDING checkpoints advance while a slow teardown progresses, then STOPPED', async () => {
+    await controlServiceFixture('checkpoints', { stopSteps: 5, stopStepMs: 500 }, async (service) => {
+      expect((await sc(['stop', service.name])).code).toBe(0);
+      const seen = new Set<number>();
+      await waitFor('STOPPED', async () => {
+        const status = await queryService(service.name);
+        if (status.state === 'STOP_PENDING' && status.checkPoint !== undefined) seen.add(status.checkPoint);
+        return status.state === 'STOPPED' || undefined;
+      }, 15_000);
+      const checkpoints = [...seen].sort((a, b) => a - b);
+      expect(checkpoints.length, `checkpoints seen: ${checkpoints.join(', ')}`).toBeGreaterThanOrEqual(3);
+      expect(checkpoints.every((checkpoint) => checkpoint >= 1 && checkpoint <= 5)).toBe(true);
+      expect(service.records().filter((record) => record.event === 'stop-step').map((record) => record.step)).toEqual([1, 2, 3, 4, 5]);
+      const final = await waitForState(service.name, 'STOPPED');
+      expect(final.win32ExitCode).toBe(0);
+    });
+  });
+
+  test('payloads of the controls no test peer can send (power, session, time, device) are copied and decoded by the real handler', async () => {
+    await controlServiceFixture('payloads', { acceptedControls: ['timechange'] }, async (service) => {
+      expect((await controlService('control', service.name, 200)).code).toBe(0);
+      await expectRecord(service, { event: 'diagnostics' });
+      const diagnostics = service.records().find((record) => record.event === 'diagnostics');
+      // 0: delivered; 120 (ERROR_CALL_NOT_IMPLEMENTED): not accepted, refused in HandlerEx.
+      expect(diagnostics?.results).toEqual({ power: 0, session: 0, timechange: 0, deviceevent: 0, preshutdown: 120, hardwareprofilechange: 120 });
+      await expectRecord(service, { event: 'power', eventType: 0x8013, powerSetting: '{5D3E9A59-E9D5-4B00-A6BD-FF34FF516548}', data: '01000000' });
+      await expectRecord(service, { event: 'session', eventType: 5, sessionId: 3 });
+      await expectRecord(service, { event: 'control', name: 'timechange', newTime: 1700000000000, oldTime: 1699999990000 });
+      await expectRecord(service, { event: 'control', name: 'deviceevent', eventType: 0x8000, deviceType: 5 });
+      expect(hasRecord(service, { event: 'stop', reason: 'preshutdown' })).toBe(false);
+      await stopAndWaitStopped(service.name);
+    });
+  });
+
+  test('bad input inside a running service gets typed errors, and the service carries on', async () => {
+    await controlServiceFixture('badinput', {}, async (service) => {
+      expect((await controlService('control', service.name, 201)).code).toBe(0);
+      await expectRecord(service, { bad: 'unknown-state' });
+      const codes = Object.fromEntries(service.records().filter((record) => 'bad' in record).map((record) => [record.bad, record.code]));
+      expect(codes).toEqual({
+        'running-to-start-pending': 'ERR_SERVICEHOST_INVALID_TRANSITION',
+        'running-to-continue-pending': 'ERR_SERVICEHOST_INVALID_TRANSITION',
+        'exit-code-out-of-range': 'ERR_OUT_OF_RANGE',
+        'host-exit-code-out-of-range': 'ERR_OUT_OF_RANGE',
+        'unknown-control': 'ERR_INVALID_ARG_VALUE',
+        'unknown-accepted-control': 'ERR_INVALID_ARG_VALUE',
+        'unknown-state': 'ERR_INVALID_ARG_VALUE',
+      });
+      expect((await waitForState(service.name, 'RUNNING', 1_000)).state).toBe('RUNNING');
+      await stopAndWaitStopped(service.name);
+      await expectRecord(service, { event: 'exit', code: 0 });
+    });
+  });
+});

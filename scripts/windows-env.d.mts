@@ -32,3 +32,4 @@ export declare function controlService(
   code?: number,
 ): Promise<{ code: number; output: string }>;
 export declare function parseStatus(output: string): Omit<ServiceQuery, 'exists' | 'code' | 'output'>;
+export declare function spawnWindowsInPty(program: string, args?: readonly string[]): import('node:child_process').ChildProcess;

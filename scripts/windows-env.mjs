@@ -162,6 +162,17 @@ export async function prepareWindowsEnvironment() {
   await Promise.all([ensureWinePrefix(), ensureWindowsNode(), crossBuildAddon(), buildScctl()]);
 }
 
+/**
+ * Starts a Windows program on a real pseudo-terminal (Python's pty.spawn, an
+ * argument list, no shell): writing "\x03" to the child's stdin is a Ctrl-C
+ * typed at that terminal. Linux only; returns the ChildProcess.
+ */
+export function spawnWindowsInPty(program, args = []) {
+  if (isNativeWindows) throw new Error('spawnWindowsInPty runs under Wine on Linux');
+  const spawnOnPty = 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)';
+  return spawn('python3', ['-c', spawnOnPty, wine, program, ...args], { env: wineEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
 /** Ends every Wine process of this prefix, and only those. */
 export async function shutdownWindowsEnvironment() {
   if (!isNativeWindows) await stopWineServer();

@@ -108,6 +108,10 @@ function toHostEvent(event: ControlEvent): HostEvent {
  *
  * On PAUSE and CONTINUE the host reports PAUSE_PENDING / CONTINUE_PENDING at
  * once; the program reports 'paused' or 'running' when it is.
+ *
+ * No control is lost: one that arrives before anything listens for its type
+ * (custom codes and device events arrive whatever is accepted) is held and
+ * handed to the first listener of that type.
  */
 export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> implements Host {
   readonly kind = 'windows-service' as const;
@@ -119,6 +123,7 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
   #opened = false;
   #deliver: ((event: HostEvent) => void) | undefined;
   #listened = new Set<HostEventType>();
+  #held: HostEvent[] = [];
   #connected = false;
   #serviceName = '';
   #state: ServiceStateName = 'start-pending';
@@ -152,7 +157,12 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
         : (expectFunction(where('exitProcess'), checked.exitProcess) as (code: number) => void);
     // Listener changes move SERVICE_ACCEPT_*; 'newListener' fires before the listener is added.
     const untyped = this as unknown as EventEmitter;
-    untyped.on('newListener', () => queueMicrotask(() => this.#updateAccepted()));
+    untyped.on('newListener', (type: string) =>
+      queueMicrotask(() => {
+        this.#updateAccepted();
+        this.#releaseHeld(type);
+      }),
+    );
     untyped.on('removeListener', () => this.#updateAccepted());
   }
 
@@ -249,10 +259,20 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
 
   #emitHostEvent(event: HostEvent): void {
     this.#deliver?.(event);
-    // 'error' without a listener would throw: the deliver callback may be the one that handles it.
-    if (event.type !== 'error' || this.listenerCount('error') > 0) {
+    if (this.listenerCount(event.type) > 0) {
       (this.emit as (type: string, event: HostEvent) => boolean)(event.type, event);
+    } else if (!this.#deliver) {
+      // Nobody listens yet (the program is still starting): keep it for the first listener.
+      this.#held.push(event);
     }
+  }
+
+  // Runs after a listener for `type` was added: hands it what arrived before, in order.
+  #releaseHeld(type: string): void {
+    const waiting = this.#held.filter((event) => event.type === type);
+    if (waiting.length === 0) return;
+    this.#held = this.#held.filter((event) => event.type !== type);
+    for (const event of waiting) (this.emit as (type: string, event: HostEvent) => boolean)(event.type, event);
   }
 
   #onControl(event: ControlEvent): void {

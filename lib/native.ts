@@ -68,6 +68,8 @@ export interface NativeBinding {
   startConsoleControlHandler(options: { onEvent: (event: { ctrlType: number; receivedAt: bigint }) => void; closeBudgetMs?: number }): void;
   /** Windows only. Lets a held close, logoff or shutdown event end the process. */
   releaseConsoleControl(): void;
+  /** Windows only, diagnostics: GenerateConsoleCtrlEvent(ctrlType, 0) on this process's console. */
+  debugGenerateConsoleControl(ctrlType: 0 | 1): void;
   /** Windows only. ReportEventW under `source`; type 1 error, 2 warning, 4 information. */
   writeEventLog(entry: { source: string; type: 1 | 2 | 4; eventId?: number; message: string }): void;
 }

@@ -13,7 +13,7 @@ import { isWindowsService } from './windows-scm';
 
 export * from './windows-scm';
 export { WindowsServiceHost, type WindowsServiceHostOptions, type WindowsServiceHostEvents } from './hosts/windows-service';
-export { WindowsConsoleHost, type WindowsConsoleHostOptions } from './hosts/windows-console';
+export { WindowsConsoleHost, raiseConsoleControlForDiagnostics, type WindowsConsoleHostOptions } from './hosts/windows-console';
 export { EventLogWriter } from './windows-event-log';
 export { quoteWindowsArgument, windowsCommandLine } from './windows-command-line';
 

@@ -28,6 +28,7 @@ SERVICEHOST_WINDOWS_ONLY(DebugInvokeControlHandler, "debugInvokeControlHandler")
 SERVICEHOST_WINDOWS_ONLY(GetParentProcess, "getParentProcess")
 SERVICEHOST_WINDOWS_ONLY(StartConsoleControlHandler, "startConsoleControlHandler")
 SERVICEHOST_WINDOWS_ONLY(ReleaseConsoleControl, "releaseConsoleControl")
+SERVICEHOST_WINDOWS_ONLY(DebugGenerateConsoleControl, "debugGenerateConsoleControl")
 SERVICEHOST_WINDOWS_ONLY(WriteEventLog, "writeEventLog")
 
 }  // namespace servicehost

@@ -107,3 +107,21 @@ Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace servicehost
+
+namespace servicehost {
+
+// Main thread, diagnostics: raises a console control event on this process's
+// console, so the real handler runs on the system's thread (Ctrl-Break cannot
+// be typed by a test).
+Napi::Value DebugGenerateConsoleControl(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw MakeTypeError(env, "debugGenerateConsoleControl(ctrlType): ctrlType must be a number");
+  DWORD ctrlType = info[0].As<Napi::Number>().Uint32Value();
+  if (ctrlType != CTRL_C_EVENT && ctrlType != CTRL_BREAK_EVENT) {
+    throw MakeRangeError(env, "debugGenerateConsoleControl: ctrlType must be 0 (Ctrl-C) or 1 (Ctrl-Break)");
+  }
+  if (!GenerateConsoleCtrlEvent(ctrlType, 0)) throw Win32Error(env, GetLastError(), "GenerateConsoleCtrlEvent");
+  return env.Undefined();
+}
+
+}  // namespace servicehost

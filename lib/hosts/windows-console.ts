@@ -75,3 +75,16 @@ export class WindowsConsoleHost implements Host {
     return this.#closing;
   }
 }
+
+/**
+ * Diagnostics: raises Ctrl-C or Ctrl-Break on this process's own console
+ * (GenerateConsoleCtrlEvent), so the console handler runs as for a key typed
+ * at the console. Throws the Win32 error where there is no console.
+ */
+export function raiseConsoleControlForDiagnostics(control: 'ctrl-c' | 'ctrl-break'): void {
+  const ctrlType = expectOneOf('raiseConsoleControlForDiagnostics(control)', control, ['ctrl-c', 'ctrl-break']) === 'ctrl-c' ? 0 : 1;
+  if (process.platform !== 'win32') {
+    throw new ServicehostError('ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', 'raiseConsoleControlForDiagnostics is only available on Windows.');
+  }
+  loadNative().debugGenerateConsoleControl(ctrlType);
+}

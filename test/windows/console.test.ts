@@ -26,7 +26,7 @@ describe.skipIf(!ring.available)('console mode', () => {
     expect(elapsed).toBeLessThan(8_000);
   });
 
-  test.skipIf(isNativeWindows)('Ctrl-C typed at a real terminal stops the program gracefully (under Wine: a pty; on Windows see windows-latest-only)', async () => {
+  test.skipIf(isNativeWindows)('[Wine only: needs a Linux pty; windows-latest raises Ctrl-Break instead] Ctrl-C typed at a real terminal stops the program gracefully', async () => {
     const log = path.join(scratchDir('ctrlc'), 'console.log');
     const child = spawnWindowsInPty(windowsNodeExe(), [toWindowsPath(path.join(fixturesDir, 'console-app.js')), toWindowsPath(log), 'wait']);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -1,0 +1,70 @@
+// What Wine cannot do, proven on windows-latest against the real system.
+// Each test names why Wine cannot run it; test/windows/README.md lists them.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, inject, test } from 'vitest';
+import { isNativeWindows, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
+import { fixturesDir, readLines, scratchDir, startAndWaitRunning, stopAndWaitStopped, waitFor, withService } from './harness/service';
+
+const execFileAsync = promisify(execFile);
+const ring = inject('windowsRing');
+
+describe.skipIf(!ring.available)('Windows behaviours Wine lacks', () => {
+  // Wine's ReportEventW is a stub: it returns TRUE and stores nothing to read back.
+  test.runIf(isNativeWindows)('[windows-latest only: Wine\'s ReportEventW stores nothing] Event Log entries are written under the source and read back', async () => {
+    const source = `servicehost-test-${process.pid}`;
+    const marker = `servicehost event log test ${Date.now()}`;
+    const script = `const { EventLogWriter } = require(process.argv[1]); const log = new EventLogWriter(process.argv[2]); log.info(process.argv[3] + ' info'); log.warn(process.argv[3] + ' warning'); log.error(process.argv[3] + ' error');`;
+    const written = await runWindows(windowsNodeExe(), ['-e', script, path.resolve('dist', 'windows.js'), source, marker]);
+    expect(written.stderr).toBe('');
+    const { stdout } = await execFileAsync('wevtutil', ['qe', 'Application', `/q:*[System[Provider[@Name='${source}']]]`, '/f:text', '/c:10']);
+    for (const level of ['info', 'warning', 'error']) expect(stdout).toContain(`${marker} ${level}`);
+    expect(stdout).toMatch(/Level:\s+Error/);
+    expect(stdout).toMatch(/Level:\s+Warning/);
+  });
+
+  // Under Wine, GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT) fails (6 with a console, 12 without) and nothing is delivered.
+  test('Ctrl-Break reaches the console handler and stops the program (under Wine: refused, with the typed Win32 error)', async () => {
+    const log = path.join(scratchDir('ctrlbreak'), 'console.log');
+    const result = await runWindows(windowsNodeExe(), [toWindowsPath(path.join(fixturesDir, 'console-app.js')), toWindowsPath(log), 'ctrl-break'], { timeoutMs: 30_000 });
+    const records = readLines(log).map((line) => JSON.parse(line) as Record<string, unknown>);
+    if (isNativeWindows) {
+      expect(records).toContainEqual({ event: 'stop', reason: 'console', detail: 'ctrl-break' });
+      expect(result.code).toBe(0);
+    } else {
+      expect(records).toContainEqual({ event: 'raise-failed', code: expect.stringMatching(/^ERROR_INVALID_(HANDLE|ACCESS)$/) });
+      expect(result.code).toBe(4);
+    }
+  });
+
+  // Under Wine, ControlService(16) → 87 and a clock change never reaches services.
+  test.runIf(isNativeWindows)('[windows-latest only: Wine never sends TIMECHANGE] a system time change reaches a service that accepts it, with the new and old time', async () => {
+    await withService('timechange', { script: 'control-service.js', args: [JSON.stringify({ acceptedControls: ['timechange'] })] }, async (service) => {
+      await startAndWaitRunning(service.name);
+      await waitFor('the service to run', () => readLines(service.log).some((line) => line.includes('"running"')));
+      await execFileAsync('powershell', ['-NoProfile', '-Command', 'Set-Date -Date (Get-Date).AddSeconds(1) | Out-Null']);
+      await waitFor('the time change', () => readLines(service.log).some((line) => line.includes('"timechange"')), 15_000);
+      const change = service.records().find((record) => record.name === 'timechange');
+      expect(typeof change?.newTime).toBe('number');
+      expect(typeof change?.oldTime).toBe('number');
+      await stopAndWaitStopped(service.name);
+    });
+  });
+
+  // The SCM sends SHUTDOWN and PRESHUTDOWN only while Windows shuts down, and power
+  // and session events only on real power and logon changes: no CI machine can be
+  // made to do that and keep running the test. What can run everywhere: the real
+  // HandlerEx with SCM-shaped payloads (controls.test.ts, "payloads ..."), and the
+  // accept flags the real SCM keeps, checked here.
+  test.runIf(isNativeWindows)('[windows-latest only: Wine\'s sc.exe cannot show accept flags] the real SCM keeps the accept flags for shutdown (sc query shows ACCEPTS_SHUTDOWN)', async () => {
+    await withService('accepts', { script: 'control-service.js', args: [JSON.stringify({ acceptedControls: ['preshutdown'] })] }, async (service) => {
+      await startAndWaitRunning(service.name);
+      const { output } = await sc(['query', service.name]);
+      expect(output).toMatch(/STOPPABLE/);
+      expect(output).toMatch(/PAUSABLE/);
+      expect(output).toMatch(/ACCEPTS_SHUTDOWN|ACCEPTS_PRESHUTDOWN/);
+      await stopAndWaitStopped(service.name);
+    });
+  });
+});

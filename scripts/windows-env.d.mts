@@ -27,9 +27,10 @@ export interface ServiceQuery {
 }
 export declare function queryService(name: string): Promise<ServiceQuery>;
 export declare function controlService(
-  verb: 'pause' | 'continue' | 'interrogate' | 'control',
+  verb: 'pause' | 'continue' | 'interrogate' | 'control' | 'burst',
   name: string,
   code?: number,
+  count?: number,
 ): Promise<{ code: number; output: string }>;
 export declare function parseStatus(output: string): Omit<ServiceQuery, 'exists' | 'code' | 'output'>;
 export declare function spawnWindowsInPty(program: string, args?: readonly string[]): import('node:child_process').ChildProcess;

@@ -236,12 +236,13 @@ export function sc(args) {
 }
 
 /**
- * Sends a control: `verb` is pause, continue, interrogate, or control (with a
- * numeric `code`). The real sc.exe on Windows; the test controller under Wine.
+ * Sends a control: `verb` is pause, continue, interrogate, control (with a
+ * numeric `code`), or burst (`count` of `code`, back to back, for benchmarks). The real sc.exe on Windows; the test controller under Wine.
  * Returns sc's exit code (0 or the Win32 error) and its status block.
  */
-export function controlService(verb, name, code) {
-  const args = verb === 'control' ? [verb, name, String(code)] : [verb, name];
+export function controlService(verb, name, code, count) {
+  if (verb === 'burst' && isNativeWindows) throw new Error('burst needs the test controller, built under Wine only');
+  const args = verb === 'control' ? [verb, name, String(code)] : verb === 'burst' ? [verb, name, String(code), String(count)] : [verb, name];
   return isNativeWindows ? sc(args) : runStatusCommand(wine, [toWindowsPath(scctlExe), ...args], wineEnv());
 }
 

@@ -4,6 +4,7 @@
 // reads both:
 //   scctl pause|continue|interrogate <name>
 //   scctl control <name> <code>
+//   scctl burst <name> <code> <count>     (benchmarks: count controls back to back)
 // Exit code: 0, or the Win32 error of the call that failed.
 #include <windows.h>
 
@@ -40,7 +41,11 @@ int wmain(int argc, wchar_t** argv) {
     return ERROR_INVALID_PARAMETER;
   }
   DWORD control;
-  if (std::wcscmp(argv[1], L"pause") == 0) control = SERVICE_CONTROL_PAUSE;
+  DWORD count = 1;
+  if (std::wcscmp(argv[1], L"burst") == 0 && argc >= 5) {
+    control = static_cast<DWORD>(std::wcstoul(argv[3], nullptr, 10));
+    count = static_cast<DWORD>(std::wcstoul(argv[4], nullptr, 10));
+  } else if (std::wcscmp(argv[1], L"pause") == 0) control = SERVICE_CONTROL_PAUSE;
   else if (std::wcscmp(argv[1], L"continue") == 0) control = SERVICE_CONTROL_CONTINUE;
   else if (std::wcscmp(argv[1], L"interrogate") == 0) control = SERVICE_CONTROL_INTERROGATE;
   else if (std::wcscmp(argv[1], L"control") == 0 && argc >= 4) control = static_cast<DWORD>(std::wcstoul(argv[3], nullptr, 10));
@@ -52,7 +57,9 @@ int wmain(int argc, wchar_t** argv) {
   SC_HANDLE service = OpenServiceW(manager, argv[2], access);
   if (service == nullptr) return Fail("OpenService");
   SERVICE_STATUS status = {};
-  if (!ControlService(service, control, &status)) return Fail("ControlService");
+  for (DWORD sent = 0; sent < count; ++sent) {
+    if (!ControlService(service, control, &status)) return Fail("ControlService");
+  }
   std::printf("\nSERVICE_NAME: %ls\n", argv[2]);
   std::printf("        TYPE               : %lx\n", static_cast<unsigned long>(status.dwServiceType));
   std::printf("        STATE              : %lu  %s\n", static_cast<unsigned long>(status.dwCurrentState), StateName(status.dwCurrentState));

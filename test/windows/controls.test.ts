@@ -32,9 +32,15 @@ describe.skipIf(!ring.available)('every control the SCM delivers', () => {
     await controlServiceFixture('accepted', {}, async (service) => {
       const running = service.records().find((record) => record.event === 'running');
       expect(running?.accepted).toEqual(['stop', 'pause-continue', 'shutdown', 'paramchange', 'powerevent', 'sessionchange']);
+      expect(running?.isWindowsService).toBe(true);
       // netbind is neither listened to nor asked for: the SCM refuses it before it reaches the service.
       expect((await controlService('control', service.name, 7)).code).toBe(ERROR_INVALID_SERVICE_CONTROL);
+      // Listeners removed at run time: the SCM is told at once and refuses pause.
+      expect((await controlService('control', service.name, 202)).code).toBe(0);
+      await expectRecord(service, { event: 'accepted', accepted: ['stop', 'shutdown', 'paramchange', 'powerevent', 'sessionchange'] });
+      expect((await controlService('pause', service.name)).code).toBe(ERROR_INVALID_SERVICE_CONTROL);
       await stopAndWaitStopped(service.name);
+      expect(hasRecord(service, { event: 'pause' })).toBe(false);
       expect(hasRecord(service, { event: 'control', name: 'netbindadd' })).toBe(false);
     });
     await controlServiceFixture('accepted-explicit', { acceptedControls: ['netbindchange'] }, async (service) => {

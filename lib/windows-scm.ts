@@ -1,7 +1,7 @@
 // The raw Windows Service Control Manager contract, typed: control codes,
 // states, the dispatcher and SERVICE_STATUS. Exported as `servicehost/windows`.
 import { ServicehostError } from './errors';
-import { loadNative, type NativeDispatcherEvent, type NativeServiceStatus } from './native';
+import { loadNative, type NativeControlPayload, type NativeDispatcherEvent, type NativeServiceStatus } from './native';
 import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteger } from './validate';
 
 /** SERVICE_STATUS.dwCurrentState, by name. */
@@ -78,24 +78,13 @@ export interface ServiceMainEvent {
   receivedAt: bigint;
 }
 
-/** A control code the SCM sent, with what its lpEventData carried. */
-export interface ControlEvent {
+/** A control code the SCM sent, with what its lpEventData carried (see NativeControlPayload). */
+export interface ControlEvent extends NativeControlPayload {
   type: 'control';
   control: ControlName;
   code: number;
   /** dwEventType: the PBT_* of a power event, the WTS_* reason of a session change, the DBT_* of a device event. */
   eventType: number;
-  /** Power setting change (PBT_POWERSETTINGCHANGE): the setting's GUID, {8-4-4-4-12}. */
-  powerSetting?: string;
-  /** Power setting change: the setting's value. */
-  data?: Buffer;
-  /** Session change: the session id. */
-  sessionId?: number;
-  /** Time change: the new and old system time, ms since 1970 (UTC). */
-  newTime?: number;
-  oldTime?: number;
-  /** Device event, hardware profile change: DEV_BROADCAST_HDR.dbch_devicetype. */
-  deviceType?: number;
   /** When the native handler saw it, on the clock of `process.hrtime.bigint()`. */
   receivedAt: bigint;
 }

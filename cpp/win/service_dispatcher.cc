@@ -5,6 +5,7 @@
 
 #include "../common/js_error.h"
 #include "../common/monotonic_clock.h"
+#include "service_state_name.h"
 #include "win32_error.h"
 
 namespace servicehost {
@@ -35,19 +36,6 @@ bool IsAllowedTransition(DWORD from, DWORD to) {
       return to == SERVICE_STOPPED;
     default:
       return false;
-  }
-}
-
-const char* StateName(DWORD state) {
-  switch (state) {
-    case SERVICE_STOPPED: return "STOPPED";
-    case SERVICE_START_PENDING: return "START_PENDING";
-    case SERVICE_STOP_PENDING: return "STOP_PENDING";
-    case SERVICE_RUNNING: return "RUNNING";
-    case SERVICE_CONTINUE_PENDING: return "CONTINUE_PENDING";
-    case SERVICE_PAUSE_PENDING: return "PAUSE_PENDING";
-    case SERVICE_PAUSED: return "PAUSED";
-    default: return "UNKNOWN";
   }
 }
 
@@ -236,8 +224,8 @@ SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& 
   ExpectConnected(env);
   if (!IsAllowedTransition(status_.dwCurrentState, request.state)) {
     throw MakeError(env, "ERR_SERVICEHOST_INVALID_TRANSITION",
-                    std::string("A service cannot go from ") + StateName(status_.dwCurrentState) +
-                        " to " + StateName(request.state) + ".");
+                    std::string("A service cannot go from ") + ServiceStateName(status_.dwCurrentState) +
+                        " to " + ServiceStateName(request.state) + ".");
   }
   SERVICE_STATUS next = status_;
   bool pending = IsPendingState(request.state);

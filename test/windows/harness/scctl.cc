@@ -12,20 +12,9 @@
 #include <cwchar>
 #include <cstdlib>
 
-namespace {
+#include "../../../cpp/win/service_state_name.h"
 
-const char* StateName(DWORD state) {
-  switch (state) {
-    case SERVICE_STOPPED: return "STOPPED";
-    case SERVICE_START_PENDING: return "START_PENDING";
-    case SERVICE_STOP_PENDING: return "STOP_PENDING";
-    case SERVICE_RUNNING: return "RUNNING";
-    case SERVICE_CONTINUE_PENDING: return "CONTINUE_PENDING";
-    case SERVICE_PAUSE_PENDING: return "PAUSE_PENDING";
-    case SERVICE_PAUSED: return "PAUSED";
-    default: return "UNKNOWN";
-  }
-}
+namespace {
 
 int Fail(const char* call) {
   DWORD error = GetLastError();
@@ -62,7 +51,7 @@ int wmain(int argc, wchar_t** argv) {
   }
   std::printf("\nSERVICE_NAME: %ls\n", argv[2]);
   std::printf("        TYPE               : %lx\n", static_cast<unsigned long>(status.dwServiceType));
-  std::printf("        STATE              : %lu  %s\n", static_cast<unsigned long>(status.dwCurrentState), StateName(status.dwCurrentState));
+  std::printf("        STATE              : %lu  %s\n", static_cast<unsigned long>(status.dwCurrentState), servicehost::ServiceStateName(status.dwCurrentState));
   std::printf("        WIN32_EXIT_CODE    : %lu  (0x%lx)\n", static_cast<unsigned long>(status.dwWin32ExitCode), static_cast<unsigned long>(status.dwWin32ExitCode));
   std::printf("        SERVICE_EXIT_CODE  : %lu  (0x%lx)\n", static_cast<unsigned long>(status.dwServiceSpecificExitCode), static_cast<unsigned long>(status.dwServiceSpecificExitCode));
   std::printf("        CHECKPOINT         : 0x%lx\n", static_cast<unsigned long>(status.dwCheckPoint));

@@ -110,9 +110,9 @@ Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info) {
 
 namespace servicehost {
 
-// Main thread, diagnostics: raises a console control event on this process's
-// console, so the real handler runs on the system's thread (Ctrl-Break cannot
-// be typed by a test).
+// Main thread, diagnostics: moves this process onto a console of its own and
+// raises a console control event there, so the real handler runs on the
+// system's thread (Ctrl-Break cannot be typed by a test).
 Napi::Value DebugGenerateConsoleControl(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsNumber()) throw MakeTypeError(env, "debugGenerateConsoleControl(ctrlType): ctrlType must be a number");
@@ -120,6 +120,10 @@ Napi::Value DebugGenerateConsoleControl(const Napi::CallbackInfo& info) {
   if (ctrlType != CTRL_C_EVENT && ctrlType != CTRL_BREAK_EVENT) {
     throw MakeRangeError(env, "debugGenerateConsoleControl: ctrlType must be 0 (Ctrl-C) or 1 (Ctrl-Break)");
   }
+  // A console of our own first: the event reaches every process on the
+  // console, and the one we were started on is shared with our parent.
+  FreeConsole();
+  if (!AllocConsole()) throw Win32Error(env, GetLastError(), "AllocConsole");
   if (!GenerateConsoleCtrlEvent(ctrlType, 0)) throw Win32Error(env, GetLastError(), "GenerateConsoleCtrlEvent");
   return env.Undefined();
 }

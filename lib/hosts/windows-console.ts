@@ -77,9 +77,10 @@ export class WindowsConsoleHost implements Host {
 }
 
 /**
- * Diagnostics: raises Ctrl-C or Ctrl-Break on this process's own console
- * (GenerateConsoleCtrlEvent), so the console handler runs as for a key typed
- * at the console. Throws the Win32 error where there is no console.
+ * Diagnostics: moves this process onto a console of its own (FreeConsole,
+ * AllocConsole) and raises Ctrl-C or Ctrl-Break there (GenerateConsoleCtrlEvent),
+ * so the console handler runs as for a key typed at the console, and no other
+ * process sees it. Throws the Win32 error where that fails.
  */
 export function raiseConsoleControlForDiagnostics(control: 'ctrl-c' | 'ctrl-break'): void {
   const ctrlType = expectOneOf('raiseConsoleControlForDiagnostics(control)', control, ['ctrl-c', 'ctrl-break']) === 'ctrl-c' ? 0 : 1;

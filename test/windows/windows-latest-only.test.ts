@@ -24,7 +24,7 @@ describe.skipIf(!ring.available)('Windows behaviours Wine lacks', () => {
     expect(stdout).toMatch(/Level:\s+Warning/);
   });
 
-  // Under Wine, GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT) fails (6 with a console, 12 without) and nothing is delivered.
+  // Under Wine, GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT) fails with 6 and nothing is delivered.
   test('Ctrl-Break reaches the console handler and stops the program (under Wine: refused, with the typed Win32 error)', async () => {
     const log = path.join(scratchDir('ctrlbreak'), 'console.log');
     const result = await runWindows(windowsNodeExe(), [toWindowsPath(path.join(fixturesDir, 'console-app.js')), toWindowsPath(log), 'ctrl-break'], { timeoutMs: 30_000 });

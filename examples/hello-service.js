@@ -21,6 +21,7 @@ host.open(async (event) => {
     await host.close({ exitCode: 1 });
     return;
   }
+  if (event.type !== 'stop') return;
   log(`stop requested (${event.reason})`);
   host.report({ state: 'stopping', waitHintMs: 5000 });
   clearInterval(heartbeat);

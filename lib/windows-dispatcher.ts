@@ -19,11 +19,6 @@ export function connectDispatcher(options: { startWaitHintMs?: number } = {}): v
   started = true;
 }
 
-/** Whether the dispatcher was started (by register or by a host). */
-export function isDispatcherConnected(): boolean {
-  return started;
-}
-
 /** The one consumer: gets the queued events in order, then the live ones. */
 export function consumeDispatcherEvents(listener: (event: DispatcherEvent) => void): void {
   if (consumer) {

@@ -33,6 +33,23 @@ export const acceptFlags = {
 } as const;
 export type AcceptedControl = keyof typeof acceptFlags;
 
+/** Control names → SERVICE_ACCEPT_* mask; a typed error names `where` for bad input. */
+export function acceptMask(where: string, controls: unknown): number {
+  if (!Array.isArray(controls)) {
+    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of control names`);
+  }
+  let mask = 0;
+  for (const name of controls as unknown[]) {
+    mask |= acceptFlags[expectOneOf(`${where}[]`, name, Object.keys(acceptFlags) as AcceptedControl[])];
+  }
+  return mask;
+}
+
+/** SERVICE_ACCEPT_* mask → control names, in the table's order. */
+export function acceptedControlNames(mask: number): AcceptedControl[] {
+  return (Object.keys(acceptFlags) as AcceptedControl[]).filter((name) => (mask & acceptFlags[name]) !== 0);
+}
+
 /** SERVICE_CONTROL_* codes, by name. Codes 128 to 255 are the program's own ('custom'). */
 export const controlCodes = {
   stop: 1,
@@ -177,7 +194,7 @@ const stateNames = new Map<number, ServiceStateName>(
 function toPublicStatus(status: NativeServiceStatus): ServiceStatus {
   return {
     state: stateNames.get(status.state) ?? 'stopped',
-    controlsAccepted: (Object.keys(acceptFlags) as AcceptedControl[]).filter((name) => (status.controlsAccepted & acceptFlags[name]) !== 0),
+    controlsAccepted: acceptedControlNames(status.controlsAccepted),
     checkPoint: status.checkPoint,
     waitHintMs: status.waitHint,
     win32ExitCode: status.win32ExitCode,
@@ -206,17 +223,6 @@ export function setServiceStatus(update: ServiceStatusUpdate): ServiceStatus {
     ...(serviceSpecificExitCode === undefined ? {} : { serviceSpecificExitCode }),
   });
   return toPublicStatus(reported);
-}
-
-function acceptMask(where: string, controls: unknown): number {
-  if (!Array.isArray(controls)) {
-    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of control names`);
-  }
-  let mask = 0;
-  for (const name of controls as unknown[]) {
-    mask |= acceptFlags[expectOneOf(`${where}[]`, name, Object.keys(acceptFlags) as AcceptedControl[])];
-  }
-  return mask;
 }
 
 /**

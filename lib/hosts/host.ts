@@ -36,6 +36,9 @@ export type HostStatus =
   | { state: 'starting' | 'pausing' | 'continuing' | 'stopping'; waitHintMs?: number }
   | { state: 'running' | 'paused' };
 
+/** Every state a host can be told about, for argument checks. */
+export const HOST_STATES: readonly HostStatus['state'][] = ['starting', 'running', 'pausing', 'paused', 'continuing', 'stopping'];
+
 export interface ExitInfo {
   /** The process exit code, 0 to 255; 0 is a clean stop. */
   exitCode: number;

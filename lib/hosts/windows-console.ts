@@ -4,7 +4,7 @@
 import { ServicehostError } from '../errors';
 import { loadNative } from '../native';
 import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteger } from '../validate';
-import type { ExitInfo, Host, HostEvent, HostEventType, HostStatus } from './host';
+import { HOST_STATES, type ExitInfo, type Host, type HostEvent, type HostEventType, type HostStatus } from './host';
 
 export interface WindowsConsoleHostOptions {
   /**
@@ -60,7 +60,7 @@ export class WindowsConsoleHost implements Host {
 
   report(status: HostStatus): void {
     const checked = expectObject('WindowsConsoleHost.report(status)', status);
-    expectOneOf('WindowsConsoleHost.report: status.state', checked.state, ['starting', 'running', 'pausing', 'paused', 'continuing', 'stopping']);
+    expectOneOf('WindowsConsoleHost.report: status.state', checked.state, HOST_STATES);
     this.#lastStatus = status;
   }
 

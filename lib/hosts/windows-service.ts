@@ -5,6 +5,8 @@ import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteg
 import { consumeDispatcherEvents, connectDispatcher } from '../windows-dispatcher';
 import {
   acceptFlags,
+  acceptMask,
+  acceptedControlNames,
   setControlsAccepted,
   setServiceStatus,
   type AcceptedControl,
@@ -12,7 +14,7 @@ import {
   type DispatcherEvent,
   type ServiceStateName,
 } from '../windows-scm';
-import type { ExitInfo, Host, HostEvent, HostEventType, HostStatus } from './host';
+import { HOST_STATES, type ExitInfo, type Host, type HostEvent, type HostEventType, type HostStatus } from './host';
 
 export interface WindowsServiceHostOptions {
   /** Wait hint of START_PENDING until the first progress report. Default 30000. */
@@ -142,14 +144,7 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
     this.#dispatcherExitTimeoutMs = optionalInteger(where('dispatcherExitTimeoutMs'), checked.dispatcherExitTimeoutMs, 0, 60_000) ?? 2_000;
     let explicit = acceptFlags.stop;
     if (checked.acceptShutdown !== false) explicit |= acceptFlags.shutdown;
-    if (checked.acceptedControls !== undefined) {
-      if (!Array.isArray(checked.acceptedControls)) {
-        throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where('acceptedControls')} must be an array of control names`);
-      }
-      for (const name of checked.acceptedControls as unknown[]) {
-        explicit |= acceptFlags[expectOneOf(`${where('acceptedControls')}[]`, name, Object.keys(acceptFlags) as AcceptedControl[])];
-      }
-    }
+    if (checked.acceptedControls !== undefined) explicit |= acceptMask(where('acceptedControls'), checked.acceptedControls);
     this.#explicitAccept = explicit;
     this.#exitProcess =
       checked.exitProcess === undefined
@@ -173,8 +168,7 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
 
   /** The SERVICE_ACCEPT_* the host wants now: explicit ones plus what listeners need. */
   get acceptedControls(): AcceptedControl[] {
-    const mask = this.#acceptMask();
-    return (Object.keys(acceptFlags) as AcceptedControl[]).filter((name) => (mask & acceptFlags[name]) !== 0);
+    return acceptedControlNames(this.#acceptMask());
   }
 
   open(deliver?: (event: HostEvent) => void): void {
@@ -194,7 +188,7 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
 
   report(status: HostStatus): void {
     const checked = expectObject('WindowsServiceHost.report(status)', status);
-    expectOneOf('WindowsServiceHost.report: status.state', checked.state, ['starting', 'running', 'pausing', 'paused', 'continuing', 'stopping']);
+    expectOneOf('WindowsServiceHost.report: status.state', checked.state, HOST_STATES);
     optionalInteger('WindowsServiceHost.report: status.waitHintMs', checked.waitHintMs, 0, MAX_WAIT_HINT);
     if (!this.#opened) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'WindowsServiceHost.report() before open()');
     if (this.#closing) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'WindowsServiceHost.report() after close()');

@@ -106,9 +106,6 @@ Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-}  // namespace servicehost
-
-namespace servicehost {
 
 // Main thread, diagnostics: moves this process onto a console of its own and
 // raises a console control event there, so the real handler runs on the

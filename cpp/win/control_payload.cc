@@ -39,6 +39,15 @@ std::string FormatGuid(const GUID& guid) {
   return text;
 }
 
+uint32_t FieldUint32(Napi::Object fields, const char* key) {
+  Napi::Value value = fields.Get(key);
+  return value.IsNumber() ? value.As<Napi::Number>().Uint32Value() : 0;
+}
+
+LONGLONG UnixMsToFileTime(double ms) {
+  return static_cast<LONGLONG>(ms) * 10000 + 116444736000000000LL;
+}
+
 }  // namespace
 
 ControlPayload CopyControlPayload(DWORD control, DWORD eventType, const void* eventData) {
@@ -102,23 +111,6 @@ void SetPayloadFields(Napi::Env env, Napi::Object target, const ControlPayload& 
       break;
   }
 }
-
-}  // namespace servicehost
-
-namespace servicehost {
-
-namespace {
-
-uint32_t FieldUint32(Napi::Object fields, const char* key) {
-  Napi::Value value = fields.Get(key);
-  return value.IsNumber() ? value.As<Napi::Number>().Uint32Value() : 0;
-}
-
-LONGLONG UnixMsToFileTime(double ms) {
-  return static_cast<LONGLONG>(ms) * 10000 + 116444736000000000LL;
-}
-
-}  // namespace
 
 std::vector<uint8_t> BuildControlPayloadForDiagnostics(DWORD control, Napi::Object fields) {
   std::vector<uint8_t> bytes;

@@ -29,9 +29,6 @@ ControlPayload CopyControlPayload(DWORD control, DWORD eventType, const void* ev
 // Main thread: the payload's fields on `target`.
 void SetPayloadFields(Napi::Env env, Napi::Object target, const ControlPayload& payload);
 
-}  // namespace servicehost
-
-namespace servicehost {
 
 // Main thread, diagnostics only: lays out the lpEventData the SCM would pass
 // for `control`, from the fields of `fields` (powerSetting: 16-byte GUID

@@ -250,9 +250,6 @@ SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& 
   return status_;
 }
 
-}  // namespace servicehost
-
-namespace servicehost {
 
 // Main thread, with statusMutex_ held.
 void ServiceDispatcher::ExpectConnected(Napi::Env env) const {

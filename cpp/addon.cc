@@ -21,6 +21,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "releaseConsoleControl", ReleaseConsoleControl);
   Export(env, exports, "debugGenerateConsoleControl", DebugGenerateConsoleControl);
   Export(env, exports, "writeEventLog", WriteEventLog);
+  Export(env, exports, "sdNotify", SdNotify);
+  Export(env, exports, "claimInheritedFd", ClaimInheritedFd);
   return exports;
 }
 

@@ -20,4 +20,8 @@ Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info);
 Napi::Value DebugGenerateConsoleControl(const Napi::CallbackInfo& info);
 Napi::Value WriteEventLog(const Napi::CallbackInfo& info);
 
+// POSIX only. On Windows they throw ERR_SERVICEHOST_UNSUPPORTED_PLATFORM.
+Napi::Value SdNotify(const Napi::CallbackInfo& info);
+Napi::Value ClaimInheritedFd(const Napi::CallbackInfo& info);
+
 }  // namespace servicehost

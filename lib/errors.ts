@@ -14,7 +14,10 @@ export type ServicehostErrorCode =
   | 'ERR_SERVICEHOST_ALREADY_STOPPED'
   | 'ERR_SERVICEHOST_HOST_STATE'
   | 'ERR_SERVICEHOST_INVALID_TRANSITION'
-  | 'ERR_SERVICEHOST_CONSOLE_HANDLER_STARTED';
+  | 'ERR_SERVICEHOST_CONSOLE_HANDLER_STARTED'
+  | 'ERR_SERVICEHOST_STEP_TIMEOUT'
+  | 'ERR_SERVICEHOST_START_TIMEOUT'
+  | 'ERR_SERVICEHOST_STOPPED';
 
 /** An error of servicehost's own. Test `error.code`, never the message. */
 export class ServicehostError extends Error {

@@ -1,11 +1,41 @@
 /**
  * servicehost: run a Node.js program as a real operating-system service.
  *
- * Windows-specific parts are also available from `servicehost/windows`.
+ * Start with {@link Service}. Windows-specific parts are also available from
+ * `servicehost/windows`.
  */
 export { ServicehostError, isSystemError, type ServicehostErrorCode, type SystemError } from './errors';
 export { nativeBuildInfo, type NativeBuildInfo } from './native';
+export {
+  Service,
+  type ServiceEvents,
+  type ServiceHealth,
+  type ServiceOptions,
+  type ServiceState,
+  type StartContext,
+  type StopEvent,
+  type StopOutcome,
+} from './service';
+export { exitCodes, type ExitCodeName } from './exit-codes';
+export {
+  Teardown,
+  TEARDOWN_PHASES,
+  type TeardownContext,
+  type TeardownFunction,
+  type TeardownPhase,
+  type TeardownStep,
+  type TeardownStepOptions,
+  type TeardownStepResult,
+} from './teardown';
+export type { Closeable } from './resources';
+export { drainHttpServer, trackHttpServer, type HttpServer } from './http';
+export { createHealthHandler, measureLoopDelay, type HealthHandler, type HealthHandlerOptions } from './health';
+export { journalLogger, stderrLogger, type Logger } from './log';
+export { listenFds, type ListenFd } from './socket-activation';
 export type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
+export { detectHost, isSystemdService, type DetectHostOptions } from './hosts/detect';
+export { PosixHost, type PosixHostOptions } from './hosts/posix';
+export { SystemdHost, type SystemdHostOptions } from './hosts/systemd';
 export { WindowsServiceHost, type WindowsServiceHostOptions } from './hosts/windows-service';
 export { WindowsConsoleHost, type WindowsConsoleHostOptions } from './hosts/windows-console';
 export { isWindowsService } from './windows-scm';

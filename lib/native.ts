@@ -72,6 +72,10 @@ export interface NativeBinding {
   debugGenerateConsoleControl(ctrlType: 0 | 1): void;
   /** Windows only. ReportEventW under `source`; type 1 error, 2 warning, 4 information. */
   writeEventLog(entry: { source: string; type: 1 | 2 | 4; eventId?: number; message: string }): void;
+  /** POSIX only. One AF_UNIX datagram to `socketPath` ('/path' or '@abstract'), with `fds` as SCM_RIGHTS. */
+  sdNotify(socketPath: string, message: string, fds?: readonly number[]): void;
+  /** POSIX only. Sets FD_CLOEXEC on an inherited fd and says whether it is a socket. */
+  claimInheritedFd(fd: number): { socket: boolean };
 }
 
 /** The package's own folder: dist/ sits one level below it. */

@@ -46,3 +46,16 @@ export function expectOneOf<T extends string>(where: string, value: unknown, all
   }
   return value as T;
 }
+
+export function expectString(where: string, value: unknown, options: { nonEmpty?: boolean } = {}): string {
+  if (typeof value !== 'string') {
+    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be a string; got ${describe(value)}`);
+  }
+  if (options.nonEmpty && value === '') throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where} must not be empty`);
+  return value;
+}
+
+export function optionalBoolean(where: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be a boolean; got ${describe(value)}`);
+}

@@ -30,18 +30,24 @@ export type HostEventType = HostEvent['type'];
 /**
  * What the lifecycle tells the OS. Reporting a pending state ('starting',
  * 'pausing', 'continuing', 'stopping') again is progress: the SCM's
- * checkpoint advances; `waitHintMs` is how long until the next report.
+ * checkpoint advances, systemd's timeout is extended; `waitHintMs` is how long
+ * until the next report. 'reloading' is systemd's RELOADING=1; a host without
+ * it stays running.
  */
 export type HostStatus =
   | { state: 'starting' | 'pausing' | 'continuing' | 'stopping'; waitHintMs?: number }
-  | { state: 'running' | 'paused' };
+  | { state: 'running' | 'paused' | 'reloading' };
 
 /** Every state a host can be told about, for argument checks. */
-export const HOST_STATES: readonly HostStatus['state'][] = ['starting', 'running', 'pausing', 'paused', 'continuing', 'stopping'];
+export const HOST_STATES: readonly HostStatus['state'][] = ['starting', 'running', 'pausing', 'paused', 'continuing', 'reloading', 'stopping'];
 
 export interface ExitInfo {
   /** The process exit code, 0 to 255; 0 is a clean stop. */
   exitCode: number;
+  /** Why a non-zero outcome happened, for hosts that can show it (systemd STATUS=). */
+  message?: string;
+  /** A system error number behind the failure (systemd ERRNO=); hosts fall back to the exit code. */
+  errno?: number;
 }
 
 export interface Host {
@@ -52,6 +58,10 @@ export interface Host {
   listen(types: ReadonlySet<HostEventType>): void;
   /** Reports progress or a state. */
   report(status: HostStatus): void;
+  /** Free status text (systemd STATUS=). Returns whether the OS shows it; a host that cannot keeps it. */
+  statusText(message: string): boolean;
+  /** Hands file descriptors to the OS to keep across restarts (systemd FDSTORE=1); false where the host has no store. */
+  storeFds?(fds: readonly number[], name: string): boolean;
   /** The final report, exactly once; then the process exits with `exit.exitCode`. */
   close(exit: ExitInfo): Promise<void>;
 }

@@ -3,8 +3,9 @@
 // onto the same stop lifecycle.
 import { ServicehostError } from '../errors';
 import { loadNative } from '../native';
-import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteger } from '../validate';
-import { HOST_STATES, type ExitInfo, type Host, type HostEvent, type HostEventType, type HostStatus } from './host';
+import { expectFunction, expectObject, expectOneOf, optionalInteger } from '../validate';
+import type { ExitInfo, Host, HostEvent, HostEventType, HostStatus } from './host';
+import { checkExitInfo, checkHostStatus, checkStatusText } from './host-checks';
 
 export interface WindowsConsoleHostOptions {
   /**
@@ -26,6 +27,7 @@ export class WindowsConsoleHost implements Host {
   #opened = false;
   #closing: Promise<void> | undefined;
   #lastStatus: HostStatus | undefined;
+  #statusText: string | undefined;
 
   constructor(options: WindowsConsoleHostOptions = {}) {
     const checked = expectObject('new WindowsConsoleHost(options)', options);
@@ -59,14 +61,22 @@ export class WindowsConsoleHost implements Host {
   }
 
   report(status: HostStatus): void {
-    const checked = expectObject('WindowsConsoleHost.report(status)', status);
-    expectOneOf('WindowsConsoleHost.report: status.state', checked.state, HOST_STATES);
-    this.#lastStatus = status;
+    this.#lastStatus = checkHostStatus('WindowsConsoleHost.report', status);
+  }
+
+  /** A console has no status line: the host keeps the last text. */
+  statusText(message: string): boolean {
+    this.#statusText = checkStatusText('WindowsConsoleHost.statusText', message);
+    return false;
+  }
+
+  /** The last status text handed to statusText(). */
+  get lastStatusText(): string | undefined {
+    return this.#statusText;
   }
 
   close(exit: ExitInfo): Promise<void> {
-    const checked = expectObject('WindowsConsoleHost.close(exit)', exit);
-    const exitCode = expectInteger('WindowsConsoleHost.close: exit.exitCode', checked.exitCode, 0, 255);
+    const { exitCode } = checkExitInfo('WindowsConsoleHost.close', exit);
     this.#closing ??= Promise.resolve().then(() => {
       // A held close event may now let Windows end the process; we end it first.
       if (this.#opened) loadNative().releaseConsoleControl();

@@ -1,7 +1,7 @@
 // The Windows service host: the program runs under the Service Control Manager.
 import { EventEmitter } from 'node:events';
 import { ServicehostError } from '../errors';
-import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteger } from '../validate';
+import { expectFunction, expectObject, optionalInteger } from '../validate';
 import { consumeDispatcherEvents, connectDispatcher } from '../windows-dispatcher';
 import {
   acceptFlags,
@@ -14,7 +14,8 @@ import {
   type DispatcherEvent,
   type ServiceStateName,
 } from '../windows-scm';
-import { HOST_STATES, type ExitInfo, type Host, type HostEvent, type HostEventType, type HostStatus } from './host';
+import type { ExitInfo, Host, HostEvent, HostEventType, HostStatus } from './host';
+import { checkExitInfo, checkHostStatus, checkStatusText } from './host-checks';
 
 export interface WindowsServiceHostOptions {
   /** Wait hint of START_PENDING until the first progress report. Default 30000. */
@@ -132,6 +133,7 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
   #queuedStatus: HostStatus | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
+  #statusText: string | undefined;
   readonly #settled = deferred(); // connected, or the dispatcher gave up
   readonly #dispatcherExited = deferred();
 
@@ -187,9 +189,7 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
   }
 
   report(status: HostStatus): void {
-    const checked = expectObject('WindowsServiceHost.report(status)', status);
-    expectOneOf('WindowsServiceHost.report: status.state', checked.state, HOST_STATES);
-    optionalInteger('WindowsServiceHost.report: status.waitHintMs', checked.waitHintMs, 0, MAX_WAIT_HINT);
+    checkHostStatus('WindowsServiceHost.report', status);
     if (!this.#opened) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'WindowsServiceHost.report() before open()');
     if (this.#closing) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'WindowsServiceHost.report() after close()');
     // Until the SCM has called ServiceMain there is nothing to report to: keep the latest.
@@ -200,9 +200,19 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
     this.#apply(status);
   }
 
+  /** The SCM has no status text: the host keeps the last one. */
+  statusText(message: string): boolean {
+    this.#statusText = checkStatusText('WindowsServiceHost.statusText', message);
+    return false;
+  }
+
+  /** The last status text handed to statusText(). */
+  get lastStatusText(): string | undefined {
+    return this.#statusText;
+  }
+
   close(exit: ExitInfo): Promise<void> {
-    const checked = expectObject('WindowsServiceHost.close(exit)', exit);
-    const exitCode = expectInteger('WindowsServiceHost.close: exit.exitCode', checked.exitCode, 0, 255);
+    const { exitCode } = checkExitInfo('WindowsServiceHost.close', exit);
     this.#closing ??= this.#finish(exitCode);
     return this.#closing;
   }
@@ -244,6 +254,8 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
   }
 
   #apply(status: HostStatus): void {
+    // The SCM has no reloading state: the service stays RUNNING through PARAMCHANGE.
+    if (status.state === 'reloading') return;
     const pending = PENDING_STATES[status.state];
     this.#state = pending ?? (status.state as ServiceStateName);
     const defaultWaitHintMs = status.state === 'starting' ? this.#startWaitHintMs : this.#pendingWaitHintMs;

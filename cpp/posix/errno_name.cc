@@ -1,0 +1,37 @@
+#include "errno_name.h"
+
+#include <cerrno>
+
+namespace servicehost {
+
+std::string ErrnoName(int errnum) {
+  switch (errnum) {
+#define SERVICEHOST_ERRNO(name) \
+  case name:                    \
+    return #name;
+    SERVICEHOST_ERRNO(EACCES)
+    SERVICEHOST_ERRNO(EPERM)
+    SERVICEHOST_ERRNO(ENOENT)
+    SERVICEHOST_ERRNO(ENOTDIR)
+    SERVICEHOST_ERRNO(ECONNREFUSED)
+    SERVICEHOST_ERRNO(EAGAIN)
+    SERVICEHOST_ERRNO(EMSGSIZE)
+    SERVICEHOST_ERRNO(ENOBUFS)
+    SERVICEHOST_ERRNO(ENOMEM)
+    SERVICEHOST_ERRNO(EBADF)
+    SERVICEHOST_ERRNO(EINVAL)
+    SERVICEHOST_ERRNO(ENOTSOCK)
+    SERVICEHOST_ERRNO(EPROTOTYPE)
+    SERVICEHOST_ERRNO(ENAMETOOLONG)
+    SERVICEHOST_ERRNO(EMFILE)
+    SERVICEHOST_ERRNO(ENFILE)
+    SERVICEHOST_ERRNO(ETOOMANYREFS)
+    SERVICEHOST_ERRNO(EINTR)
+    SERVICEHOST_ERRNO(EAFNOSUPPORT)
+#undef SERVICEHOST_ERRNO
+    default:
+      return "E" + std::to_string(errnum);
+  }
+}
+
+}  // namespace servicehost

@@ -1,0 +1,84 @@
+// The posix host: a terminal, launchd, a container, any supervisor that speaks
+// signals. SIGTERM and SIGINT stop; SIGHUP reloads when the program listens
+// for 'reload', and stops otherwise. Every other signal is left alone.
+import { ServicehostError } from '../errors';
+import { expectFunction, expectObject } from '../validate';
+import type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus } from './host';
+import { checkExitInfo, checkHostStatus, checkStatusText } from './host-checks';
+
+export interface PosixHostOptions {
+  /** Ends the process; `process.exit` unless a test hands in another. */
+  exitProcess?: (exitCode: number) => void;
+}
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+export function exitProcessOption(where: string, options: { exitProcess?: unknown }): (exitCode: number) => void {
+  if (options.exitProcess === undefined) return (code) => process.exit(code);
+  return expectFunction(`${where}: options.exitProcess`, options.exitProcess) as (code: number) => void;
+}
+
+export class PosixHost implements Host {
+  readonly kind: HostKind = 'posix';
+  readonly #exitProcess: (exitCode: number) => void;
+  #deliver: ((event: HostEvent) => void) | undefined;
+  #reloadListened = false;
+  #handlers: [NodeJS.Signals, () => void][] = [];
+  #closing: Promise<void> | undefined;
+  #lastStatus: HostStatus | undefined;
+  #statusText: string | undefined;
+
+  constructor(options: PosixHostOptions = {}) {
+    this.#exitProcess = exitProcessOption(`new ${new.target.name}`, expectObject(`new ${new.target.name}(options)`, options));
+  }
+
+  /** The last status reported. */
+  get lastStatus(): HostStatus | undefined {
+    return this.#lastStatus;
+  }
+
+  /** The last status text handed to statusText(). */
+  get lastStatusText(): string | undefined {
+    return this.#statusText;
+  }
+
+  open(deliver: (event: HostEvent) => void): void {
+    expectFunction(`${this.constructor.name}.open(deliver)`, deliver);
+    if (this.#deliver) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', `${this.constructor.name}.open() was already called`);
+    this.#deliver = deliver;
+    for (const signal of STOP_SIGNALS) this.#on(signal, () => deliver({ type: 'stop', reason: 'signal', detail: signal }));
+    this.#on('SIGHUP', () => deliver(this.#reloadListened ? { type: 'reload' } : { type: 'stop', reason: 'signal', detail: 'SIGHUP' }));
+  }
+
+  listen(types: ReadonlySet<HostEventType>): void {
+    this.#reloadListened = types.has('reload');
+  }
+
+  report(status: HostStatus): void {
+    this.#lastStatus = checkHostStatus(`${this.constructor.name}.report`, status);
+  }
+
+  statusText(message: string): boolean {
+    this.#statusText = checkStatusText(`${this.constructor.name}.statusText`, message);
+    return false;
+  }
+
+  close(exit: ExitInfo): Promise<void> {
+    const { exitCode } = checkExitInfo(`${this.constructor.name}.close`, exit);
+    this.#closing ??= Promise.resolve().then(() => {
+      this.beforeExit(exit);
+      this.#exitProcess(exitCode);
+      // A test's exitProcess returns: give the signals back.
+      for (const [signal, handler] of this.#handlers.splice(0)) process.off(signal, handler);
+    });
+    return this.#closing;
+  }
+
+  /** The last word to the OS before the process exits. */
+  protected beforeExit(_exit: ExitInfo): void {}
+
+  #on(signal: NodeJS.Signals, handler: () => void): void {
+    process.on(signal, handler);
+    this.#handlers.push([signal, handler]);
+  }
+}

@@ -1,0 +1,78 @@
+// What `service.add(resource)` accepts, turned into a teardown step: an http,
+// https or http2 server (drained), [Symbol.asyncDispose] / [Symbol.dispose],
+// or the first of close(), end(), destroy() the object has.
+import * as net from 'node:net';
+import { ServicehostError } from './errors';
+import { drainHttpServer, isHttpServer, trackHttpServer } from './http';
+import type { TeardownFunction, TeardownPhase } from './teardown';
+
+const asyncDispose: symbol = Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose');
+const syncDispose: symbol = Symbol.dispose ?? Symbol.for('nodejs.dispose');
+
+/** Anything `service.add()` can close. */
+export type Closeable =
+  | { close(...args: never[]): unknown }
+  | { end(...args: never[]): unknown }
+  | { destroy(...args: never[]): unknown }
+  | { [Symbol.asyncDispose](): PromiseLike<void> }
+  | { [Symbol.dispose](): void };
+
+export interface ResourceStep {
+  name: string;
+  phase: TeardownPhase;
+  run: TeardownFunction;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+// close(cb) and end(cb) report through a callback when they take one, else
+// through a returned promise, else they are done when they return.
+function callClosing(target: object, method: (...args: unknown[]) => unknown): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      // A server that was not listening has nothing left to close.
+      if (error && (error as { code?: unknown }).code !== 'ERR_SERVER_NOT_RUNNING') reject(error);
+      else resolve();
+    };
+    const takesCallback = method.length >= 1;
+    const result = takesCallback ? method.call(target, (error?: unknown) => settle(error)) : method.call(target);
+    if (isThenable(result)) result.then(() => settle(), settle);
+    else if (!takesCallback) settle();
+  });
+}
+
+function describe(resource: object): string {
+  const name = resource.constructor?.name;
+  return name && name !== 'Object' ? name : 'resource';
+}
+
+export function resourceStep(resource: unknown, name?: string): ResourceStep {
+  if ((typeof resource !== 'object' && typeof resource !== 'function') || resource === null) {
+    throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'add(resource): resource must be an object with close(), end(), destroy() or [Symbol.asyncDispose]');
+  }
+  const target = resource as Record<string | symbol, unknown>;
+  const label = name ?? describe(resource);
+  if (isHttpServer(resource)) {
+    trackHttpServer(resource);
+    return { name: label, phase: 'drain', run: ({ signal }) => drainHttpServer(resource, { signal }) };
+  }
+  for (const key of [asyncDispose, syncDispose]) {
+    const dispose = target[key];
+    if (typeof dispose === 'function') return { name: label, phase: 'close', run: async () => void (await dispose.call(resource)) };
+  }
+  // A plain socket server stops accepting in the drain phase, with the http servers.
+  const phase = resource instanceof net.Server ? 'drain' : 'close';
+  for (const key of ['close', 'end'] as const) {
+    const method = target[key];
+    if (typeof method === 'function') return { name: label, phase, run: () => callClosing(resource, method as (...args: unknown[]) => unknown) };
+  }
+  const destroy = target.destroy;
+  // destroy(error, callback) on streams: call it bare, never with a callback in the error's place.
+  if (typeof destroy === 'function') return { name: label, phase: 'close', run: () => void destroy.call(resource) };
+  throw new ServicehostError('ERR_INVALID_ARG_VALUE', `add(resource): ${label} has no close(), end(), destroy() or [Symbol.asyncDispose]`);
+}

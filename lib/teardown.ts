@@ -1,0 +1,147 @@
+// Ordered teardown: phases run drain → close → flush; within a phase, the
+// step registered last runs first. Each step has its own deadline; a step
+// that throws or overruns is recorded and the next one still runs.
+import { ServicehostError } from './errors';
+import { expectFunction, expectObject, expectOneOf, expectString, optionalInteger } from './validate';
+
+export const TEARDOWN_PHASES = ['drain', 'close', 'flush'] as const;
+export type TeardownPhase = (typeof TEARDOWN_PHASES)[number];
+
+export interface TeardownContext {
+  /** Aborted when the step's own timeout passes: give up and release what is left. */
+  signal: AbortSignal;
+  /** The step's name. */
+  name: string;
+  phase: TeardownPhase;
+}
+
+export type TeardownFunction = (context: TeardownContext) => unknown;
+
+export interface TeardownStepOptions {
+  /** The step's own deadline in ms. Default: the teardown's step timeout. */
+  timeout?: number;
+  /** Default 'close'. */
+  phase?: TeardownPhase;
+}
+
+export interface TeardownStepResult {
+  name: string;
+  phase: TeardownPhase;
+  outcome: 'ok' | 'failed' | 'timed-out';
+  durationMs: number;
+  /** What the step threw, for 'failed'. */
+  error?: unknown;
+}
+
+export interface TeardownStep {
+  readonly name: string;
+  readonly phase: TeardownPhase;
+  readonly timeoutMs: number;
+}
+
+export interface TeardownRunHooks {
+  /** Called before each step; the lifecycle tells the OS how long the step may take. */
+  onStepStart?(step: TeardownStep): void;
+  /** Called after each step, with what happened. */
+  onStepEnd?(result: TeardownStepResult): void;
+}
+
+interface RegisteredStep extends TeardownStep {
+  readonly run: TeardownFunction;
+}
+
+export const MAX_STEP_TIMEOUT_MS = 2 ** 31 - 1;
+
+export class Teardown {
+  readonly #defaultTimeoutMs: number;
+  readonly #steps: RegisteredStep[] = [];
+  #running = false;
+
+  constructor(options: { stepTimeoutMs?: number } = {}) {
+    const checked = expectObject('new Teardown(options)', options);
+    this.#defaultTimeoutMs = optionalInteger('Teardown: options.stepTimeoutMs', checked.stepTimeoutMs, 1, MAX_STEP_TIMEOUT_MS) ?? 10_000;
+  }
+
+  /** Steps not yet run, in registration order. */
+  get steps(): TeardownStep[] {
+    return this.#steps.map(({ name, phase, timeoutMs }) => ({ name, phase, timeoutMs }));
+  }
+
+  /** Registers a step; returns a function that removes it again (if it has not run). */
+  defer(name: string, run: TeardownFunction, options: TeardownStepOptions = {}): () => void {
+    expectString('defer(name, fn, options): name', name, { nonEmpty: true });
+    expectFunction('defer(name, fn, options): fn', run);
+    const checked = expectObject('defer(name, fn, options): options', options);
+    const timeoutMs = optionalInteger('defer: options.timeout', checked.timeout, 1, MAX_STEP_TIMEOUT_MS) ?? this.#defaultTimeoutMs;
+    const phase = checked.phase === undefined ? 'close' : expectOneOf('defer: options.phase', checked.phase, TEARDOWN_PHASES);
+    const step: RegisteredStep = { name, run, timeoutMs, phase };
+    this.#steps.push(step);
+    return () => {
+      const index = this.#steps.indexOf(step);
+      if (index >= 0) this.#steps.splice(index, 1);
+    };
+  }
+
+  /** The step that would run next: the first phase with steps, its newest step. */
+  nextStep(): TeardownStep | undefined {
+    for (const phase of TEARDOWN_PHASES) {
+      const step = this.#steps.findLast((candidate) => candidate.phase === phase);
+      if (step) return { name: step.name, phase: step.phase, timeoutMs: step.timeoutMs };
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs every step once, in order. Steps registered while a phase runs join
+   * their phase if it has not finished. Never rejects.
+   */
+  async run(hooks: TeardownRunHooks = {}): Promise<TeardownStepResult[]> {
+    if (this.#running) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'Teardown.run() is already running');
+    this.#running = true;
+    const results: TeardownStepResult[] = [];
+    for (const phase of TEARDOWN_PHASES) {
+      for (;;) {
+        const index = this.#steps.findLastIndex((candidate) => candidate.phase === phase);
+        if (index < 0) break;
+        const [step] = this.#steps.splice(index, 1) as [RegisteredStep];
+        hooks.onStepStart?.({ name: step.name, phase: step.phase, timeoutMs: step.timeoutMs });
+        const result = await runStep(step);
+        results.push(result);
+        hooks.onStepEnd?.(result);
+      }
+    }
+    this.#running = false;
+    return results;
+  }
+}
+
+async function runStep(step: RegisteredStep): Promise<TeardownStepResult> {
+  const startedAt = Date.now();
+  const controller = new AbortController();
+  const finished = (outcome: TeardownStepResult['outcome'], error?: unknown): TeardownStepResult => ({
+    name: step.name,
+    phase: step.phase,
+    outcome,
+    durationMs: Date.now() - startedAt,
+    ...(outcome === 'failed' ? { error } : {}),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed-out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed-out'), step.timeoutMs);
+  });
+  try {
+    const work = Promise.resolve().then(() => step.run({ signal: controller.signal, name: step.name, phase: step.phase }));
+    const winner = await Promise.race([work.then(() => 'ok' as const), timedOut]);
+    if (winner === 'timed-out') {
+      // The step may still hold things: tell it to let go. Its late result is ignored.
+      work.catch(() => {});
+      controller.abort(new ServicehostError('ERR_SERVICEHOST_STEP_TIMEOUT', `teardown step "${step.name}" overran its ${step.timeoutMs} ms`));
+      return finished('timed-out');
+    }
+    return finished('ok');
+  } catch (error) {
+    return finished('failed', error);
+  } finally {
+    clearTimeout(timer);
+  }
+}

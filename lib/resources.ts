@@ -1,7 +1,6 @@
 // What `service.add(resource)` accepts, turned into a teardown step: an http,
 // https or http2 server (drained), [Symbol.asyncDispose] / [Symbol.dispose],
 // or the first of close(), end(), destroy() the object has.
-import * as net from 'node:net';
 import { ServicehostError } from './errors';
 import { drainHttpServer, isHttpServer, trackHttpServer } from './http';
 import type { TeardownFunction, TeardownPhase } from './teardown';
@@ -65,8 +64,10 @@ export function resourceStep(resource: unknown, name?: string): ResourceStep {
     const dispose = target[key];
     if (typeof dispose === 'function') return { name: label, phase: 'close', run: async () => void (await dispose.call(resource)) };
   }
-  // A plain socket server stops accepting in the drain phase, with the http servers.
-  const phase = resource instanceof net.Server ? 'drain' : 'close';
+  // A plain socket server (net.Server and kin: listen, address, close) stops
+  // accepting in the drain phase, with the http servers.
+  const serverLike = typeof target.listen === 'function' && typeof target.address === 'function';
+  const phase = serverLike ? 'drain' : 'close';
   for (const key of ['close', 'end'] as const) {
     const method = target[key];
     if (typeof method === 'function') return { name: label, phase, run: () => callClosing(resource, method as (...args: unknown[]) => unknown) };

@@ -109,6 +109,10 @@ const HOST_EVENT_FOR: Partial<Record<keyof ServiceEvents, HostEventType>> = {
 // Longest timer Node allows: it holds the loop open without ever waking it.
 const KEEP_ALIVE_INTERVAL_MS = 2 ** 31 - 1;
 
+// An event type outside ServiceEvents: emitting it reaches no listener.
+const WARM_UP = Symbol('servicehost.warm-up');
+const WARM_UP_REQUEST: Omit<StopRequest, 'requestedAt'> = { reason: 'programmatic', exitCode: 0 };
+
 // The margin a wait hint adds to a step's own timeout: reporting the next step takes a moment.
 const WAIT_HINT_MARGIN_MS = 1_000;
 
@@ -203,7 +207,12 @@ export class Service extends EventEmitter<ServiceEvents> {
       this.#onProcess('uncaughtException', (error: unknown) => this.#onUncaught(error, 'uncaught exception'));
       this.#onProcess('unhandledRejection', (reason: unknown) => this.#onUncaught(reason, 'unhandled rejection'));
     }
-    this.host.open((event) => this.#onHostEvent(event));
+    const deliver = (event: HostEvent) => this.#onHostEvent(event);
+    this.host.open(deliver);
+    // A process hears one stop, so its path always runs cold, and V8 compiling
+    // it then costs ~0.1 ms of signal latency. Run the dispatch once, while
+    // idle, with an event no host sends and nobody can listen to.
+    setImmediate(() => deliver({ type: WARM_UP } as unknown as HostEvent)).unref();
     this.#updateListened();
   }
 
@@ -216,7 +225,7 @@ export class Service extends EventEmitter<ServiceEvents> {
     return this.#state;
   }
 
-  /** Aborted when stopping begins (or a stop is asked for during start). */
+  /** Aborted when stopping begins (or a stop is asked for during start), right after the 'stop' listeners ran. */
   get signal(): AbortSignal {
     return this.#abort.signal;
   }
@@ -347,6 +356,12 @@ export class Service extends EventEmitter<ServiceEvents> {
   }
 
   #onHostEvent(event: HostEvent): void {
+    if ((event.type as unknown) === WARM_UP) {
+      // Compiles the stop request path; it returns at its first line.
+      this.#requestStop(WARM_UP_REQUEST, false);
+      this.#emitSafely(WARM_UP as unknown as string);
+      return;
+    }
     switch (event.type) {
       case 'stop':
         this.#requestStop({ reason: event.reason, ...(event.detail ? { detail: event.detail } : {}), exitCode: exitCodes.ok }, true);
@@ -435,7 +450,7 @@ export class Service extends EventEmitter<ServiceEvents> {
   }
 
   #requestStop(request: Omit<StopRequest, 'requestedAt'>, external: boolean): void {
-    if (this.#finished) return;
+    if (this.#finished || request === WARM_UP_REQUEST) return;
     if (this.#stopRequest) {
       if (external && this.#forceOnSecondStop) {
         this.log.warn(`${this.name}: second stop request (${request.detail ?? request.reason}): ending now`);
@@ -445,8 +460,10 @@ export class Service extends EventEmitter<ServiceEvents> {
     }
     this.#stopRequest = { ...request, requestedAt: Date.now() };
     const { reason, detail, error } = this.#stopRequest;
-    this.#abort.abort(error ?? new ServicehostError('ERR_SERVICEHOST_STOPPED', `stopping: ${detail ?? reason}`));
+    // The listeners first: they hear the stop without waiting for the
+    // signal's first dispatch, the slowest thing on this path (~0.2 ms cold).
     this.#emitSafely('stop', { reason, ...(detail === undefined ? {} : { detail }), ...(error === undefined ? {} : { error }) });
+    this.#abort.abort(error ?? new ServicehostError('ERR_SERVICEHOST_STOPPED', `stopping: ${detail ?? reason}`));
     void this.#stopAfterStart();
   }
 

@@ -47,6 +47,7 @@ export class SystemdHost extends PosixHost {
   readonly #warn: (message: string) => void;
   #watchdog: NodeJS.Timeout | undefined;
   #stoppingSent = false;
+  #failing: string | undefined;
 
   constructor(options: SystemdHostOptions = {}) {
     super(options);
@@ -130,8 +131,13 @@ export class SystemdHost extends PosixHost {
     if (this.#socket === undefined) return;
     try {
       loadNative().sdNotify(this.#socket, message);
+      if (this.#failing) this.#warn(`sd_notify to ${this.#socket} works again`);
+      this.#failing = undefined;
     } catch (error) {
-      this.#warn(`sd_notify to ${this.#socket} failed: ${(error as Error).message} (${message.split('\n')[0]})`);
+      // Once per kind of failure: a watchdog ping a second must not flood the log.
+      const code = String((error as { code?: unknown }).code);
+      if (this.#failing !== code) this.#warn(`sd_notify to ${this.#socket} failed: ${(error as Error).message} (${message.split('\n')[0]})`);
+      this.#failing = code;
     }
   }
 }

@@ -1,0 +1,50 @@
+// Runs bench/fixtures/lifecycle-child.js and reads its lines: shared by the lifecycle benchmarks.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function median(values) {
+  return percentile(values, 50);
+}
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+export function numberOption(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+
+/** Starts the child, resolves once it printed "ready". */
+export function startChild(mode, drainMs = 0, env = {}) {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bench', 'fixtures', 'lifecycle-child.js'), mode, String(drainMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NOTIFY_SOCKET: '', ...env },
+  });
+  const lines = [];
+  const waiters = [];
+  let buffered = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    buffered += chunk;
+    const parts = buffered.split('\n');
+    buffered = parts.pop();
+    for (const line of parts) {
+      lines.push(line);
+      for (const waiter of waiters.splice(0)) waiter();
+    }
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve({ code, at: process.hrtime.bigint() })));
+  const lineStarting = async (prefix) => {
+    for (;;) {
+      const found = lines.find((line) => line.startsWith(prefix));
+      if (found) return found;
+      await new Promise((resolve) => waiters.push(resolve));
+    }
+  };
+  return lineStarting('ready').then(() => ({ child, exited, lineStarting }));
+}

@@ -39,9 +39,10 @@ export function startChild(mode, drainMs = 0, env = {}) {
     }
   });
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve({ code, at: process.hrtime.bigint() })));
-  const lineStarting = async (prefix) => {
+  // The `index`-th line (from 0) that starts with `prefix`, once it has come.
+  const lineStarting = async (prefix, index = 0) => {
     for (;;) {
-      const found = lines.find((line) => line.startsWith(prefix));
+      const found = lines.filter((line) => line.startsWith(prefix))[index];
       if (found) return found;
       await new Promise((resolve) => waiters.push(resolve));
     }

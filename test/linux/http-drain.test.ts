@@ -61,13 +61,19 @@ function connectError(port: number): Promise<string | undefined> {
 
 type ClientLine = { kind: string; status?: number; connection?: string | null; error?: string; hadError?: boolean; body?: string };
 
+/** The example under `count` concurrent requests for `requestPath`, all of them in flight. */
+async function exampleUnderLoad(env: NodeJS.ProcessEnv, count: number, requestPath: string) {
+  const server = await startExample(env);
+  const client = spawnNode([path.join(fixturesDir, 'load-client.js'), String(server.port), String(count), requestPath]);
+  const clientLines = new LineCollector<ClientLine>(client.child.stdout!, (line) => JSON.parse(line));
+  await clientLines.waitFor((line) => line.kind === 'idle-ready');
+  await waitForInFlight(server.port, count);
+  return { server, clientLines };
+}
+
 describe.runIf(process.platform !== 'win32')('HTTP drain', () => {
   test('in-flight requests finish with Connection: close, idle keep-alive sockets close, new connections are refused, exit 0', async () => {
-    const server = await startExample({ POOL_SIZE: '30' });
-    const client = spawnNode([path.join(fixturesDir, 'load-client.js'), String(server.port), '20', '/report?ms=800']);
-    const clientLines = new LineCollector<ClientLine>(client.child.stdout!, (line) => JSON.parse(line));
-    await clientLines.waitFor((line) => line.kind === 'idle-ready');
-    await waitForInFlight(server.port, 20);
+    const { server, clientLines } = await exampleUnderLoad({ POOL_SIZE: '30' }, 20, '/report?ms=800');
 
     server.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -89,11 +95,7 @@ describe.runIf(process.platform !== 'win32')('HTTP drain', () => {
   });
 
   test('requests still running at the drain deadline are cut off, the rest of teardown runs, and the exit code is 72', async () => {
-    const server = await startExample({ DRAIN_TIMEOUT_MS: '400' });
-    const client = spawnNode([path.join(fixturesDir, 'load-client.js'), String(server.port), '3', '/report?ms=2500']);
-    const clientLines = new LineCollector<ClientLine>(client.child.stdout!, (line) => JSON.parse(line));
-    await clientLines.waitFor((line) => line.kind === 'idle-ready');
-    await waitForInFlight(server.port, 3);
+    const { server, clientLines } = await exampleUnderLoad({ DRAIN_TIMEOUT_MS: '400' }, 3, '/report?ms=2500');
     server.child.kill('SIGTERM');
     await clientLines.waitFor((line) => line.kind === 'done');
     const responses = clientLines.items.filter((line) => line.kind === 'response');

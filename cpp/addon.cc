@@ -20,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "startConsoleControlHandler", StartConsoleControlHandler);
   Export(env, exports, "releaseConsoleControl", ReleaseConsoleControl);
   Export(env, exports, "debugGenerateConsoleControl", DebugGenerateConsoleControl);
+  Export(env, exports, "debugInvokeConsoleHandler", DebugInvokeConsoleHandler);
   Export(env, exports, "writeEventLog", WriteEventLog);
   Export(env, exports, "sdNotify", SdNotify);
   Export(env, exports, "claimInheritedFd", ClaimInheritedFd);

@@ -18,6 +18,7 @@ Napi::Value GetParentProcess(const Napi::CallbackInfo& info);
 Napi::Value StartConsoleControlHandler(const Napi::CallbackInfo& info);
 Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info);
 Napi::Value DebugGenerateConsoleControl(const Napi::CallbackInfo& info);
+Napi::Value DebugInvokeConsoleHandler(const Napi::CallbackInfo& info);
 Napi::Value WriteEventLog(const Napi::CallbackInfo& info);
 
 // POSIX only. On Windows they throw ERR_SERVICEHOST_UNSUPPORTED_PLATFORM.

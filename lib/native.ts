@@ -70,6 +70,8 @@ export interface NativeBinding {
   releaseConsoleControl(): void;
   /** Windows only, diagnostics: GenerateConsoleCtrlEvent(ctrlType, 0) on this process's console. */
   debugGenerateConsoleControl(ctrlType: 0 | 1): void;
+  /** Windows only, diagnostics: runs the console handler on a new thread, as the system does; after close, logoff or shutdown it ends the process as Windows would. */
+  debugInvokeConsoleHandler(ctrlType: 0 | 1 | 2 | 5 | 6): void;
   /** Windows only. ReportEventW under `source`; type 1 error, 2 warning, 4 information. */
   writeEventLog(entry: { source: string; type: 1 | 2 | 4; eventId?: number; message: string }): void;
   /** POSIX only. One AF_UNIX datagram to `socketPath` ('/path' or '@abstract'), with `fds` as SCM_RIGHTS. */

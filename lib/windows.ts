@@ -13,7 +13,12 @@ import { isWindowsService } from './windows-scm';
 
 export * from './windows-scm';
 export { WindowsServiceHost, type WindowsServiceHostOptions, type WindowsServiceHostEvents } from './hosts/windows-service';
-export { WindowsConsoleHost, raiseConsoleControlForDiagnostics, type WindowsConsoleHostOptions } from './hosts/windows-console';
+export {
+  WindowsConsoleHost,
+  raiseConsoleControlForDiagnostics,
+  simulateConsoleEventForDiagnostics,
+  type WindowsConsoleHostOptions,
+} from './hosts/windows-console';
 export { EventLogWriter } from './windows-event-log';
 export { quoteWindowsArgument, windowsCommandLine } from './windows-command-line';
 

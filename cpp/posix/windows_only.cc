@@ -29,6 +29,7 @@ SERVICEHOST_WINDOWS_ONLY(GetParentProcess, "getParentProcess")
 SERVICEHOST_WINDOWS_ONLY(StartConsoleControlHandler, "startConsoleControlHandler")
 SERVICEHOST_WINDOWS_ONLY(ReleaseConsoleControl, "releaseConsoleControl")
 SERVICEHOST_WINDOWS_ONLY(DebugGenerateConsoleControl, "debugGenerateConsoleControl")
+SERVICEHOST_WINDOWS_ONLY(DebugInvokeConsoleHandler, "debugInvokeConsoleHandler")
 SERVICEHOST_WINDOWS_ONLY(WriteEventLog, "writeEventLog")
 
 }  // namespace servicehost

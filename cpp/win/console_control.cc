@@ -1,6 +1,7 @@
 #include "console_control.h"
 
 #include <chrono>
+#include <thread>
 
 #include "../binding.h"
 #include "../common/js_error.h"
@@ -62,11 +63,14 @@ void ConsoleControl::ReleaseHeldEvents() {
   released_.notify_all();
 }
 
-// Runs on the main thread while the owning environment is torn down.
+// Runs on the main thread while the owning environment is torn down. A held
+// close is not released here: this is usually process.exit(code) at work, and
+// a handler that returned now would let Windows end the process with
+// STATUS_CONTROL_C_EXIT before our own exit code is in. Exiting ends the
+// waiting thread; a worker's teardown leaves it to the budget.
 void ConsoleControl::OnOwnerEnvCleanup() {
   channel_.Close(true);
   SetConsoleCtrlHandler(&ConsoleControl::Handler, FALSE);
-  ReleaseHeldEvents();
 }
 
 void DeliverConsoleEventToJs(Napi::Env env, Napi::Function listener, std::nullptr_t* /*context*/,
@@ -106,6 +110,27 @@ Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Main thread, diagnostics: runs the handler on a thread of its own, as the
+// system does for every console event, for the events no test can raise
+// (close, logoff, shutdown: closing a console window). When the handler
+// returns from one of those, the thread ends the process with
+// STATUS_CONTROL_C_EXIT, as Windows does, so a test sees the hold end.
+Napi::Value DebugInvokeConsoleHandler(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw MakeTypeError(env, "debugInvokeConsoleHandler(ctrlType): ctrlType must be a number");
+  DWORD ctrlType = info[0].As<Napi::Number>().Uint32Value();
+  if (ctrlType != CTRL_C_EVENT && ctrlType != CTRL_BREAK_EVENT && ctrlType != CTRL_CLOSE_EVENT &&
+      ctrlType != CTRL_LOGOFF_EVENT && ctrlType != CTRL_SHUTDOWN_EVENT) {
+    throw MakeRangeError(env, "debugInvokeConsoleHandler: ctrlType must be 0, 1, 2, 5 or 6 (a CTRL_*_EVENT)");
+  }
+  std::thread([ctrlType] {
+    // Runs on this diagnostic thread, standing in for the system's.
+    ConsoleControl::Handler(ctrlType);
+    if (ctrlType == CTRL_C_EVENT || ctrlType == CTRL_BREAK_EVENT) return;
+    ExitProcess(STATUS_CONTROL_C_EXIT);
+  }).detach();
+  return env.Undefined();
+}
 
 // Main thread, diagnostics: moves this process onto a console of its own and
 // raises a console control event there, so the real handler runs on the

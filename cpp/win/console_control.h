@@ -35,9 +35,12 @@ class ConsoleControl {
   // Main thread: JavaScript has finished stopping; a held close may end the process.
   void ReleaseHeldEvents();
 
+  // The routine SetConsoleCtrlHandler installs; runs on the system's thread
+  // for each event (or a diagnostic thread standing in for it).
+  static BOOL WINAPI Handler(DWORD ctrlType);
+
  private:
   ConsoleControl() = default;
-  static BOOL WINAPI Handler(DWORD ctrlType);
   BOOL OnControl(DWORD ctrlType);
   void OnOwnerEnvCleanup();
 

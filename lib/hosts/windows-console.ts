@@ -78,9 +78,11 @@ export class WindowsConsoleHost implements Host {
   close(exit: ExitInfo): Promise<void> {
     const { exitCode } = checkExitInfo('WindowsConsoleHost.close', exit);
     this.#closing ??= Promise.resolve().then(() => {
-      // A held close event may now let Windows end the process; we end it first.
-      if (this.#opened) loadNative().releaseConsoleControl();
+      // Exit while a held close event still waits: released first, Windows
+      // would end the process with STATUS_CONTROL_C_EXIT, not our code.
       this.#exitProcess(exitCode);
+      // A test's exitProcess returns: let the held event go.
+      if (this.#opened) loadNative().releaseConsoleControl();
     });
     return this.#closing;
   }
@@ -98,4 +100,21 @@ export function raiseConsoleControlForDiagnostics(control: 'ctrl-c' | 'ctrl-brea
     throw new ServicehostError('ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', 'raiseConsoleControlForDiagnostics is only available on Windows.');
   }
   loadNative().debugGenerateConsoleControl(ctrlType);
+}
+
+const CTRL_TYPES = { 'ctrl-c': 0, 'ctrl-break': 1, close: 2, logoff: 5, shutdown: 6 } as const;
+
+/**
+ * Diagnostics: runs the console control handler on a new thread, as Windows
+ * does for each console event, for the events no test can raise (closing the
+ * console window, logoff, shutdown). As on Windows, once the handler returns
+ * from close, logoff or shutdown, the process is ended (exit code
+ * STATUS_CONTROL_C_EXIT, 0xC000013A), so a test sees how long the hold lasted.
+ */
+export function simulateConsoleEventForDiagnostics(event: keyof typeof CTRL_TYPES): void {
+  const name = expectOneOf('simulateConsoleEventForDiagnostics(event)', event, Object.keys(CTRL_TYPES) as (keyof typeof CTRL_TYPES)[]);
+  if (process.platform !== 'win32') {
+    throw new ServicehostError('ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', 'simulateConsoleEventForDiagnostics is only available on Windows.');
+  }
+  loadNative().debugInvokeConsoleHandler(CTRL_TYPES[name]);
 }

@@ -1,5 +1,5 @@
 // Argument checks every host applies to what the lifecycle hands it.
-import { expectInteger, expectObject, expectOneOf, expectString, optionalInteger } from '../validate';
+import { expectFunction, expectInteger, expectObject, expectOneOf, expectString, optionalInteger } from '../validate';
 import { HOST_STATES, type ExitInfo, type HostStatus } from './host';
 
 const MAX_WAIT_HINT_MS = 0xffffffff;
@@ -21,4 +21,10 @@ export function checkExitInfo(where: string, exit: unknown): ExitInfo {
 
 export function checkStatusText(where: string, message: unknown): string {
   return expectString(`${where}(message)`, message);
+}
+
+/** A host's `exitProcess` option: `process.exit` unless a test hands in another. */
+export function exitProcessOption(where: string, exitProcess: unknown): (exitCode: number) => void {
+  if (exitProcess === undefined) return (code) => process.exit(code);
+  return expectFunction(`${where}: options.exitProcess`, exitProcess) as (code: number) => void;
 }

@@ -4,7 +4,7 @@
 import { ServicehostError } from '../errors';
 import { expectFunction, expectObject } from '../validate';
 import type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus } from './host';
-import { checkExitInfo, checkHostStatus, checkStatusText } from './host-checks';
+import { checkExitInfo, checkHostStatus, checkStatusText, exitProcessOption } from './host-checks';
 
 export interface PosixHostOptions {
   /** Ends the process; `process.exit` unless a test hands in another. */
@@ -12,11 +12,6 @@ export interface PosixHostOptions {
 }
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-
-export function exitProcessOption(where: string, options: { exitProcess?: unknown }): (exitCode: number) => void {
-  if (options.exitProcess === undefined) return (code) => process.exit(code);
-  return expectFunction(`${where}: options.exitProcess`, options.exitProcess) as (code: number) => void;
-}
 
 export class PosixHost implements Host {
   readonly kind: HostKind = 'posix';
@@ -29,7 +24,7 @@ export class PosixHost implements Host {
   #statusText: string | undefined;
 
   constructor(options: PosixHostOptions = {}) {
-    this.#exitProcess = exitProcessOption(`new ${new.target.name}`, expectObject(`new ${new.target.name}(options)`, options));
+    this.#exitProcess = exitProcessOption(`new ${new.target.name}`, expectObject(`new ${new.target.name}(options)`, options).exitProcess);
   }
 
   /** The last status reported. */

@@ -5,7 +5,7 @@ import { ServicehostError } from '../errors';
 import { loadNative } from '../native';
 import { expectFunction, expectObject, expectOneOf, optionalInteger } from '../validate';
 import type { ExitInfo, Host, HostEvent, HostEventType, HostStatus } from './host';
-import { checkExitInfo, checkHostStatus, checkStatusText } from './host-checks';
+import { checkExitInfo, checkHostStatus, checkStatusText, exitProcessOption } from './host-checks';
 
 export interface WindowsConsoleHostOptions {
   /**
@@ -32,10 +32,7 @@ export class WindowsConsoleHost implements Host {
   constructor(options: WindowsConsoleHostOptions = {}) {
     const checked = expectObject('new WindowsConsoleHost(options)', options);
     this.#closeBudgetMs = optionalInteger('WindowsConsoleHost: options.closeBudgetMs', checked.closeBudgetMs, 0, 60_000) ?? 4_500;
-    this.#exitProcess =
-      checked.exitProcess === undefined
-        ? (code) => process.exit(code)
-        : (expectFunction('WindowsConsoleHost: options.exitProcess', checked.exitProcess) as (code: number) => void);
+    this.#exitProcess = exitProcessOption('WindowsConsoleHost', checked.exitProcess);
   }
 
   /** The last status reported; a console has nowhere to show it. */

@@ -15,7 +15,7 @@ import {
   type ServiceStateName,
 } from '../windows-scm';
 import type { ExitInfo, Host, HostEvent, HostEventType, HostStatus } from './host';
-import { checkExitInfo, checkHostStatus, checkStatusText } from './host-checks';
+import { checkExitInfo, checkHostStatus, checkStatusText, exitProcessOption } from './host-checks';
 
 export interface WindowsServiceHostOptions {
   /** Wait hint of START_PENDING until the first progress report. Default 30000. */
@@ -148,10 +148,7 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
     if (checked.acceptShutdown !== false) explicit |= acceptFlags.shutdown;
     if (checked.acceptedControls !== undefined) explicit |= acceptMask(where('acceptedControls'), checked.acceptedControls);
     this.#explicitAccept = explicit;
-    this.#exitProcess =
-      checked.exitProcess === undefined
-        ? (code) => process.exit(code)
-        : (expectFunction(where('exitProcess'), checked.exitProcess) as (code: number) => void);
+    this.#exitProcess = exitProcessOption('WindowsServiceHost', checked.exitProcess);
     // Listener changes move SERVICE_ACCEPT_*; 'newListener' fires before the listener is added.
     const untyped = this as unknown as EventEmitter;
     untyped.on('newListener', (type: string) =>

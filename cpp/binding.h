@@ -21,6 +21,22 @@ Napi::Value DebugGenerateConsoleControl(const Napi::CallbackInfo& info);
 Napi::Value DebugInvokeConsoleHandler(const Napi::CallbackInfo& info);
 Napi::Value WriteEventLog(const Napi::CallbackInfo& info);
 
+// Windows only: the service manager (cpp/win/manager_*.cc, service_registry.cc).
+Napi::Value ScmCreateService(const Napi::CallbackInfo& info);
+Napi::Value ScmChangeConfig(const Napi::CallbackInfo& info);
+Napi::Value ScmQueryConfig(const Napi::CallbackInfo& info);
+Napi::Value ScmSetConfig2(const Napi::CallbackInfo& info);
+Napi::Value ScmQueryStatus(const Napi::CallbackInfo& info);
+Napi::Value ScmStartService(const Napi::CallbackInfo& info);
+Napi::Value ScmControlService(const Napi::CallbackInfo& info);
+Napi::Value ScmDeleteService(const Napi::CallbackInfo& info);
+Napi::Value ScmEnumServices(const Napi::CallbackInfo& info);
+Napi::Value ScmSetEnvironment(const Napi::CallbackInfo& info);
+Napi::Value ScmGetEnvironment(const Napi::CallbackInfo& info);
+Napi::Value SetEventLogSource(const Napi::CallbackInfo& info);
+Napi::Value GetEventLogSource(const Napi::CallbackInfo& info);
+Napi::Value RemoveEventLogSource(const Napi::CallbackInfo& info);
+
 // POSIX only. On Windows they throw ERR_SERVICEHOST_UNSUPPORTED_PLATFORM.
 Napi::Value SdNotify(const Napi::CallbackInfo& info);
 Napi::Value ClaimInheritedFd(const Napi::CallbackInfo& info);

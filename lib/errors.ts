@@ -17,7 +17,17 @@ export type ServicehostErrorCode =
   | 'ERR_SERVICEHOST_CONSOLE_HANDLER_STARTED'
   | 'ERR_SERVICEHOST_STEP_TIMEOUT'
   | 'ERR_SERVICEHOST_START_TIMEOUT'
-  | 'ERR_SERVICEHOST_STOPPED';
+  | 'ERR_SERVICEHOST_STOPPED'
+  // Managing services (lib/manage): the same code on every platform.
+  | 'ERR_SERVICEHOST_ACCESS_DENIED'
+  | 'ERR_SERVICEHOST_SERVICE_EXISTS'
+  | 'ERR_SERVICEHOST_SERVICE_NOT_FOUND'
+  | 'ERR_SERVICEHOST_MARKED_FOR_DELETE'
+  | 'ERR_SERVICEHOST_INVALID_SERVICE_NAME'
+  | 'ERR_SERVICEHOST_INVALID_ACCOUNT'
+  | 'ERR_SERVICEHOST_WAIT_TIMEOUT'
+  | 'ERR_SERVICEHOST_START_FAILED'
+  | 'ERR_SERVICEHOST_COMMAND_FAILED';
 
 /** An error of servicehost's own. Test `error.code`, never the message. */
 export class ServicehostError extends Error {

@@ -48,7 +48,7 @@ export interface NativeServiceStatus {
   serviceSpecificExitCode: number;
 }
 
-export interface NativeBinding {
+export interface NativeBinding extends NativeServiceManager {
   getBuildInfo(): NativeBuildInfo;
   /** Windows only. Starts the SCM control dispatcher on a thread of its own. */
   startDispatcher(options: { onEvent: (event: NativeDispatcherEvent) => void; startWaitHint?: number }): void;
@@ -140,4 +140,69 @@ export function loadNative(): NativeBinding {
 /** What the loaded binary was built as. */
 export function nativeBuildInfo(): NativeBuildInfo {
   return loadNative().getBuildInfo();
+}
+
+/** What the SCM reports for one service (SERVICE_STATUS_PROCESS). */
+export interface NativeServiceStatusProcess extends NativeServiceStatus {
+  serviceType: number;
+  processId: number;
+  serviceFlags: number;
+}
+
+/** CreateServiceW / ChangeServiceConfigW fields; absent means "no change" for the latter. */
+export interface NativeServiceConfig {
+  displayName?: string;
+  imagePath?: string;
+  startType?: number;
+  errorControl?: number;
+  account?: string;
+  password?: string;
+  dependencies?: string[];
+}
+
+export interface NativeQueriedConfig {
+  serviceType: number;
+  startType: number;
+  errorControl: number;
+  imagePath: string;
+  loadOrderGroup: string;
+  dependencies: string[];
+  account: string;
+  displayName: string;
+  description?: string;
+  delayedAutoStart?: boolean;
+  failureActions?: { resetPeriodSec: number; rebootMessage: string; command: string; actions: Array<{ type: number; delayMs: number }> };
+  failureActionsOnNonCrash?: boolean;
+  preshutdownTimeoutMs?: number;
+  sidType?: number;
+  requiredPrivileges?: string[];
+  /** Levels the system refused to report, with the error it gave. */
+  unavailable: Record<string, Error & { code: string; errno: number }>;
+}
+
+export type NativeConfig2 =
+  | ['description', string]
+  | ['delayedAutoStart', boolean]
+  | ['failureActions', { resetPeriodSec?: number; rebootMessage?: string; command?: string; actions: Array<{ type: number; delayMs: number }> }]
+  | ['failureActionsOnNonCrash', boolean]
+  | ['preshutdownTimeoutMs', number]
+  | ['sidType', number]
+  | ['requiredPrivileges', string[]];
+
+/** Windows only: the service manager API (cpp/win/manager_*.cc, service_registry.cc). */
+export interface NativeServiceManager {
+  scmCreateService(config: NativeServiceConfig & { name: string; imagePath: string }): void;
+  scmChangeConfig(name: string, config: NativeServiceConfig): void;
+  scmQueryConfig(name: string): NativeQueriedConfig;
+  scmSetConfig2(name: string, ...level: NativeConfig2): void;
+  scmQueryStatus(name: string): NativeServiceStatusProcess;
+  scmStartService(name: string, args?: readonly string[]): void;
+  scmControlService(name: string, control: number, comment?: string): { status: NativeServiceStatusProcess; via: 'ControlServiceExW' | 'ControlService' };
+  scmDeleteService(name: string): void;
+  scmEnumServices(): Array<{ name: string; displayName: string; status: NativeServiceStatusProcess }>;
+  scmSetEnvironment(name: string, entries: readonly string[]): void;
+  scmGetEnvironment(name: string): string[];
+  setEventLogSource(source: string, messageFile: string): void;
+  getEventLogSource(source: string): string | undefined;
+  removeEventLogSource(source: string): boolean;
 }

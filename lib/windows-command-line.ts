@@ -48,3 +48,65 @@ export function windowsCommandLine(program: string, args: readonly string[] = []
   }
   return [`"${program}"`, ...args.map((argument) => quoteWindowsArgument(argument))].join(' ');
 }
+
+/**
+ * Splits a command line the way CommandLineToArgvW does: the inverse of
+ * windowsCommandLine, for reading an installed service's ImagePath back.
+ */
+export function parseWindowsCommandLine(commandLine: string): string[] {
+  if (typeof commandLine !== 'string') {
+    throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'parseWindowsCommandLine(commandLine) must be given a string');
+  }
+  const argv: string[] = [];
+  let index = 0;
+  // The program: up to the closing quote, or to the first blank; no escapes.
+  if (commandLine.startsWith('"')) {
+    const end = commandLine.indexOf('"', 1);
+    argv.push(commandLine.slice(1, end === -1 ? undefined : end));
+    index = end === -1 ? commandLine.length : end + 1;
+  } else {
+    const end = commandLine.search(/[ \t]/u);
+    argv.push(commandLine.slice(0, end === -1 ? undefined : end));
+    index = end === -1 ? commandLine.length : end;
+  }
+  for (;;) {
+    while (index < commandLine.length && /[ \t]/u.test(commandLine[index]!)) index += 1;
+    if (index >= commandLine.length) return argv;
+    let argument = '';
+    let quoted = false;
+    while (index < commandLine.length) {
+      const character = commandLine[index]!;
+      if (!quoted && /[ \t]/u.test(character)) break;
+      if (character === '\\') {
+        let backslashes = 0;
+        while (commandLine[index] === '\\') {
+          backslashes += 1;
+          index += 1;
+        }
+        if (commandLine[index] === '"') {
+          argument += '\\'.repeat(Math.floor(backslashes / 2));
+          if (backslashes % 2 === 1) {
+            argument += '"';
+            index += 1;
+          }
+        } else {
+          argument += '\\'.repeat(backslashes);
+        }
+        continue;
+      }
+      if (character === '"') {
+        if (quoted && commandLine[index + 1] === '"') {
+          argument += '"';
+          index += 2;
+          continue;
+        }
+        quoted = !quoted;
+        index += 1;
+        continue;
+      }
+      argument += character;
+      index += 1;
+    }
+    argv.push(argument);
+  }
+}

@@ -1,75 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { quoteWindowsArgument, windowsCommandLine } from '../../lib/windows-command-line';
+import { parseWindowsCommandLine as commandLineToArgv, quoteWindowsArgument, windowsCommandLine } from '../../lib/windows-command-line';
+import { hostileStrings } from '../helpers/hostile-strings';
 
-// A reference splitter with CommandLineToArgvW's rules (and the C runtime's,
-// which builds Node's process.argv on Windows): the program up to the next
-// quote; then whitespace-separated arguments where 2n backslashes + quote give
-// n backslashes and toggle quoting, 2n+1 give n backslashes and a quote.
-function commandLineToArgv(commandLine: string): string[] {
-  let i = 0;
-  let program = '';
-  if (commandLine[0] === '"') {
-    const end = commandLine.indexOf('"', 1);
-    program = commandLine.slice(1, end === -1 ? undefined : end);
-    i = end === -1 ? commandLine.length : end + 1;
-  } else {
-    while (i < commandLine.length && commandLine[i] !== ' ' && commandLine[i] !== '\t') program += commandLine[i++];
-  }
-  const argv = [program];
-  for (;;) {
-    while (commandLine[i] === ' ' || commandLine[i] === '\t') i++;
-    if (i >= commandLine.length) return argv;
-    let current = '';
-    let quoted = false;
-    while (i < commandLine.length && (quoted || (commandLine[i] !== ' ' && commandLine[i] !== '\t'))) {
-      const character = commandLine[i]!;
-      if (character === '\\') {
-        let count = 0;
-        while (commandLine[i] === '\\') {
-          count++;
-          i++;
-        }
-        if (commandLine[i] === '"') {
-          current += '\\'.repeat(count >> 1);
-          if (count % 2 === 1) {
-            current += '"';
-            i++;
-          }
-        } else {
-          current += '\\'.repeat(count);
-        }
-      } else if (character === '"') {
-        if (quoted && commandLine[i + 1] === '"') {
-          current += '"';
-          i += 2;
-        } else {
-          quoted = !quoted;
-          i++;
-        }
-      } else {
-        current += character;
-        i++;
-      }
-    }
-    argv.push(current);
-  }
-}
+// windowsCommandLine's inverse, parseWindowsCommandLine, follows CommandLineToArgvW;
+// test/windows/manage.test.ts checks both against the argv a real service receives.
 
-// A small deterministic generator: the same hostile strings on every run.
-function* hostileStrings(count: number, seed: number): Generator<string> {
-  const alphabet = ['a', 'Z', '0', ' ', '  ', '\t', '"', '""', '\\', '\\\\', '\\"', '%', '^', '&', '|', '<', '>', '\'', 'é', 'ß', '中', '😀', '\n', '-', '='];
-  let state = seed;
-  const next = (): number => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state;
-  };
-  for (let n = 0; n < count; n++) {
-    const length = next() % 12;
-    let text = '';
-    for (let k = 0; k < length; k++) text += alphabet[next() % alphabet.length];
-    yield text;
-  }
-}
 
 describe('quoteWindowsArgument', () => {
   test.each([
@@ -105,5 +40,21 @@ describe('quoteWindowsArgument', () => {
   test('the program is always quoted, so a path with spaces is one argument', () => {
     expect(windowsCommandLine('C:\\Program Files\\app.exe', ['x'])).toBe('"C:\\Program Files\\app.exe" x');
     expect(commandLineToArgv(windowsCommandLine('C:\\dir\\', ['a b']))).toEqual(['C:\\dir\\', 'a b']);
+  });
+});
+
+describe('parseWindowsCommandLine', () => {
+  test.each([
+    ['"C:\\Program Files\\node.exe" a "b c"', ['C:\\Program Files\\node.exe', 'a', 'b c']],
+    ['node.exe  a\\\\"b c"', ['node.exe', 'a\\b c']],
+    ['"p" "a""b"', ['p', 'a"b']],
+    ['"p" a\\\\\\"b', ['p', 'a\\"b']],
+    ['"p"', ['p']],
+  ])('%s', (line, expected) => {
+    expect(commandLineToArgv(line)).toEqual(expected);
+  });
+
+  test('rejects a non-string with a typed error', () => {
+    expect(() => commandLineToArgv(1 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 });

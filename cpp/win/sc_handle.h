@@ -1,0 +1,43 @@
+// Service Control Manager handles that close themselves, opened with only the
+// access rights the caller names: a query never asks for more than it reads.
+// Main thread only.
+#pragma once
+
+#include <windows.h>
+
+#include <napi.h>
+
+#include <string>
+
+#include "win32_error.h"
+
+namespace servicehost {
+
+class ScHandle {
+ public:
+  explicit ScHandle(SC_HANDLE handle) : handle_(handle) {}
+  ScHandle(const ScHandle&) = delete;
+  ScHandle& operator=(const ScHandle&) = delete;
+  ~ScHandle() {
+    if (handle_ != nullptr) CloseServiceHandle(handle_);
+  }
+  SC_HANDLE get() const { return handle_; }
+
+ private:
+  SC_HANDLE handle_;
+};
+
+inline SC_HANDLE OpenManagerOrThrow(Napi::Env env, DWORD access) {
+  SC_HANDLE manager = OpenSCManagerW(nullptr, nullptr, access);
+  if (manager == nullptr) throw Win32Error(env, GetLastError(), "OpenSCManagerW");
+  return manager;
+}
+
+inline SC_HANDLE OpenServiceOrThrow(Napi::Env env, const std::wstring& name, DWORD access) {
+  ScHandle manager(OpenManagerOrThrow(env, SC_MANAGER_CONNECT));
+  SC_HANDLE service = OpenServiceW(manager.get(), name.c_str(), access);
+  if (service == nullptr) throw Win32Error(env, GetLastError(), "OpenServiceW");
+  return service;
+}
+
+}  // namespace servicehost

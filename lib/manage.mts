@@ -1,0 +1,2 @@
+// ESM entry of `servicehost/manage`: the CommonJS build's named exports, re-exported.
+export * from './manage.js';

@@ -1,0 +1,2 @@
+// `servicehost/manage`: see lib/manage/index.ts.
+export * from './manage/index';

@@ -1,0 +1,187 @@
+// The launchd service manager: writes the plist, then drives launchctl
+// (bootstrap, bootout, kickstart), always with an argument array.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ServiceManagerError, translateSystemError } from './errors';
+import { parsePlist, renderPlist, type PlistValue } from './plist';
+import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec } from './spec';
+import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, WaitOptions } from './types';
+
+export interface LaunchdScope {
+  /** A LaunchAgent of the current user, not a LaunchDaemon. */
+  user?: boolean;
+  /** Where the plist lives, when not the standard folder. */
+  directory?: string;
+}
+
+/** The key servicehost marks its plists with; list() looks for it. */
+export const PLIST_MARKER_KEY = 'ServicehostVersion';
+
+export function launchdDirectory(scope: LaunchdScope = {}): string {
+  if (scope.directory !== undefined) return path.resolve(scope.directory);
+  return scope.user ? path.join(os.homedir(), 'Library', 'LaunchAgents') : '/Library/LaunchDaemons';
+}
+
+function domain(scope: LaunchdScope): string {
+  return scope.user ? `gui/${os.userInfo().uid}` : 'system';
+}
+
+function launchctl(args: readonly string[], service: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.env.SERVICEHOST_LAUNCHCTL ?? 'launchctl', [...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const text = `${stderr}`.trim() || error.message;
+      const code = /not privileged|operation not permitted|permission denied/iu.test(text)
+        ? 'ERR_SERVICEHOST_ACCESS_DENIED'
+        : /could not find service|no such process/iu.test(text)
+          ? 'ERR_SERVICEHOST_SERVICE_NOT_FOUND'
+          : 'ERR_SERVICEHOST_COMMAND_FAILED';
+      reject(new ServiceManagerError(code, service, `launchctl ${args.join(' ')} failed: ${text}`, error));
+    });
+  });
+}
+
+/** The plist's contents for `spec`. */
+export function launchdPlist(spec: ResolvedSpec, version: string): { [key: string]: PlistValue } {
+  const options = spec.launchd;
+  const label = options.label ?? spec.name;
+  const logDirectory = options.user ? path.join(os.homedir(), 'Library', 'Logs', spec.name) : path.join('/Library/Logs', spec.name);
+  const plist: { [key: string]: PlistValue } = {
+    Label: label,
+    [PLIST_MARKER_KEY]: version,
+    ProgramArguments: [spec.node, ...programArguments(spec)],
+    WorkingDirectory: spec.workingDirectory,
+    RunAtLoad: options.runAtLoad ?? true,
+    KeepAlive: typeof options.keepAlive === 'boolean' ? options.keepAlive : { SuccessfulExit: options.keepAlive?.successfulExit ?? false },
+    // launchd's SIGKILL waits this long after SIGTERM: the program's own deadline plus 5 s.
+    ExitTimeOut: Math.ceil(spec.stopTimeoutMs / 1000) + 5,
+    ProcessType: 'Standard',
+    StandardOutPath: options.stdoutPath ?? path.join(logDirectory, 'out.log'),
+    StandardErrorPath: options.stderrPath ?? path.join(logDirectory, 'err.log'),
+  };
+  if (Object.keys(spec.env).length > 0) plist.EnvironmentVariables = { ...spec.env };
+  if (!options.user && options.userName !== undefined) plist.UserName = options.userName;
+  if (!options.user && options.groupName !== undefined) plist.GroupName = options.groupName;
+  return plist;
+}
+
+function plistPath(label: string, scope: LaunchdScope): string {
+  return path.join(launchdDirectory(scope), `${label}.plist`);
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function installLaunchdService(specInput: unknown): Promise<InstallResult> {
+  const spec = resolveSpec(specInput, 'launchd');
+  const scope: LaunchdScope = { user: spec.launchd.user === true, ...(spec.launchd.directory === undefined ? {} : { directory: spec.launchd.directory }) };
+  const plist = launchdPlist(spec, packageVersion());
+  const label = plist.Label as string;
+  const file = plistPath(label, scope);
+  if (existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists`);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    for (const log of [plist.StandardOutPath, plist.StandardErrorPath]) mkdirSync(path.dirname(log as string), { recursive: true });
+    writeFileSync(`${file}.tmp`, renderPlist(plist), { mode: 0o644 });
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    rmSync(`${file}.tmp`, { force: true });
+    throw translateSystemError(error, spec.name, 'install');
+  }
+  let started = false;
+  if (spec.launchd.directory === undefined) {
+    try {
+      await launchctl(['bootstrap', domain(scope), file], spec.name);
+      started = plist.RunAtLoad === true;
+      if (spec.start && !started) {
+        await launchctl(['kickstart', `${domain(scope)}/${label}`], spec.name);
+        started = true;
+      }
+    } catch (error) {
+      rmSync(file, { force: true });
+      throw error;
+    }
+  }
+  return { name: spec.name, platform: 'launchd', command: (plist.ProgramArguments as string[]).join(' '), path: file, started, warnings: [] };
+}
+
+function requirePlist(name: string, scope: LaunchdScope, doing: string): string {
+  const file = plistPath(name, scope);
+  if (!existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot ${doing} "${name}": ${file} does not exist`);
+  return file;
+}
+
+export async function uninstallLaunchdService(nameInput: unknown, scope: LaunchdScope = {}): Promise<void> {
+  const name = checkServiceName(nameInput, 'launchd');
+  const file = requirePlist(name, scope, 'uninstall');
+  if (scope.directory === undefined) await launchctl(['bootout', `${domain(scope)}/${name}`], name).catch(() => {});
+  rmSync(file);
+}
+
+export async function startLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
+  const name = checkServiceName(nameInput, 'launchd');
+  await launchctl(['kickstart', `${domain(scope)}/${name}`], name);
+}
+
+export async function stopLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
+  const name = checkServiceName(nameInput, 'launchd');
+  // SIGTERM, as launchd itself sends at shutdown; KeepAlive may start it again, as it would.
+  await launchctl(['kill', 'SIGTERM', `${domain(scope)}/${name}`], name);
+}
+
+export async function restartLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
+  const name = checkServiceName(nameInput, 'launchd');
+  await launchctl(['kickstart', '-k', `${domain(scope)}/${name}`], name);
+}
+
+/** `launchctl print` output: the few fields query() reports. */
+export function parseLaunchctlPrint(output: string): { state: string | undefined; pid: number | undefined; lastExitCode: number | undefined } {
+  const field = (key: string): string | undefined => new RegExp(`^\\s*${key} = (.+)$`, 'mu').exec(output)?.[1]?.trim();
+  const pid = field('pid');
+  const exit = field('last exit code');
+  return { state: field('state'), pid: pid === undefined ? undefined : Number(pid), lastExitCode: exit === undefined || Number.isNaN(Number(exit)) ? undefined : Number(exit) };
+}
+
+export async function queryLaunchdService(nameInput: unknown, scope: LaunchdScope = {}): Promise<ServiceInfo> {
+  const name = checkServiceName(nameInput, 'launchd');
+  const file = requirePlist(name, scope, 'query');
+  const plist = parsePlist(readFileSync(file, 'utf8')) as { [key: string]: PlistValue };
+  const printed = scope.directory === undefined ? parseLaunchctlPrint(await launchctl(['print', `${domain(scope)}/${name}`], name).catch(() => '')) : { state: undefined, pid: undefined, lastExitCode: undefined };
+  const state = printed.state === 'running' ? 'running' : printed.state === undefined ? 'unknown' : 'stopped';
+  return {
+    name,
+    displayName: name,
+    platform: 'launchd',
+    state,
+    pid: printed.pid,
+    description: '',
+    exitCode: printed.lastExitCode,
+    enabled: plist.RunAtLoad === true,
+    account: typeof plist.UserName === 'string' ? plist.UserName : undefined,
+    argv: Array.isArray(plist.ProgramArguments) ? plist.ProgramArguments.map(String) : [],
+    workingDirectory: typeof plist.WorkingDirectory === 'string' ? plist.WorkingDirectory : undefined,
+    dependencies: [],
+    launchd: { plistPath: file, label: String(plist.Label) },
+  };
+}
+
+export async function listLaunchdServices(filter: ListFilter & LaunchdScope = {}): Promise<ServiceSummary[]> {
+  const directory = launchdDirectory(filter);
+  const files = existsSync(directory) ? readdirSync(directory).filter((file) => file.endsWith('.plist')) : [];
+  const summaries: ServiceSummary[] = [];
+  for (const file of files) {
+    const name = file.slice(0, -'.plist'.length);
+    if (filter.match !== undefined && !(typeof filter.match === 'string' ? name.includes(filter.match) : filter.match.test(name))) continue;
+    if (filter.servicehostOnly !== false && !readFileSync(path.join(directory, file), 'utf8').includes(`<key>${PLIST_MARKER_KEY}</key>`)) continue;
+    const info = await queryLaunchdService(name, filter);
+    summaries.push({ name, displayName: name, state: info.state, pid: info.pid });
+  }
+  return summaries;
+}

@@ -1,0 +1,300 @@
+// What a caller may ask install() for, checked and completed once, before any
+// platform code runs: every platform module receives a ResolvedSpec whose
+// paths are absolute and whose defaults are filled in.
+import * as path from 'node:path';
+import { ServicehostError } from '../errors';
+import { expectInteger, expectObject, expectOneOf, expectString, optionalBoolean, optionalInteger } from '../validate';
+import { ServiceManagerError } from './errors';
+
+export type WindowsStartType = 'auto' | 'delayed-auto' | 'manual' | 'disabled';
+export type WindowsBuiltInAccount = 'LocalSystem' | 'LocalService' | 'NetworkService' | 'virtual';
+export type WindowsRecoveryActionType = 'restart' | 'run' | 'reboot' | 'none';
+export type WindowsSidType = 'none' | 'unrestricted' | 'restricted';
+
+export interface WindowsRecovery {
+  /** One action per failure: the first, the second, and every later one. */
+  actions: Array<{ type: WindowsRecoveryActionType; delayMs: number }>;
+  /** Seconds without a failure after which the count starts again. Default 86400 (a day). */
+  resetPeriodSec?: number;
+  /** The command line a 'run' action runs. */
+  command?: string;
+  /** The message broadcast before a 'reboot' action. */
+  rebootMessage?: string;
+  /** Also act when the service stops with a non-zero exit code, not only when it crashes. Default true. */
+  onNonCrashFailures?: boolean;
+}
+
+export interface WindowsInstallOptions {
+  /** Default 'auto': the service starts with the machine. */
+  startType?: WindowsStartType;
+  /**
+   * Default 'virtual': the virtual account `NT SERVICE\<name>`, the least
+   * privilege Windows offers. It can read what the Users group can read; grant
+   * it access to a folder under a user profile. A user account is
+   * `{ user: 'DOMAIN\\user' | '.\\user', password }`.
+   */
+  account?: WindowsBuiltInAccount | { user: string; password?: string };
+  /** Services (or `+group`s) that must be running first. */
+  dependencies?: string[];
+  /** Default: restart after 1 s, 5 s, then 30 s; reset after a day; also on non-zero exits. `false` for none. */
+  recovery?: WindowsRecovery | false;
+  /** How long the SCM waits for the service at shutdown, in ms. Default: stopTimeoutMs + 5000. */
+  preshutdownTimeoutMs?: number;
+  /** Default 'unrestricted': the service gets a SID of its own, so files can be granted to it alone. */
+  sidType?: WindowsSidType;
+  /** Privileges the service keeps (SeChangeNotifyPrivilege...); the rest are removed from its token. */
+  requiredPrivileges?: string[];
+  /** Register the service's name as an Event Log source (default true). */
+  eventLogSource?: boolean;
+}
+
+export type SystemdRestart = 'no' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-watchdog' | 'on-abort' | 'always';
+
+export interface SystemdInstallOptions {
+  /** A per-user unit in ~/.config/systemd/user (no root needed). Default false. */
+  user?: boolean;
+  /** User= and Group= of a system unit. Default: root, as systemd does. */
+  runAs?: { user?: string; group?: string };
+  /** Default 'on-failure'. */
+  restart?: SystemdRestart;
+  /** Default 1. */
+  restartSec?: number;
+  /** WatchdogSec=; the service pings from Service's watchdog. Default off. */
+  watchdogSec?: number;
+  /** Default 'notify'; 'notify-reload' needs systemd 253. */
+  type?: 'notify' | 'notify-reload';
+  /** Opt-in sandboxing: NoNewPrivileges, ProtectSystem=strict, PrivateTmp and more; `readWritePaths` stay writable. */
+  hardening?: boolean | { readWritePaths?: string[] };
+  /** WantedBy=; default multi-user.target (system) or default.target (user). */
+  wantedBy?: string;
+  /**
+   * Install into an offline root (an image or a chroot): the unit goes under
+   * <root>/etc/systemd/system and is enabled with `systemctl --root`; the
+   * running system is not touched and nothing is started.
+   */
+  root?: string;
+}
+
+export interface LaunchdInstallOptions {
+  /** A LaunchAgent in ~/Library/LaunchAgents (the user's session) instead of a LaunchDaemon. Default false. */
+  user?: boolean;
+  /** The job's Label; default the service name. */
+  label?: string;
+  /** Default { successfulExit: false }: restart after a failure, not after a clean exit. */
+  keepAlive?: boolean | { successfulExit: boolean };
+  /** Default true. */
+  runAtLoad?: boolean;
+  /** UserName and GroupName of a daemon. */
+  userName?: string;
+  groupName?: string;
+  /** Default /Library/Logs/<name>/ (daemon) or ~/Library/Logs/<name>/ (agent), out.log and err.log. */
+  stdoutPath?: string;
+  stderrPath?: string;
+  /** Write the plist here instead of /Library/LaunchDaemons or ~/Library/LaunchAgents, and do not load it. */
+  directory?: string;
+}
+
+export interface InstallSpec {
+  /** The service's name: the SCM key, the systemd unit (<name>.service), the launchd label. */
+  name: string;
+  displayName?: string;
+  description?: string;
+  /** The program: a .js, .cjs or .mjs file. Made absolute. */
+  script: string;
+  args?: string[];
+  /** Default: the node running now (process.execPath). */
+  node?: string;
+  nodeArgs?: string[];
+  /** Default: the script's folder. (Windows services otherwise start in System32.) */
+  workingDirectory?: string;
+  env?: Record<string, string>;
+  /** Preload servicehost/register so the SCM connection is made before the program's imports. Default true. */
+  register?: boolean;
+  /** The program's stop deadline (Service's stopTimeoutMs), matched by TimeoutStopSec, ExitTimeOut and the preshutdown timeout. Default 30000. */
+  stopTimeoutMs?: number;
+  /** Start the service once installed. Default true. */
+  start?: boolean;
+  windows?: WindowsInstallOptions;
+  systemd?: SystemdInstallOptions;
+  launchd?: LaunchdInstallOptions;
+}
+
+export interface ResolvedSpec {
+  name: string;
+  displayName: string;
+  description: string;
+  script: string;
+  args: string[];
+  node: string;
+  nodeArgs: string[];
+  workingDirectory: string;
+  env: Record<string, string>;
+  /** The absolute path of servicehost/register, or undefined when not preloaded. */
+  registerModule: string | undefined;
+  stopTimeoutMs: number;
+  start: boolean;
+  windows: WindowsInstallOptions;
+  systemd: SystemdInstallOptions;
+  launchd: LaunchdInstallOptions;
+}
+
+/** The Windows SCM's limit for a service name. */
+export const MAX_SERVICE_NAME_LENGTH = 256;
+
+/**
+ * Checks a service name: non-empty, at most 256 characters, no '/' or '\' and
+ * no control characters. systemd and launchd also need it to be a valid unit
+ * or label: letters, digits and `_ . : -` only.
+ */
+export function checkServiceName(name: unknown, platform: 'windows' | 'systemd' | 'launchd'): string {
+  if (typeof name !== 'string') {
+    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `The service name must be a string; got ${name === null ? 'null' : typeof name}`);
+  }
+  const fail = (why: string): never => {
+    throw new ServiceManagerError('ERR_SERVICEHOST_INVALID_SERVICE_NAME', name, `Invalid service name ${JSON.stringify(name)}: ${why}`);
+  };
+  if (name === '') fail('it is empty');
+  if (name.length > MAX_SERVICE_NAME_LENGTH) fail(`it is ${name.length} characters long; the limit is ${MAX_SERVICE_NAME_LENGTH}`);
+  if (/[/\\]/u.test(name)) fail("it contains '/' or '\\'");
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/u.test(name)) fail('it contains a control character');
+  if (platform !== 'windows' && !/^[A-Za-z0-9_.:-]+$/u.test(name)) {
+    fail(`a ${platform === 'systemd' ? 'systemd unit' : 'launchd label'} may hold only letters, digits and _ . : -`);
+  }
+  if (platform !== 'windows' && name.startsWith('.')) fail('it starts with a dot');
+  return name;
+}
+
+function stringList(where: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of strings`);
+  return value.map((item, index) => expectString(`${where}[${index}]`, item));
+}
+
+function optionalString(where: string, value: unknown): string | undefined {
+  return value === undefined ? undefined : expectString(where, value);
+}
+
+function environment(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  const object = expectObject('install(spec): spec.env', value);
+  const result: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(object)) {
+    if (key === '' || key.includes('=') || key.includes('\0')) {
+      throw new ServicehostError('ERR_INVALID_ARG_VALUE', `install(spec): spec.env has an invalid variable name ${JSON.stringify(key)}`);
+    }
+    result[key] = expectString(`install(spec): spec.env.${key}`, entry);
+  }
+  return result;
+}
+
+function resolveRegisterModule(): string {
+  // dist/manage/spec.js → dist/register.js, the file `servicehost/register` names.
+  return path.resolve(__dirname, '..', 'register.js');
+}
+
+function checkWindows(value: unknown): WindowsInstallOptions {
+  if (value === undefined) return {};
+  const where = 'install(spec): spec.windows';
+  const options = expectObject(where, value) as WindowsInstallOptions & Record<string, unknown>;
+  if (options.startType !== undefined) expectOneOf(`${where}.startType`, options.startType, ['auto', 'delayed-auto', 'manual', 'disabled'] as const);
+  if (options.account !== undefined && typeof options.account !== 'object') {
+    expectOneOf(`${where}.account`, options.account, ['LocalSystem', 'LocalService', 'NetworkService', 'virtual'] as const);
+  } else if (options.account !== undefined) {
+    const account = expectObject(`${where}.account`, options.account);
+    expectString(`${where}.account.user`, account.user, { nonEmpty: true });
+    optionalString(`${where}.account.password`, account.password);
+  }
+  stringList(`${where}.dependencies`, options.dependencies);
+  if (options.recovery !== undefined && options.recovery !== false) {
+    const recovery = expectObject(`${where}.recovery`, options.recovery);
+    if (!Array.isArray(recovery.actions)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where}.recovery.actions must be an array`);
+    recovery.actions.forEach((action: unknown, index: number) => {
+      const item = expectObject(`${where}.recovery.actions[${index}]`, action);
+      expectOneOf(`${where}.recovery.actions[${index}].type`, item.type, ['restart', 'run', 'reboot', 'none'] as const);
+      expectInteger(`${where}.recovery.actions[${index}].delayMs`, item.delayMs, 0, 0xffffffff);
+    });
+    optionalInteger(`${where}.recovery.resetPeriodSec`, recovery.resetPeriodSec, 0, 0xfffffffe);
+    optionalString(`${where}.recovery.command`, recovery.command);
+    optionalString(`${where}.recovery.rebootMessage`, recovery.rebootMessage);
+    optionalBoolean(`${where}.recovery.onNonCrashFailures`, recovery.onNonCrashFailures);
+  }
+  optionalInteger(`${where}.preshutdownTimeoutMs`, options.preshutdownTimeoutMs, 0, 0xffffffff);
+  if (options.sidType !== undefined) expectOneOf(`${where}.sidType`, options.sidType, ['none', 'unrestricted', 'restricted'] as const);
+  stringList(`${where}.requiredPrivileges`, options.requiredPrivileges);
+  optionalBoolean(`${where}.eventLogSource`, options.eventLogSource);
+  return options;
+}
+
+function checkSystemd(value: unknown): SystemdInstallOptions {
+  if (value === undefined) return {};
+  const where = 'install(spec): spec.systemd';
+  const options = expectObject(where, value) as SystemdInstallOptions & Record<string, unknown>;
+  optionalBoolean(`${where}.user`, options.user);
+  if (options.runAs !== undefined) {
+    const runAs = expectObject(`${where}.runAs`, options.runAs);
+    optionalString(`${where}.runAs.user`, runAs.user);
+    optionalString(`${where}.runAs.group`, runAs.group);
+  }
+  if (options.restart !== undefined) {
+    expectOneOf(`${where}.restart`, options.restart, ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'] as const);
+  }
+  optionalInteger(`${where}.restartSec`, options.restartSec, 0, 86_400);
+  optionalInteger(`${where}.watchdogSec`, options.watchdogSec, 1, 86_400);
+  if (options.type !== undefined) expectOneOf(`${where}.type`, options.type, ['notify', 'notify-reload'] as const);
+  if (options.hardening !== undefined && typeof options.hardening !== 'boolean') {
+    stringList(`${where}.hardening.readWritePaths`, expectObject(`${where}.hardening`, options.hardening).readWritePaths);
+  }
+  optionalString(`${where}.wantedBy`, options.wantedBy);
+  optionalString(`${where}.root`, options.root);
+  return options;
+}
+
+function checkLaunchd(value: unknown): LaunchdInstallOptions {
+  if (value === undefined) return {};
+  const where = 'install(spec): spec.launchd';
+  const options = expectObject(where, value) as LaunchdInstallOptions & Record<string, unknown>;
+  optionalBoolean(`${where}.user`, options.user);
+  if (options.label !== undefined) checkServiceName(options.label, 'launchd');
+  if (options.keepAlive !== undefined && typeof options.keepAlive !== 'boolean') {
+    optionalBoolean(`${where}.keepAlive.successfulExit`, expectObject(`${where}.keepAlive`, options.keepAlive).successfulExit);
+  }
+  optionalBoolean(`${where}.runAtLoad`, options.runAtLoad);
+  for (const key of ['userName', 'groupName', 'stdoutPath', 'stderrPath', 'directory'] as const) optionalString(`${where}.${key}`, options[key]);
+  return options;
+}
+
+/** Checks `spec` and fills in every default. Throws a typed error naming the first bad field. */
+export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'launchd'): ResolvedSpec {
+  const object = expectObject('install(spec)', spec) as InstallSpec & Record<string, unknown>;
+  const name = checkServiceName(object.name, platform);
+  const script = path.resolve(expectString('install(spec): spec.script', object.script, { nonEmpty: true }));
+  const workingDirectory = object.workingDirectory === undefined
+    ? path.dirname(script)
+    : path.resolve(expectString('install(spec): spec.workingDirectory', object.workingDirectory, { nonEmpty: true }));
+  const node = object.node === undefined ? process.execPath : path.resolve(expectString('install(spec): spec.node', object.node, { nonEmpty: true }));
+  const stopTimeoutMs = optionalInteger('install(spec): spec.stopTimeoutMs', object.stopTimeoutMs, 1, 24 * 3600 * 1000) ?? 30_000;
+  return {
+    name,
+    displayName: optionalString('install(spec): spec.displayName', object.displayName) ?? name,
+    description: optionalString('install(spec): spec.description', object.description) ?? '',
+    script,
+    args: stringList('install(spec): spec.args', object.args),
+    node,
+    nodeArgs: stringList('install(spec): spec.nodeArgs', object.nodeArgs),
+    workingDirectory,
+    env: environment(object.env),
+    registerModule: optionalBoolean('install(spec): spec.register', object.register) === false ? undefined : resolveRegisterModule(),
+    stopTimeoutMs,
+    start: optionalBoolean('install(spec): spec.start', object.start) ?? true,
+    windows: checkWindows(object.windows),
+    systemd: checkSystemd(object.systemd),
+    launchd: checkLaunchd(object.launchd),
+  };
+}
+
+/** The program's argv after node: [nodeArgs..., --require register, script, args...]. */
+export function programArguments(spec: ResolvedSpec): string[] {
+  const preload = spec.registerModule === undefined ? [] : ['--require', spec.registerModule];
+  return [...spec.nodeArgs, ...preload, spec.script, ...spec.args];
+}

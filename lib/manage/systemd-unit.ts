@@ -1,0 +1,192 @@
+// Writes systemd unit files. Every value goes through one of the escapers
+// below, chosen by how systemd reads that setting (systemd.syntax(7),
+// systemd.service(5)); what no escaping can make safe is rejected.
+import * as path from 'node:path';
+import { ServicehostError } from '../errors';
+import { programArguments, type ResolvedSpec } from './spec';
+
+/** The first line of every unit servicehost writes; list() and uninstall() look for it. */
+export const UNIT_MARKER = '# Installed by servicehost.';
+
+function reject(setting: string, value: string, why: string): never {
+  throw new ServicehostError('ERR_INVALID_ARG_VALUE', `systemd ${setting}=: ${JSON.stringify(value)} ${why}`);
+}
+
+function escapeCharacter(character: string, options: { dollar: boolean }): string {
+  switch (character) {
+    case '\\': return '\\\\';
+    case '"': return '\\"';
+    case '\n': return '\\n';
+    case '\t': return '\\t';
+    case '\r': return '\\r';
+    // Specifiers (%n, %h...) are expanded in every setting; %% is a literal %.
+    case '%': return '%%';
+    // $VAR is expanded in command lines; $$ is a literal $.
+    case '$': return options.dollar ? '$$' : '$';
+    default: {
+      const code = character.codePointAt(0)!;
+      return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : character;
+    }
+  }
+}
+
+/**
+ * One word of a command line or a list: quoted (with C escapes) unless it is
+ * plain, so that systemd's unquoting gives back exactly `word`.
+ */
+export function quoteSystemdWord(word: string, options: { dollar: boolean } = { dollar: true }): string {
+  if (word.includes('\0')) reject('ExecStart', word, 'contains a NUL character');
+  // A lone ";" separates commands, quoted or not; "\;" is the literal.
+  if (word === ';') return '\\;';
+  const escaped = Array.from(word, (character) => escapeCharacter(character, options)).join('');
+  return /^[A-Za-z0-9_@+=:,./%$-]+$/u.test(word) ? escaped : `"${escaped}"`;
+}
+
+/** A free-text value (Description=): specifiers escaped; what would end or continue the line rejected. */
+export function escapeSystemdText(setting: string, value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/u.test(value)) reject(setting, value, 'contains a line break or another control character');
+  if (value.endsWith('\\')) reject(setting, value, 'ends with a backslash, which would join the next line');
+  return value.replaceAll('%', '%%');
+}
+
+/** An absolute path setting (WorkingDirectory=): taken verbatim after specifiers. */
+export function escapeSystemdPath(setting: string, value: string): string {
+  if (!path.posix.isAbsolute(value)) reject(setting, value, 'is not an absolute path');
+  return escapeSystemdText(setting, value);
+}
+
+/** User=, Group=: systemd accepts a name in this shape, or a numeric id. */
+export function checkSystemdUserName(setting: string, value: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$|^[0-9]{1,10}$/u.test(value)) reject(setting, value, 'is not a valid user or group name');
+  return value;
+}
+
+function checkUnitName(setting: string, value: string): string {
+  if (!/^[A-Za-z0-9_.:@-]+\.(target|service|socket|path|timer|mount)$/u.test(value)) reject(setting, value, 'is not a unit name');
+  return value;
+}
+
+function seconds(milliseconds: number): number {
+  return Math.ceil(milliseconds / 1000);
+}
+
+/** The hardening set, opt-in: each keeps a Node service working and takes away what it should not need. */
+const HARDENING = [
+  'NoNewPrivileges=yes',
+  'ProtectSystem=strict',
+  'ProtectHome=read-only',
+  'PrivateTmp=yes',
+  'PrivateDevices=yes',
+  'ProtectKernelTunables=yes',
+  'ProtectKernelModules=yes',
+  'ProtectKernelLogs=yes',
+  'ProtectControlGroups=yes',
+  'ProtectClock=yes',
+  'ProtectHostname=yes',
+  'RestrictSUIDSGID=yes',
+  'RestrictRealtime=yes',
+  'RestrictNamespaces=yes',
+  'LockPersonality=yes',
+  'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6',
+  'SystemCallArchitectures=native',
+];
+
+export interface SystemdUnitContext {
+  /** servicehost's version, for the marker comment. */
+  version: string;
+}
+
+/** The unit file for `spec`, as text. Throws a typed error for a value no escaping can carry. */
+export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContext): string {
+  const options = spec.systemd;
+  const user = options.user === true;
+  const execStart = [spec.node, ...programArguments(spec)].map((word) => quoteSystemdWord(word)).join(' ');
+  if (!path.posix.isAbsolute(spec.node)) reject('ExecStart', spec.node, 'must start with an absolute path to node');
+  const lines = [
+    `${UNIT_MARKER} servicehost ${context.version}; \`servicehost uninstall ${spec.name}\` removes it.`,
+    '[Unit]',
+    `Description=${escapeSystemdText('Description', spec.description === '' ? spec.displayName : spec.description)}`,
+    'After=network.target',
+    '',
+    '[Service]',
+    // The program says READY=1 when it is: Service.start() does.
+    `Type=${options.type ?? 'notify'}`,
+    'NotifyAccess=main',
+    `ExecStart=${execStart}`,
+    `WorkingDirectory=${escapeSystemdPath('WorkingDirectory', spec.workingDirectory)}`,
+  ];
+  for (const [key, value] of Object.entries(spec.env)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/u.test(key)) reject('Environment', key, 'is not a valid variable name');
+    lines.push(`Environment=${quoteSystemdWord(`${key}=${value}`, { dollar: false })}`);
+  }
+  if (!user && options.runAs?.user !== undefined) lines.push(`User=${checkSystemdUserName('User', options.runAs.user)}`);
+  if (!user && options.runAs?.group !== undefined) lines.push(`Group=${checkSystemdUserName('Group', options.runAs.group)}`);
+  lines.push(
+    `Restart=${options.restart ?? 'on-failure'}`,
+    `RestartSec=${options.restartSec ?? 1}`,
+    // The program's own deadline plus 5 s, so systemd's SIGKILL never cuts an orderly teardown short.
+    `TimeoutStopSec=${seconds(spec.stopTimeoutMs) + 5}`,
+    // SIGTERM to the main process only; the rest of the group gets SIGKILL at the deadline.
+    'KillMode=mixed',
+  );
+  if (options.watchdogSec !== undefined) lines.push(`WatchdogSec=${options.watchdogSec}`);
+  if (options.hardening) {
+    lines.push(...HARDENING);
+    const writable = [spec.workingDirectory, ...(typeof options.hardening === 'object' ? options.hardening.readWritePaths ?? [] : [])];
+    for (const writablePath of writable) {
+      if (!path.posix.isAbsolute(writablePath)) reject('ReadWritePaths', writablePath, 'is not an absolute path');
+    }
+    lines.push(`ReadWritePaths=${writable.map((writablePath) => quoteSystemdWord(writablePath, { dollar: false })).join(' ')}`);
+  }
+  lines.push('', '[Install]', `WantedBy=${checkUnitName('WantedBy', options.wantedBy ?? (user ? 'default.target' : 'multi-user.target'))}`, '');
+  return lines.join('\n');
+}
+
+/**
+ * Splits a command line back into words by systemd's rules (quotes, C
+ * escapes, %% and $$), for reading an installed unit back.
+ */
+export function parseSystemdCommandLine(line: string): string[] {
+  const words: string[] = [];
+  let index = 0;
+  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', s: ' ', '\\': '\\', '"': '"', "'": "'" };
+  while (index < line.length) {
+    while (line[index] === ' ' || line[index] === '\t') index += 1;
+    if (index >= line.length) break;
+    let word = '';
+    let quote: string | undefined;
+    for (; index < line.length; index += 1) {
+      const character = line[index]!;
+      if (quote === undefined && (character === ' ' || character === '\t')) break;
+      if (character === '"' || character === "'") {
+        if (quote === undefined) quote = character;
+        else if (quote === character) quote = undefined;
+        else word += character;
+        continue;
+      }
+      if ((character === '%' || character === '$') && line[index + 1] === character) {
+        word += character;
+        index += 1;
+        continue;
+      }
+      if (character === '\\') {
+        const next = line[index + 1] ?? '';
+        if (next === 'x') {
+          word += String.fromCharCode(Number.parseInt(line.slice(index + 2, index + 4), 16));
+          index += 3;
+        } else if (next in simple) {
+          word += simple[next];
+          index += 1;
+        } else {
+          word += `\\${next}`;
+          index += 1;
+        }
+        continue;
+      }
+      word += character;
+    }
+    words.push(word === '\\;' ? ';' : word);
+  }
+  return words;
+}

@@ -1,0 +1,244 @@
+// The systemd service manager: writes the unit, then drives systemctl, always
+// with an argument array (no shell). A failed step after the unit is written
+// removes it again.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ServiceManagerError, translateSystemError } from './errors';
+import { checkServiceName, resolveSpec, type ResolvedSpec } from './spec';
+import { UNIT_MARKER, parseSystemdCommandLine, renderSystemdUnit } from './systemd-unit';
+import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from './types';
+
+export interface SystemdScope {
+  /** The user's own manager (systemctl --user). */
+  user?: boolean;
+  /** An offline root (systemctl --root). */
+  root?: string;
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Where units of this scope live. */
+export function systemdUnitDirectory(scope: SystemdScope = {}): string {
+  if (scope.root !== undefined) return path.join(path.resolve(scope.root), 'etc', 'systemd', 'system');
+  if (scope.user) return path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'systemd', 'user');
+  return '/etc/systemd/system';
+}
+
+function scopeArgs(scope: SystemdScope): string[] {
+  if (scope.root !== undefined) return [`--root=${path.resolve(scope.root)}`];
+  return scope.user ? ['--user'] : [];
+}
+
+/** SERVICEHOST_SYSTEMCTL names another systemctl (a test double, or one outside PATH). */
+function systemctlProgram(): string {
+  return process.env.SERVICEHOST_SYSTEMCTL ?? 'systemctl';
+}
+
+export function systemctl(scope: SystemdScope, args: readonly string[], service: string): Promise<string> {
+  const argv = [...scopeArgs(scope), ...args];
+  return new Promise((resolve, reject) => {
+    execFile(systemctlProgram(), argv, { encoding: 'utf8', timeout: 10 * 60_000 }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const text = `${stderr}`.trim() || error.message;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return reject(new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', service, `systemctl was not found (${systemctlProgram()}): is this a systemd system?`, error));
+      }
+      if (/access denied|interactive authentication required|permission denied/iu.test(text)) {
+        return reject(new ServiceManagerError('ERR_SERVICEHOST_ACCESS_DENIED', service, `systemctl ${argv.join(' ')}: ${text}. Run it as root (sudo), or use a per-user service (--user).`, error));
+      }
+      if (/not (found|loaded)|does not exist/iu.test(text)) {
+        return reject(new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', service, `systemctl ${argv.join(' ')}: ${text}`, error));
+      }
+      reject(new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', service, `systemctl ${argv.join(' ')} failed: ${text}`, error));
+    });
+  });
+}
+
+function unitName(name: string): string {
+  return `${name}.service`;
+}
+
+function unitPath(name: string, scope: SystemdScope): string {
+  return path.join(systemdUnitDirectory(scope), unitName(name));
+}
+
+function scopeOf(spec: ResolvedSpec): SystemdScope {
+  return spec.systemd.root !== undefined ? { root: spec.systemd.root } : { user: spec.systemd.user === true };
+}
+
+export async function installSystemdService(specInput: unknown): Promise<InstallResult> {
+  const spec = resolveSpec(specInput, 'systemd');
+  const scope = scopeOf(spec);
+  const text = renderSystemdUnit(spec, { version: packageVersion() });
+  const file = unitPath(spec.name, scope);
+  if (existsSync(file)) {
+    throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists. Uninstall it first, or choose another name`);
+  }
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    // Written whole, then renamed: systemd never reads half a unit.
+    writeFileSync(`${file}.tmp`, text, { mode: 0o644 });
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    rmSync(`${file}.tmp`, { force: true });
+    throw translateSystemError(error, spec.name, 'install');
+  }
+  let started = false;
+  try {
+    if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
+    await systemctl(scope, ['enable', unitName(spec.name)], spec.name);
+    if (spec.start && scope.root === undefined) {
+      await systemctl(scope, ['start', unitName(spec.name)], spec.name);
+      started = true;
+    }
+  } catch (error) {
+    await systemctl(scope, ['disable', unitName(spec.name)], spec.name).catch(() => {});
+    rmSync(file, { force: true });
+    if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name).catch(() => {});
+    throw error;
+  }
+  return { name: spec.name, platform: 'systemd', command: text.split('\n').find((line) => line.startsWith('ExecStart='))!.slice(10), path: file, started, warnings: [] };
+}
+
+function requireUnit(name: string, scope: SystemdScope, doing: string): string {
+  const file = unitPath(name, scope);
+  if (!existsSync(file)) {
+    throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot ${doing} "${name}": ${file} does not exist`);
+  }
+  return file;
+}
+
+export async function uninstallSystemdService(nameInput: unknown, scope: SystemdScope = {}): Promise<void> {
+  const name = checkServiceName(nameInput, 'systemd');
+  const file = requireUnit(name, scope, 'uninstall');
+  if (!readFileSync(file, 'utf8').startsWith(UNIT_MARKER)) {
+    throw new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', name, `Refusing to remove ${file}: servicehost did not write it`);
+  }
+  if (scope.root === undefined) await systemctl(scope, ['stop', unitName(name)], name);
+  await systemctl(scope, ['disable', unitName(name)], name);
+  try {
+    rmSync(file);
+  } catch (error) {
+    throw translateSystemError(error, name, 'uninstall');
+  }
+  if (scope.root === undefined) {
+    await systemctl(scope, ['daemon-reload'], name);
+    await systemctl(scope, ['reset-failed', unitName(name)], name).catch(() => {});
+  }
+}
+
+function blockArgs(options: WaitOptions): string[] {
+  return options.wait === false ? ['--no-block'] : [];
+}
+
+export async function startSystemdService(nameInput: unknown, options: WaitOptions & SystemdScope = {}): Promise<void> {
+  const name = checkServiceName(nameInput, 'systemd');
+  await systemctl(options, ['start', ...blockArgs(options), unitName(name)], name);
+}
+
+export async function stopSystemdService(nameInput: unknown, options: StopOptions & SystemdScope = {}): Promise<void> {
+  const name = checkServiceName(nameInput, 'systemd');
+  await systemctl(options, ['stop', ...blockArgs(options), unitName(name)], name);
+}
+
+export async function restartSystemdService(nameInput: unknown, options: WaitOptions & SystemdScope = {}): Promise<void> {
+  const name = checkServiceName(nameInput, 'systemd');
+  await systemctl(options, ['restart', ...blockArgs(options), unitName(name)], name);
+}
+
+const SHOWN = ['Id', 'Description', 'LoadState', 'ActiveState', 'SubState', 'Result', 'MainPID', 'ExecMainStatus', 'UnitFileState', 'NRestarts', 'User'];
+
+/** `systemctl show` output (Key=value lines) as a record. */
+export function parseSystemctlShow(output: string): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const line of output.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) record[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return record;
+}
+
+export function systemdState(activeState: string, subState: string): ManagedServiceState {
+  switch (activeState) {
+    case 'active':
+    case 'reloading':
+    case 'refreshing':
+      return 'running';
+    case 'activating':
+      return subState === 'auto-restart' ? 'stopped' : 'starting';
+    case 'deactivating':
+      return 'stopping';
+    case 'inactive':
+      return 'stopped';
+    case 'failed':
+      return 'failed';
+    default:
+      return 'unknown';
+  }
+}
+
+/** A setting of our own unit file, unescaped: the first `key=` line. */
+function unitSetting(text: string, key: string): string | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${key}=`));
+  return line?.slice(key.length + 1);
+}
+
+export async function querySystemdService(nameInput: unknown, scope: SystemdScope = {}): Promise<ServiceInfo> {
+  const name = checkServiceName(nameInput, 'systemd');
+  const file = requireUnit(name, scope, 'query');
+  const text = readFileSync(file, 'utf8');
+  const shown = parseSystemctlShow(await systemctl(scope, ['show', `--property=${SHOWN.join(',')}`, unitName(name)], name));
+  const pid = Number(shown.MainPID ?? '0');
+  const state = systemdState(shown.ActiveState ?? '', shown.SubState ?? '');
+  const restarts = shown.NRestarts === undefined || shown.NRestarts === '' ? undefined : Number(shown.NRestarts);
+  return {
+    name,
+    displayName: name,
+    platform: 'systemd',
+    state,
+    pid: pid > 0 ? pid : undefined,
+    description: (shown.Description ?? unitSetting(text, 'Description') ?? '').replaceAll('%%', '%'),
+    exitCode: state === 'stopped' || state === 'failed' ? Number(shown.ExecMainStatus ?? '0') : undefined,
+    enabled: shown.UnitFileState === 'enabled',
+    account: unitSetting(text, 'User') ?? (scope.user ? os.userInfo().username : 'root'),
+    argv: parseSystemdCommandLine(unitSetting(text, 'ExecStart') ?? ''),
+    workingDirectory: unitSetting(text, 'WorkingDirectory')?.replaceAll('%%', '%'),
+    dependencies: [],
+    systemd: {
+      unitPath: file,
+      activeState: shown.ActiveState ?? '',
+      subState: shown.SubState ?? '',
+      result: shown.Result ?? '',
+      unitFileState: shown.UnitFileState ?? '',
+      restarts,
+    },
+  };
+}
+
+/** Our units: the files in the unit directory that begin with servicehost's marker. */
+export async function listSystemdServices(filter: ListFilter & SystemdScope = {}): Promise<ServiceSummary[]> {
+  const directory = systemdUnitDirectory(filter);
+  const files = existsSync(directory) ? readdirSync(directory).filter((file) => file.endsWith('.service')) : [];
+  const names = files
+    .filter((file) => filter.servicehostOnly === false || readFileSync(path.join(directory, file), 'utf8').startsWith(UNIT_MARKER))
+    .map((file) => file.slice(0, -'.service'.length))
+    .filter((name) => filter.match === undefined || (typeof filter.match === 'string' ? name.includes(filter.match) : filter.match.test(name)));
+  const summaries: ServiceSummary[] = [];
+  for (const name of names) {
+    if (filter.root !== undefined) {
+      summaries.push({ name, displayName: name, state: 'unknown', pid: undefined });
+      continue;
+    }
+    const info = await querySystemdService(name, filter);
+    summaries.push({ name, displayName: info.displayName, state: info.state, pid: info.pid });
+  }
+  return summaries;
+}

@@ -1,0 +1,312 @@
+// The Windows service manager: lib/manage's operations on the native SCM API.
+// Everything is checked before the first call that changes anything, and an
+// install that fails half-way removes what it made.
+import { isSystemError } from '../errors';
+import { loadNative, type NativeConfig2, type NativeQueriedConfig, type NativeServiceManager, type NativeServiceStatusProcess } from '../native';
+import { parseWindowsCommandLine, windowsCommandLine } from '../windows-command-line';
+import { ServiceManagerError, translateSystemError } from './errors';
+import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec, type WindowsRecovery } from './spec';
+import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from './types';
+import { managedState, waitForServiceState } from './wait';
+
+/** The variable that carries the working directory to servicehost/register, which changes to it first. */
+export const WORKING_DIRECTORY_VARIABLE = 'SERVICEHOST_WORKING_DIRECTORY';
+/** A message file whose events 1 to 1000 are "%1": plain text shows as written. */
+export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
+
+const START_TYPES = { boot: 0, system: 1, auto: 2, manual: 3, disabled: 4 } as const;
+const ACTION_TYPES = ['none', 'restart', 'reboot', 'run'] as const;
+const SID_TYPES: Record<number, 'none' | 'unrestricted' | 'restricted'> = { 0: 'none', 1: 'unrestricted', 3: 'restricted' };
+const SERVICE_CONTROL_STOP = 1;
+
+export const DEFAULT_RECOVERY: WindowsRecovery = {
+  actions: [
+    { type: 'restart', delayMs: 1000 },
+    { type: 'restart', delayMs: 5000 },
+    { type: 'restart', delayMs: 30_000 },
+  ],
+  resetPeriodSec: 86_400,
+  onNonCrashFailures: true,
+};
+
+function native(): NativeServiceManager {
+  return loadNative();
+}
+
+/** Runs one native call, turning a system error into the manager's typed error. */
+function call<T>(name: string, doing: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw translateSystemError(error, name, doing);
+  }
+}
+
+function accountOf(spec: ResolvedSpec): { account?: string; password?: string } {
+  const account = spec.windows.account ?? 'virtual';
+  switch (account) {
+    case 'virtual':
+      return { account: `NT SERVICE\\${spec.name}` };
+    case 'LocalSystem':
+      return {};
+    case 'LocalService':
+      return { account: 'NT AUTHORITY\\LocalService' };
+    case 'NetworkService':
+      return { account: 'NT AUTHORITY\\NetworkService' };
+    default:
+      return account.password === undefined ? { account: account.user } : { account: account.user, password: account.password };
+  }
+}
+
+export function imagePathOf(spec: ResolvedSpec): string {
+  return windowsCommandLine(spec.node, programArguments(spec));
+}
+
+export function environmentEntries(spec: ResolvedSpec): string[] {
+  const entries = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
+  return [...entries, `${WORKING_DIRECTORY_VARIABLE}=${spec.workingDirectory}`];
+}
+
+interface Level {
+  level: NativeConfig2;
+  /** Set by the caller, so a refusal fails the install; a default of ours is skipped with a warning instead. */
+  explicit: boolean;
+}
+
+function levelsOf(spec: ResolvedSpec): Level[] {
+  const options = spec.windows;
+  const levels: Level[] = [];
+  if (spec.description !== '') levels.push({ level: ['description', spec.description], explicit: true });
+  if (options.startType === 'delayed-auto') levels.push({ level: ['delayedAutoStart', true], explicit: true });
+  const recovery = options.recovery === undefined ? DEFAULT_RECOVERY : options.recovery;
+  if (recovery !== false) {
+    const explicit = options.recovery !== undefined;
+    levels.push({
+      level: [
+        'failureActions',
+        {
+          resetPeriodSec: recovery.resetPeriodSec ?? 86_400,
+          ...(recovery.command === undefined ? {} : { command: recovery.command }),
+          ...(recovery.rebootMessage === undefined ? {} : { rebootMessage: recovery.rebootMessage }),
+          actions: recovery.actions.map((action) => ({ type: ACTION_TYPES.indexOf(action.type), delayMs: action.delayMs })),
+        },
+      ],
+      explicit,
+    });
+    if (recovery.onNonCrashFailures ?? true) levels.push({ level: ['failureActionsOnNonCrash', true], explicit: explicit && recovery.onNonCrashFailures === true });
+  }
+  levels.push({ level: ['preshutdownTimeoutMs', options.preshutdownTimeoutMs ?? spec.stopTimeoutMs + 5000], explicit: options.preshutdownTimeoutMs !== undefined });
+  if (options.sidType !== undefined) levels.push({ level: ['sidType', { none: 0, unrestricted: 1, restricted: 3 }[options.sidType]], explicit: true });
+  if (options.requiredPrivileges !== undefined) levels.push({ level: ['requiredPrivileges', options.requiredPrivileges], explicit: true });
+  return levels;
+}
+
+function isUnsupportedLevel(error: unknown): boolean {
+  return isSystemError(error) && (error.code === 'ERROR_INVALID_LEVEL' || error.code === 'ERROR_NOT_SUPPORTED');
+}
+
+function uninstallQuietly(name: string, withEventSource: boolean): void {
+  try {
+    native().scmDeleteService(name);
+  } catch {
+    // The install's own error is the one to report.
+  }
+  if (withEventSource) {
+    try {
+      native().removeEventLogSource(name);
+    } catch {
+      // As above.
+    }
+  }
+}
+
+export async function installWindowsService(specInput: unknown): Promise<InstallResult> {
+  const spec = resolveSpec(specInput, 'windows');
+  const imagePath = imagePathOf(spec);
+  const startType = spec.windows.startType ?? 'auto';
+  const withEventSource = spec.windows.eventLogSource !== false;
+  call(spec.name, 'install', () =>
+    native().scmCreateService({
+      name: spec.name,
+      displayName: spec.displayName,
+      imagePath,
+      startType: START_TYPES[startType === 'delayed-auto' ? 'auto' : startType],
+      dependencies: spec.windows.dependencies ?? [],
+      ...accountOf(spec),
+    }),
+  );
+  const warnings: string[] = [];
+  try {
+    for (const { level, explicit } of levelsOf(spec)) {
+      try {
+        native().scmSetConfig2(spec.name, ...level);
+      } catch (error) {
+        if (explicit || !isUnsupportedLevel(error)) throw error;
+        warnings.push(`${level[0]}: not supported here (${(error as Error & { code: string }).code}); the system default stays`);
+      }
+    }
+    native().scmSetEnvironment(spec.name, environmentEntries(spec));
+    if (withEventSource) native().setEventLogSource(spec.name, EVENT_MESSAGE_FILE);
+  } catch (error) {
+    uninstallQuietly(spec.name, withEventSource);
+    throw translateSystemError(error, spec.name, 'install');
+  }
+  let started = false;
+  if (spec.start) {
+    await startWindowsService(spec.name, {});
+    started = true;
+  }
+  return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started, warnings };
+}
+
+function queryStatus(name: string): NativeServiceStatusProcess {
+  return call(name, 'query', () => native().scmQueryStatus(name));
+}
+
+function exitCodeOf(status: NativeServiceStatusProcess): number | undefined {
+  if (status.win32ExitCode === 1066) return status.serviceSpecificExitCode;
+  return status.win32ExitCode;
+}
+
+export async function startWindowsService(nameInput: unknown, options: StartOptions = {}): Promise<NativeServiceStatusProcess> {
+  const name = checkServiceName(nameInput, 'windows');
+  try {
+    native().scmStartService(name, options.args ?? []);
+  } catch (error) {
+    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_ALREADY_RUNNING')) throw translateSystemError(error, name, 'start');
+  }
+  if (options.wait === false) return queryStatus(name);
+  return waitForServiceState(name, 'running', () => queryStatus(name), options, {
+    state: 'stopped',
+    error: (status) =>
+      new ServiceManagerError(
+        'ERR_SERVICEHOST_START_FAILED',
+        name,
+        `"${name}" stopped while starting (Win32 exit code ${status.win32ExitCode}, service exit code ${status.serviceSpecificExitCode}). Its log, or the Event Log, says why`,
+      ),
+  });
+}
+
+export async function stopWindowsService(nameInput: unknown, options: StopOptions = {}): Promise<NativeServiceStatusProcess> {
+  const name = checkServiceName(nameInput, 'windows');
+  try {
+    native().scmControlService(name, SERVICE_CONTROL_STOP, options.comment ?? 'servicehost stop');
+  } catch (error) {
+    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_NOT_ACTIVE')) throw translateSystemError(error, name, 'stop');
+  }
+  if (options.wait === false) return queryStatus(name);
+  return waitForServiceState(name, 'stopped', () => queryStatus(name), options);
+}
+
+export async function restartWindowsService(name: unknown, options: WaitOptions = {}): Promise<NativeServiceStatusProcess> {
+  await stopWindowsService(name, { ...options, wait: true });
+  return startWindowsService(name, { ...options, wait: options.wait ?? true });
+}
+
+export async function uninstallWindowsService(nameInput: unknown, options: WaitOptions = {}): Promise<void> {
+  const name = checkServiceName(nameInput, 'windows');
+  const status = queryStatus(name);
+  if (managedState(status.state) !== 'stopped') await stopWindowsService(name, { ...options, wait: true });
+  call(name, 'uninstall', () => native().scmDeleteService(name));
+  native().removeEventLogSource(name);
+  // DeleteService only marks the service; it is gone once every handle closes.
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    try {
+      native().scmQueryStatus(name);
+    } catch (error) {
+      if (isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST') return;
+      throw translateSystemError(error, name, 'uninstall');
+    }
+    if (Date.now() > deadline) {
+      throw new ServiceManagerError('ERR_SERVICEHOST_MARKED_FOR_DELETE', name, `"${name}" is marked for deletion but still held open by another program (the Services console?)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function environmentRecord(entries: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf('=', 1);
+    if (at > 0) record[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return record;
+}
+
+function detailsOf(config: NativeQueriedConfig, status: NativeServiceStatusProcess, environment: Record<string, string>, messageFile: string | undefined): WindowsServiceDetails {
+  const startName = (Object.keys(START_TYPES) as Array<keyof typeof START_TYPES>).find((key) => START_TYPES[key] === config.startType) ?? 'manual';
+  return {
+    startType: startName === 'auto' && config.delayedAutoStart === true ? 'delayed-auto' : startName,
+    imagePath: config.imagePath,
+    win32ExitCode: status.win32ExitCode,
+    serviceSpecificExitCode: status.serviceSpecificExitCode,
+    checkPoint: status.checkPoint,
+    waitHint: status.waitHint,
+    controlsAccepted: status.controlsAccepted,
+    recovery: config.failureActions && {
+      resetPeriodSec: config.failureActions.resetPeriodSec,
+      command: config.failureActions.command,
+      rebootMessage: config.failureActions.rebootMessage,
+      actions: config.failureActions.actions.map((action) => ({ type: ACTION_TYPES[action.type] ?? 'none', delayMs: action.delayMs })),
+    },
+    failureActionsOnNonCrash: config.failureActionsOnNonCrash,
+    delayedAutoStart: config.delayedAutoStart,
+    preshutdownTimeoutMs: config.preshutdownTimeoutMs,
+    sidType: config.sidType === undefined ? undefined : SID_TYPES[config.sidType],
+    requiredPrivileges: config.requiredPrivileges,
+    environment,
+    eventLogMessageFile: messageFile,
+    unavailable: Object.fromEntries(Object.entries(config.unavailable).map(([level, error]) => [level, error.code])),
+  };
+}
+
+export function queryWindowsService(nameInput: unknown): ServiceInfo {
+  const name = checkServiceName(nameInput, 'windows');
+  const config = call(name, 'query', () => native().scmQueryConfig(name));
+  const status = queryStatus(name);
+  const environment = environmentRecord(call(name, 'query', () => native().scmGetEnvironment(name)));
+  const windows = detailsOf(config, status, environment, native().getEventLogSource(name));
+  const state = managedState(status.state);
+  return {
+    name,
+    displayName: config.displayName,
+    platform: 'windows',
+    state,
+    pid: status.processId === 0 ? undefined : status.processId,
+    description: config.description ?? '',
+    exitCode: state === 'stopped' ? exitCodeOf(status) : undefined,
+    enabled: config.startType <= START_TYPES.auto,
+    account: config.account === '' ? undefined : config.account,
+    argv: parseWindowsCommandLine(config.imagePath),
+    workingDirectory: environment[WORKING_DIRECTORY_VARIABLE],
+    dependencies: config.dependencies,
+    windows,
+  };
+}
+
+function matches(name: string, match: ListFilter['match']): boolean {
+  if (match === undefined) return true;
+  return typeof match === 'string' ? name.includes(match) : match.test(name);
+}
+
+function installedByServicehost(name: string): boolean {
+  try {
+    return native().scmGetEnvironment(name).some((entry) => entry.startsWith(`${WORKING_DIRECTORY_VARIABLE}=`));
+  } catch {
+    return false;
+  }
+}
+
+export function listWindowsServices(filter: ListFilter = {}): ServiceSummary[] {
+  const services = call('*', 'list services', () => native().scmEnumServices());
+  return services
+    .filter((service) => matches(service.name, filter.match))
+    .filter((service) => !filter.servicehostOnly || installedByServicehost(service.name))
+    .map((service) => ({
+      name: service.name,
+      displayName: service.displayName,
+      state: managedState(service.status.state),
+      pid: service.status.processId === 0 ? undefined : service.status.processId,
+    }));
+}

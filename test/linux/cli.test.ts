@@ -1,0 +1,188 @@
+// The `servicehost` command as users run it: a real child process of
+// dist/cli.js. install, list and uninstall work on an offline root with the
+// real systemctl (--root); start, stop and status need a running systemd,
+// which this machine must not boot, so those use a recording stand-in
+// (fixtures/fake-systemctl.js) and check the exact argv servicehost passes.
+import { execFile } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { FixtureProcess, fixturesDir } from './harness/child';
+
+const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function servicehost(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function scratch(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'servicehost-cli-'));
+}
+
+describe('servicehost --help and bad command lines', () => {
+  test('--help lists every verb, the example and the exit codes', async () => {
+    const run = await servicehost(['--help']);
+    expect(run.code).toBe(0);
+    for (const verb of ['install', 'uninstall', 'start', 'stop', 'restart', 'status', 'list', 'run']) expect(run.stdout).toContain(`  ${verb} `);
+    expect(run.stdout).toContain('npx servicehost install --name api -- server.js --port 8080');
+    expect(run.stdout).toContain('5  access denied');
+  });
+
+  test('each verb has its own --help', async () => {
+    const run = await servicehost(['install', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--start-type <type>');
+    expect(run.stdout).toContain('--hardening');
+  });
+
+  test.each([
+    [['frobnicate'], /Unknown command "frobnicate"/u],
+    [['install', '--colour', 'red'], /Unknown option --colour/u],
+    [['install', '--', 'server.js'], /--name <name> is required/u],
+    [['install', '--name', 'api'], /give the script after --/u],
+    [['install', '--name', 'api', '--stop-timeout', 'soon', '--', 'a.js'], /whole number/u],
+    [['install', '--name', 'two words', '--root', '/nonexistent-root', '--', 'a.js'], /Invalid service name/u],
+    [['install', '--name', 'api', '--env', 'NOEQUALS', '--root', '/nonexistent-root', '--', 'a.js'], /KEY=value/u],
+    [['stop'], /which service/u],
+  ])('%j exits 2 with a message', async (args, message) => {
+    const run = await servicehost(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('install, list and uninstall on an offline root (real systemctl --root)', () => {
+  test('the whole story, with --json and the documented exit codes', async () => {
+    const root = scratch();
+    const script = path.join(fixturesDir, 'lifecycle-service.js');
+    const installed = await servicehost(['install', '--name', 'api', '--root', root, '--json', '--env', 'NODE_ENV=production', '--', script, '--port', '8080', 'two words']);
+    expect(installed.code, installed.stderr).toBe(0);
+    const result = JSON.parse(installed.stdout) as { path: string; started: boolean; command: string };
+    expect(result.path).toBe(path.join(root, 'etc', 'systemd', 'system', 'api.service'));
+    expect(result.started).toBe(false);
+    expect(result.command).toContain('"two words"');
+    // systemctl --root enable made the [Install] symlink.
+    expect(lstatSync(path.join(root, 'etc', 'systemd', 'system', 'multi-user.target.wants', 'api.service')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(result.path, 'utf8')).toContain('Environment=NODE_ENV=production');
+
+    const again = await servicehost(['install', '--name', 'api', '--root', root, '--', script]);
+    expect(again.code).toBe(6);
+    expect(again.stderr).toMatch(/already exists/u);
+
+    const listed = await servicehost(['list', '--root', root, '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([{ name: 'api', displayName: 'api', state: 'unknown' }]);
+
+    const removed = await servicehost(['uninstall', 'api', '--root', root]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(existsSync(result.path)).toBe(false);
+    expect(existsSync(path.join(root, 'etc', 'systemd', 'system', 'multi-user.target.wants', 'api.service'))).toBe(false);
+
+    const gone = await servicehost(['uninstall', 'api', '--root', root, '--json']);
+    expect(gone.code).toBe(4);
+    expect(JSON.parse(gone.stdout).error.code).toBe('ERR_SERVICEHOST_SERVICE_NOT_FOUND');
+  });
+
+  test('a unit servicehost did not write is never removed', async () => {
+    const root = scratch();
+    const unitDir = path.join(root, 'etc', 'systemd', 'system');
+    await servicehost(['install', '--name', 'theirs', '--root', root, '--no-register', '--', 'x.js']);
+    const file = path.join(unitDir, 'theirs.service');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^# Installed by servicehost\./u, '# hand-made'));
+    const run = await servicehost(['uninstall', 'theirs', '--root', root]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/did not write it/u);
+    expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('start, stop, restart and status against systemctl (recording stand-in: no systemd may run here)', () => {
+  const fake = path.join(fixturesDir, 'fake-systemctl.js');
+
+  async function withUnit(body: (root: string, log: string, env: NodeJS.ProcessEnv) => Promise<void>): Promise<void> {
+    const dir = scratch();
+    const log = path.join(dir, 'systemctl.log');
+    // A user unit under a private XDG_CONFIG_HOME: the file query() reads back.
+    const env = { SERVICEHOST_SYSTEMCTL: fake, FAKE_SYSTEMCTL_LOG: log, XDG_CONFIG_HOME: dir };
+    const installed = await servicehost(['install', '--name', 'api', '--user', '--', path.join(fixturesDir, 'lifecycle-service.js'), 'a b'], env);
+    expect(installed.code, installed.stderr).toBe(0);
+    await body(dir, log, env);
+  }
+
+  const calls = (log: string): string[][] => readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
+
+  test('install reloads, enables and starts the user unit', async () => {
+    await withUnit(async (_dir, log) => {
+      expect(calls(log)).toEqual([
+        ['--user', 'daemon-reload'],
+        ['--user', 'enable', 'api.service'],
+        ['--user', 'start', 'api.service'],
+      ]);
+    });
+  });
+
+  test('status: exit 0 when running, 3 when not; the unit is read back', async () => {
+    await withUnit(async (_dir, log, env) => {
+      const running = await servicehost(['status', 'api', '--user', '--json'], {
+        ...env,
+        FAKE_SYSTEMCTL_SHOW: 'ActiveState=active\nSubState=running\nMainPID=4242\nUnitFileState=enabled\nNRestarts=2\nExecMainStatus=0\n',
+      });
+      expect(running.code, running.stderr).toBe(0);
+      const info = JSON.parse(running.stdout);
+      expect(info).toMatchObject({ name: 'api', state: 'running', pid: 4242, enabled: true, systemd: { restarts: 2 } });
+      expect(info.argv.slice(-2)).toEqual([path.join(fixturesDir, 'lifecycle-service.js'), 'a b']);
+      expect(calls(log).at(-1)).toEqual(['--user', 'show', expect.stringMatching(/^--property=/u), 'api.service']);
+
+      const stopped = await servicehost(['status', 'api', '--user'], { ...env, FAKE_SYSTEMCTL_SHOW: 'ActiveState=failed\nSubState=failed\nMainPID=0\nExecMainStatus=73\n' });
+      expect(stopped.code).toBe(3);
+      expect(stopped.stdout).toMatch(/api: failed/u);
+      expect(stopped.stdout).toMatch(/exit code:\s+73/u);
+    });
+  });
+
+  test('start, stop and restart pass --no-block only with --no-wait', async () => {
+    await withUnit(async (_dir, log, env) => {
+      expect((await servicehost(['stop', 'api', '--user'], env)).code).toBe(0);
+      expect((await servicehost(['start', 'api', '--user', '--no-wait'], env)).code).toBe(0);
+      expect((await servicehost(['restart', 'api', '--user'], env)).code).toBe(0);
+      const verbs = calls(log).filter((call) => !call.includes('show')).slice(3);
+      expect(verbs).toEqual([
+        ['--user', 'stop', 'api.service'],
+        ['--user', 'start', '--no-block', 'api.service'],
+        ['--user', 'restart', 'api.service'],
+      ]);
+    });
+  });
+
+  test('a refused systemctl becomes a typed error and exit code', async () => {
+    await withUnit(async (_dir, _log, env) => {
+      const denied = await servicehost(['stop', 'api', '--user', '--json'], { ...env, FAKE_SYSTEMCTL_EXIT: '1' });
+      expect(denied.code).toBe(1);
+      expect(JSON.parse(denied.stdout).error.code).toBe('ERR_SERVICEHOST_COMMAND_FAILED');
+    });
+  });
+});
+
+describe('servicehost run', () => {
+  test('runs the script in the foreground with the lifecycle: SIGTERM stops it, exit code 0', async () => {
+    const dir = scratch();
+    const child = new FixtureProcess(cli, { args: ['run', '--cwd', dir, '--env', 'FROM_RUN=yes', '--', path.join(fixturesDir, 'lifecycle-service.js')], fixture: {} });
+    await child.waitForEvent('state', (event) => event.state === 'running');
+    child.kill('SIGTERM');
+    const exit = await child.exited;
+    expect(exit.code).toBe(0);
+    expect(child.names).toContain('stopped');
+  });
+});

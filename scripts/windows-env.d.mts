@@ -32,5 +32,6 @@ export declare function controlService(
   code?: number,
   count?: number,
 ): Promise<{ code: number; output: string }>;
+export declare function scQuery(verb: 'qc' | 'qdescription' | 'qfailure', name: string): Promise<{ code: number; output: string }>;
 export declare function parseStatus(output: string): Omit<ServiceQuery, 'exists' | 'code' | 'output'>;
 export declare function spawnWindowsInPty(program: string, args?: readonly string[]): import('node:child_process').ChildProcess;

@@ -255,6 +255,15 @@ export function controlService(verb, name, code, count) {
   return isNativeWindows ? sc(args) : runStatusCommand(wine, [toWindowsPath(scctlExe), ...args], wineEnv());
 }
 
+/**
+ * Reads configuration back as sc.exe prints it: `verb` is qc, qdescription or
+ * qfailure. The real sc.exe on Windows; under Wine, whose sc.exe lacks them,
+ * the test controller, which prints the same layout.
+ */
+export function scQuery(verb, name) {
+  return isNativeWindows ? sc([verb, name]) : runStatusCommand(wine, [toWindowsPath(scctlExe), verb, name], wineEnv());
+}
+
 /** A status block as sc.exe prints it, parsed. */
 export function parseStatus(output) {
   const number = (key) => {

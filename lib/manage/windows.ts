@@ -1,7 +1,8 @@
 // The Windows service manager: lib/manage's operations on the native SCM API.
 // Everything is checked before the first call that changes anything, and an
 // install that fails half-way removes what it made.
-import { isSystemError } from '../errors';
+import { ServicehostError, isSystemError } from '../errors';
+import { exitCodes, type ExitCodeName } from '../exit-codes';
 import { loadNative, type NativeConfig2, type NativeQueriedConfig, type NativeServiceManager, type NativeServiceStatusProcess } from '../native';
 import { parseWindowsCommandLine, windowsCommandLine } from '../windows-command-line';
 import { ServiceManagerError, translateSystemError } from './errors';
@@ -58,8 +59,26 @@ function accountOf(spec: ResolvedSpec): { account?: string; password?: string } 
   }
 }
 
+/**
+ * The SCM stores the command line as REG_EXPAND_SZ and expands %NAME% in it
+ * when it starts the service; no escape exists. So a word that holds a
+ * %...% pair is refused rather than silently changed.
+ */
+function refuseExpansion(words: readonly string[]): void {
+  for (const word of words) {
+    if (/%[^%]+%/u.test(word)) {
+      throw new ServicehostError(
+        'ERR_INVALID_ARG_VALUE',
+        `install(spec): ${JSON.stringify(word)} holds a %NAME% pair, which the Windows SCM would replace with an environment variable; pass the value through spec.env instead`,
+      );
+    }
+  }
+}
+
 export function imagePathOf(spec: ResolvedSpec): string {
-  return windowsCommandLine(spec.node, programArguments(spec));
+  const words = programArguments(spec);
+  refuseExpansion([spec.node, ...words]);
+  return windowsCommandLine(spec.node, words);
 }
 
 export function environmentEntries(spec: ResolvedSpec): string[] {
@@ -163,9 +182,18 @@ function queryStatus(name: string): NativeServiceStatusProcess {
   return call(name, 'query', () => native().scmQueryStatus(name));
 }
 
+const ERROR_SERVICE_SPECIFIC_ERROR = 1066;
+const ERROR_SERVICE_NEVER_STARTED = 1077;
+
 function exitCodeOf(status: NativeServiceStatusProcess): number | undefined {
-  if (status.win32ExitCode === 1066) return status.serviceSpecificExitCode;
-  return status.win32ExitCode;
+  if (status.win32ExitCode === ERROR_SERVICE_SPECIFIC_ERROR) return status.serviceSpecificExitCode;
+  return status.win32ExitCode === ERROR_SERVICE_NEVER_STARTED ? undefined : status.win32ExitCode;
+}
+
+function describeExit(status: NativeServiceStatusProcess): string {
+  if (status.win32ExitCode !== ERROR_SERVICE_SPECIFIC_ERROR) return `Win32 exit code ${status.win32ExitCode}`;
+  const known = (Object.keys(exitCodes) as ExitCodeName[]).find((key) => exitCodes[key] === status.serviceSpecificExitCode);
+  return `exit code ${status.serviceSpecificExitCode}${known ? ` (${known})` : ''}`;
 }
 
 export async function startWindowsService(nameInput: unknown, options: StartOptions = {}): Promise<NativeServiceStatusProcess> {
@@ -182,7 +210,7 @@ export async function startWindowsService(nameInput: unknown, options: StartOpti
       new ServiceManagerError(
         'ERR_SERVICEHOST_START_FAILED',
         name,
-        `"${name}" stopped while starting (Win32 exit code ${status.win32ExitCode}, service exit code ${status.serviceSpecificExitCode}). Its log, or the Event Log, says why`,
+        `"${name}" stopped while starting: ${describeExit(status)}. Its log, or the Event Log, says why`,
       ),
   });
 }

@@ -1,0 +1,59 @@
+// The servicehost command in Windows Node against the real SCM: the whole
+// life of a service, with --json for scripts and the documented exit codes.
+import path from 'node:path';
+import { describe, expect, inject, test } from 'vitest';
+import { toWindowsPath } from '../../scripts/windows-env.mjs';
+import { manage, servicehostCommand, uninstallQuietly } from './harness/manage';
+import { fixturesDir, scratchDir, uniqueServiceName } from './harness/service';
+
+const ring = inject('windowsRing');
+
+describe.skipIf(!ring.available)('servicehost command under the SCM', () => {
+  test('install, start, status, stop, status, uninstall, status: exit codes 0, 0, 0, 0, 3, 0, 4', async () => {
+    const name = uniqueServiceName('cli');
+    const log = toWindowsPath(path.join(scratchDir('manage-cli'), 'argv.log'));
+    try {
+      const installed = await servicehostCommand(['install', '--name', name, '--no-start', '--start-type', 'manual', '--json', '--', toWindowsPath(path.join(fixturesDir, 'argv-service.js')), log, 'two words']);
+      expect(installed.code, installed.stderr + installed.stdout).toBe(0);
+      expect(JSON.parse(installed.stdout)).toMatchObject({ name, platform: 'windows', started: false });
+
+      const started = await servicehostCommand(['start', name]);
+      expect(started.code, started.stderr).toBe(0);
+      expect(started.stdout).toMatch(new RegExp(`${name}: running \\(pid \\d+\\)`, 'u'));
+
+      const status = await servicehostCommand(['status', name, '--json']);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ name, state: 'running', argv: expect.arrayContaining(['two words']) });
+
+      const stopped = await servicehostCommand(['stop', name]);
+      expect(stopped.code, stopped.stderr).toBe(0);
+      // Progress goes to stderr while waiting: at least the final state.
+      expect(stopped.stderr).toMatch(new RegExp(`${name}: stopped`, 'u'));
+
+      const after = await servicehostCommand(['status', name]);
+      expect(after.code).toBe(3);
+      expect(after.stdout).toMatch(/stopped/u);
+
+      const removed = await servicehostCommand(['uninstall', name]);
+      expect(removed.code, removed.stderr).toBe(0);
+      const gone = await servicehostCommand(['status', name, '--json']);
+      expect(gone.code).toBe(4);
+      expect(JSON.parse(gone.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND', systemCode: 'ERROR_SERVICE_DOES_NOT_EXIST', errno: 1060 });
+    } finally {
+      await uninstallQuietly(name);
+    }
+  });
+
+  test('list shows the services servicehost installed, with --json', async () => {
+    const name = uniqueServiceName('cli-list');
+    try {
+      const [installed] = await manage([{ op: 'install', spec: { name, script: toWindowsPath(path.join(fixturesDir, 'argv-service.js')), start: false } }]);
+      expect(installed!.ok).toBe(true);
+      const listed = await servicehostCommand(['list', name, '--json']);
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual([{ name, displayName: name, state: 'stopped' }]);
+    } finally {
+      await uninstallQuietly(name);
+    }
+  });
+});

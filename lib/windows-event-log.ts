@@ -1,6 +1,8 @@
 // Windows Event Log entries under a service's own event source (ReportEventW).
-// The source should be registered at install time; an unregistered one still
-// logs, but Event Viewer then prefixes the text with a "description not found" note.
+// servicehost/manage registers the service's name as a source at install time,
+// with EventCreate.exe as its message file: its events 1 to 1000 show the text
+// as written, hence the default event id 1. An unregistered source still logs,
+// but Event Viewer then prefixes the text with a "description not found" note.
 import { ServicehostError } from './errors';
 import { loadNative } from './native';
 
@@ -21,15 +23,15 @@ export class EventLogWriter {
     this.source = source;
   }
 
-  info(message: string, eventId = 0): void {
+  info(message: string, eventId = 1): void {
     this.#write(EVENTLOG_INFORMATION_TYPE, message, eventId);
   }
 
-  warn(message: string, eventId = 0): void {
+  warn(message: string, eventId = 1): void {
     this.#write(EVENTLOG_WARNING_TYPE, message, eventId);
   }
 
-  error(message: string, eventId = 0): void {
+  error(message: string, eventId = 1): void {
     this.#write(EVENTLOG_ERROR_TYPE, message, eventId);
   }
 

@@ -62,7 +62,9 @@ describe('servicehost --help and bad command lines', () => {
   });
 });
 
-describe('install, list and uninstall on an offline root (real systemctl --root)', () => {
+const linux = process.platform === 'linux';
+
+describe.skipIf(!linux)('install, list and uninstall on an offline root (real systemctl --root; skipped off Linux: systemd only)', () => {
   test('the whole story, with --json and the documented exit codes', async () => {
     const root = scratch();
     const script = path.join(fixturesDir, 'lifecycle-service.js');
@@ -108,7 +110,7 @@ describe('install, list and uninstall on an offline root (real systemctl --root)
   });
 });
 
-describe('start, stop, restart and status against systemctl (recording stand-in: no systemd may run here)', () => {
+describe.skipIf(!linux)('start, stop, restart and status against systemctl (recording stand-in: no systemd may run here; skipped off Linux)', () => {
   const fake = path.join(fixturesDir, 'fake-systemctl.js');
 
   async function withUnit(body: (root: string, log: string, env: NodeJS.ProcessEnv) => Promise<void>): Promise<void> {

@@ -12,6 +12,7 @@ import { fixturesDir } from './harness/child';
 const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
 function straceProblem(): string | undefined {
+  if (process.platform !== 'linux') return `strace and systemd are Linux's; on ${process.platform} the launchd manager is covered by the unit ring`;
   try {
     execFileSync('strace', ['-f', '-qq', '-e', 'trace=execve', '-o', '/dev/null', 'true'], { stdio: 'ignore' });
     return undefined;
@@ -20,7 +21,7 @@ function straceProblem(): string | undefined {
   }
 }
 const problem = straceProblem();
-if (problem && process.env.CI === 'true') throw new Error(problem);
+if (problem && process.env.CI === 'true' && process.platform === 'linux') throw new Error(problem);
 
 function traced(args: string[], env: NodeJS.ProcessEnv, trace: string): Promise<number> {
   return new Promise((resolve) => {

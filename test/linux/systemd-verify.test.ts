@@ -20,7 +20,7 @@ const haveAnalyze = (() => {
     return false;
   }
 })();
-if (!haveAnalyze && process.env.CI === 'true') throw new Error('systemd-analyze is missing; .ci/run installs the systemd package');
+if (!haveAnalyze && process.env.CI === 'true' && process.platform === 'linux') throw new Error('systemd-analyze is missing; .ci/run installs the systemd package');
 
 async function verify(units: Record<string, string>): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'servicehost-verify-'));

@@ -9,7 +9,7 @@ import { fixturesDir, scratchDir, uniqueServiceName } from './harness/service';
 const ring = inject('windowsRing');
 
 describe.skipIf(!ring.available)('servicehost command under the SCM', () => {
-  test('install, start, status, stop, status, uninstall, status: exit codes 0, 0, 0, 0, 3, 0, 4', async () => {
+  test('install, start, status, restart, stop, status, uninstall, status: exit codes 0, 0, 0, 0, 0, 3, 0, 4', async () => {
     const name = uniqueServiceName('cli');
     const log = toWindowsPath(path.join(scratchDir('manage-cli'), 'argv.log'));
     try {
@@ -23,7 +23,14 @@ describe.skipIf(!ring.available)('servicehost command under the SCM', () => {
 
       const status = await servicehostCommand(['status', name, '--json']);
       expect(status.code).toBe(0);
-      expect(JSON.parse(status.stdout)).toMatchObject({ name, state: 'running', argv: expect.arrayContaining(['two words']) });
+      const running = JSON.parse(status.stdout);
+      expect(running).toMatchObject({ name, state: 'running', argv: expect.arrayContaining(['two words']) });
+
+      const restarted = await servicehostCommand(['restart', name, '--json']);
+      expect(restarted.code, restarted.stderr).toBe(0);
+      const again = JSON.parse(restarted.stdout);
+      expect(again).toMatchObject({ state: 'running', pid: expect.any(Number) });
+      expect(again.pid).not.toBe(running.pid);
 
       const stopped = await servicehostCommand(['stop', name]);
       expect(stopped.code, stopped.stderr).toBe(0);

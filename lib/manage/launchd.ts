@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ServiceManagerError, translateSystemError } from './errors';
 import { parsePlist, renderPlist, type PlistValue } from './plist';
 import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec } from './spec';
+import { servicehostVersion } from './version';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, WaitOptions } from './types';
 
 export interface LaunchdScope {
@@ -71,18 +72,11 @@ function plistPath(label: string, scope: LaunchdScope): string {
   return path.join(launchdDirectory(scope), `${label}.plist`);
 }
 
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 export async function installLaunchdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'launchd');
   const scope: LaunchdScope = { user: spec.launchd.user === true, ...(spec.launchd.directory === undefined ? {} : { directory: spec.launchd.directory }) };
-  const plist = launchdPlist(spec, packageVersion());
+  const plist = launchdPlist(spec, servicehostVersion());
   const label = plist.Label as string;
   const file = plistPath(label, scope);
   if (existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists`);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { ServiceManagerError, translateSystemError } from './errors';
 import { checkServiceName, resolveSpec, type ResolvedSpec } from './spec';
 import { UNIT_MARKER, parseSystemdCommandLine, renderSystemdUnit } from './systemd-unit';
+import { servicehostVersion } from './version';
 import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from './types';
 
 export interface SystemdScope {
@@ -17,13 +18,6 @@ export interface SystemdScope {
   root?: string;
 }
 
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Where units of this scope live. */
 export function systemdUnitDirectory(scope: SystemdScope = {}): string {
@@ -77,7 +71,7 @@ function scopeOf(spec: ResolvedSpec): SystemdScope {
 export async function installSystemdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'systemd');
   const scope = scopeOf(spec);
-  const text = renderSystemdUnit(spec, { version: packageVersion() });
+  const text = renderSystemdUnit(spec, { version: servicehostVersion() });
   const file = unitPath(spec.name, scope);
   if (existsSync(file)) {
     throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists. Uninstall it first, or choose another name`);

@@ -180,6 +180,23 @@ describe.skipIf(!ring.available)('servicehost/manage under the SCM', () => {
     }
   });
 
+  test('recovery: a non-zero exit restarts the service on Windows; Wine keeps no failure actions, so it stays stopped', async () => {
+    const log = path.join(scratchDir('manage-recovery'), 'argv.log');
+    const recovery = { actions: [{ type: 'restart', delayMs: 500 }], resetPeriodSec: 60 };
+    await withInstalled('recovery', { args: [toWindowsPath(log), '--fail-after-start'], start: false, windows: { recovery } }, async (name) => {
+      const [started] = await manage([{ op: 'start', name }]);
+      expect(started!.ok, JSON.stringify(started)).toBe(true);
+      if (underWine) {
+        await waitFor('the planned failure', async () => (await manageOk({ op: 'query', name })).state === 'stopped');
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        expect(readLines(log)).toHaveLength(1);
+        expect(await manageOk({ op: 'query', name })).toMatchObject({ state: 'stopped', exitCode: 76 });
+      } else {
+        await waitFor('a restart by the SCM', () => readLines(log).length >= 2 || undefined, 30_000);
+      }
+    });
+  });
+
   test('an argument holding %NAME% is refused: the SCM would expand it', async () => {
     const [outcome] = await manage([{ op: 'install', spec: { name: uniqueServiceName('percent'), script: argvService, args: ['%SystemRoot%'] } }]);
     expect(failure(outcome)).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('%SystemRoot%') });

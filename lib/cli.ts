@@ -79,6 +79,11 @@ const VERBS: Record<string, Verb> = {
       hardening: { kind: 'boolean', description: 'systemd: sandbox the service (ProtectSystem=strict and more)' },
     },
   },
+  configure: {
+    summary: 'change an installed service to match these options (restart it to apply a new command line)',
+    usage: 'servicehost configure --name <name> [install options] -- <script> [args...]',
+    options: {},
+  },
   uninstall: { summary: 'stop and remove a service', usage: 'servicehost uninstall <name> [options]', options: { ...common, ...scope, ...waiting } },
   start: { summary: 'start a service and wait until it runs', usage: 'servicehost start <name> [options]', options: { ...common, ...scope, ...waiting } },
   stop: { summary: 'stop a service and wait until it has stopped', usage: 'servicehost stop <name> [options]', options: { ...common, ...scope, ...waiting } },
@@ -98,6 +103,9 @@ const VERBS: Record<string, Verb> = {
     },
   },
 };
+
+// configure takes what install takes, except starting.
+VERBS.configure!.options = Object.fromEntries(Object.entries(VERBS.install!.options).filter(([option]) => option !== 'start'));
 
 function mainHelp(): string {
   const verbs = Object.entries(VERBS).map(([name, verb]) => `  ${name.padEnd(10)} ${verb.summary}`).join('\n');
@@ -176,8 +184,8 @@ function accountOf(value: unknown): WindowsInstallOptions['account'] {
 export function installSpecOf(command: ParsedCommand): InstallSpec {
   const options = command.options;
   const [script, ...args] = command.rest;
-  if (typeof options.name !== 'string') throw Object.assign(new Error('servicehost install: --name <name> is required'), { code: 'ERR_INVALID_ARG_VALUE' });
-  if (script === undefined) throw Object.assign(new Error('servicehost install: give the script after --, e.g. `-- server.js --port 8080`'), { code: 'ERR_INVALID_ARG_VALUE' });
+  if (typeof options.name !== 'string') throw Object.assign(new Error(`servicehost ${command.verb}: --name <name> is required`), { code: 'ERR_INVALID_ARG_VALUE' });
+  if (script === undefined) throw Object.assign(new Error(`servicehost ${command.verb}: give the script after --, e.g. \`-- server.js --port 8080\``), { code: 'ERR_INVALID_ARG_VALUE' });
   const [runAsUser, runAsGroup] = typeof options['run-as'] === 'string' ? options['run-as'].split(':') : [];
   const account = accountOf(options.account);
   const spec: InstallSpec = {
@@ -267,6 +275,12 @@ async function execute(command: ParsedCommand, output: Output): Promise<number |
       const result = await manage.install(installSpecOf(command));
       for (const warning of result.warnings) if (!output.json) output.err(`warning: ${warning}`);
       print(result, `Installed ${result.name}${result.started ? ' and started it' : ''}.${result.path ? `\n  ${result.path}` : ''}\n  ${result.command}`);
+      return EXIT_CODES.ok;
+    }
+    case 'configure': {
+      const result = await manage.configure(installSpecOf(command));
+      for (const warning of result.warnings) if (!output.json) output.err(`warning: ${warning}`);
+      print(result, `Configured ${result.name}.${result.path ? `\n  ${result.path}` : ''}\n  ${result.command}`);
       return EXIT_CODES.ok;
     }
     case 'uninstall': {

@@ -74,6 +74,19 @@ export function install(spec: import('./spec').InstallSpec): Promise<InstallResu
   }
 }
 
+/**
+ * Changes an installed service to match `spec`, as install() would have made
+ * it. A running service keeps its old command line until it is restarted
+ * (the result's warnings say so); nothing is started or stopped.
+ */
+export function configure(spec: import('./spec').InstallSpec): Promise<InstallResult> {
+  switch (managerPlatform()) {
+    case 'windows': return windows.configureWindowsService(spec);
+    case 'systemd': return systemd.configureSystemdService(spec);
+    case 'launchd': return launchd.configureLaunchdService(spec);
+  }
+}
+
 /** Stops the service if it runs, then removes it and everything install() made. */
 export async function uninstall(name: string, options?: ScopeOptions & WaitOptions): Promise<void> {
   const checked = waitOptions(options, 'uninstall(name, options)');

@@ -106,6 +106,29 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
   return { name: spec.name, platform: 'launchd', command: (plist.ProgramArguments as string[]).join(' '), path: file, started, warnings: [] };
 }
 
+/** Rewrites an installed plist to match `spec`; a loaded job is booted out and in again so launchd reads it. */
+export async function configureLaunchdService(specInput: unknown): Promise<InstallResult> {
+  const spec = resolveSpec(specInput, 'launchd');
+  const scope: LaunchdScope = { user: spec.launchd.user === true, ...(spec.launchd.directory === undefined ? {} : { directory: spec.launchd.directory }) };
+  const plist = launchdPlist(spec, servicehostVersion());
+  const label = plist.Label as string;
+  const file = requirePlist(label, scope, 'configure');
+  try {
+    writeFileSync(`${file}.tmp`, renderPlist(plist), { mode: 0o644 });
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    rmSync(`${file}.tmp`, { force: true });
+    throw translateSystemError(error, spec.name, 'configure');
+  }
+  let started = false;
+  if (spec.launchd.directory === undefined) {
+    await launchctl(['bootout', `${domain(scope)}/${label}`], spec.name).catch(() => {});
+    await launchctl(['bootstrap', domain(scope), file], spec.name);
+    started = plist.RunAtLoad === true;
+  }
+  return { name: spec.name, platform: 'launchd', command: (plist.ProgramArguments as string[]).join(' '), path: file, started, warnings: [] };
+}
+
 function requirePlist(name: string, scope: LaunchdScope, doing: string): string {
   const file = plistPath(name, scope);
   if (!existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot ${doing} "${name}": ${file} does not exist`);

@@ -102,6 +102,31 @@ export async function installSystemdService(specInput: unknown): Promise<Install
   return { name: spec.name, platform: 'systemd', command: text.split('\n').find((line) => line.startsWith('ExecStart='))!.slice(10), path: file, started, warnings: [] };
 }
 
+/** Rewrites an installed unit to match `spec` and reloads systemd; a running service keeps the old one until restarted. */
+export async function configureSystemdService(specInput: unknown): Promise<InstallResult> {
+  const spec = resolveSpec(specInput, 'systemd');
+  const scope = scopeOf(spec);
+  const file = requireOwnUnit(spec.name, scope, 'configure');
+  const text = renderSystemdUnit(spec, { version: servicehostVersion() });
+  try {
+    writeFileSync(`${file}.tmp`, text, { mode: 0o644 });
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    rmSync(`${file}.tmp`, { force: true });
+    throw translateSystemError(error, spec.name, 'configure');
+  }
+  if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
+  return { name: spec.name, platform: 'systemd', command: text.split('\n').find((line) => line.startsWith('ExecStart='))!.slice(10), path: file, started: false, warnings: [] };
+}
+
+function requireOwnUnit(name: string, scope: SystemdScope, doing: string): string {
+  const file = requireUnit(name, scope, doing);
+  if (!readFileSync(file, 'utf8').startsWith(UNIT_MARKER)) {
+    throw new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', name, `Refusing to ${doing} ${file}: servicehost did not write it`);
+  }
+  return file;
+}
+
 function requireUnit(name: string, scope: SystemdScope, doing: string): string {
   const file = unitPath(name, scope);
   if (!existsSync(file)) {
@@ -112,10 +137,7 @@ function requireUnit(name: string, scope: SystemdScope, doing: string): string {
 
 export async function uninstallSystemdService(nameInput: unknown, scope: SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
-  const file = requireUnit(name, scope, 'uninstall');
-  if (!readFileSync(file, 'utf8').startsWith(UNIT_MARKER)) {
-    throw new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', name, `Refusing to remove ${file}: servicehost did not write it`);
-  }
+  const file = requireOwnUnit(name, scope, 'uninstall');
   if (scope.root === undefined) await systemctl(scope, ['stop', unitName(name)], name);
   await systemctl(scope, ['disable', unitName(name)], name);
   try {

@@ -43,17 +43,19 @@ function call<T>(name: string, doing: string, action: () => T): T {
   }
 }
 
-function accountOf(spec: ResolvedSpec): { account?: string; password?: string } {
+// Built-in and virtual accounts take an empty password; ChangeServiceConfigW
+// then also drops one stored for an earlier user account.
+function accountOf(spec: ResolvedSpec): { account: string; password?: string } {
   const account = spec.windows.account ?? 'virtual';
   switch (account) {
     case 'virtual':
-      return { account: `NT SERVICE\\${spec.name}` };
+      return { account: `NT SERVICE\\${spec.name}`, password: '' };
     case 'LocalSystem':
-      return {};
+      return { account: 'LocalSystem', password: '' };
     case 'LocalService':
-      return { account: 'NT AUTHORITY\\LocalService' };
+      return { account: 'NT AUTHORITY\\LocalService', password: '' };
     case 'NetworkService':
-      return { account: 'NT AUTHORITY\\NetworkService' };
+      return { account: 'NT AUTHORITY\\NetworkService', password: '' };
     default:
       return account.password === undefined ? { account: account.user } : { account: account.user, password: account.password };
   }
@@ -139,35 +141,52 @@ function uninstallQuietly(name: string, withEventSource: boolean): void {
   }
 }
 
+/**
+ * Everything after the basic configuration: the optional levels, the
+ * Environment value and the Event Log source. `replacing` also clears what
+ * an earlier configuration may have set and this one leaves out.
+ */
+function applyConfiguration(spec: ResolvedSpec, replacing: boolean): string[] {
+  const levels = levelsOf(spec);
+  if (replacing) {
+    if (spec.windows.startType !== 'delayed-auto') levels.push({ level: ['delayedAutoStart', false], explicit: false });
+    if (spec.windows.recovery === false) levels.push({ level: ['failureActions', { resetPeriodSec: 0, actions: [] }], explicit: false });
+  }
+  const warnings: string[] = [];
+  for (const { level, explicit } of levels) {
+    try {
+      native().scmSetConfig2(spec.name, ...level);
+    } catch (error) {
+      if (explicit || !isUnsupportedLevel(error)) throw error;
+      warnings.push(`${level[0]}: not supported here (${(error as Error & { code: string }).code}); the system default stays`);
+    }
+  }
+  native().scmSetEnvironment(spec.name, environmentEntries(spec));
+  if (spec.windows.eventLogSource !== false) native().setEventLogSource(spec.name, EVENT_MESSAGE_FILE);
+  else if (replacing) native().removeEventLogSource(spec.name);
+  return warnings;
+}
+
+function basicConfiguration(spec: ResolvedSpec, imagePath: string) {
+  const startType = spec.windows.startType ?? 'auto';
+  return {
+    displayName: spec.displayName,
+    imagePath,
+    startType: START_TYPES[startType === 'delayed-auto' ? 'auto' : startType],
+    dependencies: spec.windows.dependencies ?? [],
+    ...accountOf(spec),
+  };
+}
+
 export async function installWindowsService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'windows');
   const imagePath = imagePathOf(spec);
-  const startType = spec.windows.startType ?? 'auto';
-  const withEventSource = spec.windows.eventLogSource !== false;
-  call(spec.name, 'install', () =>
-    native().scmCreateService({
-      name: spec.name,
-      displayName: spec.displayName,
-      imagePath,
-      startType: START_TYPES[startType === 'delayed-auto' ? 'auto' : startType],
-      dependencies: spec.windows.dependencies ?? [],
-      ...accountOf(spec),
-    }),
-  );
-  const warnings: string[] = [];
+  call(spec.name, 'install', () => native().scmCreateService({ name: spec.name, ...basicConfiguration(spec, imagePath) }));
+  let warnings: string[];
   try {
-    for (const { level, explicit } of levelsOf(spec)) {
-      try {
-        native().scmSetConfig2(spec.name, ...level);
-      } catch (error) {
-        if (explicit || !isUnsupportedLevel(error)) throw error;
-        warnings.push(`${level[0]}: not supported here (${(error as Error & { code: string }).code}); the system default stays`);
-      }
-    }
-    native().scmSetEnvironment(spec.name, environmentEntries(spec));
-    if (withEventSource) native().setEventLogSource(spec.name, EVENT_MESSAGE_FILE);
+    warnings = applyConfiguration(spec, false);
   } catch (error) {
-    uninstallQuietly(spec.name, withEventSource);
+    uninstallQuietly(spec.name, spec.windows.eventLogSource !== false);
     throw translateSystemError(error, spec.name, 'install');
   }
   let started = false;
@@ -176,6 +195,19 @@ export async function installWindowsService(specInput: unknown): Promise<Install
     started = true;
   }
   return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started, warnings };
+}
+
+/**
+ * Changes an installed service to match `spec` (ChangeServiceConfigW and the
+ * rest). A running service keeps its old command line until it restarts.
+ */
+export async function configureWindowsService(specInput: unknown): Promise<InstallResult> {
+  const spec = resolveSpec(specInput, 'windows');
+  const imagePath = imagePathOf(spec);
+  call(spec.name, 'configure', () => native().scmChangeConfig(spec.name, basicConfiguration(spec, imagePath)));
+  const warnings = call(spec.name, 'configure', () => applyConfiguration(spec, true));
+  if (managedState(queryStatus(spec.name).state) !== 'stopped') warnings.push('the service is running: restart it for a new command line, account or environment to take effect');
+  return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started: false, warnings };
 }
 
 function queryStatus(name: string): NativeServiceStatusProcess {

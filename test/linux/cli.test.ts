@@ -82,6 +82,11 @@ describe.skipIf(!linux)('install, list and uninstall on an offline root (real sy
     expect(again.code).toBe(6);
     expect(again.stderr).toMatch(/already exists/u);
 
+    const configured = await servicehost(['configure', '--name', 'api', '--root', root, '--description', 'reconfigured', '--', script, '--port', '9090']);
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(readFileSync(result.path, 'utf8')).toMatch(/^Description=reconfigured$/mu);
+    expect(readFileSync(result.path, 'utf8')).toMatch(/--port 9090$/mu);
+
     const listed = await servicehost(['list', '--root', root, '--json']);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual([{ name: 'api', displayName: 'api', state: 'unknown' }]);

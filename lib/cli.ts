@@ -230,7 +230,9 @@ function waitOptionsOf(command: ParsedCommand, name: string, output: Output): Wa
   return {
     ...(command.options.wait === false ? { wait: false } : {}),
     ...(typeof command.options.timeout === 'number' ? { timeoutMs: command.options.timeout } : {}),
+    // Pending states only: the settled one is the command's own last line.
     onProgress: ({ state, checkPoint, waitHint }: { state: ManagedServiceState; checkPoint: number; waitHint: number }) => {
+      if (!['starting', 'stopping', 'pausing', 'continuing'].includes(state)) return;
       const line = `${name}: ${state}${waitHint > 0 ? ` (checkpoint ${checkPoint}, wait hint ${waitHint} ms)` : ''}`;
       if (line !== last && !output.json) output.err(line);
       last = line;
@@ -293,6 +295,8 @@ async function execute(command: ParsedCommand, output: Output): Promise<number |
     case 'stop':
     case 'restart': {
       const name = requireName(command);
+      // systemctl and launchctl wait on their own and report nothing meanwhile: say what is happening.
+      if (manage.managerPlatform() !== 'windows' && !output.json) output.err(`${name}: ${command.verb === 'stop' ? 'stopping' : `${command.verb}ing`}…`);
       await manage[command.verb](name, { ...scopeOf(command), ...waitOptionsOf(command, name, output) });
       const info = await manage.query(name, scopeOf(command));
       print(info, `${name}: ${info.state}${info.pid === undefined ? '' : ` (pid ${info.pid})`}`);

@@ -1,5 +1,6 @@
 // The servicehost command in Windows Node against the real SCM: the whole
 // life of a service, with --json for scripts and the documented exit codes.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { toWindowsPath } from '../../scripts/windows-env.mjs';
@@ -34,8 +35,7 @@ describe.skipIf(!ring.available)('servicehost command under the SCM', () => {
 
       const stopped = await servicehostCommand(['stop', name]);
       expect(stopped.code, stopped.stderr).toBe(0);
-      // Progress goes to stderr while waiting: at least the final state.
-      expect(stopped.stderr).toMatch(new RegExp(`${name}: stopped`, 'u'));
+      expect(stopped.stdout).toMatch(new RegExp(`${name}: stopped`, 'u'));
 
       const after = await servicehostCommand(['status', name]);
       expect(after.code).toBe(3);
@@ -47,6 +47,24 @@ describe.skipIf(!ring.available)('servicehost command under the SCM', () => {
       expect(gone.code).toBe(4);
       expect(JSON.parse(gone.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND', systemCode: 'ERROR_SERVICE_DOES_NOT_EXIST', errno: 1060 });
     } finally {
+      await uninstallQuietly(name);
+    }
+  });
+
+  test('stop prints progress while STOP_PENDING and exits 7 when the wait times out', async () => {
+    const name = uniqueServiceName('cli-slow');
+    const dir = scratchDir('manage-cli-slow');
+    const release = path.join(dir, 'release');
+    try {
+      const script = toWindowsPath(path.join(fixturesDir, 'stop-service.js'));
+      const installed = await servicehostCommand(['install', '--name', name, '--no-register', '--', script, toWindowsPath(path.join(dir, 'log')), toWindowsPath(release)]);
+      expect(installed.code, installed.stderr).toBe(0);
+      const stopped = await servicehostCommand(['stop', name, '--timeout', '1500']);
+      expect(stopped.code).toBe(7);
+      expect(stopped.stderr).toMatch(new RegExp(`${name}: stopping \\(checkpoint \\d+, wait hint 10000 ms\\)`, 'u'));
+      expect(stopped.stderr).toMatch(/did not become stopped within 1500 ms/u);
+    } finally {
+      writeFileSync(release, '');
       await uninstallQuietly(name);
     }
   });

@@ -2,7 +2,7 @@
 // dist/cli.js. install, list and uninstall work on an offline root with the
 // real systemctl (--root); start, stop and status need a running systemd,
 // which this machine must not boot, so those use a recording stand-in
-// (fixtures/fake-systemctl.js) and check the exact argv servicehost passes.
+// (fixtures/fake-manager-command.js) and check the exact argv servicehost passes.
 import { execFile } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -116,13 +116,13 @@ describe.skipIf(!linux)('install, list and uninstall on an offline root (real sy
 });
 
 describe.skipIf(!linux)('start, stop, restart and status against systemctl (recording stand-in: no systemd may run here; skipped off Linux)', () => {
-  const fake = path.join(fixturesDir, 'fake-systemctl.js');
+  const fake = path.join(fixturesDir, 'fake-manager-command.js');
 
   async function withUnit(body: (root: string, log: string, env: NodeJS.ProcessEnv) => Promise<void>): Promise<void> {
     const dir = scratch();
     const log = path.join(dir, 'systemctl.log');
     // A user unit under a private XDG_CONFIG_HOME: the file query() reads back.
-    const env = { SERVICEHOST_SYSTEMCTL: fake, FAKE_SYSTEMCTL_LOG: log, XDG_CONFIG_HOME: dir };
+    const env = { SERVICEHOST_SYSTEMCTL: fake, FAKE_COMMAND_LOG: log, XDG_CONFIG_HOME: dir };
     const installed = await servicehost(['install', '--name', 'api', '--user', '--', path.join(fixturesDir, 'lifecycle-service.js'), 'a b'], env);
     expect(installed.code, installed.stderr).toBe(0);
     await body(dir, log, env);
@@ -144,7 +144,7 @@ describe.skipIf(!linux)('start, stop, restart and status against systemctl (reco
     await withUnit(async (_dir, log, env) => {
       const running = await servicehost(['status', 'api', '--user', '--json'], {
         ...env,
-        FAKE_SYSTEMCTL_SHOW: 'ActiveState=active\nSubState=running\nMainPID=4242\nUnitFileState=enabled\nNRestarts=2\nExecMainStatus=0\n',
+        FAKE_COMMAND_STDOUT: 'ActiveState=active\nSubState=running\nMainPID=4242\nUnitFileState=enabled\nNRestarts=2\nExecMainStatus=0\n',
       });
       expect(running.code, running.stderr).toBe(0);
       const info = JSON.parse(running.stdout);
@@ -152,7 +152,7 @@ describe.skipIf(!linux)('start, stop, restart and status against systemctl (reco
       expect(info.argv.slice(-2)).toEqual([path.join(fixturesDir, 'lifecycle-service.js'), 'a b']);
       expect(calls(log).at(-1)).toEqual(['--user', 'show', expect.stringMatching(/^--property=/u), 'api.service']);
 
-      const stopped = await servicehost(['status', 'api', '--user'], { ...env, FAKE_SYSTEMCTL_SHOW: 'ActiveState=failed\nSubState=failed\nMainPID=0\nExecMainStatus=73\n' });
+      const stopped = await servicehost(['status', 'api', '--user'], { ...env, FAKE_COMMAND_STDOUT: 'ActiveState=failed\nSubState=failed\nMainPID=0\nExecMainStatus=73\n' });
       expect(stopped.code).toBe(3);
       expect(stopped.stdout).toMatch(/api: failed/u);
       expect(stopped.stdout).toMatch(/exit code:\s+73/u);
@@ -175,7 +175,7 @@ describe.skipIf(!linux)('start, stop, restart and status against systemctl (reco
 
   test('a refused systemctl becomes a typed error and exit code', async () => {
     await withUnit(async (_dir, _log, env) => {
-      const denied = await servicehost(['stop', 'api', '--user', '--json'], { ...env, FAKE_SYSTEMCTL_EXIT: '1' });
+      const denied = await servicehost(['stop', 'api', '--user', '--json'], { ...env, FAKE_COMMAND_EXIT: '1' });
       expect(denied.code).toBe(1);
       expect(JSON.parse(denied.stdout).error.code).toBe('ERR_SERVICEHOST_COMMAND_FAILED');
     });

@@ -41,8 +41,8 @@ describe.skipIf(problem !== undefined)(`no shell is ever started${problem ? ` (s
     const trace = path.join(dir, 'trace');
     const hostile = ['$(touch pwned)', '`touch pwned`', '; touch pwned', '| touch pwned', "' \" \\", '&& touch pwned'];
     const root = path.join(dir, 'root');
-    const env = { FAKE_SYSTEMCTL_LOG: path.join(dir, 'systemctl.log'), XDG_CONFIG_HOME: dir };
-    const fake = { ...env, SERVICEHOST_SYSTEMCTL: path.join(fixturesDir, 'fake-systemctl.js') };
+    const env = { FAKE_COMMAND_LOG: path.join(dir, 'systemctl.log'), XDG_CONFIG_HOME: dir };
+    const fake = { ...env, SERVICEHOST_SYSTEMCTL: path.join(fixturesDir, 'fake-manager-command.js') };
     const runs: Array<[string[], NodeJS.ProcessEnv]> = [
       [['install', '--name', 'noshell', '--root', root, '--description', '$(touch pwned)', '--', 'app.js', ...hostile], env],
       [['uninstall', 'noshell', '--root', root], env],
@@ -58,7 +58,7 @@ describe.skipIf(problem !== undefined)(`no shell is ever started${problem ? ` (s
     }
     // The trace saw the children: systemctl itself, and the stand-in.
     expect(programs.some((program) => program.endsWith('/systemctl'))).toBe(true);
-    expect(programs.some((program) => program.endsWith('fake-systemctl.js'))).toBe(true);
+    expect(programs.some((program) => program.endsWith('fake-manager-command.js'))).toBe(true);
     const shells = programs.filter((program) => /(^|\/)(sh|bash|dash|zsh|ksh)$/u.test(program));
     expect(shells).toEqual([]);
     expect(readFileSync(path.join(dir, 'systemctl.log'), 'utf8')).not.toContain('pwned');

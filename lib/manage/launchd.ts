@@ -1,10 +1,11 @@
 // The launchd service manager: writes the plist, then drives launchctl
 // (bootstrap, bootout, kickstart), always with an argument array.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ServiceManagerError, translateSystemError } from './errors';
+import { writeFileAtomically } from './files';
 import { parsePlist, renderPlist, type PlistValue } from './plist';
 import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec } from './spec';
 import { servicehostVersion } from './version';
@@ -81,14 +82,11 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
   const file = plistPath(label, scope);
   if (existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists`);
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
     for (const log of [plist.StandardOutPath, plist.StandardErrorPath]) mkdirSync(path.dirname(log as string), { recursive: true });
-    writeFileSync(`${file}.tmp`, renderPlist(plist), { mode: 0o644 });
-    renameSync(`${file}.tmp`, file);
   } catch (error) {
-    rmSync(`${file}.tmp`, { force: true });
     throw translateSystemError(error, spec.name, 'install');
   }
+  writeFileAtomically(file, renderPlist(plist), spec.name, 'install');
   let started = false;
   if (spec.launchd.directory === undefined) {
     try {
@@ -113,13 +111,7 @@ export async function configureLaunchdService(specInput: unknown): Promise<Insta
   const plist = launchdPlist(spec, servicehostVersion());
   const label = plist.Label as string;
   const file = requirePlist(label, scope, 'configure');
-  try {
-    writeFileSync(`${file}.tmp`, renderPlist(plist), { mode: 0o644 });
-    renameSync(`${file}.tmp`, file);
-  } catch (error) {
-    rmSync(`${file}.tmp`, { force: true });
-    throw translateSystemError(error, spec.name, 'configure');
-  }
+  writeFileAtomically(file, renderPlist(plist), spec.name, 'configure');
   let started = false;
   if (spec.launchd.directory === undefined) {
     await launchctl(['bootout', `${domain(scope)}/${label}`], spec.name).catch(() => {});

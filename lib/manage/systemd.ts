@@ -2,10 +2,11 @@
 // with an argument array (no shell). A failed step after the unit is written
 // removes it again.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ServiceManagerError, translateSystemError } from './errors';
+import { writeFileAtomically } from './files';
 import { checkServiceName, resolveSpec, type ResolvedSpec } from './spec';
 import { UNIT_MARKER, parseSystemdCommandLine, renderSystemdUnit } from './systemd-unit';
 import { servicehostVersion } from './version';
@@ -76,15 +77,7 @@ export async function installSystemdService(specInput: unknown): Promise<Install
   if (existsSync(file)) {
     throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists. Uninstall it first, or choose another name`);
   }
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    // Written whole, then renamed: systemd never reads half a unit.
-    writeFileSync(`${file}.tmp`, text, { mode: 0o644 });
-    renameSync(`${file}.tmp`, file);
-  } catch (error) {
-    rmSync(`${file}.tmp`, { force: true });
-    throw translateSystemError(error, spec.name, 'install');
-  }
+  writeFileAtomically(file, text, spec.name, 'install');
   let started = false;
   try {
     if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
@@ -108,13 +101,7 @@ export async function configureSystemdService(specInput: unknown): Promise<Insta
   const scope = scopeOf(spec);
   const file = requireOwnUnit(spec.name, scope, 'configure');
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
-  try {
-    writeFileSync(`${file}.tmp`, text, { mode: 0o644 });
-    renameSync(`${file}.tmp`, file);
-  } catch (error) {
-    rmSync(`${file}.tmp`, { force: true });
-    throw translateSystemError(error, spec.name, 'configure');
-  }
+  writeFileAtomically(file, text, spec.name, 'configure');
   if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
   return { name: spec.name, platform: 'systemd', command: text.split('\n').find((line) => line.startsWith('ExecStart='))!.slice(10), path: file, started: false, warnings: [] };
 }

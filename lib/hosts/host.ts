@@ -60,6 +60,13 @@ export interface Host {
   report(status: HostStatus): void;
   /** Free status text (systemd STATUS=). Returns whether the OS shows it; a host that cannot keeps it. */
   statusText(message: string): boolean;
+  /**
+   * Optional, for speed: runs the host's own stop handler once, delivering
+   * the stop event it would deliver for a real stop. Service calls it while
+   * idle with delivery in rehearsal (nothing happens), so that the one real
+   * stop of the process runs compiled code.
+   */
+  rehearseStop?(): void;
   /** Hands file descriptors to the OS to keep across restarts (systemd FDSTORE=1); false where the host has no store. */
   storeFds?(fds: readonly number[], name: string): boolean;
   /** The final report, exactly once; then the process exits with `exit.exitCode`. */

@@ -12,13 +12,21 @@ export interface PosixHostOptions {
 }
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+// Made once: the stop path allocates nothing it need not.
+const STOP_EVENTS: Record<string, HostEvent> = {
+  SIGTERM: { type: 'stop', reason: 'signal', detail: 'SIGTERM' },
+  SIGINT: { type: 'stop', reason: 'signal', detail: 'SIGINT' },
+  SIGHUP: { type: 'stop', reason: 'signal', detail: 'SIGHUP' },
+};
+const RELOAD_EVENT: HostEvent = { type: 'reload' };
 
 export class PosixHost implements Host {
   readonly kind: HostKind = 'posix';
   readonly #exitProcess: (exitCode: number) => void;
   #deliver: ((event: HostEvent) => void) | undefined;
+  #onStopSignal: ((signal: NodeJS.Signals) => void) | undefined;
   #reloadListened = false;
-  #handlers: [NodeJS.Signals, () => void][] = [];
+  #handlers: [NodeJS.Signals, (signal: NodeJS.Signals) => void][] = [];
   #closing: Promise<void> | undefined;
   #lastStatus: HostStatus | undefined;
   #statusText: string | undefined;
@@ -41,8 +49,15 @@ export class PosixHost implements Host {
     expectFunction(`${this.constructor.name}.open(deliver)`, deliver);
     if (this.#deliver) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', `${this.constructor.name}.open() was already called`);
     this.#deliver = deliver;
-    for (const signal of STOP_SIGNALS) this.#on(signal, () => deliver({ type: 'stop', reason: 'signal', detail: signal }));
-    this.#on('SIGHUP', () => deliver(this.#reloadListened ? { type: 'reload' } : { type: 'stop', reason: 'signal', detail: 'SIGHUP' }));
+    // One handler for every stop signal (Node passes the signal's name), so one function to rehearse.
+    const onStopSignal = (signal: NodeJS.Signals) => deliver(STOP_EVENTS[signal]!);
+    this.#onStopSignal = onStopSignal;
+    for (const signal of STOP_SIGNALS) this.#on(signal, onStopSignal);
+    this.#on('SIGHUP', () => deliver(this.#reloadListened ? RELOAD_EVENT : STOP_EVENTS.SIGHUP!));
+  }
+
+  rehearseStop(): void {
+    this.#onStopSignal?.('SIGTERM');
   }
 
   listen(types: ReadonlySet<HostEventType>): void {
@@ -72,7 +87,7 @@ export class PosixHost implements Host {
   /** The last word to the OS before the process exits. */
   protected beforeExit(_exit: ExitInfo): void {}
 
-  #on(signal: NodeJS.Signals, handler: () => void): void {
+  #on(signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void): void {
     process.on(signal, handler);
     this.#handlers.push([signal, handler]);
   }

@@ -255,6 +255,53 @@ describe('stop', () => {
   });
 });
 
+describe('stop rehearsal', () => {
+  class RehearsingHost extends RecordingHost {
+    rehearsals = 0;
+    rehearseStop(): void {
+      this.rehearsals += 1;
+      this.deliver({ type: 'stop', reason: 'signal', detail: 'SIGTERM' });
+    }
+  }
+
+  test('runs the host\'s stop handler once while idle, and nothing happens', async () => {
+    const host = new RehearsingHost();
+    const service = new Service({ host, logger: recordingLogger(), handleUncaughtErrors: false });
+    const stops: unknown[] = [];
+    service.on('stop', (event) => stops.push(event));
+    await service.start();
+    await settle();
+    expect(host.rehearsals).toBe(1);
+    expect(stops).toEqual([]);
+    expect(service.state).toBe('running');
+    expect(service.signal.aborted).toBe(false);
+    expect(host.states).toEqual(['starting', 'running']);
+    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGTERM' });
+    expect(stops).toEqual([{ reason: 'signal', detail: 'SIGTERM' }]);
+    await service.stopped;
+    await settle();
+    expect(host.closes).toEqual([expect.objectContaining({ exitCode: 0 })]);
+  });
+
+  test('is skipped when the service stopped first', async () => {
+    const host = new RehearsingHost();
+    const service = new Service({ host, logger: recordingLogger(), handleUncaughtErrors: false });
+    void service.stop('early');
+    await settle();
+    expect(host.rehearsals).toBe(0);
+  });
+
+  test('a host without rehearseStop is rehearsed through the event it would deliver, with no effect', async () => {
+    const { host, service } = makeService();
+    const stops: unknown[] = [];
+    service.on('stop', (event) => stops.push(event));
+    await settle();
+    expect(stops).toEqual([]);
+    expect(service.state).toBe('starting');
+    expect(host.reports).toEqual([]);
+  });
+});
+
 describe('pause, continue, reload and other controls', () => {
   test('pause and continue pass through their pending states and wait for async listeners', async () => {
     const { host, service, states } = makeService();

@@ -8,6 +8,7 @@
 #include "../common/js_error.h"
 #include "control_payload.h"
 #include "service_dispatcher.h"
+#include "service_status_js.h"
 #include "win32_error.h"
 
 namespace servicehost {
@@ -85,17 +86,6 @@ Napi::Value StartDispatcher(const Napi::CallbackInfo& info) {
   DWORD startWaitHint = ReadUint32(options, "startDispatcher", "startWaitHint", 30000);
   ServiceDispatcher::Instance().Start(env, onEvent.As<Napi::Function>(), startWaitHint);
   return env.Undefined();
-}
-
-Napi::Object StatusToJs(Napi::Env env, const SERVICE_STATUS& reported) {
-  Napi::Object result = Napi::Object::New(env);
-  result["state"] = Napi::Number::New(env, reported.dwCurrentState);
-  result["controlsAccepted"] = Napi::Number::New(env, reported.dwControlsAccepted);
-  result["checkPoint"] = Napi::Number::New(env, reported.dwCheckPoint);
-  result["waitHint"] = Napi::Number::New(env, reported.dwWaitHint);
-  result["win32ExitCode"] = Napi::Number::New(env, reported.dwWin32ExitCode);
-  result["serviceSpecificExitCode"] = Napi::Number::New(env, reported.dwServiceSpecificExitCode);
-  return result;
 }
 
 Napi::Value SetServiceStatus(const Napi::CallbackInfo& info) {

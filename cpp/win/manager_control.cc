@@ -9,6 +9,7 @@
 #include "../binding.h"
 #include "../common/js_error.h"
 #include "sc_handle.h"
+#include "service_status_js.h"
 #include "wide_args.h"
 #include "win32_error.h"
 
@@ -16,15 +17,12 @@ namespace servicehost {
 
 namespace {
 
+// SERVICE_STATUS_PROCESS: SERVICE_STATUS's fields, then the process and its flags.
 Napi::Object StatusProcessToJs(Napi::Env env, const SERVICE_STATUS_PROCESS& status) {
-  Napi::Object result = Napi::Object::New(env);
+  SERVICE_STATUS common = {status.dwServiceType, status.dwCurrentState, status.dwControlsAccepted, status.dwWin32ExitCode,
+                           status.dwServiceSpecificExitCode, status.dwCheckPoint, status.dwWaitHint};
+  Napi::Object result = StatusToJs(env, common);
   result["serviceType"] = Napi::Number::New(env, status.dwServiceType);
-  result["state"] = Napi::Number::New(env, status.dwCurrentState);
-  result["controlsAccepted"] = Napi::Number::New(env, status.dwControlsAccepted);
-  result["win32ExitCode"] = Napi::Number::New(env, status.dwWin32ExitCode);
-  result["serviceSpecificExitCode"] = Napi::Number::New(env, status.dwServiceSpecificExitCode);
-  result["checkPoint"] = Napi::Number::New(env, status.dwCheckPoint);
-  result["waitHint"] = Napi::Number::New(env, status.dwWaitHint);
   result["processId"] = Napi::Number::New(env, status.dwProcessId);
   result["serviceFlags"] = Napi::Number::New(env, status.dwServiceFlags);
   return result;

@@ -45,6 +45,10 @@ describe.runIf(target === 'linux-x64')('the npm package', () => {
       'dist/index.d.mts',
       'dist/windows.js',
       'dist/windows.d.mts',
+      'dist/manage.js',
+      'dist/manage.mjs',
+      'dist/manage.d.ts',
+      'dist/cli.js',
       `prebuilds/${target}/servicehost.node`,
       'prebuilds/README.md',
       'cpp/addon.cc',
@@ -83,5 +87,17 @@ describe.runIf(target === 'linux-x64')('the npm package', () => {
     );
     expect(fromImport.stderr).toBe('');
     expect(fromImport.stdout.trim()).toBe('linux function function');
+
+    const manage = await runNode(
+      "import('servicehost/manage').then((m) => console.log(typeof m.install, typeof require('servicehost/manage').query, m.managerPlatform()))",
+      { cwd: consumer, env },
+    );
+    expect(manage.stderr).toBe('');
+    expect(manage.stdout.trim()).toBe('function function systemd');
+
+    // What a new user types: `npx servicehost ...` runs the package's bin
+    // (npm exec itself starts it through sh, so sh joins the PATH here).
+    const help = await npm(['exec', '--offline', '--', 'servicehost', 'install', '--help'], { cwd: consumer, env: { ...env, PATH: `${bin}:/bin:/usr/bin` } });
+    expect(help).toContain('Usage: servicehost install --name <name> [options] -- <script> [args...]');
   });
 });

@@ -182,6 +182,35 @@ describe.skipIf(!linux)('start, stop, restart and status against systemctl (reco
   });
 });
 
+// A system unit needs root. Root runs this as `nobody` (runuser), anyone else
+// as themselves; root never runs it directly, which would write the real
+// /etc/systemd/system.
+function unprivileged(): { command: string; prefix: string[] } | string {
+  if (process.getuid?.() !== 0) return { command: process.execPath, prefix: [] };
+  try {
+    require('node:child_process').execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0'], { stdio: 'ignore' });
+    return { command: 'runuser', prefix: ['-u', 'nobody', '--', process.execPath] };
+  } catch {
+    return 'running as root without a working `runuser -u nobody`';
+  }
+}
+const asUser = unprivileged();
+
+describe.skipIf(!linux || typeof asUser === 'string')(`not elevated${typeof asUser === 'string' ? ` (skipped: ${asUser})` : ''}`, () => {
+  test('a system install by an unprivileged user exits 5 with the hint to run elevated, and writes nothing', async () => {
+    const runner = asUser as { command: string; prefix: string[] };
+    const name = `servicehost-denied-${process.pid}`;
+    const run = await new Promise<Run>((resolve) => {
+      execFile(runner.command, [...runner.prefix, cli, 'install', '--name', name, '--no-start', '--json', '--', '/srv/app.js'], { encoding: 'utf8' }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code, run.stderr).toBe(5);
+    expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_ACCESS_DENIED', systemCode: 'EACCES', message: expect.stringMatching(/sudo/u) });
+    expect(existsSync(`/etc/systemd/system/${name}.service`)).toBe(false);
+  });
+});
+
 describe('servicehost run', () => {
   test('runs the script in the foreground with the lifecycle: SIGTERM stops it, exit code 0', async () => {
     const dir = scratch();

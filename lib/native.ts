@@ -178,6 +178,8 @@ export interface NativeQueriedConfig {
   requiredPrivileges?: string[];
   /** Levels the system refused to report, with the error it gave. */
   unavailable: Record<string, Error & { code: string; errno: number }>;
+  /** QueryServiceStatusEx on the same handle. */
+  status: NativeServiceStatusProcess;
 }
 
 export type NativeConfig2 =

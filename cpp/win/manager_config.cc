@@ -1,5 +1,6 @@
 // Creating a service and reading or changing its basic configuration:
-// CreateServiceW, ChangeServiceConfigW, QueryServiceConfigW. lib/manage/windows.ts
+// CreateServiceW, ChangeServiceConfigW, QueryServiceConfigW (with the
+// configuration levels and the status, from one handle). lib/manage/windows.ts
 // decides what to ask for; this file only checks and converts. Main thread only.
 #include <windows.h>
 
@@ -9,6 +10,7 @@
 #include "../common/js_error.h"
 #include "manager_config2.h"
 #include "sc_handle.h"
+#include "service_status_js.h"
 #include "wide_args.h"
 #include "win32_error.h"
 
@@ -98,7 +100,8 @@ Napi::Value ScmChangeConfig(const Napi::CallbackInfo& info) {
 Napi::Value ScmQueryConfig(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectWideString(info[0], "scmQueryConfig(name)");
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_QUERY_CONFIG));
+  // One handle for the configuration and the status: both reads, nothing more.
+  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS));
 
   DWORD needed = 0;
   QueryServiceConfigW(service.get(), nullptr, 0, &needed);
@@ -118,6 +121,7 @@ Napi::Value ScmQueryConfig(const Napi::CallbackInfo& info) {
   result["account"] = WideToJs(env, config->lpServiceStartName);
   result["displayName"] = WideToJs(env, config->lpDisplayName);
   AddConfig2Fields(env, service.get(), result);
+  result["status"] = StatusProcessToJs(env, QueryStatusOrThrow(env, service.get()));
   return result;
 }
 

@@ -17,26 +17,6 @@ namespace servicehost {
 
 namespace {
 
-// SERVICE_STATUS_PROCESS: SERVICE_STATUS's fields, then the process and its flags.
-Napi::Object StatusProcessToJs(Napi::Env env, const SERVICE_STATUS_PROCESS& status) {
-  SERVICE_STATUS common = {status.dwServiceType, status.dwCurrentState, status.dwControlsAccepted, status.dwWin32ExitCode,
-                           status.dwServiceSpecificExitCode, status.dwCheckPoint, status.dwWaitHint};
-  Napi::Object result = StatusToJs(env, common);
-  result["serviceType"] = Napi::Number::New(env, status.dwServiceType);
-  result["processId"] = Napi::Number::New(env, status.dwProcessId);
-  result["serviceFlags"] = Napi::Number::New(env, status.dwServiceFlags);
-  return result;
-}
-
-SERVICE_STATUS_PROCESS QueryStatus(Napi::Env env, SC_HANDLE service) {
-  SERVICE_STATUS_PROCESS status = {};
-  DWORD needed = 0;
-  if (!QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof(status), &needed)) {
-    throw Win32Error(env, GetLastError(), "QueryServiceStatusEx");
-  }
-  return status;
-}
-
 // The right a control code needs, as the SCM checks it.
 DWORD AccessForControl(DWORD control) {
   switch (control) {
@@ -73,7 +53,7 @@ Napi::Value ScmQueryStatus(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectWideString(info[0], "scmQueryStatus(name)");
   ScHandle service(OpenServiceOrThrow(env, name, SERVICE_QUERY_STATUS));
-  return StatusProcessToJs(env, QueryStatus(env, service.get()));
+  return StatusProcessToJs(env, QueryStatusOrThrow(env, service.get()));
 }
 
 Napi::Value ScmStartService(const Napi::CallbackInfo& info) {
@@ -122,7 +102,7 @@ Napi::Value ScmControlService(const Napi::CallbackInfo& info) {
   }
   SERVICE_STATUS status = {};
   if (!ControlService(service.get(), control, &status)) throw Win32Error(env, GetLastError(), "ControlService");
-  result["status"] = StatusProcessToJs(env, QueryStatus(env, service.get()));
+  result["status"] = StatusProcessToJs(env, QueryStatusOrThrow(env, service.get()));
   result["via"] = "ControlService";
   return result;
 }

@@ -1,5 +1,6 @@
 // Service Control Manager handles that close themselves, opened with only the
-// access rights the caller names: a query never asks for more than it reads.
+// access rights the caller names: a query never asks for more than it reads;
+// and a service's status read from such a handle.
 // Main thread only.
 #pragma once
 
@@ -38,6 +39,15 @@ inline SC_HANDLE OpenServiceOrThrow(Napi::Env env, const std::wstring& name, DWO
   SC_HANDLE service = OpenServiceW(manager.get(), name.c_str(), access);
   if (service == nullptr) throw Win32Error(env, GetLastError(), "OpenServiceW");
   return service;
+}
+
+inline SERVICE_STATUS_PROCESS QueryStatusOrThrow(Napi::Env env, SC_HANDLE service) {
+  SERVICE_STATUS_PROCESS status = {};
+  DWORD needed = 0;
+  if (!QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof(status), &needed)) {
+    throw Win32Error(env, GetLastError(), "QueryServiceStatusEx");
+  }
+  return status;
 }
 
 }  // namespace servicehost

@@ -1,5 +1,5 @@
-// SERVICE_STATUS as the JavaScript object lib/native.ts declares
-// (NativeServiceStatus). Shared by the dispatcher, which reports its own
+// SERVICE_STATUS and SERVICE_STATUS_PROCESS as the JavaScript objects
+// lib/native.ts declares (NativeServiceStatus, NativeServiceStatusProcess). Shared by the dispatcher, which reports its own
 // status, and the manager, which reads other services'. Main thread only.
 #pragma once
 
@@ -17,6 +17,17 @@ inline Napi::Object StatusToJs(Napi::Env env, const SERVICE_STATUS& status) {
   result["waitHint"] = Napi::Number::New(env, status.dwWaitHint);
   result["win32ExitCode"] = Napi::Number::New(env, status.dwWin32ExitCode);
   result["serviceSpecificExitCode"] = Napi::Number::New(env, status.dwServiceSpecificExitCode);
+  return result;
+}
+
+// SERVICE_STATUS_PROCESS: SERVICE_STATUS's fields, then the process and its flags.
+inline Napi::Object StatusProcessToJs(Napi::Env env, const SERVICE_STATUS_PROCESS& status) {
+  SERVICE_STATUS common = {status.dwServiceType, status.dwCurrentState, status.dwControlsAccepted, status.dwWin32ExitCode,
+                           status.dwServiceSpecificExitCode, status.dwCheckPoint, status.dwWaitHint};
+  Napi::Object result = StatusToJs(env, common);
+  result["serviceType"] = Napi::Number::New(env, status.dwServiceType);
+  result["processId"] = Napi::Number::New(env, status.dwProcessId);
+  result["serviceFlags"] = Napi::Number::New(env, status.dwServiceFlags);
   return result;
 }
 

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ServiceManagerError, translateSystemError } from './errors';
 import { writeFileAtomically } from './files';
+import { matchesName } from './list-filter';
 import { parsePlist, renderPlist, type PlistValue } from './plist';
 import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec } from './spec';
 import { servicehostVersion } from './version';
@@ -69,6 +70,10 @@ export function launchdPlist(spec: ResolvedSpec, version: string): { [key: strin
   return plist;
 }
 
+function scopeOf(spec: ResolvedSpec): LaunchdScope {
+  return { user: spec.launchd.user === true, ...(spec.launchd.directory === undefined ? {} : { directory: spec.launchd.directory }) };
+}
+
 function plistPath(label: string, scope: LaunchdScope): string {
   return path.join(launchdDirectory(scope), `${label}.plist`);
 }
@@ -76,7 +81,7 @@ function plistPath(label: string, scope: LaunchdScope): string {
 
 export async function installLaunchdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'launchd');
-  const scope: LaunchdScope = { user: spec.launchd.user === true, ...(spec.launchd.directory === undefined ? {} : { directory: spec.launchd.directory }) };
+  const scope = scopeOf(spec);
   const plist = launchdPlist(spec, servicehostVersion());
   const label = plist.Label as string;
   const file = plistPath(label, scope);
@@ -107,7 +112,7 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
 /** Rewrites an installed plist to match `spec`; a loaded job is booted out and in again so launchd reads it. */
 export async function configureLaunchdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'launchd');
-  const scope: LaunchdScope = { user: spec.launchd.user === true, ...(spec.launchd.directory === undefined ? {} : { directory: spec.launchd.directory }) };
+  const scope = scopeOf(spec);
   const plist = launchdPlist(spec, servicehostVersion());
   const label = plist.Label as string;
   const file = requirePlist(label, scope, 'configure');
@@ -131,7 +136,11 @@ export async function uninstallLaunchdService(nameInput: unknown, scope: Launchd
   const name = checkServiceName(nameInput, 'launchd');
   const file = requirePlist(name, scope, 'uninstall');
   if (scope.directory === undefined) await launchctl(['bootout', `${domain(scope)}/${name}`], name).catch(() => {});
-  rmSync(file);
+  try {
+    rmSync(file);
+  } catch (error) {
+    throw translateSystemError(error, name, 'uninstall');
+  }
 }
 
 export async function startLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
@@ -187,7 +196,7 @@ export async function listLaunchdServices(filter: ListFilter & LaunchdScope = {}
   const summaries: ServiceSummary[] = [];
   for (const file of files) {
     const name = file.slice(0, -'.plist'.length);
-    if (filter.match !== undefined && !(typeof filter.match === 'string' ? name.includes(filter.match) : filter.match.test(name))) continue;
+    if (!matchesName(name, filter.match)) continue;
     if (filter.servicehostOnly !== false && !readFileSync(path.join(directory, file), 'utf8').includes(`<key>${PLIST_MARKER_KEY}</key>`)) continue;
     const info = await queryLaunchdService(name, filter);
     summaries.push({ name, displayName: name, state: info.state, pid: info.pid });

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ServiceManagerError, translateSystemError } from './errors';
 import { writeFileAtomically } from './files';
+import { matchesName } from './list-filter';
 import { checkServiceName, resolveSpec, type ResolvedSpec } from './spec';
 import { UNIT_MARKER, parseSystemdCommandLine, renderSystemdUnit } from './systemd-unit';
 import { servicehostVersion } from './version';
@@ -92,7 +93,7 @@ export async function installSystemdService(specInput: unknown): Promise<Install
     if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name).catch(() => {});
     throw error;
   }
-  return { name: spec.name, platform: 'systemd', command: text.split('\n').find((line) => line.startsWith('ExecStart='))!.slice(10), path: file, started, warnings: [] };
+  return { name: spec.name, platform: 'systemd', command: unitSetting(text, 'ExecStart') ?? '', path: file, started, warnings: [] };
 }
 
 /** Rewrites an installed unit to match `spec` and reloads systemd; a running service keeps the old one until restarted. */
@@ -103,7 +104,7 @@ export async function configureSystemdService(specInput: unknown): Promise<Insta
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
   writeFileAtomically(file, text, spec.name, 'configure');
   if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
-  return { name: spec.name, platform: 'systemd', command: text.split('\n').find((line) => line.startsWith('ExecStart='))!.slice(10), path: file, started: false, warnings: [] };
+  return { name: spec.name, platform: 'systemd', command: unitSetting(text, 'ExecStart') ?? '', path: file, started: false, warnings: [] };
 }
 
 function requireOwnUnit(name: string, scope: SystemdScope, doing: string): string {
@@ -233,7 +234,7 @@ export async function listSystemdServices(filter: ListFilter & SystemdScope = {}
   const names = files
     .filter((file) => filter.servicehostOnly === false || readFileSync(path.join(directory, file), 'utf8').startsWith(UNIT_MARKER))
     .map((file) => file.slice(0, -'.service'.length))
-    .filter((name) => filter.match === undefined || (typeof filter.match === 'string' ? name.includes(filter.match) : filter.match.test(name)));
+    .filter((name) => matchesName(name, filter.match));
   const summaries: ServiceSummary[] = [];
   for (const name of names) {
     if (filter.root !== undefined) {

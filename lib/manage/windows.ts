@@ -6,6 +6,7 @@ import { exitCodes, type ExitCodeName } from '../exit-codes';
 import { loadNative, type NativeConfig2, type NativeQueriedConfig, type NativeServiceManager, type NativeServiceStatusProcess } from '../native';
 import { parseWindowsCommandLine, windowsCommandLine } from '../windows-command-line';
 import { ServiceManagerError, translateSystemError } from './errors';
+import { matchesName } from './list-filter';
 import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec, type WindowsRecovery } from './spec';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from './types';
 import { managedState, waitForServiceState } from './wait';
@@ -17,7 +18,7 @@ export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
 
 const START_TYPES = { boot: 0, system: 1, auto: 2, manual: 3, disabled: 4 } as const;
 const ACTION_TYPES = ['none', 'restart', 'reboot', 'run'] as const;
-const SID_TYPES: Record<number, 'none' | 'unrestricted' | 'restricted'> = { 0: 'none', 1: 'unrestricted', 3: 'restricted' };
+const SID_TYPES = { none: 0, unrestricted: 1, restricted: 3 } as const;
 const SERVICE_CONTROL_STOP = 1;
 
 export const DEFAULT_RECOVERY: WindowsRecovery = {
@@ -117,7 +118,7 @@ function levelsOf(spec: ResolvedSpec): Level[] {
     if (recovery.onNonCrashFailures ?? true) levels.push({ level: ['failureActionsOnNonCrash', true], explicit: explicit && recovery.onNonCrashFailures === true });
   }
   levels.push({ level: ['preshutdownTimeoutMs', options.preshutdownTimeoutMs ?? spec.stopTimeoutMs + 5000], explicit: options.preshutdownTimeoutMs !== undefined });
-  if (options.sidType !== undefined) levels.push({ level: ['sidType', { none: 0, unrestricted: 1, restricted: 3 }[options.sidType]], explicit: true });
+  if (options.sidType !== undefined) levels.push({ level: ['sidType', SID_TYPES[options.sidType]], explicit: true });
   if (options.requiredPrivileges !== undefined) levels.push({ level: ['requiredPrivileges', options.requiredPrivileges], explicit: true });
   return levels;
 }
@@ -149,7 +150,10 @@ function uninstallQuietly(name: string, withEventSource: boolean): void {
 function applyConfiguration(spec: ResolvedSpec, replacing: boolean): string[] {
   const levels = levelsOf(spec);
   if (replacing) {
+    // What the spec leaves out goes back to the system default.
+    if (spec.description === '') levels.push({ level: ['description', ''], explicit: false });
     if (spec.windows.startType !== 'delayed-auto') levels.push({ level: ['delayedAutoStart', false], explicit: false });
+    if (spec.windows.sidType === undefined) levels.push({ level: ['sidType', SID_TYPES.none], explicit: false });
     if (spec.windows.recovery === false) levels.push({ level: ['failureActions', { resetPeriodSec: 0, actions: [] }], explicit: false });
   }
   const warnings: string[] = [];
@@ -255,7 +259,18 @@ export async function stopWindowsService(nameInput: unknown, options: StopOption
     if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_NOT_ACTIVE')) throw translateSystemError(error, name, 'stop');
   }
   if (options.wait === false) return queryStatus(name);
-  return waitForServiceState(name, 'stopped', () => queryStatus(name), options);
+  return waitForServiceState(name, 'stopped', () => statusUntilGone(name), options);
+}
+
+// A service marked for deletion is removed the moment it stops: for a stop,
+// gone means stopped.
+function statusUntilGone(name: string): NativeServiceStatusProcess {
+  try {
+    return native().scmQueryStatus(name);
+  } catch (error) {
+    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST')) throw translateSystemError(error, name, 'stop');
+    return { serviceType: 0, state: 1, controlsAccepted: 0, win32ExitCode: 0, serviceSpecificExitCode: 0, checkPoint: 0, waitHint: 0, processId: 0, serviceFlags: 0 };
+  }
 }
 
 export async function restartWindowsService(name: unknown, options: WaitOptions = {}): Promise<NativeServiceStatusProcess> {
@@ -267,8 +282,10 @@ export async function uninstallWindowsService(nameInput: unknown, options: WaitO
   const name = checkServiceName(nameInput, 'windows');
   const status = queryStatus(name);
   if (managedState(status.state) !== 'stopped') await stopWindowsService(name, { ...options, wait: true });
-  call(name, 'uninstall', () => native().scmDeleteService(name));
-  native().removeEventLogSource(name);
+  call(name, 'uninstall', () => {
+    native().scmDeleteService(name);
+    native().removeEventLogSource(name);
+  });
   // DeleteService only marks the service; it is gone once every handle closes.
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
@@ -282,6 +299,19 @@ export async function uninstallWindowsService(nameInput: unknown, options: WaitO
       throw new ServiceManagerError('ERR_SERVICEHOST_MARKED_FOR_DELETE', name, `"${name}" is marked for deletion but still held open by another program (the Services console?)`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// The service's registry key goes with the service: a missing key means the
+// SCM removed it between two reads (a service marked for deletion, stopping).
+function readEnvironment(name: string): string[] {
+  try {
+    return native().scmGetEnvironment(name);
+  } catch (error) {
+    if (isSystemError(error) && error.code === 'ERROR_FILE_NOT_FOUND') {
+      throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot query "${name}": it was removed while being read`, error);
+    }
+    throw translateSystemError(error, name, 'query');
   }
 }
 
@@ -313,7 +343,7 @@ function detailsOf(config: NativeQueriedConfig, status: NativeServiceStatusProce
     failureActionsOnNonCrash: config.failureActionsOnNonCrash,
     delayedAutoStart: config.delayedAutoStart,
     preshutdownTimeoutMs: config.preshutdownTimeoutMs,
-    sidType: config.sidType === undefined ? undefined : SID_TYPES[config.sidType],
+    sidType: (Object.keys(SID_TYPES) as Array<keyof typeof SID_TYPES>).find((key) => SID_TYPES[key] === config.sidType),
     requiredPrivileges: config.requiredPrivileges,
     environment,
     eventLogMessageFile: messageFile,
@@ -324,8 +354,8 @@ function detailsOf(config: NativeQueriedConfig, status: NativeServiceStatusProce
 export function queryWindowsService(nameInput: unknown): ServiceInfo {
   const name = checkServiceName(nameInput, 'windows');
   const config = call(name, 'query', () => native().scmQueryConfig(name));
-  const status = queryStatus(name);
-  const environment = environmentRecord(call(name, 'query', () => native().scmGetEnvironment(name)));
+  const status = config.status;
+  const environment = environmentRecord(readEnvironment(name));
   const windows = detailsOf(config, status, environment, native().getEventLogSource(name));
   const state = managedState(status.state);
   return {
@@ -345,11 +375,6 @@ export function queryWindowsService(nameInput: unknown): ServiceInfo {
   };
 }
 
-function matches(name: string, match: ListFilter['match']): boolean {
-  if (match === undefined) return true;
-  return typeof match === 'string' ? name.includes(match) : match.test(name);
-}
-
 function installedByServicehost(name: string): boolean {
   try {
     return native().scmGetEnvironment(name).some((entry) => entry.startsWith(`${WORKING_DIRECTORY_VARIABLE}=`));
@@ -361,7 +386,7 @@ function installedByServicehost(name: string): boolean {
 export function listWindowsServices(filter: ListFilter = {}): ServiceSummary[] {
   const services = call('*', 'list services', () => native().scmEnumServices());
   return services
-    .filter((service) => matches(service.name, filter.match))
+    .filter((service) => matchesName(service.name, filter.match))
     .filter((service) => !filter.servicehostOnly || installedByServicehost(service.name))
     .map((service) => ({
       name: service.name,

@@ -19,6 +19,6 @@ test('queries open with query rights only', () => {
   const control = readFileSync(path.join(winDir, 'manager_control.cc'), 'utf8');
   expect(control).toMatch(/ScmQueryStatus[\s\S]*?OpenServiceOrThrow\(env, name, SERVICE_QUERY_STATUS\)/u);
   const config = readFileSync(path.join(winDir, 'manager_config.cc'), 'utf8');
-  expect(config).toMatch(/ScmQueryConfig[\s\S]*?OpenServiceOrThrow\(env, name, SERVICE_QUERY_CONFIG\)/u);
+  expect(config).toMatch(/ScmQueryConfig[\s\S]*?OpenServiceOrThrow\(env, name, SERVICE_QUERY_CONFIG \| SERVICE_QUERY_STATUS\)/u);
   expect(readFileSync(path.join(winDir, 'sc_handle.h'), 'utf8')).toMatch(/OpenSCManagerW\(nullptr, nullptr, access\)/u);
 });

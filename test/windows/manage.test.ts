@@ -104,7 +104,7 @@ describe.skipIf(!ring.available)('servicehost/manage under the SCM', () => {
       'configure',
       { displayName: 'before', description: 'before', args: [log, 'x'], env: { V: '1' }, windows: { startType: 'manual', account: 'LocalService' } },
       async (name) => {
-        const [configured, info, missing] = await manage([
+        const [configured, info, missing, reconfigured, cleared] = await manage([
           {
             op: 'configure',
             spec: {
@@ -119,6 +119,9 @@ describe.skipIf(!ring.available)('servicehost/manage under the SCM', () => {
           },
           { op: 'query', name },
           { op: 'configure', spec: { name: `${name}-missing`, script: argvService } },
+          // What a spec leaves out goes back to the default: here, no description.
+          { op: 'configure', spec: { name, script: argvService, windows: { startType: 'manual' } } },
+          { op: 'query', name },
         ]);
         expect(configured).toMatchObject({ ok: true, value: { name, started: false } });
         expect(info).toMatchObject({
@@ -135,8 +138,11 @@ describe.skipIf(!ring.available)('servicehost/manage under the SCM', () => {
         expect(value.argv.slice(-2)).toEqual([log, 'y z']);
         expect(value.windows.eventLogMessageFile).toBeUndefined();
         expect(failure(missing)).toMatchObject({ code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND', syscall: 'OpenServiceW' });
+        expect(reconfigured!.ok, JSON.stringify(reconfigured)).toBe(true);
+        expect(cleared).toMatchObject({ ok: true, value: { description: '', displayName: name, account: `NT SERVICE\\${name}`, windows: { startType: 'manual' } } });
+        // The last configure set manual; the first one's disabled is read back by query() above.
         const qc = await scQuery('qc', name);
-        expect(qc.output).toMatch(/START_TYPE\s+: 4\s+DISABLED/u);
+        expect(qc.output).toMatch(/START_TYPE\s+: 3\s+DEMAND_START/u);
       },
     );
   });

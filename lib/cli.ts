@@ -295,8 +295,6 @@ async function execute(command: ParsedCommand, output: Output): Promise<number |
     case 'stop':
     case 'restart': {
       const name = requireName(command);
-      // systemctl and launchctl wait on their own and report nothing meanwhile: say what is happening.
-      if (manage.managerPlatform() !== 'windows' && !output.json) output.err(`${name}: ${command.verb === 'stop' ? 'stopping' : `${command.verb}ing`}…`);
       await manage[command.verb](name, { ...scopeOf(command), ...waitOptionsOf(command, name, output) });
       const info = await manage.query(name, scopeOf(command));
       print(info, `${name}: ${info.state}${info.pid === undefined ? '' : ` (pid ${info.pid})`}`);

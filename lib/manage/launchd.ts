@@ -145,17 +145,20 @@ export async function uninstallLaunchdService(nameInput: unknown, scope: Launchd
 
 export async function startLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'launchd');
+  scope.onProgress?.({ state: 'starting', checkPoint: 0, waitHint: 0 });
   await launchctl(['kickstart', `${domain(scope)}/${name}`], name);
 }
 
 export async function stopLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'launchd');
   // SIGTERM, as launchd itself sends at shutdown; KeepAlive may start it again, as it would.
+  scope.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
   await launchctl(['kill', 'SIGTERM', `${domain(scope)}/${name}`], name);
 }
 
 export async function restartLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'launchd');
+  scope.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
   await launchctl(['kickstart', '-k', `${domain(scope)}/${name}`], name);
 }
 

@@ -145,16 +145,20 @@ function blockArgs(options: WaitOptions): string[] {
 
 export async function startSystemdService(nameInput: unknown, options: WaitOptions & SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
+  // systemctl waits on its own and says nothing meanwhile: report the pending state it enters.
+  options.onProgress?.({ state: 'starting', checkPoint: 0, waitHint: 0 });
   await systemctl(options, ['start', ...blockArgs(options), unitName(name)], name);
 }
 
 export async function stopSystemdService(nameInput: unknown, options: StopOptions & SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
+  options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
   await systemctl(options, ['stop', ...blockArgs(options), unitName(name)], name);
 }
 
 export async function restartSystemdService(nameInput: unknown, options: WaitOptions & SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
+  options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
   await systemctl(options, ['restart', ...blockArgs(options), unitName(name)], name);
 }
 

@@ -58,7 +58,7 @@ export interface Host {
   listen(types: ReadonlySet<HostEventType>): void;
   /** Reports progress or a state. */
   report(status: HostStatus): void;
-  /** Free status text (systemd STATUS=). Returns whether the OS shows it; a host that cannot keeps it. */
+  /** Free status text (systemd STATUS=). Returns whether the OS shows it. (Service keeps the last text itself, as statusMessage.) */
   statusText(message: string): boolean;
   /**
    * Optional, for speed: runs the host's own stop handler once, delivering

@@ -28,21 +28,9 @@ export class PosixHost implements Host {
   #reloadListened = false;
   #handlers: [NodeJS.Signals, (signal: NodeJS.Signals) => void][] = [];
   #closing: Promise<void> | undefined;
-  #lastStatus: HostStatus | undefined;
-  #statusText: string | undefined;
 
   constructor(options: PosixHostOptions = {}) {
     this.#exitProcess = exitProcessOption(`new ${new.target.name}`, expectObject(`new ${new.target.name}(options)`, options).exitProcess);
-  }
-
-  /** The last status reported. */
-  get lastStatus(): HostStatus | undefined {
-    return this.#lastStatus;
-  }
-
-  /** The last status text handed to statusText(). */
-  get lastStatusText(): string | undefined {
-    return this.#statusText;
   }
 
   open(deliver: (event: HostEvent) => void): void {
@@ -65,11 +53,11 @@ export class PosixHost implements Host {
   }
 
   report(status: HostStatus): void {
-    this.#lastStatus = checkHostStatus(`${this.constructor.name}.report`, status);
+    checkHostStatus(`${this.constructor.name}.report`, status);
   }
 
   statusText(message: string): boolean {
-    this.#statusText = checkStatusText(`${this.constructor.name}.statusText`, message);
+    checkStatusText(`${this.constructor.name}.statusText`, message);
     return false;
   }
 

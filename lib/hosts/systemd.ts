@@ -5,7 +5,6 @@ import { ServicehostError } from '../errors';
 import { loadNative } from '../native';
 import { expectFunction, expectObject, expectString, optionalBoolean } from '../validate';
 import type { ExitInfo, HostEvent, HostStatus } from './host';
-import { checkStatusText } from './host-checks';
 import { PosixHost, type PosixHostOptions } from './posix';
 
 export interface SystemdHostOptions extends PosixHostOptions {
@@ -102,8 +101,8 @@ export class SystemdHost extends PosixHost {
   }
 
   override statusText(message: string): boolean {
-    super.statusText(message);
-    this.#notify(`STATUS=${oneLine(checkStatusText('SystemdHost.statusText', message))}`);
+    super.statusText(message); // checks it
+    this.#notify(`STATUS=${oneLine(message)}`);
     return this.#socket !== undefined;
   }
 

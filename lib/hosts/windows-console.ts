@@ -26,18 +26,11 @@ export class WindowsConsoleHost implements Host {
   readonly #exitProcess: (exitCode: number) => void;
   #opened = false;
   #closing: Promise<void> | undefined;
-  #lastStatus: HostStatus | undefined;
-  #statusText: string | undefined;
 
   constructor(options: WindowsConsoleHostOptions = {}) {
     const checked = expectObject('new WindowsConsoleHost(options)', options);
     this.#closeBudgetMs = optionalInteger('WindowsConsoleHost: options.closeBudgetMs', checked.closeBudgetMs, 0, 60_000) ?? 4_500;
     this.#exitProcess = exitProcessOption('WindowsConsoleHost', checked.exitProcess);
-  }
-
-  /** The last status reported; a console has nowhere to show it. */
-  get lastStatus(): HostStatus | undefined {
-    return this.#lastStatus;
   }
 
   open(deliver: (event: HostEvent) => void): void {
@@ -58,18 +51,14 @@ export class WindowsConsoleHost implements Host {
   }
 
   report(status: HostStatus): void {
-    this.#lastStatus = checkHostStatus('WindowsConsoleHost.report', status);
+    // A console has nowhere to show a status: checked, then dropped.
+    checkHostStatus('WindowsConsoleHost.report', status);
   }
 
-  /** A console has no status line: the host keeps the last text. */
+  /** A console has no status line. */
   statusText(message: string): boolean {
-    this.#statusText = checkStatusText('WindowsConsoleHost.statusText', message);
+    checkStatusText('WindowsConsoleHost.statusText', message);
     return false;
-  }
-
-  /** The last status text handed to statusText(). */
-  get lastStatusText(): string | undefined {
-    return this.#statusText;
   }
 
   close(exit: ExitInfo): Promise<void> {

@@ -133,7 +133,6 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
   #queuedStatus: HostStatus | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
-  #statusText: string | undefined;
   readonly #settled = deferred(); // connected, or the dispatcher gave up
   readonly #dispatcherExited = deferred();
 
@@ -197,15 +196,10 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
     this.#apply(status);
   }
 
-  /** The SCM has no status text: the host keeps the last one. */
+  /** The SCM has no status text. */
   statusText(message: string): boolean {
-    this.#statusText = checkStatusText('WindowsServiceHost.statusText', message);
+    checkStatusText('WindowsServiceHost.statusText', message);
     return false;
-  }
-
-  /** The last status text handed to statusText(). */
-  get lastStatusText(): string | undefined {
-    return this.#statusText;
   }
 
   close(exit: ExitInfo): Promise<void> {

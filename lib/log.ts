@@ -1,9 +1,8 @@
-// service.log: a logger fitted to the host. The Windows Event Log under a
-// service, syslog-priority prefixes on stderr under systemd's journal, plain
-// stderr elsewhere. Any object with these four methods replaces it (pino,
+// The loggers behind service.log. Each host picks the one that fits it
+// (Host.defaultLogger): the Windows Event Log under the SCM, syslog-priority
+// prefixes when stderr is systemd's journal, plain stderr elsewhere. Any object with these four methods replaces it (pino,
 // winston, console); servicehost itself calls them with one string.
 import * as fs from 'node:fs';
-import type { HostKind } from './hosts/host';
 import { EventLogWriter } from './windows-event-log';
 
 export interface Logger {
@@ -68,13 +67,6 @@ export function stderrIsJournal(env: NodeJS.ProcessEnv = process.env): boolean {
   } catch {
     return false;
   }
-}
-
-export function hostLogger(kind: HostKind, name: () => string, env: NodeJS.ProcessEnv = process.env): Logger {
-  const plain = stderrLogger(name());
-  if (kind === 'windows-service') return eventLogLogger(name, plain);
-  if (stderrIsJournal(env)) return journalLogger();
-  return plain;
 }
 
 /** Checks a user's logger: four functions. */

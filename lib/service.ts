@@ -10,7 +10,7 @@ import { exitCodes } from './exit-codes';
 import { detectHost } from './hosts/detect';
 import type { Host, HostEvent, HostEventType, StopReason } from './hosts/host';
 import type { WindowsServiceHostOptions } from './hosts/windows-service';
-import { hostLogger, isLogger, type Logger } from './log';
+import { isLogger, stderrLogger, type Logger } from './log';
 import { resourceStep, type Closeable } from './resources';
 import { listenFds, type ListenFd } from './socket-activation';
 import { MAX_STEP_TIMEOUT_MS, Teardown, type TeardownFunction, type TeardownStepOptions, type TeardownStepResult } from './teardown';
@@ -201,7 +201,7 @@ export class Service extends EventEmitter<ServiceEvents> {
         systemd: { warn: (message) => this.log.warn(message) },
       });
     this.#name = options.name ?? '';
-    this.log = options.logger ?? hostLogger(this.host.kind, () => this.name);
+    this.log = options.logger ?? this.host.defaultLogger?.(() => this.name) ?? stderrLogger(this.name);
 
     const untyped = this as unknown as EventEmitter;
     untyped.on('newListener', () => queueMicrotask(() => this.#updateListened()));

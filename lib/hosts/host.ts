@@ -1,6 +1,7 @@
 // The contract between the platform-neutral lifecycle and the one place that
 // knows a platform. A host turns the OS's controls into HostEvents and the
 // lifecycle's progress into the OS's own status reports.
+import type { Logger } from '../log';
 
 export type HostKind = 'windows-service' | 'windows-console' | 'systemd' | 'posix';
 
@@ -60,6 +61,8 @@ export interface Host {
   report(status: HostStatus): void;
   /** Free status text (systemd STATUS=). Returns whether the OS shows it. (Service keeps the last text itself, as statusMessage.) */
   statusText(message: string): boolean;
+  /** Optional: the logger that fits this host (service.log's default). Without it, plain stderr. */
+  defaultLogger?(name: () => string): Logger;
   /**
    * Optional, for speed: runs the host's own stop handler once, delivering
    * the stop event it would deliver for a real stop. Service calls it while

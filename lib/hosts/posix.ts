@@ -2,6 +2,7 @@
 // signals. SIGTERM and SIGINT stop; SIGHUP reloads when the program listens
 // for 'reload', and stops otherwise. Every other signal is left alone.
 import { ServicehostError } from '../errors';
+import { journalLogger, stderrIsJournal, stderrLogger, type Logger } from '../log';
 import { expectFunction, expectObject } from '../validate';
 import type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus } from './host';
 import { checkExitInfo, checkHostStatus, checkStatusText, exitProcessOption } from './host-checks';
@@ -46,6 +47,11 @@ export class PosixHost implements Host {
 
   rehearseStop(): void {
     this.#onStopSignal?.('SIGTERM');
+  }
+
+  /** Journal priorities when stderr is systemd's journal stream (any unit type), else plain stderr. */
+  defaultLogger(name: () => string): Logger {
+    return stderrIsJournal() ? journalLogger() : stderrLogger(name());
   }
 
   listen(types: ReadonlySet<HostEventType>): void {

@@ -1,6 +1,7 @@
 // The Windows service host: the program runs under the Service Control Manager.
 import { EventEmitter } from 'node:events';
 import { ServicehostError } from '../errors';
+import { eventLogLogger, stderrLogger, type Logger } from '../log';
 import { expectFunction, expectObject, optionalInteger } from '../validate';
 import { consumeDispatcherEvents, connectDispatcher } from '../windows-dispatcher';
 import {
@@ -194,6 +195,11 @@ export class WindowsServiceHost extends EventEmitter<WindowsServiceHostEvents> i
       return;
     }
     this.#apply(status);
+  }
+
+  /** The Event Log under the service's name; stderr when that fails. */
+  defaultLogger(name: () => string): Logger {
+    return eventLogLogger(name, stderrLogger(name()));
   }
 
   /** The SCM has no status text. */

@@ -217,9 +217,12 @@ describe.skipIf(!linux || typeof asUser === 'string')(`not elevated${typeof asUs
 });
 
 describe('servicehost run', () => {
-  test('runs the script in the foreground with the lifecycle: SIGTERM stops it, exit code 0', async () => {
+  test('runs the script in the foreground with its --cwd, --env and arguments, under the lifecycle: SIGTERM stops it, exit code 0', async () => {
     const dir = scratch();
-    const child = new FixtureProcess(cli, { args: ['run', '--cwd', dir, '--env', 'FROM_RUN=yes', '--', path.join(fixturesDir, 'lifecycle-service.js')], fixture: {} });
+    const target = path.join(fixturesDir, 'run-target.js');
+    const child = new FixtureProcess(cli, { args: ['run', '--cwd', dir, '--env', 'FROM_RUN=yes', '--', target, 'a b', '--flag'], fixture: {} });
+    // The program sees the working directory, the variable and argv it was given, as under a service manager.
+    expect(await child.waitForEvent('started-with')).toMatchObject({ cwd: dir, fromRun: 'yes', argv: [target, 'a b', '--flag'] });
     await child.waitForEvent('state', (event) => event.state === 'running');
     child.kill('SIGTERM');
     const exit = await child.exited;

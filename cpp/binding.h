@@ -1,5 +1,5 @@
 // The functions the addon exports, one flat list. addon.cc wires them up; each
-// platform folder implements them. See lib/native.ts for their typed shape.
+// platform folder implements them. See lib/native/ for their typed shape.
 #pragma once
 
 #include <napi.h>

@@ -5,7 +5,7 @@
  * `servicehost/windows`.
  */
 export { ServicehostError, isSystemError, type ServicehostErrorCode, type SystemError } from './errors';
-export { nativeBuildInfo, type NativeBuildInfo } from './native';
+export { nativeBuildInfo, type NativeBuildInfo } from './native/load';
 export {
   Service,
   type ServiceEvents,
@@ -15,8 +15,8 @@ export {
   type StartContext,
   type StopEvent,
   type StopOutcome,
-} from './service';
-export { exitCodes, type ExitCodeName } from './exit-codes';
+} from './lifecycle/service';
+export { exitCodes, type ExitCodeName } from './lifecycle/exit-codes';
 export {
   Teardown,
   TEARDOWN_PHASES,
@@ -26,16 +26,16 @@ export {
   type TeardownStep,
   type TeardownStepOptions,
   type TeardownStepResult,
-} from './teardown';
-export type { Closeable } from './resources';
-export { drainHttpServer, trackHttpServer, type HttpServer } from './http';
-export { createHealthHandler, measureLoopDelay, type HealthHandler, type HealthHandlerOptions } from './health';
-export { journalLogger, stderrLogger, type Logger } from './log';
-export { listenFds, type ListenFd } from './socket-activation';
+} from './lifecycle/teardown';
+export type { Closeable } from './lifecycle/resources';
+export { drainHttpServer, trackHttpServer, type HttpServer } from './lifecycle/http';
+export { createHealthHandler, measureLoopDelay, type HealthHandler, type HealthHandlerOptions } from './lifecycle/health';
+export { journalLogger, stderrLogger, type Logger } from './lifecycle/log';
+export { listenFds, type ListenFd } from './hosts/systemd/socket-activation';
 export type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
 export { detectHost, isSystemdService, type DetectHostOptions } from './hosts/detect';
 export { PosixHost, type PosixHostOptions } from './hosts/posix';
-export { SystemdHost, type SystemdHostOptions } from './hosts/systemd';
+export { SystemdHost, type SystemdHostOptions } from './hosts/systemd/systemd-host';
 export { WindowsServiceHost, type WindowsServiceHostOptions } from './hosts/windows-service';
 export { WindowsConsoleHost, type WindowsConsoleHostOptions } from './hosts/windows-console';
-export { isWindowsService } from './windows-scm';
+export { isWindowsService } from './windows/scm';

@@ -12,8 +12,8 @@
  * that folder before the program runs, and removes the variable so child
  * processes do not inherit it.
  */
-import { connectDispatcher } from './windows-dispatcher';
-import { isWindowsService } from './windows-scm';
+import { connectDispatcher } from './windows/dispatcher';
+import { isWindowsService } from './windows/scm';
 
 if (isWindowsService()) connectDispatcher();
 

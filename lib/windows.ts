@@ -9,9 +9,9 @@
  */
 import { WindowsConsoleHost, type WindowsConsoleHostOptions } from './hosts/windows-console';
 import { WindowsServiceHost, type WindowsServiceHostOptions } from './hosts/windows-service';
-import { isWindowsService } from './windows-scm';
+import { isWindowsService } from './windows/scm';
 
-export * from './windows-scm';
+export * from './windows/scm';
 export { WindowsServiceHost, type WindowsServiceHostOptions, type WindowsServiceHostEvents } from './hosts/windows-service';
 export {
   WindowsConsoleHost,
@@ -19,8 +19,8 @@ export {
   simulateConsoleEventForDiagnostics,
   type WindowsConsoleHostOptions,
 } from './hosts/windows-console';
-export { EventLogWriter } from './windows-event-log';
-export { quoteWindowsArgument, windowsCommandLine } from './windows-command-line';
+export { EventLogWriter } from './windows/event-log';
+export { quoteWindowsArgument, windowsCommandLine } from './windows/command-line';
 
 /** The host that fits this process: the SCM's when it started us, else the console's. */
 export function detectWindowsHost(

@@ -1,5 +1,5 @@
 // SERVICE_STATUS and SERVICE_STATUS_PROCESS as the JavaScript objects
-// lib/native.ts declares (NativeServiceStatus, NativeServiceStatusProcess). Shared by the dispatcher, which reports its own
+// lib/native/ declares (NativeServiceStatus, NativeServiceStatusProcess). Shared by the dispatcher, which reports its own
 // status, and the manager, which reads other services'. Main thread only.
 #pragma once
 

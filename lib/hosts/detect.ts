@@ -1,9 +1,9 @@
 // Which host this process runs under, decided at once from what the OS left
 // in the process: never by waiting on a dispatcher call that may block.
-import { isWindowsService } from '../windows-scm';
+import { isWindowsService } from '../windows/scm';
 import type { Host } from './host';
 import { PosixHost } from './posix';
-import { SystemdHost, type SystemdHostOptions } from './systemd';
+import { SystemdHost, type SystemdHostOptions } from './systemd/systemd-host';
 import { WindowsConsoleHost, type WindowsConsoleHostOptions } from './windows-console';
 import { WindowsServiceHost, type WindowsServiceHostOptions } from './windows-service';
 

@@ -1,7 +1,7 @@
 // The contract between the platform-neutral lifecycle and the one place that
 // knows a platform. A host turns the OS's controls into HostEvents and the
 // lifecycle's progress into the OS's own status reports.
-import type { Logger } from '../log';
+import type { Logger } from '../lifecycle/log';
 
 export type HostKind = 'windows-service' | 'windows-console' | 'systemd' | 'posix';
 

@@ -2,7 +2,7 @@
 // signals. SIGTERM and SIGINT stop; SIGHUP reloads when the program listens
 // for 'reload', and stops otherwise. Every other signal is left alone.
 import { ServicehostError } from '../errors';
-import { journalLogger, stderrIsJournal, stderrLogger, type Logger } from '../log';
+import { journalLogger, stderrIsJournal, stderrLogger, type Logger } from '../lifecycle/log';
 import { expectFunction, expectObject } from '../validate';
 import type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus } from './host';
 import { checkExitInfo, checkHostStatus, checkStatusText, exitProcessOption } from './host-checks';

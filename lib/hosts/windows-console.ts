@@ -2,7 +2,7 @@
 // scheduled task, a debugger), not under the SCM. Console control events map
 // onto the same stop lifecycle.
 import { ServicehostError } from '../errors';
-import { loadNative } from '../native';
+import { loadNative } from '../native/load';
 import { expectFunction, expectObject, expectOneOf, optionalInteger } from '../validate';
 import type { ExitInfo, Host, HostEvent, HostEventType, HostStatus } from './host';
 import { checkExitInfo, checkHostStatus, checkStatusText, exitProcessOption } from './host-checks';

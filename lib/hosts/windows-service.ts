@@ -1,9 +1,9 @@
 // The Windows service host: the program runs under the Service Control Manager.
 import { EventEmitter } from 'node:events';
 import { ServicehostError } from '../errors';
-import { eventLogLogger, stderrLogger, type Logger } from '../log';
+import { eventLogLogger, stderrLogger, type Logger } from '../lifecycle/log';
 import { expectFunction, expectObject, optionalInteger } from '../validate';
-import { consumeDispatcherEvents, connectDispatcher } from '../windows-dispatcher';
+import { consumeDispatcherEvents, connectDispatcher } from '../windows/dispatcher';
 import {
   acceptFlags,
   acceptMask,
@@ -14,7 +14,7 @@ import {
   type ControlEvent,
   type DispatcherEvent,
   type ServiceStateName,
-} from '../windows-scm';
+} from '../windows/scm';
 import type { ExitInfo, Host, HostEvent, HostEventType, HostStatus } from './host';
 import { checkExitInfo, checkHostStatus, checkStatusText, exitProcessOption } from './host-checks';
 

@@ -11,16 +11,16 @@
  */
 import { ServicehostError } from '../errors';
 import { expectObject, optionalBoolean } from '../validate';
-import * as launchd from './launchd';
-import * as systemd from './systemd';
+import * as launchd from './launchd/launchd-manager';
+import * as systemd from './systemd/systemd-manager';
 import type { InstallResult, ListFilter, ManagerPlatform, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
-import * as windows from './windows';
+import * as windows from './windows/windows-manager';
 
 export { ServiceManagerError } from './errors';
 export { checkServiceName, type InstallSpec, type LaunchdInstallOptions, type SystemdInstallOptions, type WindowsInstallOptions, type WindowsRecovery } from './spec';
 export type * from './types';
-export { renderSystemdUnit, quoteSystemdWord, parseSystemdCommandLine } from './systemd-unit';
-export { renderPlist, parsePlist, type PlistValue } from './plist';
+export { renderSystemdUnit, quoteSystemdWord, parseSystemdCommandLine } from './systemd/unit';
+export { renderPlist, parsePlist, type PlistValue } from './launchd/plist';
 
 /** Where a service lives when it is not the system-wide default. */
 export interface ScopeOptions {

@@ -3,7 +3,7 @@
 // status query is cheap and a person is waiting), and
 // call the service stuck only when its checkpoint has not moved for a whole
 // wait hint. Wine does not enforce wait hints; this does, on every system.
-import type { NativeServiceStatusProcess } from '../native';
+import type { NativeServiceStatusProcess } from '../native/load';
 import { ServiceManagerError } from './errors';
 import type { ManagedServiceState, WaitOptions } from './types';
 

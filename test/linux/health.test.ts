@@ -2,8 +2,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { createHealthHandler } from '../../lib/health';
-import { Service } from '../../lib/service';
+import { createHealthHandler } from '../../lib/lifecycle/health';
+import { Service } from '../../lib/lifecycle/service';
 import { RecordingHost, recordingLogger } from '../unit/helpers/recording-host';
 
 function get(port: number, path: string, method = 'GET'): Promise<{ status: number; body: string }> {

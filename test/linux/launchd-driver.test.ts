@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import * as launchd from '../../lib/manage/launchd';
+import * as launchd from '../../lib/manage/launchd/launchd-manager';
 import { fixturesDir } from './harness/child';
 
 let home: string;

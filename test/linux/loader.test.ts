@@ -17,7 +17,7 @@ const probe = `
   try { console.log(JSON.stringify(require(process.cwd()).nativeBuildInfo())); }
   catch (error) { console.log(JSON.stringify({ code: error.code, message: error.message })); process.exitCode = 3; }`;
 
-describe('lib/native.ts loader', () => {
+describe('lib/native/ loader', () => {
   test('with nothing to load, one typed error lists every place tried and what to do', async () => {
     const dir = stagePackageWithoutBinaries('loader-none');
     const result = await runNode(probe, { cwd: dir });

@@ -2,8 +2,8 @@
 // clear typed error, from C++ and from the TypeScript facade alike.
 import { describe, expect, test } from 'vitest';
 import { WindowsServiceHost } from '../../lib/hosts/windows-service';
-import { loadNative, nativeBuildInfo } from '../../lib/native';
-import { setServiceStatus, startServiceDispatcher } from '../../lib/windows-scm';
+import { loadNative, nativeBuildInfo } from '../../lib/native/load';
+import { setServiceStatus, startServiceDispatcher } from '../../lib/windows/scm';
 
 const unsupported = expect.objectContaining({ code: 'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM' });
 

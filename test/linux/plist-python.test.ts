@@ -2,8 +2,8 @@
 // plistlib, the same format launchd reads.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { launchdPlist } from '../../lib/manage/launchd';
-import { renderPlist, type PlistValue } from '../../lib/manage/plist';
+import { launchdPlist } from '../../lib/manage/launchd/launchd-manager';
+import { renderPlist, type PlistValue } from '../../lib/manage/launchd/plist';
 import { hostileStrings } from '../helpers/hostile-strings';
 import { pinnedSpec } from '../helpers/specs';
 

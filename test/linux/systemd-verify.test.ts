@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { resolveSpec } from '../../lib/manage/spec';
-import { renderSystemdUnit } from '../../lib/manage/systemd-unit';
+import { renderSystemdUnit } from '../../lib/manage/systemd/unit';
 import { hostileStrings } from '../helpers/hostile-strings';
 
 const execFileAsync = promisify(execFile);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { parseCommandLine, type OptionSpec } from '../../lib/cli-args';
-import { installSpecOf } from '../../lib/cli';
+import { parseCommandLine, type OptionSpec } from '../../lib/cli/args';
+import { installSpecOf } from '../../lib/cli/main';
 
 const specs: Record<string, Record<string, OptionSpec>> = {
   install: {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { launchdPlist } from '../../lib/manage/launchd';
-import { escapeXml, parsePlist, renderPlist, type PlistValue } from '../../lib/manage/plist';
+import { launchdPlist } from '../../lib/manage/launchd/launchd-manager';
+import { escapeXml, parsePlist, renderPlist, type PlistValue } from '../../lib/manage/launchd/plist';
 import { expectGolden } from '../helpers/golden';
 import { hostileStrings } from '../helpers/hostile-strings';
 import { pinnedSpec } from '../helpers/specs';

@@ -1,7 +1,7 @@
 // The lifecycle state machine under fake time, against a recording host.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { exitCodes } from '../../lib/exit-codes';
-import { Service, type ServiceOptions } from '../../lib/service';
+import { exitCodes } from '../../lib/lifecycle/exit-codes';
+import { Service, type ServiceOptions } from '../../lib/lifecycle/service';
 import { RecordingHost, recordingLogger } from './helpers/recording-host';
 
 beforeEach(() => void vi.useFakeTimers());

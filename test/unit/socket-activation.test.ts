@@ -1,6 +1,6 @@
 // The LISTEN_* checks of listenFds() that need no inherited fd.
 import { describe, expect, test } from 'vitest';
-import { listenFds } from '../../lib/socket-activation';
+import { listenFds } from '../../lib/hosts/systemd/socket-activation';
 
 describe('listenFds', () => {
   test('nothing when the variables are absent or meant for another process', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { escapeSystemdText, parseSystemdCommandLine, quoteSystemdWord, renderSystemdUnit } from '../../lib/manage/systemd-unit';
+import { escapeSystemdText, parseSystemdCommandLine, quoteSystemdWord, renderSystemdUnit } from '../../lib/manage/systemd/unit';
 import { expectGolden } from '../helpers/golden';
 import { hostileStrings } from '../helpers/hostile-strings';
 import { pinnedSpec } from '../helpers/specs';

@@ -1,6 +1,6 @@
 // Teardown under fake time: order, phases, per-step deadlines, errors.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { Teardown, type TeardownStepResult } from '../../lib/teardown';
+import { Teardown, type TeardownStepResult } from '../../lib/lifecycle/teardown';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());

@@ -2,7 +2,7 @@
 // native side, on every platform.
 import { describe, expect, test } from 'vitest';
 import { WindowsServiceHost } from '../../lib/hosts/windows-service';
-import { controlName, setServiceStatus, startServiceDispatcher } from '../../lib/windows-scm';
+import { controlName, setServiceStatus, startServiceDispatcher } from '../../lib/windows/scm';
 
 const code = (value: string) => expect.objectContaining({ code: value });
 

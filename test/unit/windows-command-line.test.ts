@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseWindowsCommandLine as commandLineToArgv, quoteWindowsArgument, windowsCommandLine } from '../../lib/windows-command-line';
+import { parseWindowsCommandLine as commandLineToArgv, quoteWindowsArgument, windowsCommandLine } from '../../lib/windows/command-line';
 import { hostileStrings } from '../helpers/hostile-strings';
 
 // windowsCommandLine's inverse, parseWindowsCommandLine, follows CommandLineToArgvW;

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { windowsCommandLine } from '../../../lib/windows-command-line';
+import { windowsCommandLine } from '../../../lib/windows/command-line';
 import { queryService, repoRoot, sc, toWindowsPath, windowsNodeExe, type ServiceQuery } from '../../../scripts/windows-env.mjs';
 
 export const fixturesDir = path.join(repoRoot, 'test', 'windows', 'fixtures');

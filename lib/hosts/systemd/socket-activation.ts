@@ -1,8 +1,8 @@
 // systemd socket activation (sd_listen_fds(3)): the listening sockets systemd
 // opened for this process, from fd 3 on, ready for `server.listen({ fd })`.
-import { ServicehostError } from './errors';
-import { loadNative } from './native';
-import { expectObject, optionalBoolean } from './validate';
+import { ServicehostError } from '../../errors';
+import { loadNative } from '../../native/load';
+import { expectObject, optionalBoolean } from '../../validate';
 
 export interface ListenFd {
   /** The file descriptor, 3 and up. */

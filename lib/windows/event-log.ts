@@ -3,8 +3,8 @@
 // with EventCreate.exe as its message file: its events 1 to 1000 show the text
 // as written, hence the default event id 1. An unregistered source still logs,
 // but Event Viewer then prefixes the text with a "description not found" note.
-import { ServicehostError } from './errors';
-import { loadNative } from './native';
+import { ServicehostError } from '../errors';
+import { loadNative } from '../native/load';
 
 const EVENTLOG_ERROR_TYPE = 1;
 const EVENTLOG_WARNING_TYPE = 2;

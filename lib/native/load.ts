@@ -2,7 +2,7 @@
 // Arguments are checked in TypeScript before they reach C++; the addon checks
 // them again, so a caller that bypasses this layer still gets a typed error.
 import * as path from 'node:path';
-import { ServicehostError } from './errors';
+import { ServicehostError } from '../errors';
 
 export interface NativeBuildInfo {
   platform: 'win32' | 'linux' | 'darwin';
@@ -80,8 +80,8 @@ export interface NativeBinding extends NativeServiceManager {
   claimInheritedFd(fd: number): { socket: boolean };
 }
 
-/** The package's own folder: dist/ sits one level below it. */
-export const packageRoot = path.resolve(__dirname, '..');
+/** The package's own folder: dist/native/ sits two levels below it. */
+export const packageRoot = path.resolve(__dirname, '..', '..');
 
 /** Where a prebuilt binary for this platform lives inside the package. */
 export function prebuildPath(platform: string = process.platform, arch: string = process.arch): string {

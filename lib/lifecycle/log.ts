@@ -3,7 +3,7 @@
 // prefixes when stderr is systemd's journal, plain stderr elsewhere. Any object with these four methods replaces it (pino,
 // winston, console); servicehost itself calls them with one string.
 import * as fs from 'node:fs';
-import { EventLogWriter } from './windows-event-log';
+import { EventLogWriter } from '../windows/event-log';
 
 export interface Logger {
   error(message: string): void;

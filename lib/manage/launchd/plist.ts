@@ -1,7 +1,7 @@
 // XML property lists, the subset launchd reads: dict, array, string, integer,
 // true and false. Text is XML-escaped; characters XML 1.0 cannot carry at all
 // (NUL and most control characters) are rejected, never dropped.
-import { ServicehostError } from '../errors';
+import { ServicehostError } from '../../errors';
 
 export type PlistValue = string | number | boolean | PlistValue[] | { [key: string]: PlistValue };
 

@@ -1,15 +1,15 @@
 // The Windows service manager: lib/manage's operations on the native SCM API.
 // Everything is checked before the first call that changes anything, and an
 // install that fails half-way removes what it made.
-import { ServicehostError, isSystemError } from '../errors';
-import { exitCodes, type ExitCodeName } from '../exit-codes';
-import { loadNative, type NativeConfig2, type NativeQueriedConfig, type NativeServiceManager, type NativeServiceStatusProcess } from '../native';
-import { parseWindowsCommandLine, windowsCommandLine } from '../windows-command-line';
-import { ServiceManagerError, translateSystemError } from './errors';
-import { matchesName } from './list-filter';
-import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec, type WindowsRecovery } from './spec';
-import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from './types';
-import { managedState, waitForServiceState } from './wait';
+import { ServicehostError, isSystemError } from '../../errors';
+import { exitCodes, type ExitCodeName } from '../../lifecycle/exit-codes';
+import { loadNative, type NativeConfig2, type NativeQueriedConfig, type NativeServiceManager, type NativeServiceStatusProcess } from '../../native/load';
+import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
+import { ServiceManagerError, translateSystemError } from '../errors';
+import { matchesName } from '../list-filter';
+import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec, type WindowsRecovery } from '../spec';
+import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
+import { managedState, waitForServiceState } from '../wait';
 
 /** The variable that carries the working directory to servicehost/register, which changes to it first. */
 export const WORKING_DIRECTORY_VARIABLE = 'SERVICEHOST_WORKING_DIRECTORY';

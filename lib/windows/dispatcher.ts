@@ -2,8 +2,8 @@
 // `servicehost/register` or late by a host, whichever comes first, with every
 // event queued until a consumer subscribes, so that none is lost while the
 // application's own imports still run.
-import { ServicehostError } from './errors';
-import { startServiceDispatcher, type DispatcherEvent } from './windows-scm';
+import { ServicehostError } from '../errors';
+import { startServiceDispatcher, type DispatcherEvent } from './scm';
 
 let started = false;
 const queued: DispatcherEvent[] = [];

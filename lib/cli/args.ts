@@ -1,6 +1,6 @@
 // Parses the `servicehost` command line into a verb, options and the program's
 // own arguments (everything after `--`). Pure: no I/O, so it is unit-tested.
-import { ServicehostError } from './errors';
+import { ServicehostError } from '../errors';
 
 export type OptionKind = 'string' | 'boolean' | 'list' | 'integer';
 

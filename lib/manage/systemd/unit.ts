@@ -2,8 +2,8 @@
 // below, chosen by how systemd reads that setting (systemd.syntax(7),
 // systemd.service(5)); what no escaping can make safe is rejected.
 import * as path from 'node:path';
-import { ServicehostError } from '../errors';
-import { programArguments, type ResolvedSpec } from './spec';
+import { ServicehostError } from '../../errors';
+import { programArguments, type ResolvedSpec } from '../spec';
 
 /** The first line of every unit servicehost writes; list() and uninstall() look for it. */
 export const UNIT_MARKER = '# Installed by servicehost.';

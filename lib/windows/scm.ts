@@ -1,8 +1,8 @@
 // The raw Windows Service Control Manager contract, typed: control codes,
 // states, the dispatcher and SERVICE_STATUS. Exported as `servicehost/windows`.
-import { ServicehostError } from './errors';
-import { loadNative, type NativeControlPayload, type NativeDispatcherEvent, type NativeServiceStatus } from './native';
-import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteger } from './validate';
+import { ServicehostError } from '../errors';
+import { loadNative, type NativeControlPayload, type NativeDispatcherEvent, type NativeServiceStatus } from '../native/load';
+import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteger } from '../validate';
 
 /** SERVICE_STATUS.dwCurrentState, by name. */
 export const serviceStates = {

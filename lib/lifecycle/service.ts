@@ -5,16 +5,16 @@
 // the exit-code table.
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { ServicehostError } from './errors';
+import { ServicehostError } from '../errors';
 import { exitCodes } from './exit-codes';
-import { detectHost } from './hosts/detect';
-import type { Host, HostEvent, HostEventType, StopReason } from './hosts/host';
-import type { WindowsServiceHostOptions } from './hosts/windows-service';
+import { detectHost } from '../hosts/detect';
+import type { Host, HostEvent, HostEventType, StopReason } from '../hosts/host';
+import type { WindowsServiceHostOptions } from '../hosts/windows-service';
 import { isLogger, stderrLogger, type Logger } from './log';
 import { resourceStep, type Closeable } from './resources';
-import { listenFds, type ListenFd } from './socket-activation';
+import { listenFds, type ListenFd } from '../hosts/systemd/socket-activation';
 import { MAX_STEP_TIMEOUT_MS, Teardown, type TeardownFunction, type TeardownStepOptions, type TeardownStepResult } from './teardown';
-import { expectFunction, expectInteger, expectObject, expectString, optionalBoolean, optionalInteger } from './validate';
+import { expectFunction, expectInteger, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
 
 export type ServiceState = 'starting' | 'running' | 'pausing' | 'paused' | 'continuing' | 'stopping' | 'stopped';
 

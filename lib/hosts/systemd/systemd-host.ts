@@ -1,11 +1,11 @@
 // The systemd host: signals as the posix host has them, plus the notify
 // protocol (READY, STATUS, STOPPING, RELOADING, EXTEND_TIMEOUT_USEC, WATCHDOG,
 // ERRNO, FDSTORE) sent natively to $NOTIFY_SOCKET, and socket activation.
-import { ServicehostError } from '../errors';
-import { loadNative } from '../native';
-import { expectFunction, expectObject, expectString, optionalBoolean } from '../validate';
-import type { ExitInfo, HostEvent, HostStatus } from './host';
-import { PosixHost, type PosixHostOptions } from './posix';
+import { ServicehostError } from '../../errors';
+import { loadNative } from '../../native/load';
+import { expectFunction, expectObject, expectString, optionalBoolean } from '../../validate';
+import type { ExitInfo, HostEvent, HostStatus } from '../host';
+import { PosixHost, type PosixHostOptions } from '../posix';
 
 export interface SystemdHostOptions extends PosixHostOptions {
   /** The environment to read NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID from. Default `process.env`. */

@@ -5,7 +5,7 @@
 import type * as http from 'node:http';
 import type * as http2 from 'node:http2';
 import type * as net from 'node:net';
-import { ServicehostError } from './errors';
+import { ServicehostError } from '../errors';
 
 export type HttpServer = http.Server | http2.Http2Server | http2.Http2SecureServer;
 

@@ -5,13 +5,13 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ServiceManagerError, translateSystemError } from './errors';
-import { writeFileAtomically } from './files';
-import { matchesName } from './list-filter';
-import { checkServiceName, resolveSpec, type ResolvedSpec } from './spec';
-import { UNIT_MARKER, parseSystemdCommandLine, renderSystemdUnit } from './systemd-unit';
-import { servicehostVersion } from './version';
-import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from './types';
+import { ServiceManagerError, translateSystemError } from '../errors';
+import { writeFileAtomically } from '../files';
+import { matchesName } from '../list-filter';
+import { checkServiceName, resolveSpec, type ResolvedSpec } from '../spec';
+import { UNIT_MARKER, parseSystemdCommandLine, renderSystemdUnit } from './unit';
+import { servicehostVersion } from '../version';
+import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
 
 export interface SystemdScope {
   /** The user's own manager (systemctl --user). */

@@ -1,7 +1,7 @@
 // Builds Windows command lines (a service's ImagePath, a process's command
 // line) that CommandLineToArgvW and the C runtime, which builds Node's
 // process.argv, split back into exactly the strings given.
-import { ServicehostError } from './errors';
+import { ServicehostError } from '../errors';
 
 function rejectNul(where: string, value: string): void {
   if (value.includes('\0')) {

@@ -2,9 +2,9 @@
 // them: 200 while the service can take work, 503 from the moment stopping
 // begins, so load balancers and Kubernetes stop sending traffic before the drain.
 import type * as http from 'node:http';
-import { ServicehostError } from './errors';
+import { ServicehostError } from '../errors';
 import type { ServiceHealth } from './service';
-import { expectObject, expectString, optionalInteger } from './validate';
+import { expectObject, expectString, optionalInteger } from '../validate';
 
 export interface HealthHandlerOptions {
   /** Liveness path. Default '/healthz'. */

@@ -1,7 +1,7 @@
 // What `service.add(resource)` accepts, turned into a teardown step: an http,
 // https or http2 server (drained), [Symbol.asyncDispose] / [Symbol.dispose],
 // or the first of close(), end(), destroy() the object has.
-import { ServicehostError } from './errors';
+import { ServicehostError } from '../errors';
 import { drainHttpServer, isHttpServer, trackHttpServer } from './http';
 import type { TeardownFunction, TeardownPhase } from './teardown';
 

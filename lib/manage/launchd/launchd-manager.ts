@@ -4,13 +4,13 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ServiceManagerError, translateSystemError } from './errors';
-import { writeFileAtomically } from './files';
-import { matchesName } from './list-filter';
+import { ServiceManagerError, translateSystemError } from '../errors';
+import { writeFileAtomically } from '../files';
+import { matchesName } from '../list-filter';
 import { parsePlist, renderPlist, type PlistValue } from './plist';
-import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec } from './spec';
-import { servicehostVersion } from './version';
-import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, WaitOptions } from './types';
+import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec } from '../spec';
+import { servicehostVersion } from '../version';
+import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, WaitOptions } from '../types';
 
 export interface LaunchdScope {
   /** A LaunchAgent of the current user, not a LaunchDaemon. */

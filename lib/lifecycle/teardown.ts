@@ -1,8 +1,8 @@
 // Ordered teardown: phases run drain → close → flush; within a phase, the
 // step registered last runs first. Each step has its own deadline; a step
 // that throws or overruns is recorded and the next one still runs.
-import { ServicehostError } from './errors';
-import { expectFunction, expectObject, expectOneOf, expectString, optionalInteger } from './validate';
+import { ServicehostError } from '../errors';
+import { expectFunction, expectObject, expectOneOf, expectString, optionalInteger } from '../validate';
 
 export const TEARDOWN_PHASES = ['drain', 'close', 'flush'] as const;
 export type TeardownPhase = (typeof TEARDOWN_PHASES)[number];

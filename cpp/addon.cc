@@ -12,9 +12,12 @@ void Export(Napi::Env env, Napi::Object exports, const char* name, Napi::Functio
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace servicehost;
   Export(env, exports, "getBuildInfo", GetBuildInfo);
+  Export(env, exports, "useErrorClass", UseErrorClassFromJs);
   Export(env, exports, "startDispatcher", StartDispatcher);
   Export(env, exports, "setServiceStatus", SetServiceStatus);
   Export(env, exports, "setControlsAccepted", SetControlsAccepted);
+  Export(env, exports, "setDispatcherPolicy", SetDispatcherPolicy);
+  Export(env, exports, "getDispatcherStats", GetDispatcherStats);
   Export(env, exports, "debugInvokeControlHandler", DebugInvokeControlHandler);
   Export(env, exports, "getParentProcess", GetParentProcess);
   Export(env, exports, "startConsoleControlHandler", StartConsoleControlHandler);

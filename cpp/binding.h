@@ -8,11 +8,14 @@ namespace servicehost {
 
 // Everywhere.
 Napi::Value GetBuildInfo(const Napi::CallbackInfo& info);
+Napi::Value UseErrorClassFromJs(const Napi::CallbackInfo& info);
 
 // Windows only. On other platforms they throw ERR_SERVICEHOST_UNSUPPORTED_PLATFORM.
 Napi::Value StartDispatcher(const Napi::CallbackInfo& info);
 Napi::Value SetServiceStatus(const Napi::CallbackInfo& info);
 Napi::Value SetControlsAccepted(const Napi::CallbackInfo& info);
+Napi::Value SetDispatcherPolicy(const Napi::CallbackInfo& info);
+Napi::Value GetDispatcherStats(const Napi::CallbackInfo& info);
 Napi::Value DebugInvokeControlHandler(const Napi::CallbackInfo& info);
 Napi::Value GetParentProcess(const Napi::CallbackInfo& info);
 Napi::Value StartConsoleControlHandler(const Napi::CallbackInfo& info);

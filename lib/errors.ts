@@ -1,49 +1,74 @@
 /**
- * The codes of the errors servicehost throws itself. Errors that come from the
+ * The codes of the errors servicehost throws itself, one list. Errors that come from the
  * operating system keep the system's own code instead (`ERROR_ACCESS_DENIED`,
  * `EACCES`) and carry `errno` and `syscall`; see {@link SystemError}.
  */
-export type ServicehostErrorCode =
-  | 'ERR_INVALID_ARG_TYPE'
-  | 'ERR_INVALID_ARG_VALUE'
-  | 'ERR_OUT_OF_RANGE'
-  | 'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM'
-  | 'ERR_SERVICEHOST_NATIVE_LOAD_FAILED'
-  | 'ERR_SERVICEHOST_DISPATCHER_STARTED'
-  | 'ERR_SERVICEHOST_NOT_CONNECTED'
-  | 'ERR_SERVICEHOST_ALREADY_STOPPED'
-  | 'ERR_SERVICEHOST_HOST_STATE'
-  | 'ERR_SERVICEHOST_INVALID_TRANSITION'
-  | 'ERR_SERVICEHOST_CONSOLE_HANDLER_STARTED'
-  | 'ERR_SERVICEHOST_STEP_TIMEOUT'
-  | 'ERR_SERVICEHOST_START_TIMEOUT'
-  | 'ERR_SERVICEHOST_STOPPED'
+export const SERVICEHOST_ERROR_CODES = [
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_OUT_OF_RANGE',
+  'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM',
+  'ERR_SERVICEHOST_NATIVE_LOAD_FAILED',
+  'ERR_SERVICEHOST_DISPATCHER_STARTED',
+  'ERR_SERVICEHOST_NOT_CONNECTED',
+  'ERR_SERVICEHOST_ALREADY_STOPPED',
+  'ERR_SERVICEHOST_HOST_STATE',
+  'ERR_SERVICEHOST_INVALID_TRANSITION',
+  'ERR_SERVICEHOST_CONSOLE_HANDLER_STARTED',
+  'ERR_SERVICEHOST_STEP_TIMEOUT',
+  'ERR_SERVICEHOST_START_TIMEOUT',
+  'ERR_SERVICEHOST_STOPPED',
   // Managing services (lib/manage): the same code on every platform.
-  | 'ERR_SERVICEHOST_ACCESS_DENIED'
-  | 'ERR_SERVICEHOST_SERVICE_EXISTS'
-  | 'ERR_SERVICEHOST_SERVICE_NOT_FOUND'
-  | 'ERR_SERVICEHOST_MARKED_FOR_DELETE'
-  | 'ERR_SERVICEHOST_INVALID_SERVICE_NAME'
-  | 'ERR_SERVICEHOST_INVALID_ACCOUNT'
-  | 'ERR_SERVICEHOST_WAIT_TIMEOUT'
-  | 'ERR_SERVICEHOST_START_FAILED'
-  | 'ERR_SERVICEHOST_COMMAND_FAILED';
+  'ERR_SERVICEHOST_ACCESS_DENIED',
+  'ERR_SERVICEHOST_SERVICE_EXISTS',
+  'ERR_SERVICEHOST_SERVICE_NOT_FOUND',
+  'ERR_SERVICEHOST_MARKED_FOR_DELETE',
+  'ERR_SERVICEHOST_INVALID_SERVICE_NAME',
+  'ERR_SERVICEHOST_INVALID_ACCOUNT',
+  'ERR_SERVICEHOST_WAIT_TIMEOUT',
+  'ERR_SERVICEHOST_START_FAILED',
+  'ERR_SERVICEHOST_COMMAND_FAILED',
+] as const;
+export type ServicehostErrorCode = (typeof SERVICEHOST_ERROR_CODES)[number];
 
-/** An error of servicehost's own. Test `error.code`, never the message. */
+/** The code of an operating-system failure: `ERROR_ACCESS_DENIED`, `WIN32_ERROR_1234`, `EACCES`. */
+export type SystemErrorCode = `ERROR_${string}` | `WIN32_ERROR_${string}` | `E${Uppercase<string>}`;
+
+// Marks servicehost's errors so that `instanceof` holds across two copies of
+// the package in one process (a global CLI and an app's own), and for errors
+// the addon of another copy made.
+const BRAND = Symbol.for('servicehost.error');
+
+/**
+ * Every error servicehost throws. Test `error.code`, never the message.
+ * Operating-system failures keep the system's own code and carry `errno` and
+ * `syscall` (see {@link SystemError}).
+ */
 export class ServicehostError extends Error {
-  readonly code: ServicehostErrorCode;
+  readonly code: ServicehostErrorCode | SystemErrorCode;
+  /** The system's error number, for an operating-system failure. */
+  declare readonly errno?: number;
+  /** The system call that failed, for an operating-system failure. */
+  declare readonly syscall?: string;
 
-  constructor(code: ServicehostErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ServicehostErrorCode | SystemErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ServicehostError';
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses keep the ordinary prototype check.
+    if (this !== ServicehostError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
 
 /** An operating-system failure, as the native addon reports it. */
-export interface SystemError extends Error {
+export interface SystemError extends ServicehostError {
   /** The symbolic name: `ERROR_SERVICE_DOES_NOT_EXIST`, `EACCES`. */
-  code: string;
+  code: SystemErrorCode;
   /** The number the system returned. */
   errno: number;
   /** The system call that failed: `SetServiceStatus`. */

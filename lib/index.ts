@@ -1,15 +1,20 @@
+/// <reference types="node" />
 /**
  * servicehost: run a Node.js program as a real operating-system service.
  *
- * Start with {@link Service}. Windows-specific parts are also available from
- * `servicehost/windows`.
+ * Start with {@link Service}. The raw Windows SCM contract is
+ * `servicehost/windows`; installing and controlling services is
+ * `servicehost/manage`.
  */
-export { ServicehostError, isSystemError, type ServicehostErrorCode, type SystemError } from './errors';
+export { ServicehostError, isSystemError, SERVICEHOST_ERROR_CODES, type ServicehostErrorCode, type SystemError, type SystemErrorCode } from './errors';
 export { nativeBuildInfo, type NativeBuildInfo } from './native/load';
 export {
   Service,
+  SERVICE_STATES,
+  type ServiceEventName,
   type ServiceEvents,
   type ServiceHealth,
+  type ServiceListener,
   type ServiceOptions,
   type ServiceState,
   type StartContext,
@@ -28,14 +33,14 @@ export {
   type TeardownStepResult,
 } from './lifecycle/teardown';
 export type { Closeable } from './lifecycle/resources';
-export { drainHttpServer, trackHttpServer, type HttpServer } from './lifecycle/http';
+export { drainHttpServer, trackHttpServer, type HttpServer, type DrainOptions } from './lifecycle/http';
 export { createHealthHandler, measureLoopDelay, type HealthHandler, type HealthHandlerOptions } from './lifecycle/health';
-export { journalLogger, stderrLogger, type Logger } from './lifecycle/log';
+export { stderrLogger, LOG_LEVELS, type Logger, type LogLevel } from './lifecycle/log';
+export { journalLogger } from './hosts/systemd/journal-logger';
 export { listenFds, type ListenFd } from './hosts/systemd/socket-activation';
-export type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
-export { detectHost, isSystemdService, type DetectHostOptions } from './hosts/detect';
-export { PosixHost, type PosixHostOptions } from './hosts/posix';
-export { SystemdHost, type SystemdHostOptions } from './hosts/systemd/systemd-host';
-export { WindowsServiceHost, type WindowsServiceHostOptions } from './hosts/windows-service';
-export { WindowsConsoleHost, type WindowsConsoleHostOptions } from './hosts/windows-console';
-export { isWindowsService } from './windows/scm';
+export { storeFds } from './hosts/systemd/fd-store';
+export type { HostOptions } from './hosts/detect';
+export type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
+export type { SystemdHostOptions } from './hosts/systemd/systemd-host';
+export type { WindowsServiceHostOptions } from './hosts/windows-service';
+export type { WindowsConsoleHostOptions } from './hosts/windows-console';

@@ -1,7 +1,10 @@
+/// <reference types="node" />
 /**
  * `servicehost/register`: connect to the Windows SCM before the application's
  * own imports run, so a slow start-up never misses the SCM's 30 s window, and
- * every control that arrives meanwhile is kept for the host.
+ * every control that arrives meanwhile is kept for the service. The
+ * connection is shared by every copy of servicehost in the process, so an
+ * app's own copy takes over what a global CLI's preload connected.
  *
  *   node -r servicehost/register app.js
  *   node --import servicehost/register app.mjs
@@ -12,14 +15,17 @@
  * that folder before the program runs, and removes the variable so child
  * processes do not inherit it.
  */
-import { connectDispatcher } from './windows/dispatcher';
-import { isWindowsService } from './windows/scm';
+import { WORKING_DIRECTORY_VARIABLE } from './lifecycle/installed-environment';
 
-if (isWindowsService()) connectDispatcher();
+if (process.platform === 'win32') {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { isWindowsService } = require('./windows/scm') as typeof import('./windows/scm');
+  if (isWindowsService()) (require('./windows/dispatcher') as typeof import('./windows/dispatcher')).connectDispatcher();
+}
 
-const workingDirectory = process.env.SERVICEHOST_WORKING_DIRECTORY;
+const workingDirectory = process.env[WORKING_DIRECTORY_VARIABLE];
 if (workingDirectory !== undefined && workingDirectory !== '') {
-  delete process.env.SERVICEHOST_WORKING_DIRECTORY;
+  delete process.env[WORKING_DIRECTORY_VARIABLE];
   try {
     process.chdir(workingDirectory);
   } catch (error) {

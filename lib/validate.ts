@@ -59,3 +59,10 @@ export function optionalBoolean(where: string, value: unknown): boolean | undefi
   if (value === undefined || typeof value === 'boolean') return value;
   throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be a boolean; got ${describe(value)}`);
 }
+
+/** A string the operating system stores (a path, a name, an argument): NUL cannot cross into it. */
+export function expectText(where: string, value: unknown, options: { nonEmpty?: boolean } = {}): string {
+  const text = expectString(where, value, options);
+  if (text.includes('\0')) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where} must not contain a NUL character: the system cannot store it`);
+  return text;
+}

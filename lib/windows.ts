@@ -1,30 +1,18 @@
+/// <reference types="node" />
 /**
- * `servicehost/windows`: Windows-specific parts for direct use.
+ * `servicehost/windows`: the raw Windows SCM contract, for callers who drive
+ * SERVICE_STATUS themselves, and the Windows-only parts.
  *
- * - {@link WindowsServiceHost}: runs the program as an SCM service, with typed events.
- * - {@link WindowsConsoleHost}: the same stop lifecycle in a console (Ctrl-C, close, ...).
+ * - {@link startServiceDispatcher}, {@link setServiceStatus}, {@link setControlsAccepted}: the SCM contract.
  * - {@link isWindowsService}: instant detection.
- * - {@link startServiceDispatcher}, {@link setServiceStatus}: the raw SCM contract.
  * - {@link EventLogWriter}: the Windows Event Log.
+ * - {@link windowsCommandLine}, {@link quoteWindowsArgument}: command lines (service image paths).
+ * - The SCM's numbers and names: {@link SERVICE_STATES}, {@link ACCEPT_FLAGS}, {@link CONTROLS}.
+ *
+ * For the lifecycle (stop, pause, teardown, exit codes) use `Service` from `servicehost`.
  */
-import { WindowsConsoleHost, type WindowsConsoleHostOptions } from './hosts/windows-console';
-import { WindowsServiceHost, type WindowsServiceHostOptions } from './hosts/windows-service';
-import { isWindowsService } from './windows/scm';
-
 export * from './windows/scm';
-export { WindowsServiceHost, type WindowsServiceHostOptions, type WindowsServiceHostEvents } from './hosts/windows-service';
-export {
-  WindowsConsoleHost,
-  raiseConsoleControlForDiagnostics,
-  simulateConsoleEventForDiagnostics,
-  type WindowsConsoleHostOptions,
-} from './hosts/windows-console';
+export { SERVICE_STATES, ACCEPT_FLAGS, CONTROLS, controlName, type LifecycleStateName } from './windows/codes';
 export { EventLogWriter } from './windows/event-log';
-export { quoteWindowsArgument, windowsCommandLine } from './windows/command-line';
-
-/** The host that fits this process: the SCM's when it started us, else the console's. */
-export function detectWindowsHost(
-  options: { service?: WindowsServiceHostOptions; console?: WindowsConsoleHostOptions } = {},
-): WindowsServiceHost | WindowsConsoleHost {
-  return isWindowsService() ? new WindowsServiceHost(options.service) : new WindowsConsoleHost(options.console);
-}
+export { quoteWindowsArgument, windowsCommandLine, parseWindowsCommandLine } from './windows/command-line';
+export { raiseConsoleControlForDiagnostics, simulateConsoleEventForDiagnostics } from './windows/console-diagnostics';

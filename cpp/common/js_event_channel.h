@@ -1,55 +1,130 @@
-// Carries events from native threads into the Node event loop: one
-// thread-safe function, unref'd (it never keeps an idle process alive), and a
-// lock so that no thread calls it after it is closed. Events are heap copies;
-// the channel owns them until ToJs has run on the main thread.
+// Carries events from native threads into the Node event loop. Events wait in
+// a queue of the channel's own; one thread-safe function call wakes the main
+// thread, which takes the whole queue at once, in order. The queue is bounded
+// for events a caller may drop (Event::Droppable()), and repeats still waiting
+// merge into one (Event::TryMerge), so a flood of controls against a blocked
+// loop holds memory flat. A lock keeps every thread from using the function
+// after it is closed. A listener that throws reaches process 'uncaughtException'.
 #pragma once
 
 #include <napi.h>
 
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 
+#include "js_error.h"
+
 namespace servicehost {
 
-template <typename Event, void (*ToJs)(Napi::Env, Napi::Function, std::nullptr_t*, Event*)>
+struct ChannelStats {
+  uint64_t delivered = 0;  // events handed to JavaScript
+  uint64_t merged = 0;     // repeats folded into an event still waiting
+  uint64_t dropped = 0;    // droppable events refused while the queue was full
+};
+
+// Event needs: bool Droppable() const; bool TryMerge(Event& waiting) const
+// (true when `waiting` absorbed this one); static void ToJs(Napi::Env, Napi::Function, const Event&).
+template <typename Event>
 class JsEventChannel {
  public:
-  // Main thread.
-  void Open(Napi::Env env, Napi::Function listener, const char* name) {
+  // How many droppable events may wait at once; the others always get in.
+  static constexpr size_t kDroppableLimit = 1024;
+
+  // Main thread. `holdsProcess`: the channel keeps the event loop alive until Hold(env, false).
+  void Open(Napi::Env env, Napi::Function listener, const char* name, bool holdsProcess) {
     std::lock_guard<std::mutex> lock(mutex_);
-    sink_ = Sink::New(env, listener, name, 0, 1);
-    sink_.Unref(env);
+    sink_ = Sink::New(env, listener, name, 0, 1, this);
+    if (!holdsProcess) sink_.Unref(env);
+    held_ = holdsProcess;
     open_ = true;
   }
 
-  // Any thread. Never blocks on the main thread: the queue is unbounded.
-  // Returns false once the channel is closed (the event is dropped).
+  // Main thread: starts or stops keeping the event loop alive.
+  void Hold(Napi::Env env, bool hold) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!open_ || held_ == hold) return;
+    if (hold) sink_.Ref(env);
+    else sink_.Unref(env);
+    held_ = hold;
+  }
+
+  // Any thread. Never blocks on the main thread. Returns false once the
+  // channel is closed (the event is not delivered).
   bool Deliver(std::unique_ptr<Event> event) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!open_) return false;
-    if (sink_.NonBlockingCall(event.get()) != napi_ok) return false;
-    event.release();
+    for (auto& waiting : queue_) {
+      if (event->TryMerge(*waiting)) {
+        ++stats_.merged;
+        return true;
+      }
+    }
+    if (event->Droppable()) {
+      if (droppableWaiting_ >= kDroppableLimit) {
+        ++stats_.dropped;
+        return true;
+      }
+      ++droppableWaiting_;
+    }
+    queue_.push_back(std::move(event));
+    if (!wakePending_) {
+      if (sink_.NonBlockingCall(static_cast<void*>(nullptr)) != napi_ok) return false;
+      wakePending_ = true;
+    }
     return true;
   }
 
-  // Any thread: after the last event (`abort` false), or at environment
-  // teardown on the main thread (`abort` true: queued events are freed, not delivered).
+  // Any thread: after the last event (`abort` false: what waits is still
+  // delivered), or at environment teardown on the main thread (`abort` true).
   void Close(bool abort) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!open_) return;
     open_ = false;
     if (abort) {
+      queue_.clear();
       sink_.Abort();
     } else {
       sink_.Release();
     }
   }
 
+  ChannelStats Stats() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stats_;
+  }
+
  private:
-  using Sink = Napi::TypedThreadSafeFunction<std::nullptr_t, Event, ToJs>;
+  // Runs on the main thread: hands every waiting event to JavaScript, in order.
+  static void CallJs(Napi::Env env, Napi::Function listener, JsEventChannel* self, void* /*unused*/) {
+    if (env == nullptr || listener == nullptr) return;  // torn down: nothing to call
+    std::deque<std::unique_ptr<Event>> batch;
+    {
+      std::lock_guard<std::mutex> lock(self->mutex_);
+      batch.swap(self->queue_);
+      self->droppableWaiting_ = 0;
+      self->wakePending_ = false;
+      self->stats_.delivered += batch.size();
+    }
+    for (const auto& event : batch) {
+      try {
+        Event::ToJs(env, listener, *event);
+      } catch (const Napi::Error& error) {
+        RaiseUncaught(env, error);
+      }
+    }
+  }
+
+  using Sink = Napi::TypedThreadSafeFunction<JsEventChannel, void, CallJs>;
   std::mutex mutex_;
   Sink sink_;
+  std::deque<std::unique_ptr<Event>> queue_;
+  size_t droppableWaiting_ = 0;
+  ChannelStats stats_;
+  bool wakePending_ = false;
   bool open_ = false;
+  bool held_ = false;
 };
 
 }  // namespace servicehost

@@ -24,6 +24,8 @@ Napi::Value ThrowWindowsOnly(const Napi::CallbackInfo& info, const char* name) {
 SERVICEHOST_WINDOWS_ONLY(StartDispatcher, "startDispatcher")
 SERVICEHOST_WINDOWS_ONLY(SetServiceStatus, "setServiceStatus")
 SERVICEHOST_WINDOWS_ONLY(SetControlsAccepted, "setControlsAccepted")
+SERVICEHOST_WINDOWS_ONLY(SetDispatcherPolicy, "setDispatcherPolicy")
+SERVICEHOST_WINDOWS_ONLY(GetDispatcherStats, "getDispatcherStats")
 SERVICEHOST_WINDOWS_ONLY(DebugInvokeControlHandler, "debugInvokeControlHandler")
 SERVICEHOST_WINDOWS_ONLY(GetParentProcess, "getParentProcess")
 SERVICEHOST_WINDOWS_ONLY(StartConsoleControlHandler, "startConsoleControlHandler")

@@ -26,7 +26,7 @@ void ConsoleControl::Start(Napi::Env env, Napi::Function listener, DWORD closeBu
     started_ = true;
     closeBudgetMs_ = closeBudgetMs;
   }
-  channel_.Open(env, listener, "servicehost:console");
+  channel_.Open(env, listener, "servicehost:console", false);
   if (!SetConsoleCtrlHandler(&ConsoleControl::Handler, TRUE)) {
     DWORD error = GetLastError();
     channel_.Close(true);
@@ -73,13 +73,10 @@ void ConsoleControl::OnOwnerEnvCleanup() {
   SetConsoleCtrlHandler(&ConsoleControl::Handler, FALSE);
 }
 
-void DeliverConsoleEventToJs(Napi::Env env, Napi::Function listener, std::nullptr_t* /*context*/,
-                             ConsoleEvent* rawEvent) {
-  std::unique_ptr<ConsoleEvent> event(rawEvent);
-  if (env == nullptr || listener == nullptr) return;
+void ConsoleEvent::ToJs(Napi::Env env, Napi::Function listener, const ConsoleEvent& event) {
   Napi::Object object = Napi::Object::New(env);
-  object["ctrlType"] = Napi::Number::New(env, event->ctrlType);
-  object["receivedAt"] = Napi::BigInt::New(env, event->receivedAtNs);
+  object["ctrlType"] = Napi::Number::New(env, event.ctrlType);
+  object["receivedAt"] = Napi::BigInt::New(env, event.receivedAtNs);
   listener.Call({object});
 }
 

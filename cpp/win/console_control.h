@@ -17,11 +17,13 @@ namespace servicehost {
 struct ConsoleEvent {
   DWORD ctrlType = 0;
   uint64_t receivedAtNs = 0;
-};
 
-// Runs on the main thread.
-void DeliverConsoleEventToJs(Napi::Env env, Napi::Function listener, std::nullptr_t* context,
-                             ConsoleEvent* event);
+  // A console event is never dropped or merged: each one is acted on.
+  bool Droppable() const { return false; }
+  bool TryMerge(ConsoleEvent& /*waiting*/) const { return false; }
+  // Main thread.
+  static void ToJs(Napi::Env env, Napi::Function listener, const ConsoleEvent& event);
+};
 
 class ConsoleControl {
  public:
@@ -44,7 +46,7 @@ class ConsoleControl {
   BOOL OnControl(DWORD ctrlType);
   void OnOwnerEnvCleanup();
 
-  JsEventChannel<ConsoleEvent, DeliverConsoleEventToJs> channel_;
+  JsEventChannel<ConsoleEvent> channel_;
   std::mutex mutex_;
   std::condition_variable released_;
   bool stopFinished_ = false;

@@ -42,39 +42,53 @@ Napi::Value SystemErrorOrUndefined(Napi::Env env, const DispatcherEvent& event) 
   return Win32Error(env, event.error, event.syscall).Value();
 }
 
+bool ReadBoolean(Napi::Object options, const char* function, const char* key, bool fallback) {
+  Napi::Value value = options.Get(key);
+  if (value.IsUndefined()) return fallback;
+  if (!value.IsBoolean()) throw MakeTypeError(options.Env(), std::string(function) + ": options." + key + " must be a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+DispatcherPolicy ReadPolicy(Napi::Object options, const char* function, DispatcherPolicy policy) {
+  policy.stopWaitHint = ReadUint32(options, function, "stopWaitHint", policy.stopWaitHint);
+  policy.pendingWaitHint = ReadUint32(options, function, "pendingWaitHint", policy.pendingWaitHint);
+  policy.deliverCustom = ReadBoolean(options, function, "deliverCustom", policy.deliverCustom);
+  policy.deliverInterrogate = ReadBoolean(options, function, "deliverInterrogate", policy.deliverInterrogate);
+  return policy;
+}
+
 }  // namespace
 
-void DeliverEventToJs(Napi::Env env, Napi::Function listener, std::nullptr_t* /*context*/,
-                      DispatcherEvent* rawEvent) {
-  std::unique_ptr<DispatcherEvent> event(rawEvent);
-  // A null env means the sink is being torn down: only free the event.
-  if (env == nullptr || listener == nullptr) return;
+void DispatcherEvent::ToJs(Napi::Env env, Napi::Function listener, const DispatcherEvent& event) {
   Napi::Object object = Napi::Object::New(env);
-  object["receivedAt"] = Napi::BigInt::New(env, event->receivedAtNs);
-  switch (event->kind) {
+  object["receivedAt"] = Napi::BigInt::New(env, event.receivedAtNs);
+  switch (event.kind) {
     case DispatcherEvent::Kind::kServiceMain: {
       object["type"] = "service-main";
-      Napi::Array args = Napi::Array::New(env, event->args.size());
-      for (size_t i = 0; i < event->args.size(); ++i) {
-        args[static_cast<uint32_t>(i)] = Napi::String::New(env, event->args[i]);
+      Napi::Array args = Napi::Array::New(env, event.args.size());
+      for (size_t i = 0; i < event.args.size(); ++i) {
+        args[static_cast<uint32_t>(i)] = Napi::String::New(env, event.args[i]);
       }
       object["args"] = args;
-      object["error"] = SystemErrorOrUndefined(env, *event);
+      object["error"] = SystemErrorOrUndefined(env, event);
       break;
     }
     case DispatcherEvent::Kind::kControl:
+      if (event.IsStop()) ServiceDispatcher::Instance().OnStopDelivered();
       object["type"] = "control";
-      object["control"] = Napi::Number::New(env, event->control);
-      object["eventType"] = Napi::Number::New(env, event->eventType);
-      SetPayloadFields(env, object, event->payload);
+      object["code"] = Napi::Number::New(env, event.control);
+      object["eventType"] = Napi::Number::New(env, event.eventType);
+      object["repeats"] = Napi::Number::New(env, event.repeats);
+      SetPayloadFields(env, object, event.payload);
       break;
     case DispatcherEvent::Kind::kDispatcherExit:
       object["type"] = "dispatcher-exit";
-      object["error"] = SystemErrorOrUndefined(env, *event);
+      object["error"] = SystemErrorOrUndefined(env, event);
       break;
   }
   listener.Call({object});
 }
+
 
 Napi::Value StartDispatcher(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -84,7 +98,8 @@ Napi::Value StartDispatcher(const Napi::CallbackInfo& info) {
     throw MakeTypeError(env, "startDispatcher: options.onEvent must be a function");
   }
   DWORD startWaitHint = ReadUint32(options, "startDispatcher", "startWaitHint", 30000);
-  ServiceDispatcher::Instance().Start(env, onEvent.As<Napi::Function>(), startWaitHint);
+  DispatcherPolicy policy = ReadPolicy(options, "startDispatcher", DispatcherPolicy());
+  ServiceDispatcher::Instance().Start(env, onEvent.As<Napi::Function>(), startWaitHint, policy);
   return env.Undefined();
 }
 
@@ -96,6 +111,7 @@ Napi::Value SetServiceStatus(const Napi::CallbackInfo& info) {
     throw MakeTypeError(env, "setServiceStatus: options.state is required");
   }
   request.state = ReadUint32(options, "setServiceStatus", "state", 0, SERVICE_STOPPED, SERVICE_PAUSED);
+  request.hasControlsAccepted = !options.Get("controlsAccepted").IsUndefined();
   request.controlsAccepted = ReadUint32(options, "setServiceStatus", "controlsAccepted", 0);
   request.waitHint = ReadUint32(options, "setServiceStatus", "waitHint", 0);
   request.win32ExitCode = ReadUint32(options, "setServiceStatus", "win32ExitCode", NO_ERROR);
@@ -109,6 +125,23 @@ Napi::Value SetControlsAccepted(const Napi::CallbackInfo& info) {
   Napi::Object options = ExpectOptions(info, "setControlsAccepted");
   DWORD controlsAccepted = ReadUint32(options, "setControlsAccepted", "controlsAccepted", 0);
   return StatusToJs(env, ServiceDispatcher::Instance().SetControlsAccepted(env, controlsAccepted));
+}
+
+Napi::Value SetDispatcherPolicy(const Napi::CallbackInfo& info) {
+  Napi::Object options = ExpectOptions(info, "setDispatcherPolicy");
+  ServiceDispatcher& dispatcher = ServiceDispatcher::Instance();
+  dispatcher.SetPolicy(ReadPolicy(options, "setDispatcherPolicy", dispatcher.Policy()));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetDispatcherStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ChannelStats stats = ServiceDispatcher::Instance().Stats();
+  Napi::Object result = Napi::Object::New(env);
+  result["delivered"] = Napi::Number::New(env, static_cast<double>(stats.delivered));
+  result["merged"] = Napi::Number::New(env, static_cast<double>(stats.merged));
+  result["dropped"] = Napi::Number::New(env, static_cast<double>(stats.dropped));
+  return result;
 }
 
 Napi::Value DebugInvokeControlHandler(const Napi::CallbackInfo& info) {

@@ -39,6 +39,12 @@ bool IsAllowedTransition(DWORD from, DWORD to) {
   }
 }
 
+bool IsStopControl(DWORD control) {
+  return control == SERVICE_CONTROL_STOP || control == SERVICE_CONTROL_SHUTDOWN || control == SERVICE_CONTROL_PRESHUTDOWN;
+}
+
+bool IsCustomControl(DWORD control) { return control >= 128 && control <= 255; }
+
 // The SERVICE_ACCEPT_* flag that lets the SCM send `control`; 0 when none is needed.
 DWORD AcceptFlagFor(DWORD control) {
   switch (control) {
@@ -80,6 +86,19 @@ bool ClaimDispatcherForThisProcess() {
 
 }  // namespace
 
+bool DispatcherEvent::IsStop() const { return kind == Kind::kControl && IsStopControl(control); }
+
+bool DispatcherEvent::Droppable() const {
+  return kind == Kind::kControl && (IsCustomControl(control) || control == SERVICE_CONTROL_INTERROGATE);
+}
+
+bool DispatcherEvent::TryMerge(DispatcherEvent& waiting) const {
+  if (!Droppable() || waiting.kind != Kind::kControl || waiting.control != control || waiting.eventType != eventType) return false;
+  if (waiting.repeats == UINT32_MAX) return false;
+  ++waiting.repeats;
+  return true;
+}
+
 ServiceDispatcher& ServiceDispatcher::Instance() {
   // Never destroyed: the dispatcher thread may still be inside the SCM when
   // static destructors run at process exit.
@@ -87,15 +106,21 @@ ServiceDispatcher& ServiceDispatcher::Instance() {
   return *instance;
 }
 
-void ServiceDispatcher::Start(Napi::Env env, Napi::Function listener, DWORD startWaitHint) {
+void ServiceDispatcher::Start(Napi::Env env, Napi::Function listener, DWORD startWaitHint,
+                              const DispatcherPolicy& policy) {
   if (!ClaimDispatcherForThisProcess()) {
     throw MakeError(env, "ERR_SERVICEHOST_DISPATCHER_STARTED",
                     "The service control dispatcher is already running in this process (another "
-                    "thread or another copy of servicehost started it). Windows allows one per "
-                    "process: use the events of the one that owns it.");
+                    "thread started it). Windows allows one per process: use the events of the one "
+                    "that owns it.");
   }
-  startWaitHint_ = startWaitHint;
-  channel_.Open(env, listener, "servicehost:dispatcher");
+  {
+    std::lock_guard<std::mutex> lock(statusMutex_);
+    startWaitHint_ = startWaitHint;
+    policy_ = policy;
+  }
+  // Held: the SCM expects the process until it has reported STOPPED.
+  channel_.Open(env, listener, "servicehost:dispatcher", true);
   env.AddCleanupHook([this] { OnOwnerEnvCleanup(); });
   thread_ = std::thread([this] { RunDispatcherThread(); });
 }
@@ -115,6 +140,7 @@ void ServiceDispatcher::RunDispatcherThread() {
   }
   exit->receivedAtNs = MonotonicNs();
   channel_.Deliver(std::move(exit));
+  // Released: what waits is still delivered, then the process is no longer held.
   channel_.Close(false);
   {
     std::lock_guard<std::mutex> lock(threadMutex_);
@@ -160,12 +186,37 @@ void ServiceDispatcher::OnServiceMain(DWORD argc, LPWSTR* argv) {
 // Runs on the dispatcher thread. Must return at once: the SCM waits for it.
 DWORD WINAPI ServiceDispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID eventData,
                                           LPVOID context) {
+  return static_cast<ServiceDispatcher*>(context)->OnControl(control, eventType, eventData);
+}
+
+// Runs on the dispatcher thread (or the main thread, for diagnostics). The
+// state a control implies is reported here, before JavaScript hears of it, so
+// the SCM sees STOP_PENDING (or PAUSE_PENDING, CONTINUE_PENDING) at once even
+// while the event loop is busy.
+DWORD ServiceDispatcher::OnControl(DWORD control, DWORD eventType, LPVOID eventData) {
   uint64_t receivedAtNs = MonotonicNs();
-  auto* self = static_cast<ServiceDispatcher*>(context);
-  if (control == SERVICE_CONTROL_INTERROGATE) {
-    self->ReportCurrentStatus();
-  } else if (!self->IsAccepted(control)) {
-    return ERROR_CALL_NOT_IMPLEMENTED;
+  {
+    std::lock_guard<std::mutex> lock(statusMutex_);
+    if (control == SERVICE_CONTROL_INTERROGATE) {
+      // Answered from the last status, without waiting for JavaScript.
+      if (statusHandle_ != nullptr) ::SetServiceStatus(statusHandle_, &status_);
+      if (!policy_.deliverInterrogate) return NO_ERROR;
+    } else if (IsCustomControl(control)) {
+      if (!policy_.deliverCustom) return ERROR_CALL_NOT_IMPLEMENTED;
+    } else if (!IsAcceptedLocked(control)) {
+      return ERROR_CALL_NOT_IMPLEMENTED;
+    } else if (IsStopControl(control)) {
+      if (status_.dwCurrentState != SERVICE_STOP_PENDING && status_.dwCurrentState != SERVICE_STOPPED) {
+        EnterPendingLocked(SERVICE_STOP_PENDING, policy_.stopWaitHint);
+      }
+      ++undeliveredStops_;
+    } else if (control == SERVICE_CONTROL_PAUSE && status_.dwCurrentState == SERVICE_RUNNING) {
+      EnterPendingLocked(SERVICE_PAUSE_PENDING, policy_.pendingWaitHint);
+    } else if (control == SERVICE_CONTROL_CONTINUE && status_.dwCurrentState == SERVICE_PAUSED) {
+      EnterPendingLocked(SERVICE_CONTINUE_PENDING, policy_.pendingWaitHint);
+    }
+    // A pause that arrives while a continue is still pending (or the other way
+    // round) changes nothing here: JavaScript acts on both, in order.
   }
   auto event = std::make_unique<DispatcherEvent>();
   event->kind = DispatcherEvent::Kind::kControl;
@@ -173,25 +224,26 @@ DWORD WINAPI ServiceDispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID
   event->control = control;
   event->eventType = eventType;
   event->payload = CopyControlPayload(control, eventType, eventData);
-  self->channel_.Deliver(std::move(event));
+  channel_.Deliver(std::move(event));
   return NO_ERROR;
 }
 
-// Runs on the dispatcher thread.
-bool ServiceDispatcher::IsAccepted(DWORD control) {
-  // User-defined codes reach the service whatever it accepts.
-  if (control >= 128 && control <= 255) return true;
-  DWORD flag = AcceptFlagFor(control);
-  if (flag == 0) return control == SERVICE_CONTROL_DEVICEEVENT;
-  std::lock_guard<std::mutex> lock(statusMutex_);
-  return (status_.dwControlsAccepted & flag) != 0;
+// With statusMutex_ held, on whichever thread reports. A pending state the
+// dispatcher enters on its own starts at checkpoint 1; a stop accepts nothing more.
+void ServiceDispatcher::EnterPendingLocked(DWORD state, DWORD waitHint) {
+  SERVICE_STATUS next = status_;
+  next.dwCurrentState = state;
+  next.dwCheckPoint = 1;
+  next.dwWaitHint = waitHint;
+  next.dwControlsAccepted = state == SERVICE_STOP_PENDING ? 0 : status_.dwControlsAccepted;
+  if (statusHandle_ != nullptr && ::SetServiceStatus(statusHandle_, &next)) status_ = next;
 }
 
-// Runs on the dispatcher thread (INTERROGATE): answered from the last status,
-// without waiting for JavaScript.
-void ServiceDispatcher::ReportCurrentStatus() {
-  std::lock_guard<std::mutex> lock(statusMutex_);
-  if (statusHandle_ != nullptr) ::SetServiceStatus(statusHandle_, &status_);
+// With statusMutex_ held.
+bool ServiceDispatcher::IsAcceptedLocked(DWORD control) const {
+  DWORD flag = AcceptFlagFor(control);
+  if (flag == 0) return control == SERVICE_CONTROL_DEVICEEVENT;
+  return (status_.dwControlsAccepted & flag) != 0;
 }
 
 // Runs on the main thread while the owning environment is torn down.
@@ -222,6 +274,10 @@ void ServiceDispatcher::OnOwnerEnvCleanup() {
 SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& request) {
   std::lock_guard<std::mutex> lock(statusMutex_);
   ExpectConnected(env);
+  if (request.hasControlsAccepted) accepted_ = request.controlsAccepted;
+  bool stopOvertook = undeliveredStops_ > 0 && status_.dwCurrentState == SERVICE_STOP_PENDING &&
+                      request.state != SERVICE_STOP_PENDING && request.state != SERVICE_STOPPED;
+  if (stopOvertook) return status_;
   if (!IsAllowedTransition(status_.dwCurrentState, request.state)) {
     throw MakeError(env, "ERR_SERVICEHOST_INVALID_TRANSITION",
                     std::string("A service cannot go from ") + ServiceStateName(status_.dwCurrentState) +
@@ -230,12 +286,13 @@ SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& 
   SERVICE_STATUS next = status_;
   bool pending = IsPendingState(request.state);
   next.dwCurrentState = request.state;
-  // A checkpoint means progress: it advances only when JavaScript reports the
-  // same pending state again, and starts at 1 for a new one.
+  // A checkpoint means progress: it advances only when the same pending state
+  // is reported again, and starts at 1 for a new one.
   next.dwCheckPoint = !pending ? 0 : request.state == status_.dwCurrentState ? status_.dwCheckPoint + 1 : 1;
   next.dwWaitHint = pending ? request.waitHint : 0;
-  bool acceptsNothing = request.state == SERVICE_START_PENDING || request.state == SERVICE_STOPPED;
-  next.dwControlsAccepted = acceptsNothing ? 0 : request.controlsAccepted;
+  bool acceptsNothing = request.state == SERVICE_START_PENDING || request.state == SERVICE_STOP_PENDING ||
+                        request.state == SERVICE_STOPPED;
+  next.dwControlsAccepted = acceptsNothing ? 0 : accepted_;
   if (request.state == SERVICE_STOPPED && request.serviceSpecificExitCode != 0) {
     next.dwWin32ExitCode = ERROR_SERVICE_SPECIFIC_ERROR;
     next.dwServiceSpecificExitCode = request.serviceSpecificExitCode;
@@ -247,9 +304,10 @@ SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& 
     throw Win32Error(env, GetLastError(), "SetServiceStatus");
   }
   status_ = next;
+  // The SCM no longer needs the process: let the event loop end it.
+  if (status_.dwCurrentState == SERVICE_STOPPED) channel_.Hold(env, false);
   return status_;
 }
-
 
 // Main thread, with statusMutex_ held.
 void ServiceDispatcher::ExpectConnected(Napi::Env env) const {
@@ -268,7 +326,9 @@ void ServiceDispatcher::ExpectConnected(Napi::Env env) const {
 SERVICE_STATUS ServiceDispatcher::SetControlsAccepted(Napi::Env env, DWORD controlsAccepted) {
   std::lock_guard<std::mutex> lock(statusMutex_);
   ExpectConnected(env);
-  if (status_.dwCurrentState == SERVICE_START_PENDING || status_.dwControlsAccepted == controlsAccepted) {
+  accepted_ = controlsAccepted;
+  DWORD state = status_.dwCurrentState;
+  if (state == SERVICE_START_PENDING || state == SERVICE_STOP_PENDING || status_.dwControlsAccepted == controlsAccepted) {
     return status_;
   }
   SERVICE_STATUS next = status_;
@@ -278,6 +338,24 @@ SERVICE_STATUS ServiceDispatcher::SetControlsAccepted(Napi::Env env, DWORD contr
   }
   status_ = next;
   return status_;
+}
+
+// Runs on the main thread.
+void ServiceDispatcher::OnStopDelivered() {
+  std::lock_guard<std::mutex> lock(statusMutex_);
+  if (undeliveredStops_ > 0) --undeliveredStops_;
+}
+
+// Runs on the main thread.
+void ServiceDispatcher::SetPolicy(const DispatcherPolicy& policy) {
+  std::lock_guard<std::mutex> lock(statusMutex_);
+  policy_ = policy;
+}
+
+// Runs on the main thread.
+DispatcherPolicy ServiceDispatcher::Policy() {
+  std::lock_guard<std::mutex> lock(statusMutex_);
+  return policy_;
 }
 
 // Runs on the main thread (diagnostics): HandlerEx normally runs on the dispatcher thread.

@@ -1,6 +1,9 @@
 // The Windows service control dispatcher: one per process, on a thread of its
-// own, forwarding what the SCM sends into the Node event loop and reporting
-// the status JavaScript decides. See DESIGN.md, "Native rules".
+// own, forwarding what the SCM sends into the Node event loop. It owns
+// SERVICE_STATUS: the transitions a control implies (STOP_PENDING on stop,
+// shutdown and preshutdown; PAUSE_PENDING; CONTINUE_PENDING) are reported the
+// moment the control arrives, whatever the event loop is doing, and
+// JavaScript reports progress and the settled states. See DESIGN.md, "Native rules".
 #pragma once
 
 #include <windows.h>
@@ -29,20 +32,34 @@ struct DispatcherEvent {
   DWORD control = 0;                  // kControl: SERVICE_CONTROL_*
   DWORD eventType = 0;                // kControl: dwEventType
   ControlPayload payload;             // kControl: lpEventData, decoded
+  uint32_t repeats = 1;               // kControl: identical controls merged into this one while waiting
   DWORD error = NO_ERROR;             // kServiceMain, kDispatcherExit: what failed, if anything
   const char* syscall = "";
-};
 
-// Runs on the main thread: turns an event into a JS object and calls the listener.
-void DeliverEventToJs(Napi::Env env, Napi::Function listener, std::nullptr_t* context,
-                      DispatcherEvent* event);
+  // Any caller with the default service DACL may send these two: they may be
+  // merged and dropped. Every other event is acted on, in order.
+  bool Droppable() const;
+  bool IsStop() const;
+  bool TryMerge(DispatcherEvent& waiting) const;
+  // Main thread: the event as a plain object, to the listener.
+  static void ToJs(Napi::Env env, Napi::Function listener, const DispatcherEvent& event);
+};
 
 struct StatusRequest {
   DWORD state = SERVICE_RUNNING;
+  bool hasControlsAccepted = false;   // false: keep the controls accepted now
   DWORD controlsAccepted = 0;
   DWORD waitHint = 0;
   DWORD win32ExitCode = NO_ERROR;
   DWORD serviceSpecificExitCode = 0;
+};
+
+// What the dispatcher does on its own, set from JavaScript; fields left unset keep their value.
+struct DispatcherPolicy {
+  DWORD stopWaitHint = 30000;       // the wait hint of the STOP_PENDING reported on stop
+  DWORD pendingWaitHint = 30000;    // ... of PAUSE_PENDING and CONTINUE_PENDING
+  bool deliverCustom = false;       // codes 128-255 reach JavaScript; otherwise refused
+  bool deliverInterrogate = false;  // INTERROGATE is forwarded too (it is always answered natively)
 };
 
 class ServiceDispatcher {
@@ -50,16 +67,30 @@ class ServiceDispatcher {
   // Process-wide: the SCM serves one dispatcher per process.
   static ServiceDispatcher& Instance();
 
-  // Main thread. Starts the dispatcher thread; events go to `listener`.
-  void Start(Napi::Env env, Napi::Function listener, DWORD startWaitHint);
+  // Main thread. Starts the dispatcher thread; events go to `listener`. The
+  // process is held open from here until STOPPED is reported (or the
+  // dispatcher returns at once: not started by the SCM).
+  void Start(Napi::Env env, Napi::Function listener, DWORD startWaitHint, const DispatcherPolicy& policy);
 
-  // Main thread. The single writer of SERVICE_STATUS; returns what was reported.
+  // Main thread. The JavaScript side of the single writer of SERVICE_STATUS;
+  // returns what the SCM now has. A report that a stop has overtaken (the
+  // dispatcher entered STOP_PENDING for a control still on its way to
+  // JavaScript) changes nothing and returns the STOP_PENDING status.
   SERVICE_STATUS SetStatus(Napi::Env env, const StatusRequest& request);
 
   // Main thread. Changes the accepted controls without a new state or
-  // checkpoint. While START_PENDING (nothing may be accepted) and once
-  // STOPPED, it reports nothing. Returns the current status.
+  // checkpoint. While START_PENDING, STOP_PENDING or STOPPED (nothing may be
+  // accepted) it only remembers them for the next state. Returns the current status.
   SERVICE_STATUS SetControlsAccepted(Napi::Env env, DWORD controlsAccepted);
+
+  // Main thread, as a stop control is handed to JavaScript: from here on a
+  // report that contradicts the stop is the caller's mistake, not a race.
+  void OnStopDelivered();
+
+  // Main thread.
+  void SetPolicy(const DispatcherPolicy& policy);
+  DispatcherPolicy Policy();
+  ChannelStats Stats() { return channel_.Stats(); }
 
   // Main thread, diagnostics only: runs the real HandlerEx with a payload the
   // caller built, for controls no test peer can send (power, session, ...).
@@ -72,19 +103,23 @@ class ServiceDispatcher {
   static void WINAPI ServiceMain(DWORD argc, LPWSTR* argv);
   void OnServiceMain(DWORD argc, LPWSTR* argv);
   static DWORD WINAPI HandlerEx(DWORD control, DWORD eventType, LPVOID eventData, LPVOID context);
-  bool IsAccepted(DWORD control);
-  void ReportCurrentStatus();
+  DWORD OnControl(DWORD control, DWORD eventType, LPVOID eventData);
+  void EnterPendingLocked(DWORD state, DWORD waitHint);
+  bool IsAcceptedLocked(DWORD control) const;
   void OnOwnerEnvCleanup();
   void ExpectConnected(Napi::Env env) const;
 
-  JsEventChannel<DispatcherEvent, DeliverEventToJs> channel_;
+  JsEventChannel<DispatcherEvent> channel_;
 
-  // Guards SERVICE_STATUS: the main thread writes it, the dispatcher thread
-  // re-reports it on INTERROGATE and reads the accepted controls.
+  // Guards everything below: the main thread and the dispatcher thread both
+  // write SERVICE_STATUS (each report is one SetServiceStatus under the lock).
   std::mutex statusMutex_;
   SERVICE_STATUS_HANDLE statusHandle_ = nullptr;
   SERVICE_STATUS status_ = {};
+  DWORD accepted_ = 0;  // the controls JavaScript wants accepted once a state allows any
+  uint32_t undeliveredStops_ = 0;  // stop controls queued for JavaScript, not yet handed over
   DWORD startWaitHint_ = 0;
+  DispatcherPolicy policy_;
 
   std::thread thread_;
   std::mutex threadMutex_;

@@ -248,7 +248,7 @@ function describe(info: ServiceInfo): string {
   if (info.exitCode !== undefined) lines.push(`  exit code:   ${info.exitCode}`);
   if (info.description) lines.push(`  description: ${info.description}`);
   if (info.account) lines.push(`  account:     ${info.account}`);
-  lines.push(`  command:     ${info.argv.map((arg) => (/[\s"]/u.test(arg) || arg === '' ? JSON.stringify(arg) : arg)).join(' ')}`);
+  lines.push(`  command:     ${info.commandLine}`);
   if (info.workingDirectory) lines.push(`  directory:   ${info.workingDirectory}`);
   if (info.windows) lines.push(`  start type:  ${info.windows.startType}`);
   if (info.systemd) lines.push(`  unit:        ${info.systemd.unitPath}`);

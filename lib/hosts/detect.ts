@@ -1,18 +1,16 @@
 // Which host this process runs under, decided at once from what the OS left
-// in the process: never by waiting on a dispatcher call that may block.
-import { isWindowsService } from '../windows/scm';
+// in the process: never by waiting on a dispatcher call that may block. A
+// platform's code is loaded only on that platform.
 import type { Host } from './host';
-import { PosixHost } from './posix';
-import { SystemdHost, type SystemdHostOptions } from './systemd/systemd-host';
-import { WindowsConsoleHost, type WindowsConsoleHostOptions } from './windows-console';
-import { WindowsServiceHost, type WindowsServiceHostOptions } from './windows-service';
+import type { SystemdHostOptions } from './systemd/systemd-host';
+import type { WindowsConsoleHostOptions } from './windows-console';
+import type { WindowsServiceHostOptions } from './windows-service';
 
-export interface DetectHostOptions {
-  exitProcess?: (exitCode: number) => void;
+/** Options for the host Service detects, by host; Service passes them through unread. */
+export interface HostOptions {
   windowsService?: WindowsServiceHostOptions;
   windowsConsole?: WindowsConsoleHostOptions;
-  systemd?: SystemdHostOptions;
-  env?: NodeJS.ProcessEnv;
+  systemd?: Omit<SystemdHostOptions, 'exitProcess'>;
 }
 
 /** True when systemd started this process as a service's main process. */
@@ -20,14 +18,22 @@ export function isSystemdService(env: NodeJS.ProcessEnv = process.env): boolean 
   return Boolean(env.NOTIFY_SOCKET) || env.SYSTEMD_EXEC_PID === String(process.pid);
 }
 
-export function detectHost(options: DetectHostOptions = {}): Host {
+export function detectHost(options: HostOptions & { exitProcess?: (exitCode: number) => void } = {}): Host {
   const exit = options.exitProcess ? { exitProcess: options.exitProcess } : {};
   if (process.platform === 'win32') {
-    return isWindowsService()
-      ? new WindowsServiceHost({ ...exit, ...options.windowsService })
-      : new WindowsConsoleHost({ ...exit, ...options.windowsConsole });
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { isWindowsService } = require('../windows/scm') as typeof import('../windows/scm');
+    if (isWindowsService()) {
+      const { WindowsServiceHost } = require('./windows-service') as typeof import('./windows-service');
+      return new WindowsServiceHost({ ...options.windowsService, ...exit });
+    }
+    const { WindowsConsoleHost } = require('./windows-console') as typeof import('./windows-console');
+    return new WindowsConsoleHost({ ...options.windowsConsole, ...exit });
   }
-  const env = options.env ?? process.env;
-  if (isSystemdService(env)) return new SystemdHost({ ...exit, env, ...options.systemd });
+  if (isSystemdService(options.systemd?.env)) {
+    const { SystemdHost } = require('./systemd/systemd-host') as typeof import('./systemd/systemd-host');
+    return new SystemdHost({ ...options.systemd, ...exit });
+  }
+  const { PosixHost } = require('./posix') as typeof import('./posix');
   return new PosixHost(exit);
 }

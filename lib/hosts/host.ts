@@ -1,16 +1,24 @@
-// The contract between the platform-neutral lifecycle and the one place that
-// knows a platform. A host turns the OS's controls into HostEvents and the
-// lifecycle's progress into the OS's own status reports.
+// The contract between the platform-neutral lifecycle (Service) and the one
+// place that knows a platform. A host turns the OS's controls into HostEvents,
+// delivered through one callback, and the lifecycle's progress into the OS's
+// own status reports. Service validates what it hands a host; hosts do not
+// check it again.
 import type { Logger } from '../lifecycle/log';
 
-export type HostKind = 'windows-service' | 'windows-console' | 'systemd' | 'posix';
+export const HOST_KINDS = ['windows-service', 'windows-console', 'systemd', 'posix'] as const;
+export type HostKind = (typeof HOST_KINDS)[number];
 
 /** Why a stop was asked for. */
-export type StopReason = 'scm-stop' | 'shutdown' | 'preshutdown' | 'signal' | 'console' | 'programmatic' | 'error';
+export const STOP_REASONS = ['scm-stop', 'shutdown', 'preshutdown', 'signal', 'console', 'programmatic', 'error'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
 
 export type HostEvent =
-  /** The OS asks the program to stop. `detail`: the signal or console event ('SIGTERM', 'ctrl-c', 'close'). */
-  | { type: 'stop'; reason: StopReason; detail?: string }
+  /**
+   * The OS asks the program to stop. `detail`: the signal or console event
+   * ('SIGTERM', 'ctrl-c', 'close'). `interactive`: a person asked (SIGINT,
+   * Ctrl-C, Ctrl-Break): asked again during the teardown, it forces the exit.
+   */
+  | { type: 'stop'; reason: StopReason; detail?: string; interactive?: boolean }
   | { type: 'pause' }
   | { type: 'continue' }
   /** Reload configuration (Windows PARAMCHANGE, SIGHUP). */
@@ -19,10 +27,10 @@ export type HostEvent =
   | { type: 'power'; eventType: number; powerSetting?: string; data?: Buffer }
   /** Windows SESSIONCHANGE: `eventType` is the WTS_* reason. */
   | { type: 'session'; eventType: number; sessionId: number }
-  /** A program-defined control, 128 to 255. */
-  | { type: 'custom'; code: number }
-  /** Any other platform control, by name (netbindadd, timechange, deviceevent, interrogate, ...). */
-  | { type: 'control'; name: string; code: number; eventType: number; newTime?: number; oldTime?: number; deviceType?: number }
+  /** A program-defined control, 128 to 255; `repeats`: how many arrived while it waited for the loop. */
+  | { type: 'custom'; code: number; repeats?: number }
+  /** Any other platform control, by its name (netbindadd, timechange, deviceevent, interrogate, ...). */
+  | { type: 'control'; control: string; code: number; eventType: number; newTime?: number; oldTime?: number; deviceType?: number }
   /** The host cannot do its job (e.g. the SCM refused the connection). */
   | { type: 'error'; error: Error };
 
@@ -32,15 +40,12 @@ export type HostEventType = HostEvent['type'];
  * What the lifecycle tells the OS. Reporting a pending state ('starting',
  * 'pausing', 'continuing', 'stopping') again is progress: the SCM's
  * checkpoint advances, systemd's timeout is extended; `waitHintMs` is how long
- * until the next report. 'reloading' is systemd's RELOADING=1; a host without
- * it stays running.
+ * until the next report. 'reloading' and 'reloaded' bracket a reload
+ * (systemd RELOADING=1, then READY=1); a host without them ignores both.
  */
 export type HostStatus =
   | { state: 'starting' | 'pausing' | 'continuing' | 'stopping'; waitHintMs?: number }
-  | { state: 'running' | 'paused' | 'reloading' };
-
-/** Every state a host can be told about, for argument checks. */
-export const HOST_STATES: readonly HostStatus['state'][] = ['starting', 'running', 'pausing', 'paused', 'continuing', 'reloading', 'stopping'];
+  | { state: 'running' | 'paused' | 'reloading' | 'reloaded' };
 
 export interface ExitInfo {
   /** The process exit code, 0 to 255; 0 is a clean stop. */
@@ -51,27 +56,32 @@ export interface ExitInfo {
   errno?: number;
 }
 
+/** What the lifecycle tells a host once, as it opens it. */
+export interface HostContext {
+  /** How long start() may take. */
+  startTimeoutMs: number;
+  /** How long the whole teardown may take. */
+  stopTimeoutMs: number;
+  /** Where the host reports its own trouble (a notification it could not send). */
+  log: Logger;
+}
+
 export interface Host {
   readonly kind: HostKind;
-  /** Starts delivering the OS's controls. Once. */
-  open(deliver: (event: HostEvent) => void): void;
+  /** The name the OS knows the service by, once it has said (the SCM's service name). */
+  readonly serviceName?: string;
+  /** Optional: resolves once the OS has taken the service on (the SCM called ServiceMain); start() waits for it before running. */
+  whenConnected?(): Promise<void>;
+  /** Starts delivering the OS's controls, through `deliver` alone. Once. */
+  open(deliver: (event: HostEvent) => void, context: HostContext): void;
   /** The event types the program listens to; the host lets in the controls they need. */
   listen(types: ReadonlySet<HostEventType>): void;
   /** Reports progress or a state. */
   report(status: HostStatus): void;
-  /** Free status text (systemd STATUS=). Returns whether the OS shows it. (Service keeps the last text itself, as statusMessage.) */
+  /** Free status text (systemd STATUS=). Returns whether the OS shows it. */
   statusText(message: string): boolean;
   /** Optional: the logger that fits this host (service.log's default). Without it, plain stderr. */
   defaultLogger?(name: () => string): Logger;
-  /**
-   * Optional, for speed: runs the host's own stop handler once, delivering
-   * the stop event it would deliver for a real stop. Service calls it while
-   * idle with delivery in rehearsal (nothing happens), so that the one real
-   * stop of the process runs compiled code.
-   */
-  rehearseStop?(): void;
-  /** Hands file descriptors to the OS to keep across restarts (systemd FDSTORE=1); false where the host has no store. */
-  storeFds?(fds: readonly number[], name: string): boolean;
   /** The final report, exactly once; then the process exits with `exit.exitCode`. */
   close(exit: ExitInfo): Promise<void>;
 }

@@ -1,11 +1,12 @@
 // The posix host: a terminal, launchd, a container, any supervisor that speaks
 // signals. SIGTERM and SIGINT stop; SIGHUP reloads when the program listens
-// for 'reload', and stops otherwise. Every other signal is left alone.
-import { ServicehostError } from '../errors';
-import { journalLogger, stderrIsJournal, stderrLogger, type Logger } from '../lifecycle/log';
-import { expectFunction, expectObject } from '../validate';
-import type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus } from './host';
-import { checkExitInfo, checkHostStatus, checkStatusText, exitProcessOption } from './host-checks';
+// for 'reload', and stops otherwise. Every other signal is left alone. SIGINT
+// is a person at a terminal: asked twice, it forces the exit; a repeated
+// SIGTERM (supervisors and process groups do send two) does not.
+import { channel } from 'node:diagnostics_channel';
+import { stderrLogger, type Logger } from '../lifecycle/log';
+import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus } from './host';
+import { journalLogger, stderrIsJournal } from './systemd/journal-logger';
 
 export interface PosixHostOptions {
   /** Ends the process; `process.exit` unless a test hands in another. */
@@ -15,38 +16,47 @@ export interface PosixHostOptions {
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 // Made once: the stop path allocates nothing it need not.
 const STOP_EVENTS: Record<string, HostEvent> = {
-  SIGTERM: { type: 'stop', reason: 'signal', detail: 'SIGTERM' },
-  SIGINT: { type: 'stop', reason: 'signal', detail: 'SIGINT' },
-  SIGHUP: { type: 'stop', reason: 'signal', detail: 'SIGHUP' },
+  SIGTERM: { type: 'stop', reason: 'signal', detail: 'SIGTERM', interactive: false },
+  SIGINT: { type: 'stop', reason: 'signal', detail: 'SIGINT', interactive: true },
+  SIGHUP: { type: 'stop', reason: 'signal', detail: 'SIGHUP', interactive: false },
 };
 const RELOAD_EVENT: HostEvent = { type: 'reload' };
+const ignore = (): void => {};
+// Tests watch the rehearsal here; with no subscriber a publish costs nothing.
+const rehearsals = channel('servicehost:stop-rehearsal');
 
 export class PosixHost implements Host {
   readonly kind: HostKind = 'posix';
   readonly #exitProcess: (exitCode: number) => void;
-  #deliver: ((event: HostEvent) => void) | undefined;
-  #onStopSignal: ((signal: NodeJS.Signals) => void) | undefined;
+  #deliver: (event: HostEvent) => void = ignore;
   #reloadListened = false;
   #handlers: [NodeJS.Signals, (signal: NodeJS.Signals) => void][] = [];
   #closing: Promise<void> | undefined;
 
   constructor(options: PosixHostOptions = {}) {
-    this.#exitProcess = exitProcessOption(`new ${new.target.name}`, expectObject(`new ${new.target.name}(options)`, options).exitProcess);
+    this.#exitProcess = options.exitProcess ?? ((code) => process.exit(code));
   }
 
-  open(deliver: (event: HostEvent) => void): void {
-    expectFunction(`${this.constructor.name}.open(deliver)`, deliver);
-    if (this.#deliver) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', `${this.constructor.name}.open() was already called`);
+  open(deliver: (event: HostEvent) => void, _context: HostContext): void {
     this.#deliver = deliver;
-    // One handler for every stop signal (Node passes the signal's name), so one function to rehearse.
-    const onStopSignal = (signal: NodeJS.Signals) => deliver(STOP_EVENTS[signal]!);
-    this.#onStopSignal = onStopSignal;
+    // One handler for every stop signal (Node passes the signal's name).
+    const onStopSignal = (signal: NodeJS.Signals) => this.#deliver(STOP_EVENTS[signal]!);
     for (const signal of STOP_SIGNALS) this.#on(signal, onStopSignal);
-    this.#on('SIGHUP', () => deliver(this.#reloadListened ? RELOAD_EVENT : STOP_EVENTS.SIGHUP!));
-  }
-
-  rehearseStop(): void {
-    this.#onStopSignal?.('SIGTERM');
+    this.#on('SIGHUP', () => this.#deliver(this.#reloadListened ? RELOAD_EVENT : STOP_EVENTS.SIGHUP!));
+    // A process hears one stop, so this handler always runs cold: V8 compiling
+    // it then costs signal latency. Run it once now with delivery switched off.
+    // A ref'd immediate: an unref'd one would wait for the loop's next
+    // wake-up, which in an idle service is the stop itself.
+    setImmediate(() => {
+      if (this.#closing || this.#deliver !== deliver) return;
+      this.#deliver = ignore;
+      try {
+        onStopSignal('SIGTERM');
+      } finally {
+        this.#deliver = deliver;
+      }
+      rehearsals.publish({ part: 'host', kind: this.kind });
+    });
   }
 
   /** Journal priorities when stderr is systemd's journal stream (any unit type), else plain stderr. */
@@ -58,20 +68,15 @@ export class PosixHost implements Host {
     this.#reloadListened = types.has('reload');
   }
 
-  report(status: HostStatus): void {
-    checkHostStatus(`${this.constructor.name}.report`, status);
-  }
+  report(_status: HostStatus): void {}
 
-  statusText(message: string): boolean {
-    checkStatusText(`${this.constructor.name}.statusText`, message);
+  statusText(_message: string): boolean {
     return false;
   }
 
   close(exit: ExitInfo): Promise<void> {
-    const { exitCode } = checkExitInfo(`${this.constructor.name}.close`, exit);
-    this.#closing ??= Promise.resolve().then(() => {
-      this.beforeExit(exit);
-      this.#exitProcess(exitCode);
+    this.#closing ??= this.beforeExit(exit).then(() => {
+      this.#exitProcess(exit.exitCode);
       // A test's exitProcess returns: give the signals back.
       for (const [signal, handler] of this.#handlers.splice(0)) process.off(signal, handler);
     });
@@ -79,7 +84,7 @@ export class PosixHost implements Host {
   }
 
   /** The last word to the OS before the process exits. */
-  protected beforeExit(_exit: ExitInfo): void {}
+  protected async beforeExit(_exit: ExitInfo): Promise<void> {}
 
   #on(signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void): void {
     process.on(signal, handler);

@@ -1,32 +1,52 @@
-// Graceful drain of an http, https or http2 server with what Node core has:
-// stop accepting, close idle keep-alive sockets, let in-flight requests finish
-// (telling their clients `Connection: close`), destroy what remains when the
-// step's signal aborts at its deadline.
+// Graceful drain of an http, https or http2 server, losing no request that a
+// client has sent. Node's own close() and closeIdleConnections() destroy a
+// keep-alive socket that is idle for the microsecond between two requests,
+// and the client's next request, already on the wire, is reset. So the drain:
+//   1. stops the listener, and nothing else (net.Server's own close);
+//   2. answers every request from then on with `Connection: close`, so each
+//      socket closes cleanly after the response its client was waiting for;
+//   3. closes a socket only after it has stayed idle for a grace period
+//      (a client hammering a route sends within it; one that sends nothing
+//      more is truly idle);
+//   4. destroys what remains when the step's signal aborts at its deadline.
+// Tracking is per connection; per-request work starts only with the drain.
 import type * as http from 'node:http';
 import type * as http2 from 'node:http2';
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import { ServicehostError } from '../errors';
+import { expectObject, optionalInteger } from '../validate';
 
 export type HttpServer = http.Server | http2.Http2Server | http2.Http2SecureServer;
 
+export interface DrainOptions {
+  /** Aborts at the step's deadline: every remaining connection is destroyed. */
+  signal?: AbortSignal;
+  /** How long a keep-alive socket must stay idle before the drain closes it. Default 500. */
+  idleGraceMs?: number;
+}
+
 interface DrainTracker {
-  draining: boolean;
-  /** Responses not yet finished (HTTP/1). */
-  responses: Set<http.ServerResponse>;
+  /** Open connections (HTTP/1: the sockets requests arrive on). */
+  sockets: Set<net.Socket>;
   /** Open sessions (HTTP/2). */
   sessions: Set<http2.ServerHttp2Session>;
+  draining: boolean;
 }
+
+// The response a socket is answering now; Node sets it for the life of each response.
+type HttpSocket = net.Socket & { _httpMessage?: http.ServerResponse | null };
 
 const trackers = new WeakMap<object, DrainTracker>();
-
-/** An http/https server: it has the keep-alive connection list Node 18.2 added. */
-function isHttp1(server: object): server is http.Server {
-  return typeof (server as Partial<http.Server>).closeIdleConnections === 'function';
-}
+const DEFAULT_IDLE_GRACE_MS = 500;
 
 function isHttp2(server: object): server is http2.Http2Server {
   const name = server.constructor?.name;
   return name === 'Http2Server' || name === 'Http2SecureServer';
+}
+
+/** An http or https server: a net.Server with http's header limits. */
+function isHttp1(server: object): server is http.Server {
+  return server instanceof net.Server && 'maxHeadersCount' in server && !isHttp2(server);
 }
 
 /** Whether `value` is a server drainHttpServer() knows how to drain. */
@@ -35,8 +55,8 @@ export function isHttpServer(value: unknown): value is HttpServer {
 }
 
 /**
- * Starts watching a server's requests (or sessions) so that a later drain
- * knows what is in flight. Call it as early as possible; `service.add(server)`
+ * Starts watching a server's connections (or sessions) so that a later drain
+ * knows what is open. Call it as early as possible; `service.add(server)`
  * does. Calling it twice is harmless.
  */
 export function trackHttpServer(server: HttpServer): void {
@@ -44,65 +64,87 @@ export function trackHttpServer(server: HttpServer): void {
     throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'trackHttpServer(server): server must be an http, https or http2 server');
   }
   if (trackers.has(server)) return;
-  const tracker: DrainTracker = { draining: false, responses: new Set(), sessions: new Set() };
+  const tracker: DrainTracker = { sockets: new Set(), sessions: new Set(), draining: false };
   trackers.set(server, tracker);
-  if (isHttp1(server)) {
-    // Prepended, so the header is set before the application's handler answers.
-    server.prependListener('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
-      tracker.responses.add(response);
-      response.once('close', () => tracker.responses.delete(response));
-      if (tracker.draining) response.setHeader('Connection', 'close');
-    });
-  } else {
-    (server as http2.Http2Server).on('session', (session: http2.ServerHttp2Session) => {
+  if (isHttp2(server)) {
+    server.on('session', (session: http2.ServerHttp2Session) => {
       tracker.sessions.add(session);
       session.once('close', () => tracker.sessions.delete(session));
       if (tracker.draining) session.close();
     });
+    return;
   }
+  // https hands requests the TLS socket, so that is the one to track.
+  const event = typeof (server as { addContext?: unknown }).addContext === 'function' ? 'secureConnection' : 'connection';
+  server.on(event, (socket: net.Socket) => {
+    tracker.sockets.add(socket);
+    socket.once('close', () => tracker.sockets.delete(socket));
+  });
 }
 
 /**
  * Drains `server` and resolves when its last connection is gone, or at once
  * after `signal` aborts and every remaining connection was destroyed.
  */
-export function drainHttpServer(server: HttpServer, options: { signal?: AbortSignal } = {}): Promise<void> {
+export function drainHttpServer(server: HttpServer, options: DrainOptions = {}): Promise<void> {
   trackHttpServer(server);
+  const checked = expectObject('drainHttpServer(server, options): options', options);
+  const idleGraceMs = optionalInteger('drainHttpServer: options.idleGraceMs', checked.idleGraceMs, 0, 2 ** 31 - 1) ?? DEFAULT_IDLE_GRACE_MS;
   const tracker = trackers.get(server)!;
   tracker.draining = true;
   const { signal } = options;
+  const idleTimers = new Map<net.Socket, NodeJS.Timeout>();
 
   return new Promise<void>((resolve) => {
-    const closed = new Promise<void>((resolveClosed) => {
-      // Stops accepting. The callback runs once the last connection ends;
-      // an error only says the server was not listening.
-      (server as net.Server).close(() => resolveClosed());
-    });
-    const destroyAll = () => {
-      if (isHttp1(server)) server.closeAllConnections();
-      for (const session of tracker.sessions) session.destroy();
+    const finish = () => {
+      signal?.removeEventListener('abort', destroyAll);
+      for (const timer of idleTimers.values()) clearTimeout(timer);
       resolve();
     };
+    const destroyAll = () => {
+      for (const socket of tracker.sockets) socket.destroy();
+      for (const session of tracker.sessions) session.destroy();
+      finish();
+    };
+    // Stops accepting; the callback runs once the last connection has ended.
+    // (http.Server's own close() would also destroy idle keep-alive sockets.)
+    net.Server.prototype.close.call(server, () => finish());
     if (signal?.aborted) return destroyAll();
     signal?.addEventListener('abort', destroyAll, { once: true });
 
-    if (isHttp1(server)) {
-      for (const response of tracker.responses) {
-        if (!response.headersSent) {
-          response.setHeader('Connection', 'close');
-        } else {
-          // Too late for the header: close the socket once the response is out.
-          response.once('finish', () => setImmediate(() => server.closeIdleConnections()));
-        }
-      }
-      server.closeIdleConnections();
-    } else {
+    if (isHttp2(server)) {
       // GOAWAY: open streams finish, no new ones start.
       for (const session of tracker.sessions) session.close();
+      return;
     }
-    closed.then(() => {
-      signal?.removeEventListener('abort', destroyAll);
-      resolve();
+    const closeWhenIdle = (socket: HttpSocket) => {
+      clearTimeout(idleTimers.get(socket));
+      idleTimers.set(
+        socket,
+        setTimeout(() => {
+          idleTimers.delete(socket);
+          if (!socket._httpMessage) socket.end();
+        }, idleGraceMs),
+      );
+    };
+    const closeAfter = (response: http.ServerResponse) => {
+      if (!response.headersSent) {
+        response.setHeader('Connection', 'close');
+        return;
+      }
+      // Too late for the header: the socket goes idle after this response, then closes.
+      response.once('finish', () => {
+        const socket = response.socket as HttpSocket | null;
+        if (socket && !socket.destroyed) setImmediate(() => !socket._httpMessage && closeWhenIdle(socket));
+      });
+    };
+    server.prependListener('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+      clearTimeout(idleTimers.get(request.socket));
+      closeAfter(response);
     });
+    for (const socket of tracker.sockets as Set<HttpSocket>) {
+      if (socket._httpMessage) closeAfter(socket._httpMessage);
+      else closeWhenIdle(socket);
+    }
   });
 }

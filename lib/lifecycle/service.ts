@@ -1,22 +1,24 @@
-// Service: the one lifecycle every host shares. It turns host events into
-// typed events and state changes, runs the start callback under a deadline,
-// and on stop runs the ordered teardown under per-step and overall deadlines,
-// telling the host about every step, then ends the process with one code from
-// the exit-code table.
-import * as path from 'node:path';
+// Service: the one lifecycle every host shares, and the owner of its state.
+// It turns host events into typed events and state changes, acts on every
+// control in the order the OS sent it, runs the start callback under a
+// deadline, and on stop runs the ordered teardown under per-step and overall
+// deadlines, telling the host about every step, then ends the process with
+// one code from the exit-code table. It names no platform: the host does.
+import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
 import { ServicehostError } from '../errors';
-import { exitCodes } from './exit-codes';
-import { detectHost } from '../hosts/detect';
+import { detectHost, type HostOptions } from '../hosts/detect';
 import type { Host, HostEvent, HostEventType, StopReason } from '../hosts/host';
-import type { WindowsServiceHostOptions } from '../hosts/windows-service';
+import { expectFunction, expectInteger, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
+import { exitCodes } from './exit-codes';
+import { STOP_TIMEOUT_VARIABLE } from './installed-environment';
 import { isLogger, stderrLogger, type Logger } from './log';
 import { resourceStep, type Closeable } from './resources';
-import { listenFds, type ListenFd } from '../hosts/systemd/socket-activation';
 import { MAX_STEP_TIMEOUT_MS, Teardown, type TeardownFunction, type TeardownStepOptions, type TeardownStepResult } from './teardown';
-import { expectFunction, expectInteger, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
 
-export type ServiceState = 'starting' | 'running' | 'pausing' | 'paused' | 'continuing' | 'stopping' | 'stopped';
+export const SERVICE_STATES = ['starting', 'running', 'pausing', 'paused', 'continuing', 'stopping', 'stopped'] as const;
+export type ServiceState = (typeof SERVICE_STATES)[number];
 
 export interface StopEvent {
   reason: StopReason;
@@ -31,7 +33,7 @@ export interface StopOutcome extends StopEvent {
   exitCode: number;
   /** Each teardown step that ran, in order. */
   steps: TeardownStepResult[];
-  /** True when the process was ended before teardown finished (second stop request, stopTimeoutMs). */
+  /** True when the process was ended before teardown finished (a repeated interactive stop, stopTimeoutMs). */
   forced: boolean;
   /** From the stop request to the end of teardown. */
   durationMs: number;
@@ -59,13 +61,19 @@ export interface ServiceOptions {
   name?: string;
   /** The host to run under. Default: detected (Windows service, Windows console, systemd, posix). */
   host?: Host;
+  /** Options for the detected host, by host: `{ windowsService, windowsConsole, systemd }`. */
+  hostOptions?: HostOptions;
   /** How long start() may take. Default 60000. */
   startTimeoutMs?: number;
-  /** How long the whole teardown may take before the process is ended anyway. Default 30000. */
+  /**
+   * How long the whole teardown may take before the process is ended anyway.
+   * Default 30000, or the stop timeout the service was installed with
+   * (SERVICEHOST_STOP_TIMEOUT_MS, which also caps a larger value here).
+   */
   stopTimeoutMs?: number;
   /** A step's own deadline when defer() gives none. Default 10000. */
   stepTimeoutMs?: number;
-  /** A second stop request during teardown ends the process at once. Default true. */
+  /** A second interactive stop request (SIGINT, Ctrl-C, Ctrl-Break) during teardown ends the process at once. Default true. */
   forceOnSecondStop?: boolean;
   /** uncaughtException and unhandledRejection run the graceful teardown, then exit 75. Default true. */
   handleUncaughtErrors?: boolean;
@@ -73,17 +81,15 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Ends the process; `process.exit` unless a test hands in another. Used by a detected host. */
   exitProcess?: (exitCode: number) => void;
-  /** Options for a detected Windows service host. */
-  windowsService?: WindowsServiceHostOptions;
 }
 
-type PayloadOf<K extends HostEventType> = Extract<HostEvent, { type: K }>;
+type PayloadOf<K extends HostEventType> = Omit<Extract<HostEvent, { type: K }>, 'type'> & { type: K };
 
 /** The service's events, each with its payload. */
-export type ServiceEvents = {
+export interface ServiceEvents {
   statechange: [{ from: ServiceState; to: ServiceState }];
   stop: [StopEvent];
-  /** Pause listeners may return a promise: the service is paused when they settle. */
+  /** Pause listeners may return a promise: the service is paused when they settle (a rejection: the pause failed). */
   pause: [];
   /** Continue listeners may return a promise: the service runs again when they settle. */
   continue: [];
@@ -93,10 +99,13 @@ export type ServiceEvents = {
   session: [PayloadOf<'session'>];
   custom: [PayloadOf<'custom'>];
   control: [PayloadOf<'control'>];
-};
+}
 
-// What a service event needs from the host.
-const HOST_EVENT_FOR: Partial<Record<keyof ServiceEvents, HostEventType>> = {
+export type ServiceEventName = keyof ServiceEvents;
+export type ServiceListener<K extends ServiceEventName> = (...args: ServiceEvents[K]) => unknown;
+
+// What a service event needs the host to let in.
+const HOST_EVENT_FOR: Partial<Record<ServiceEventName, HostEventType>> = {
   pause: 'pause',
   continue: 'continue',
   reload: 'reload',
@@ -108,14 +117,14 @@ const HOST_EVENT_FOR: Partial<Record<keyof ServiceEvents, HostEventType>> = {
 
 // Longest timer Node allows: it holds the loop open without ever waking it.
 const KEEP_ALIVE_INTERVAL_MS = 2 ** 31 - 1;
-
-// An event type outside ServiceEvents: emitting it reaches no listener.
-const REHEARSAL = Symbol('servicehost.stop-rehearsal');
-// What a host without rehearseStop() would deliver for a stop.
-const REHEARSAL_EVENT: HostEvent = { type: 'stop', reason: 'signal', detail: 'SIGTERM' };
-
 // The margin a wait hint adds to a step's own timeout: reporting the next step takes a moment.
 const WAIT_HINT_MARGIN_MS = 1_000;
+
+// The stop Service's own path delivers to itself once, and the event it emits then: no listener has it (see #rehearseStop).
+const REHEARSAL = Symbol('servicehost.stop-rehearsal');
+// Tests watch the rehearsal here; with no subscriber a publish costs nothing.
+const rehearsals = channel('servicehost:stop-rehearsal');
+const REHEARSAL_EVENT: HostEvent = { type: 'stop', reason: 'signal', detail: 'SIGTERM', interactive: false };
 
 function errorText(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
@@ -130,6 +139,21 @@ function systemErrno(error: unknown): number | undefined {
 function defaultName(): string {
   const script = process.argv[1];
   return script ? path.basename(script).replace(/\.[cm]?[jt]s$/, '') : 'node';
+}
+
+// The installed stop timeout, read once and taken out of the environment so children do not inherit it.
+function installedStopTimeoutMs(): number | undefined {
+  const text = process.env[STOP_TIMEOUT_VARIABLE];
+  if (text === undefined) return undefined;
+  delete process.env[STOP_TIMEOUT_VARIABLE];
+  const value = Number(text);
+  return /^\d+$/u.test(text) && value >= 1 && value <= MAX_STEP_TIMEOUT_MS ? value : undefined;
+}
+
+function checkHost(where: string, value: unknown): Host {
+  const host = expectObject(where, value);
+  for (const method of ['open', 'listen', 'report', 'statusText', 'close']) expectFunction(`${where}.${method}`, host[method]);
+  return value as Host;
 }
 
 interface StopRequest extends StopEvent {
@@ -147,9 +171,10 @@ interface StopRequest extends StopEvent {
  * A stop (SCM, signal, console, `service.stop()`) aborts `service.signal`,
  * emits 'stop', runs the teardown and ends the process with the outcome's code.
  */
-export class Service extends EventEmitter<ServiceEvents> {
+export class Service {
   readonly host: Host;
   readonly log: Logger;
+  readonly #events = new EventEmitter();
   readonly #name: string;
   readonly #teardown: Teardown;
   readonly #startTimeoutMs: number;
@@ -163,6 +188,8 @@ export class Service extends EventEmitter<ServiceEvents> {
   #startDeadline = 0;
   #startFailure: { exitCode: number; error: unknown } | undefined;
   #stopRequest: StopRequest | undefined;
+  // An uncaught error after the stop began: the outcome says so (75) however the teardown ends.
+  #uncaughtDuringStop = false;
   #results: TeardownStepResult[] = [];
   #finished = false;
   // True while #rehearseStop runs the stop path with nothing happening.
@@ -170,13 +197,17 @@ export class Service extends EventEmitter<ServiceEvents> {
   #statusText: string | undefined;
   #processListeners: [string, (...args: never[]) => void][] = [];
   #keepAlive: NodeJS.Timeout | undefined;
+  // Pause, continue and reload run one at a time, in the order they came.
+  #controlRunning = false;
+  readonly #controlsWaiting: (() => Promise<void>)[] = [];
 
   constructor(options: ServiceOptions = {}) {
-    super();
     const checked = expectObject('new Service(options)', options);
-    const where = (key: string) => `Service: options.${key}`;
+    const where = (key: string) => `new Service(options): options.${key}`;
+    const installed = installedStopTimeoutMs();
     this.#startTimeoutMs = optionalInteger(where('startTimeoutMs'), checked.startTimeoutMs, 1, MAX_STEP_TIMEOUT_MS) ?? 60_000;
-    this.#stopTimeoutMs = optionalInteger(where('stopTimeoutMs'), checked.stopTimeoutMs, 1, MAX_STEP_TIMEOUT_MS) ?? 30_000;
+    const stopTimeoutMs = optionalInteger(where('stopTimeoutMs'), checked.stopTimeoutMs, 1, MAX_STEP_TIMEOUT_MS) ?? installed ?? 30_000;
+    this.#stopTimeoutMs = installed === undefined ? stopTimeoutMs : Math.min(stopTimeoutMs, installed);
     const stepTimeoutMs = optionalInteger(where('stepTimeoutMs'), checked.stepTimeoutMs, 1, MAX_STEP_TIMEOUT_MS) ?? 10_000;
     this.#forceOnSecondStop = optionalBoolean(where('forceOnSecondStop'), checked.forceOnSecondStop) ?? true;
     const handleUncaught = optionalBoolean(where('handleUncaughtErrors'), checked.handleUncaughtErrors) ?? true;
@@ -185,45 +216,31 @@ export class Service extends EventEmitter<ServiceEvents> {
       throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where('logger')} must have error, warn, info and debug functions`);
     }
     if (checked.exitProcess !== undefined) expectFunction(where('exitProcess'), checked.exitProcess);
-    if (checked.host !== undefined) {
-      const host = expectObject(where('host'), checked.host);
-      for (const method of ['open', 'listen', 'report', 'statusText', 'close']) expectFunction(`${where('host')}.${method}`, host[method]);
-    }
-    if (checked.windowsService !== undefined) expectObject(where('windowsService'), checked.windowsService);
+    if (checked.host !== undefined) checkHost(where('host'), checked.host);
+    if (checked.hostOptions !== undefined) expectObject(where('hostOptions'), checked.hostOptions);
 
     this.#teardown = new Teardown({ stepTimeoutMs });
     this.#stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
-    this.host =
-      options.host ??
-      detectHost({
-        ...(options.exitProcess ? { exitProcess: options.exitProcess } : {}),
-        ...(options.windowsService ? { windowsService: options.windowsService } : {}),
-        systemd: { warn: (message) => this.log.warn(message) },
-      });
+    this.host = options.host ?? detectHost({ ...options.hostOptions, ...(options.exitProcess ? { exitProcess: options.exitProcess } : {}) });
     this.#name = options.name ?? '';
     this.log = options.logger ?? this.host.defaultLogger?.(() => this.name) ?? stderrLogger(this.name);
 
-    const untyped = this as unknown as EventEmitter;
-    untyped.on('newListener', () => queueMicrotask(() => this.#updateListened()));
-    untyped.on('removeListener', () => this.#updateListened());
     if (handleUncaught) {
       this.#onProcess('uncaughtException', (error: unknown) => this.#onUncaught(error, 'uncaught exception'));
       this.#onProcess('unhandledRejection', (reason: unknown) => this.#onUncaught(reason, 'unhandled rejection'));
     }
-    const deliver = (event: HostEvent) => this.#onHostEvent(event);
-    this.host.open(deliver);
+    this.host.open((event) => this.#onHostEvent(event), { startTimeoutMs: this.#startTimeoutMs, stopTimeoutMs: this.#stopTimeoutMs, log: this.log });
     // A process hears one stop, so its path always runs cold: V8 compiling it
-    // then costs ~0.2 ms of signal latency. So rehearse it once, from the
-    // host's own handler to the emit, with nothing happening. A ref'd
-    // immediate: an unref'd one would wait for the loop's next wake-up, which
-    // in an idle service is the stop itself.
+    // then costs signal latency. So rehearse it once, with nothing happening.
+    // A ref'd immediate: an unref'd one would wait for the loop's next
+    // wake-up, which in an idle service is the stop itself.
     setImmediate(() => this.#rehearseStop());
     this.#updateListened();
   }
 
-  /** The service's name: as given, else the SCM's service name, else the script's. */
+  /** The service's name: as given, else the name the OS knows it by, else the script's. */
   get name(): string {
-    return this.#name || (this.host as { serviceName?: string }).serviceName || defaultName();
+    return this.#name || this.host.serviceName || defaultName();
   }
 
   get state(): ServiceState {
@@ -243,6 +260,48 @@ export class Service extends EventEmitter<ServiceEvents> {
   /** The last status text. */
   get statusMessage(): string | undefined {
     return this.#statusText;
+  }
+
+  /** The teardown deadline in force: the option, capped by the installed stop timeout. */
+  get stopTimeoutMs(): number {
+    return this.#stopTimeoutMs;
+  }
+
+  on<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
+    return this.#listen(event, listener, false);
+  }
+
+  addListener<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
+    return this.#listen(event, listener, false);
+  }
+
+  once<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
+    return this.#listen(event, listener, true);
+  }
+
+  off<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
+    this.#events.off(this.#eventName(event), listener as (...args: unknown[]) => void);
+    this.#updateListened();
+    return this;
+  }
+
+  removeListener<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
+    return this.off(event, listener);
+  }
+
+  removeAllListeners(event?: ServiceEventName): this {
+    if (event === undefined) this.#events.removeAllListeners();
+    else this.#events.removeAllListeners(this.#eventName(event));
+    this.#updateListened();
+    return this;
+  }
+
+  listenerCount(event: ServiceEventName): number {
+    return this.#events.listenerCount(event);
+  }
+
+  listeners<K extends ServiceEventName>(event: K): ServiceListener<K>[] {
+    return this.#events.listeners(event) as ServiceListener<K>[];
   }
 
   /**
@@ -298,7 +357,8 @@ export class Service extends EventEmitter<ServiceEvents> {
     const checked = expectObject('service.add(resource, options): options', options);
     const name = checked.name === undefined ? undefined : expectString('service.add: options.name', checked.name, { nonEmpty: true });
     const step = resourceStep(resource, name);
-    this.#teardown.defer(step.name, step.run, { phase: step.phase, ...options });
+    const { name: _name, ...stepOptions } = options;
+    this.#teardown.defer(step.name, step.run, { phase: step.phase, ...stepOptions });
     return resource;
   }
 
@@ -316,7 +376,7 @@ export class Service extends EventEmitter<ServiceEvents> {
       reason instanceof Error
         ? { reason: 'error' as const, detail: reason.message, error: reason, exitCode: exitCode ?? exitCodes.failed }
         : { reason: 'programmatic' as const, ...(reason ? { detail: reason } : {}), exitCode: exitCode ?? exitCodes.ok };
-    this.#requestStop(request, false);
+    this.#requestStop(request, undefined);
     return this.#stopped;
   }
 
@@ -326,14 +386,23 @@ export class Service extends EventEmitter<ServiceEvents> {
     return { state, ready: state === 'running' && !stopping, live: state !== 'stopped', stopping };
   }
 
-  /** Socket activation: the inherited listening fds (LISTEN_FDS), for `server.listen({ fd })`. */
-  listenFds(): ListenFd[] {
-    return listenFds();
+  #listen(event: ServiceEventName, listener: unknown, once: boolean): this {
+    const name = this.#eventName(event);
+    expectFunction(`service.on('${name}', listener): listener`, listener);
+    if (once) this.#events.once(name, listener as (...args: unknown[]) => void);
+    else this.#events.on(name, listener as (...args: unknown[]) => void);
+    this.#updateListened();
+    return this;
   }
 
-  /** systemd FDSTORE=1: keeps `fds` across a restart. False where the host has no store. */
-  storeFds(fds: readonly number[], name: string): boolean {
-    return this.host.storeFds?.(fds, name) ?? false;
+  #eventName(event: unknown): ServiceEventName {
+    if (typeof event !== 'string' || !(event in HOST_EVENT_FOR || event === 'stop' || event === 'statechange')) {
+      throw new ServicehostError(
+        'ERR_INVALID_ARG_VALUE',
+        `Service has no event ${JSON.stringify(event)}; its events are statechange, stop, ${Object.keys(HOST_EVENT_FOR).join(', ')}`,
+      );
+    }
+    return event as ServiceEventName;
   }
 
   async #runStart(start: ((context: StartContext) => unknown) | undefined, context: StartContext): Promise<void> {
@@ -346,11 +415,13 @@ export class Service extends EventEmitter<ServiceEvents> {
         );
       });
       await Promise.race([Promise.resolve().then(() => start?.(context)), overran]);
+      // Running means the OS knows it: under the SCM, not before ServiceMain (its name is known from then on).
+      if (this.host.whenConnected) await Promise.race([this.host.whenConnected(), overran]);
     } catch (error) {
-      const timedOut = (error as { code?: unknown }).code === 'ERR_SERVICEHOST_START_TIMEOUT';
+      const timedOut = (error as { code?: unknown } | null)?.code === 'ERR_SERVICEHOST_START_TIMEOUT';
       this.#startFailure = { exitCode: timedOut ? exitCodes.startTimeout : exitCodes.startFailed, error };
       this.log.error(`${this.name}: start failed: ${errorText(error)}`);
-      this.#requestStop({ reason: 'error', detail: 'start failed', error, exitCode: this.#startFailure.exitCode }, false);
+      this.#requestStop({ reason: 'error', detail: 'start failed', error, exitCode: this.#startFailure.exitCode }, undefined);
       return;
     } finally {
       clearTimeout(timer);
@@ -364,40 +435,52 @@ export class Service extends EventEmitter<ServiceEvents> {
     if (this.#stopRequest || this.#finished) return;
     this.#rehearsing = true;
     try {
-      if (this.host.rehearseStop) this.host.rehearseStop();
-      else this.#onHostEvent(REHEARSAL_EVENT);
-    } catch (error) {
-      this.log.warn(`${this.name}: the stop rehearsal failed (the real stop is unaffected): ${errorText(error)}`);
+      this.#onHostEvent(REHEARSAL_EVENT);
     } finally {
       this.#rehearsing = false;
     }
+    rehearsals.publish({ part: 'service' });
   }
 
   #onHostEvent(event: HostEvent): void {
     switch (event.type) {
       case 'stop':
-        this.#requestStop({ reason: event.reason, ...(event.detail ? { detail: event.detail } : {}), exitCode: exitCodes.ok }, true);
+        this.#requestStop({ reason: event.reason, ...(event.detail ? { detail: event.detail } : {}), exitCode: exitCodes.ok }, event);
         return;
       case 'error':
         this.log.error(`${this.name}: the host failed: ${errorText(event.error)}`);
-        this.#requestStop({ reason: 'error', detail: event.error.message, error: event.error, exitCode: exitCodes.failed }, false);
+        this.#requestStop({ reason: 'error', detail: event.error.message, error: event.error, exitCode: exitCodes.failed }, undefined);
         return;
       case 'pause':
-        void this.#transition('running', 'pausing', 'paused', 'pause');
+        this.#runControl(() => this.#transition('running', 'pausing', 'paused', 'pause'));
         return;
       case 'continue':
-        void this.#transition('paused', 'continuing', 'running', 'continue');
+        this.#runControl(() => this.#transition('paused', 'continuing', 'running', 'continue'));
         return;
       case 'reload':
-        void this.#reload();
+        this.#runControl(() => this.#reload());
         return;
       default:
-        this.#emitSafely(event.type, event);
+        this.#emit(event.type, event);
     }
   }
 
+  // One control at a time, in arrival order: a continue sent right after a
+  // pause runs once the pause has settled. The first runs in this very tick.
+  #runControl(task: () => Promise<void>): void {
+    if (this.#controlRunning) {
+      this.#controlsWaiting.push(task);
+      return;
+    }
+    this.#controlRunning = true;
+    void (async () => {
+      for (let next: (() => Promise<void>) | undefined = task; next; next = this.#controlsWaiting.shift()) await next();
+      this.#controlRunning = false;
+    })();
+  }
+
   // pause: running → pausing → paused; continue: paused → continuing → running.
-  // Ignored in any other state (pause during stop is ignored).
+  // In any other state, or once a stop began, the control does nothing.
   async #transition(from: 'running' | 'paused', pending: 'pausing' | 'continuing', to: 'paused' | 'running', type: 'pause' | 'continue') {
     if (this.#state !== from || this.#stopRequest) return;
     this.#setState(pending);
@@ -411,20 +494,20 @@ export class Service extends EventEmitter<ServiceEvents> {
 
   async #reload(): Promise<void> {
     if (this.#state !== 'running' || this.#stopRequest) {
-      this.log.warn(`${this.name}: reload ignored while ${this.#state}`);
+      if (!this.#stopRequest) this.log.warn(`${this.name}: reload ignored while ${this.#state}`);
       return;
     }
     this.host.report({ state: 'reloading' });
     await this.#runListeners('reload');
-    if (!this.#stopRequest) this.host.report({ state: 'running' });
+    if (!this.#stopRequest) this.host.report({ state: 'reloaded' });
   }
 
-  // Calls each listener at once, in this tick, and waits for what they
-  // return; false if one threw or rejected.
+  // Calls each listener at once and waits for what they return; false if one
+  // threw or rejected (the pause or continue failed; the failure is logged).
   async #runListeners(type: 'pause' | 'continue' | 'reload'): Promise<boolean> {
-    const pending = this.listeners(type).map((listener) => {
+    const pending = this.#events.listeners(type).map((listener) => {
       try {
-        return Promise.resolve(listener());
+        return Promise.resolve((listener as () => unknown)());
       } catch (error) {
         return Promise.reject(error);
       }
@@ -435,11 +518,16 @@ export class Service extends EventEmitter<ServiceEvents> {
     return failures.length === 0;
   }
 
-  #emitSafely(type: string, ...args: unknown[]): void {
+  // A listener that throws is an uncaught exception, as in any emitter; it is
+  // raised after the emit so that the path that emitted (a stop) goes on.
+  #emit(type: string | symbol, ...args: unknown[]): void {
     try {
-      (this.emit as (type: string, ...args: unknown[]) => boolean)(type, ...args);
+      this.#events.emit(type, ...args);
     } catch (error) {
-      this.log.error(`${this.name}: a ${type} listener threw: ${errorText(error)}`);
+      // Before the next step of the path that emitted: the outcome then knows of it.
+      queueMicrotask(() => {
+        throw error;
+      });
     }
   }
 
@@ -447,16 +535,16 @@ export class Service extends EventEmitter<ServiceEvents> {
     const from = this.#state;
     if (from === to) return;
     this.#state = to;
-    this.#emitSafely('statechange', { from, to });
+    this.#emit('statechange', { from, to });
   }
 
   #updateListened(): void {
+    if (this.#finished) return;
     const types = new Set<HostEventType>(['stop']);
-    for (const name of this.eventNames()) {
-      const type = HOST_EVENT_FOR[name as keyof ServiceEvents];
-      if (type && this.listenerCount(name) > 0) types.add(type);
+    for (const [event, type] of Object.entries(HOST_EVENT_FOR)) {
+      if (type && this.#events.listenerCount(event) > 0) types.add(type);
     }
-    if (!this.#finished) this.host.listen(types);
+    this.host.listen(types);
   }
 
   #onProcess(event: string, listener: (...args: never[]) => void): void {
@@ -466,15 +554,22 @@ export class Service extends EventEmitter<ServiceEvents> {
 
   #onUncaught(error: unknown, what: string): void {
     this.log.error(`${this.name}: ${what}: ${errorText(error)}`);
-    this.#requestStop({ reason: 'error', detail: what, error, exitCode: exitCodes.uncaughtError }, false);
+    if (this.#stopRequest) this.#uncaughtDuringStop = true;
+    this.#requestStop({ reason: 'error', detail: what, error, exitCode: exitCodes.uncaughtError }, undefined);
   }
 
-  #requestStop(request: Omit<StopRequest, 'requestedAt'>, external: boolean): void {
+  // `fromHost`: the host's stop event, for a stop the OS asked for; undefined for one from code.
+  #requestStop(request: Omit<StopRequest, 'requestedAt'>, fromHost: HostEvent | undefined): void {
     if (this.#finished) return;
     if (this.#stopRequest) {
-      if (external && this.#forceOnSecondStop) {
-        this.log.warn(`${this.name}: second stop request (${request.detail ?? request.reason}): ending now`);
+      if (fromHost === undefined) return;
+      const what = request.detail ?? request.reason;
+      if (fromHost.type === 'stop' && fromHost.interactive && this.#forceOnSecondStop) {
+        this.log.warn(`${this.name}: second stop request (${what}): ending now`);
         this.#finish(exitCodes.forced, true);
+      } else {
+        // Supervisors and process groups repeat SIGTERM: the teardown goes on, bounded by its deadlines.
+        this.log.info(`${this.name}: stop request (${what}) while stopping: the teardown goes on`);
       }
       return;
     }
@@ -482,12 +577,13 @@ export class Service extends EventEmitter<ServiceEvents> {
     const { reason, detail, error } = stopRequest;
     const stopEvent: StopEvent = { reason, ...(detail === undefined ? {} : { detail }), ...(error === undefined ? {} : { error }) };
     if (this.#rehearsing) {
-      this.#emitSafely(REHEARSAL as unknown as string, stopEvent);
+      // Everything up to the listeners, with an event no listener has: nothing happens.
+      this.#emit(REHEARSAL, stopEvent);
       return;
     }
     this.#stopRequest = stopRequest;
     // The listeners first: they hear the stop before anything else on this path runs.
-    this.#emitSafely('stop', stopEvent);
+    this.#emit('stop', stopEvent);
     this.#abort.abort(error ?? new ServicehostError('ERR_SERVICEHOST_STOPPED', `stopping: ${detail ?? reason}`));
     void this.#stopAfterStart();
   }
@@ -517,7 +613,8 @@ export class Service extends EventEmitter<ServiceEvents> {
     clearTimeout(deadline);
     const failedStep = this.#results.some((result) => result.outcome !== 'ok');
     const requested = this.#startFailure?.exitCode ?? this.#stopRequest!.exitCode;
-    this.#finish(requested !== exitCodes.ok ? requested : failedStep ? exitCodes.teardownFailed : exitCodes.ok, false);
+    const exitCode = requested !== exitCodes.ok ? requested : this.#uncaughtDuringStop ? exitCodes.uncaughtError : failedStep ? exitCodes.teardownFailed : exitCodes.ok;
+    this.#finish(exitCode, false);
   }
 
   #nextWaitHintMs(): number {
@@ -541,12 +638,12 @@ export class Service extends EventEmitter<ServiceEvents> {
     };
     this.#setState('stopped');
     clearInterval(this.#keepAlive);
-    for (const [event, listener] of this.#processListeners.splice(0)) process.off(event as 'exit', listener as () => void);
     this.#resolveStopped(outcome);
     const failure = this.#startFailure?.error ?? request.error;
     const errno = systemErrno(failure);
     // One turn of the loop lets code awaiting `stopped` run before the host ends the process.
     setImmediate(() => {
+      for (const [event, listener] of this.#processListeners.splice(0)) process.off(event as 'exit', listener as () => void);
       void this.host.close({
         exitCode,
         ...(exitCode === 0 ? {} : { message: `${request.detail ?? request.reason}: exit code ${exitCode}` }),

@@ -9,16 +9,14 @@ export class ServiceManagerError extends ServicehostError {
   readonly service: string;
   /** The system's own code and number, when the system refused: 'ERROR_SERVICE_EXISTS', 1073. */
   readonly systemCode: string | undefined;
-  readonly errno: number | undefined;
-  readonly syscall: string | undefined;
 
   constructor(code: ServicehostErrorCode, service: string, message: string, cause?: unknown) {
     super(code, message, cause === undefined ? undefined : { cause });
     this.name = 'ServiceManagerError';
     this.service = service;
     this.systemCode = isSystemError(cause) ? cause.code : undefined;
-    this.errno = isSystemError(cause) ? cause.errno : undefined;
-    this.syscall = isSystemError(cause) ? cause.syscall : undefined;
+    // The system's number and call, on the error itself (as ServicehostError declares them).
+    if (isSystemError(cause)) Object.assign(this, { errno: cause.errno, syscall: cause.syscall });
   }
 }
 

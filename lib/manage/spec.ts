@@ -1,9 +1,11 @@
 // What a caller may ask install() for, checked and completed once, before any
 // platform code runs: every platform module receives a ResolvedSpec whose
 // paths are absolute and whose defaults are filled in.
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ServicehostError } from '../errors';
-import { expectInteger, expectObject, expectOneOf, expectString, optionalBoolean, optionalInteger } from '../validate';
+import { expectInteger, expectObject, expectOneOf, expectText, optionalBoolean, optionalInteger } from '../validate';
+import { STOP_TIMEOUT_VARIABLE } from '../lifecycle/installed-environment';
 import { ServiceManagerError } from './errors';
 
 export type WindowsStartType = 'auto' | 'delayed-auto' | 'manual' | 'disabled';
@@ -168,11 +170,11 @@ export function checkServiceName(name: unknown, platform: 'windows' | 'systemd' 
 function stringList(where: string, value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of strings`);
-  return value.map((item, index) => expectString(`${where}[${index}]`, item));
+  return value.map((item, index) => expectText(`${where}[${index}]`, item));
 }
 
 function optionalString(where: string, value: unknown): string | undefined {
-  return value === undefined ? undefined : expectString(where, value);
+  return value === undefined ? undefined : expectText(where, value);
 }
 
 function environment(value: unknown): Record<string, string> {
@@ -183,14 +185,25 @@ function environment(value: unknown): Record<string, string> {
     if (key === '' || key.includes('=') || key.includes('\0')) {
       throw new ServicehostError('ERR_INVALID_ARG_VALUE', `install(spec): spec.env has an invalid variable name ${JSON.stringify(key)}`);
     }
-    result[key] = expectString(`install(spec): spec.env.${key}`, entry);
+    result[key] = expectText(`install(spec): spec.env.${key}`, entry);
   }
   return result;
 }
 
-function resolveRegisterModule(): string {
-  // dist/manage/spec.js → dist/register.js, the file `servicehost/register` names.
-  return path.resolve(__dirname, '..', 'register.js');
+/**
+ * The preload the service starts with: the app's own servicehost/register
+ * when the script's folder resolves one (so the copy that connects to the SCM
+ * is the copy the app's Service uses, even when a global CLI installs it),
+ * else this copy's.
+ */
+export function resolveRegisterModule(script: string): string {
+  try {
+    // As the script itself would resolve it (require.resolve with `paths` would find this copy first, by self-reference).
+    return createRequire(script).resolve('servicehost/register');
+  } catch {
+    // dist/manage/spec.js → dist/register.js, the file `servicehost/register` names.
+    return path.resolve(__dirname, '..', 'register.js');
+  }
 }
 
 function checkWindows(value: unknown): WindowsInstallOptions {
@@ -202,7 +215,7 @@ function checkWindows(value: unknown): WindowsInstallOptions {
     expectOneOf(`${where}.account`, options.account, ['LocalSystem', 'LocalService', 'NetworkService', 'virtual'] as const);
   } else if (options.account !== undefined) {
     const account = expectObject(`${where}.account`, options.account);
-    expectString(`${where}.account.user`, account.user, { nonEmpty: true });
+    expectText(`${where}.account.user`, account.user, { nonEmpty: true });
     optionalString(`${where}.account.password`, account.password);
   }
   stringList(`${where}.dependencies`, options.dependencies);
@@ -268,11 +281,11 @@ function checkLaunchd(value: unknown): LaunchdInstallOptions {
 export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'launchd'): ResolvedSpec {
   const object = expectObject('install(spec)', spec) as InstallSpec & Record<string, unknown>;
   const name = checkServiceName(object.name, platform);
-  const script = path.resolve(expectString('install(spec): spec.script', object.script, { nonEmpty: true }));
+  const script = path.resolve(expectText('install(spec): spec.script', object.script, { nonEmpty: true }));
   const workingDirectory = object.workingDirectory === undefined
     ? path.dirname(script)
-    : path.resolve(expectString('install(spec): spec.workingDirectory', object.workingDirectory, { nonEmpty: true }));
-  const node = object.node === undefined ? process.execPath : path.resolve(expectString('install(spec): spec.node', object.node, { nonEmpty: true }));
+    : path.resolve(expectText('install(spec): spec.workingDirectory', object.workingDirectory, { nonEmpty: true }));
+  const node = object.node === undefined ? process.execPath : path.resolve(expectText('install(spec): spec.node', object.node, { nonEmpty: true }));
   const stopTimeoutMs = optionalInteger('install(spec): spec.stopTimeoutMs', object.stopTimeoutMs, 1, 24 * 3600 * 1000) ?? 30_000;
   return {
     name,
@@ -284,13 +297,19 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
     nodeArgs: stringList('install(spec): spec.nodeArgs', object.nodeArgs),
     workingDirectory,
     env: environment(object.env),
-    registerModule: optionalBoolean('install(spec): spec.register', object.register) === false ? undefined : resolveRegisterModule(),
+    registerModule: optionalBoolean('install(spec): spec.register', object.register) === false ? undefined : resolveRegisterModule(script),
     stopTimeoutMs,
     start: optionalBoolean('install(spec): spec.start', object.start) ?? true,
     windows: checkWindows(object.windows),
     systemd: checkSystemd(object.systemd),
     launchd: checkLaunchd(object.launchd),
   };
+}
+
+
+/** The service's environment as installed: the caller's variables, then servicehost's own. */
+export function serviceEnvironment(spec: ResolvedSpec): Record<string, string> {
+  return { ...spec.env, [STOP_TIMEOUT_VARIABLE]: String(spec.stopTimeoutMs) };
 }
 
 /** The program's argv after node: [nodeArgs..., --require register, script, args...]. */

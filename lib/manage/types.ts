@@ -1,19 +1,11 @@
 // What the manager reports, the same shape on every platform; the
 // platform's own details sit under `windows`, `systemd` or `launchd`.
+import type { ServiceState } from '../lifecycle/service';
 
 export type ManagerPlatform = 'windows' | 'systemd' | 'launchd';
 
 /** A service's run state, in one vocabulary for the SCM, systemd and launchd. */
-export type ManagedServiceState =
-  | 'stopped'
-  | 'starting'
-  | 'running'
-  | 'stopping'
-  | 'pausing'
-  | 'paused'
-  | 'continuing'
-  | 'failed'
-  | 'unknown';
+export type ManagedServiceState = ServiceState | 'failed' | 'unknown';
 
 export interface ServiceSummary {
   name: string;
@@ -75,6 +67,8 @@ export interface ServiceInfo extends ServiceSummary {
   account: string | undefined;
   /** The command line as installed, split into its arguments; [0] is the node executable. */
   argv: string[];
+  /** The same command line as one string a person can paste: the image path as the SCM has it, or argv quoted for a POSIX shell. */
+  commandLine: string;
   workingDirectory: string | undefined;
   dependencies: string[];
   windows?: WindowsServiceDetails;

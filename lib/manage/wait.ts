@@ -3,22 +3,14 @@
 // status query is cheap and a person is waiting), and
 // call the service stuck only when its checkpoint has not moved for a whole
 // wait hint. Wine does not enforce wait hints; this does, on every system.
-import type { NativeServiceStatusProcess } from '../native/load';
+import type { NativeServiceStatusProcess } from '../native/windows-binding';
+import { stateOfCode } from '../windows/codes';
 import { ServiceManagerError } from './errors';
 import type { ManagedServiceState, WaitOptions } from './types';
 
-const STATE_NAMES: Record<number, ManagedServiceState> = {
-  1: 'stopped',
-  2: 'starting',
-  3: 'stopping',
-  4: 'running',
-  5: 'continuing',
-  6: 'pausing',
-  7: 'paused',
-};
-
+/** An SCM state code in the manager's words ('start-pending' is 'starting'). */
 export function managedState(state: number): ManagedServiceState {
-  return STATE_NAMES[state] ?? 'unknown';
+  return stateOfCode(state)?.lifecycle ?? 'unknown';
 }
 
 /** A pending state lasting longer than its wait hint with no checkpoint progress is stuck; this much slack on top. */

@@ -1,29 +1,72 @@
-// The process's one SCM dispatcher, as JavaScript owns it: started early by
-// `servicehost/register` or late by a host, whichever comes first, with every
-// event queued until a consumer subscribes, so that none is lost while the
-// application's own imports still run.
+// The process's one SCM dispatcher connection, shared by every copy of
+// servicehost loaded in the process. Windows serves one dispatcher per
+// process, and a global CLI's preload (copy A) may connect before the app's
+// own copy (B) builds its Service: so the connection is kept on `globalThis`
+// under a registered symbol, with a protocol number, and any copy that speaks
+// the same protocol takes it over. Records wait in its queue until the one
+// consumer subscribes, so none is lost while the application's imports run.
 import { ServicehostError } from '../errors';
-import { startServiceDispatcher, type DispatcherEvent } from './scm';
+import { packageRoot, windowsNative } from '../native/load';
+import type { NativeDispatcherBinding, NativeDispatcherRecord } from '../native/windows-binding';
 
-let started = false;
-const queued: DispatcherEvent[] = [];
-let consumer: ((event: DispatcherEvent) => void) | undefined;
+/** Bumped whenever NativeDispatcherRecord or NativeDispatcherBinding change shape. */
+export const DISPATCHER_PROTOCOL = 1;
 
-/** Starts the dispatcher unless it already runs. */
-export function connectDispatcher(options: { startWaitHintMs?: number } = {}): void {
-  if (started) return;
-  startServiceDispatcher({
-    ...options,
-    onEvent: (event) => (consumer ? consumer(event) : queued.push(event)),
-  });
-  started = true;
+const CONNECTION_KEY = Symbol.for('servicehost.windows.dispatcher');
+
+export interface DispatcherConnection {
+  readonly protocol: number;
+  /** The package folder of the copy that connected. */
+  readonly owner: string;
+  /** That copy's native functions: the status belongs to its addon. */
+  readonly native: NativeDispatcherBinding;
+  /** Hands every record to `listener`, those that waited first, in order. Once per process. */
+  consume(listener: (record: NativeDispatcherRecord) => void): void;
 }
 
-/** The one consumer: gets the queued events in order, then the live ones. */
-export function consumeDispatcherEvents(listener: (event: DispatcherEvent) => void): void {
-  if (consumer) {
-    throw new ServicehostError('ERR_SERVICEHOST_DISPATCHER_STARTED', 'The service dispatcher already has a consumer: use one WindowsServiceHost per process.');
+type Holder = { [CONNECTION_KEY]?: DispatcherConnection };
+
+/** The connection, if any copy of servicehost in this process has made it. */
+export function currentDispatcher(): DispatcherConnection | undefined {
+  const connection = (globalThis as Holder)[CONNECTION_KEY];
+  if (connection === undefined) return undefined;
+  if (connection.protocol !== DISPATCHER_PROTOCOL) {
+    throw new ServicehostError(
+      'ERR_SERVICEHOST_DISPATCHER_STARTED',
+      `The SCM dispatcher of this process was connected by another copy of servicehost (${connection.owner}), ` +
+        `which speaks dispatcher protocol ${connection.protocol}; this copy (${packageRoot}) speaks ${DISPATCHER_PROTOCOL}. ` +
+        'Install one version of servicehost, or preload the app\'s own servicehost/register.',
+    );
   }
-  consumer = listener;
-  for (const event of queued.splice(0)) listener(event);
+  return connection;
+}
+
+/** Connects to the SCM unless some copy already has, and returns the connection. */
+export function connectDispatcher(options: { startWaitHintMs?: number } = {}): DispatcherConnection {
+  const existing = currentDispatcher();
+  if (existing) return existing;
+  const native = windowsNative();
+  const waiting: NativeDispatcherRecord[] = [];
+  let consumer: ((record: NativeDispatcherRecord) => void) | undefined;
+  native.startDispatcher({
+    ...(options.startWaitHintMs === undefined ? {} : { startWaitHint: options.startWaitHintMs }),
+    onEvent: (record) => (consumer ? consumer(record) : waiting.push(record)),
+  });
+  const connection: DispatcherConnection = {
+    protocol: DISPATCHER_PROTOCOL,
+    owner: packageRoot,
+    native,
+    consume(listener) {
+      if (consumer) {
+        throw new ServicehostError(
+          'ERR_SERVICEHOST_DISPATCHER_STARTED',
+          'The SCM dispatcher of this process already has a consumer: one Service (or one startServiceDispatcher) per process.',
+        );
+      }
+      consumer = listener;
+      for (const record of waiting.splice(0)) listener(record);
+    },
+  };
+  Object.defineProperty(globalThis, CONNECTION_KEY, { value: connection, enumerable: false });
+  return connection;
 }

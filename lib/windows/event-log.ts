@@ -4,7 +4,8 @@
 // as written, hence the default event id 1. An unregistered source still logs,
 // but Event Viewer then prefixes the text with a "description not found" note.
 import { ServicehostError } from '../errors';
-import { loadNative } from '../native/load';
+import type { Logger } from '../lifecycle/log';
+import { windowsNative } from '../native/load';
 
 const EVENTLOG_ERROR_TYPE = 1;
 const EVENTLOG_WARNING_TYPE = 2;
@@ -40,6 +41,20 @@ export class EventLogWriter {
     if (!Number.isInteger(eventId) || eventId < 0 || eventId > 0xffff) {
       throw new ServicehostError('ERR_OUT_OF_RANGE', 'EventLogWriter: eventId must be an integer from 0 to 65535');
     }
-    loadNative().writeEventLog({ source: this.source, type, eventId, message });
+    windowsNative().writeEventLog({ source: this.source, type, eventId, message });
   }
+}
+
+/** service.log under the SCM: the Event Log under `source`; debug entries are dropped, as Event Viewer is not a trace. */
+export function eventLogLogger(source: () => string, fallback: Logger): Logger {
+  let writer: EventLogWriter | undefined;
+  const write = (level: 'error' | 'warn' | 'info') => (message: string) => {
+    try {
+      writer ??= new EventLogWriter(source());
+      writer[level](message);
+    } catch {
+      fallback[level](message);
+    }
+  };
+  return { error: write('error'), warn: write('warn'), info: write('info'), debug: () => {} };
 }

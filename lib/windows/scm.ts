@@ -1,86 +1,30 @@
-// The raw Windows Service Control Manager contract, typed: control codes,
-// states, the dispatcher and SERVICE_STATUS. Exported as `servicehost/windows`.
+// The raw Windows Service Control Manager contract, typed: the dispatcher's
+// events and SERVICE_STATUS. Exported as `servicehost/windows`. A control is
+// parsed here once, from the native record into its typed event, and that
+// same object is what Service receives from the Windows host.
 import { ServicehostError } from '../errors';
-import { loadNative, type NativeControlPayload, type NativeDispatcherEvent, type NativeServiceStatus } from '../native/load';
-import { expectFunction, expectInteger, expectObject, expectOneOf, optionalInteger } from '../validate';
+import { windowsNative } from '../native/load';
+import type { NativeDispatcherRecord, NativeServiceStatus } from '../native/windows-binding';
+import { expectFunction, expectInteger, expectObject, expectOneOf, optionalBoolean, optionalInteger } from '../validate';
+import {
+  ACCEPTED_CONTROL_NAMES,
+  CONTROL_NAMES,
+  CUSTOM_CONTROL_MAX,
+  CUSTOM_CONTROL_MIN,
+  SERVICE_STATE_NAMES,
+  acceptFlag,
+  acceptedControlNames,
+  controlCode,
+  controlOfCode,
+  stateCode,
+  stateOfCode,
+  type AcceptedControl,
+  type ControlName,
+  type ServiceStateName,
+} from './codes';
+import { connectDispatcher, currentDispatcher, type DispatcherConnection } from './dispatcher';
 
-/** SERVICE_STATUS.dwCurrentState, by name. */
-export const serviceStates = {
-  stopped: 1,
-  'start-pending': 2,
-  'stop-pending': 3,
-  running: 4,
-  'continue-pending': 5,
-  'pause-pending': 6,
-  paused: 7,
-} as const;
-export type ServiceStateName = keyof typeof serviceStates;
-
-/** SERVICE_ACCEPT_* flags, by the name of the control they let in. */
-export const acceptFlags = {
-  stop: 0x1,
-  'pause-continue': 0x2,
-  shutdown: 0x4,
-  paramchange: 0x8,
-  netbindchange: 0x10,
-  hardwareprofilechange: 0x20,
-  powerevent: 0x40,
-  sessionchange: 0x80,
-  preshutdown: 0x100,
-  timechange: 0x200,
-  triggerevent: 0x400,
-  usermodereboot: 0x800,
-} as const;
-export type AcceptedControl = keyof typeof acceptFlags;
-
-/** Control names → SERVICE_ACCEPT_* mask; a typed error names `where` for bad input. */
-export function acceptMask(where: string, controls: unknown): number {
-  if (!Array.isArray(controls)) {
-    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of control names`);
-  }
-  let mask = 0;
-  for (const name of controls as unknown[]) {
-    mask |= acceptFlags[expectOneOf(`${where}[]`, name, Object.keys(acceptFlags) as AcceptedControl[])];
-  }
-  return mask;
-}
-
-/** SERVICE_ACCEPT_* mask → control names, in the table's order. */
-export function acceptedControlNames(mask: number): AcceptedControl[] {
-  return (Object.keys(acceptFlags) as AcceptedControl[]).filter((name) => (mask & acceptFlags[name]) !== 0);
-}
-
-/** SERVICE_CONTROL_* codes, by name. Codes 128 to 255 are the program's own ('custom'). */
-export const controlCodes = {
-  stop: 1,
-  pause: 2,
-  continue: 3,
-  interrogate: 4,
-  shutdown: 5,
-  paramchange: 6,
-  netbindadd: 7,
-  netbindremove: 8,
-  netbindenable: 9,
-  netbinddisable: 10,
-  deviceevent: 11,
-  hardwareprofilechange: 12,
-  powerevent: 13,
-  sessionchange: 14,
-  preshutdown: 15,
-  timechange: 16,
-  triggerevent: 32,
-  usermodereboot: 64,
-} as const;
-export type ControlName = keyof typeof controlCodes | 'custom' | 'unknown';
-
-const controlNames = new Map<number, ControlName>(
-  Object.entries(controlCodes).map(([name, code]) => [code, name as ControlName]),
-);
-
-export function controlName(code: number): ControlName {
-  if (code >= 128 && code <= 255) return 'custom';
-  return controlNames.get(code) ?? 'unknown';
-}
+export type { AcceptedControl, ControlName, ServiceStateName } from './codes';
 
 /** The SCM started the service: ServiceMain ran and START_PENDING was reported. */
 export interface ServiceMainEvent {
@@ -95,16 +39,32 @@ export interface ServiceMainEvent {
   receivedAt: bigint;
 }
 
-/** A control code the SCM sent, with what its lpEventData carried (see NativeControlPayload). */
-export interface ControlEvent extends NativeControlPayload {
-  type: 'control';
+interface ControlFields {
+  /** The SCM's name of the control ('stop', 'paramchange', 'custom', ...). */
   control: ControlName;
+  /** SERVICE_CONTROL_*, or 128 to 255 for the program's own. */
   code: number;
   /** dwEventType: the PBT_* of a power event, the WTS_* reason of a session change, the DBT_* of a device event. */
   eventType: number;
+  /** How many identical controls (custom codes, interrogate) arrived while this one waited for the event loop; 1 normally. */
+  repeats: number;
   /** When the native handler saw it, on the clock of `process.hrtime.bigint()`. */
   receivedAt: bigint;
 }
+
+/**
+ * A control the SCM sent, as the lifecycle event it is. The dispatcher has
+ * already reported what a control implies: STOP_PENDING for the three stops,
+ * PAUSE_PENDING for a pause of a running service, CONTINUE_PENDING for a
+ * continue of a paused one.
+ */
+export type ControlEvent =
+  | (ControlFields & { type: 'stop'; reason: 'scm-stop' | 'shutdown' | 'preshutdown' })
+  | (ControlFields & { type: 'pause' | 'continue' | 'reload' })
+  | (ControlFields & { type: 'power'; powerSetting?: string; data?: Buffer })
+  | (ControlFields & { type: 'session'; sessionId: number })
+  | (ControlFields & { type: 'custom' })
+  | (ControlFields & { type: 'control'; newTime?: number; oldTime?: number; deviceType?: number });
 
 /** The dispatcher returned: after STOPPED, or at once when the process is not a service. */
 export interface DispatcherExitEvent {
@@ -116,25 +76,29 @@ export interface DispatcherExitEvent {
 
 export type DispatcherEvent = ServiceMainEvent | ControlEvent | DispatcherExitEvent;
 
-export interface StartServiceDispatcherOptions {
-  /** Called on the main thread for each event, in the order the SCM produced them. */
-  onEvent: (event: DispatcherEvent) => void;
-  /** The wait hint of the first START_PENDING, reported before JavaScript runs. Default 30000. */
-  startWaitHintMs?: number;
-}
-
-function toPublicEvent(event: NativeDispatcherEvent): DispatcherEvent {
-  switch (event.type) {
+/** The one parse: a native record becomes its typed event. */
+export function parseDispatcherRecord(record: NativeDispatcherRecord): DispatcherEvent {
+  switch (record.type) {
     case 'service-main': {
-      const [serviceName = '', ...args] = event.args;
-      return { type: 'service-main', serviceName, args, receivedAt: event.receivedAt, ...(event.error ? { error: event.error } : {}) };
-    }
-    case 'control': {
-      const { type: _type, control, ...rest } = event;
-      return { type: 'control', control: controlName(control), code: control, ...rest };
+      const [serviceName = '', ...args] = record.args;
+      return { type: 'service-main', serviceName, args, receivedAt: record.receivedAt, ...(record.error ? { error: record.error } : {}) };
     }
     case 'dispatcher-exit':
-      return { type: 'dispatcher-exit', receivedAt: event.receivedAt, ...(event.error ? { error: event.error } : {}) };
+      return { type: 'dispatcher-exit', receivedAt: record.receivedAt, ...(record.error ? { error: record.error } : {}) };
+    case 'control': {
+      const { type: _record, ...fields } = record;
+      if (record.code >= CUSTOM_CONTROL_MIN && record.code <= CUSTOM_CONTROL_MAX) return { type: 'custom', control: 'custom', ...fields };
+      const row = controlOfCode(record.code);
+      if (row === undefined) return { type: 'control', control: 'unknown', ...fields };
+      switch (row.event) {
+        case 'stop':
+          return { type: 'stop', reason: row.reason, control: row.name, ...fields };
+        case 'session':
+          return { type: 'session', control: row.name, ...fields, sessionId: fields.sessionId ?? 0 };
+        default:
+          return { type: row.event, control: row.name, ...fields } as ControlEvent;
+      }
+    }
   }
 }
 
@@ -147,27 +111,88 @@ function requireWindows(what: string): void {
   }
 }
 
+function connected(what: string): DispatcherConnection {
+  requireWindows(what);
+  const connection = currentDispatcher();
+  if (connection === undefined) {
+    throw new ServicehostError('ERR_SERVICEHOST_NOT_CONNECTED', `${what}: the SCM dispatcher is not connected; call startServiceDispatcher() first.`);
+  }
+  return connection;
+}
+
 const MAX_DWORD = 0xffffffff;
 
+/** Controls → SERVICE_ACCEPT_* mask; a typed error names `where` for bad input. */
+export function acceptMask(where: string, controls: unknown): number {
+  if (!Array.isArray(controls)) {
+    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of control names`);
+  }
+  let mask = 0;
+  for (const name of controls as unknown[]) mask |= acceptFlag(expectOneOf(`${where}[]`, name, ACCEPTED_CONTROL_NAMES));
+  return mask;
+}
+
+export interface ControlDelivery {
+  /** Codes 128 to 255 reach onEvent; otherwise the handler refuses them (ERROR_CALL_NOT_IMPLEMENTED). */
+  custom?: boolean;
+  /** INTERROGATE reaches onEvent too; it is always answered natively, from the last status. */
+  interrogate?: boolean;
+}
+
+export interface StartServiceDispatcherOptions {
+  /** Called on the main thread for each event, in the order the SCM produced them. A throw is an uncaught exception. */
+  onEvent: (event: DispatcherEvent) => void;
+  /** The wait hint of the first START_PENDING, reported before JavaScript runs. Default 30000. */
+  startWaitHintMs?: number;
+  /** The wait hint of the STOP_PENDING reported natively when a stop arrives. Default 30000. */
+  stopWaitHintMs?: number;
+  /** The wait hint of the PAUSE_PENDING and CONTINUE_PENDING reported natively. Default 30000. */
+  pendingWaitHintMs?: number;
+  /** Which optional controls reach onEvent. Default: custom codes yes, interrogate no. */
+  deliver?: ControlDelivery;
+}
+
+function checkDelivery(where: string, value: unknown): { deliverCustom?: boolean; deliverInterrogate?: boolean } {
+  const delivery = expectObject(where, value);
+  const custom = optionalBoolean(`${where}.custom`, delivery.custom);
+  const interrogate = optionalBoolean(`${where}.interrogate`, delivery.interrogate);
+  return { ...(custom === undefined ? {} : { deliverCustom: custom }), ...(interrogate === undefined ? {} : { deliverInterrogate: interrogate }) };
+}
+
 /**
- * Starts the SCM control dispatcher on a native thread of its own. Once per
- * process: a second call, from any thread or copy of the module, throws
- * ERR_SERVICEHOST_DISPATCHER_STARTED.
+ * Connects to the SCM on a native thread of its own (or takes over the
+ * connection `servicehost/register` made) and hands every event to
+ * `onEvent`. From here until STOPPED is reported the process is held open, as
+ * the SCM expects. Once per process: a second consumer, or a worker thread,
+ * gets ERR_SERVICEHOST_DISPATCHER_STARTED.
  */
 export function startServiceDispatcher(options: StartServiceDispatcherOptions): void {
   const checked = expectObject('startServiceDispatcher(options)', options);
   const onEvent = expectFunction('startServiceDispatcher: options.onEvent', checked.onEvent) as (event: DispatcherEvent) => void;
-  const startWaitHint = optionalInteger('startServiceDispatcher: options.startWaitHintMs', checked.startWaitHintMs, 0, MAX_DWORD);
+  const startWaitHintMs = optionalInteger('startServiceDispatcher: options.startWaitHintMs', checked.startWaitHintMs, 0, MAX_DWORD);
+  const stopWaitHint = optionalInteger('startServiceDispatcher: options.stopWaitHintMs', checked.stopWaitHintMs, 0, MAX_DWORD);
+  const pendingWaitHint = optionalInteger('startServiceDispatcher: options.pendingWaitHintMs', checked.pendingWaitHintMs, 0, MAX_DWORD);
+  const delivery = checkDelivery('startServiceDispatcher: options.deliver', checked.deliver ?? {});
   requireWindows('startServiceDispatcher');
-  loadNative().startDispatcher({
-    onEvent: (event) => onEvent(toPublicEvent(event)),
-    ...(startWaitHint === undefined ? {} : { startWaitHint }),
+  const connection = connectDispatcher(startWaitHintMs === undefined ? {} : { startWaitHintMs });
+  connection.native.setDispatcherPolicy({
+    deliverCustom: true,
+    ...(stopWaitHint === undefined ? {} : { stopWaitHint }),
+    ...(pendingWaitHint === undefined ? {} : { pendingWaitHint }),
+    ...delivery,
   });
+  connection.consume((record) => onEvent(parseDispatcherRecord(record)));
+}
+
+/** Changes which optional controls reach the consumer; what is left out stays. */
+export function setControlDelivery(delivery: ControlDelivery): void {
+  const policy = checkDelivery('setControlDelivery(delivery)', delivery);
+  connected('setControlDelivery').native.setDispatcherPolicy(policy);
 }
 
 export interface ServiceStatusUpdate {
   state: ServiceStateName;
-  /** Controls to accept. Ignored (none) while start-pending and when stopped. */
+  /** Controls to accept from now on; left out, the current ones stay. None are accepted while start-pending, stop-pending or stopped. */
   controlsAccepted?: readonly AcceptedControl[];
   /** Milliseconds until the next report, for pending states. */
   waitHintMs?: number;
@@ -187,13 +212,9 @@ export interface ServiceStatus {
   serviceSpecificExitCode: number;
 }
 
-const stateNames = new Map<number, ServiceStateName>(
-  Object.entries(serviceStates).map(([name, code]) => [code, name as ServiceStateName]),
-);
-
-function toPublicStatus(status: NativeServiceStatus): ServiceStatus {
+export function toPublicStatus(status: NativeServiceStatus): ServiceStatus {
   return {
-    state: stateNames.get(status.state) ?? 'stopped',
+    state: stateOfCode(status.state)?.name ?? 'stopped',
     controlsAccepted: acceptedControlNames(status.controlsAccepted),
     checkPoint: status.checkPoint,
     waitHintMs: status.waitHint,
@@ -203,21 +224,23 @@ function toPublicStatus(status: NativeServiceStatus): ServiceStatus {
 }
 
 /**
- * Reports SERVICE_STATUS to the SCM and returns what was reported. The
- * checkpoint is kept natively. Throws ERR_SERVICEHOST_NOT_CONNECTED before the
- * 'service-main' event and ERR_SERVICEHOST_ALREADY_STOPPED after 'stopped'.
+ * Reports SERVICE_STATUS to the SCM and returns what the SCM now has. The
+ * checkpoint is kept natively. A report that a stop overtook (the stop is
+ * still on its way to onEvent) changes nothing and returns STOP_PENDING.
+ * Throws ERR_SERVICEHOST_NOT_CONNECTED before the 'service-main' event,
+ * ERR_SERVICEHOST_INVALID_TRANSITION for a change the SCM forbids, and
+ * ERR_SERVICEHOST_ALREADY_STOPPED after 'stopped'.
  */
 export function setServiceStatus(update: ServiceStatusUpdate): ServiceStatus {
   const checked = expectObject('setServiceStatus(update)', update);
-  const state = expectOneOf('setServiceStatus: update.state', checked.state, Object.keys(serviceStates) as ServiceStateName[]);
-  const controlsAccepted = checked.controlsAccepted === undefined ? 0 : acceptMask('setServiceStatus: update.controlsAccepted', checked.controlsAccepted);
+  const state = expectOneOf('setServiceStatus: update.state', checked.state, SERVICE_STATE_NAMES);
+  const controlsAccepted = checked.controlsAccepted === undefined ? undefined : acceptMask('setServiceStatus: update.controlsAccepted', checked.controlsAccepted);
   const waitHint = optionalInteger('setServiceStatus: update.waitHintMs', checked.waitHintMs, 0, MAX_DWORD);
   const win32ExitCode = optionalInteger('setServiceStatus: update.win32ExitCode', checked.win32ExitCode, 0, MAX_DWORD);
   const serviceSpecificExitCode = optionalInteger('setServiceStatus: update.serviceSpecificExitCode', checked.serviceSpecificExitCode, 0, MAX_DWORD);
-  requireWindows('setServiceStatus');
-  const reported = loadNative().setServiceStatus({
-    state: serviceStates[state],
-    controlsAccepted,
+  const reported = connected('setServiceStatus').native.setServiceStatus({
+    state: stateCode(state),
+    ...(controlsAccepted === undefined ? {} : { controlsAccepted }),
     ...(waitHint === undefined ? {} : { waitHint }),
     ...(win32ExitCode === undefined ? {} : { win32ExitCode }),
     ...(serviceSpecificExitCode === undefined ? {} : { serviceSpecificExitCode }),
@@ -227,12 +250,16 @@ export function setServiceStatus(update: ServiceStatusUpdate): ServiceStatus {
 
 /**
  * Changes the controls the service accepts, keeping its state and checkpoint.
- * Ignored while start-pending (the SCM forbids accepting any then).
+ * While start-pending or stop-pending they are kept for the next state (the SCM forbids accepting any then).
  */
 export function setControlsAccepted(controls: readonly AcceptedControl[]): ServiceStatus {
   const controlsAccepted = acceptMask('setControlsAccepted(controls)', controls);
-  requireWindows('setControlsAccepted');
-  return toPublicStatus(loadNative().setControlsAccepted({ controlsAccepted }));
+  return toPublicStatus(connected('setControlsAccepted').native.setControlsAccepted({ controlsAccepted }));
+}
+
+/** How the dispatcher's queue has fared: events delivered, repeats merged while the loop was busy, floods dropped. */
+export function getDispatcherStats(): { delivered: number; merged: number; dropped: number } {
+  return connected('getDispatcherStats').native.getDispatcherStats();
 }
 
 let windowsServiceAnswer: boolean | undefined;
@@ -244,12 +271,12 @@ let windowsServiceAnswer: boolean | undefined;
  */
 export function isWindowsService(): boolean {
   if (process.platform !== 'win32') return false;
-  windowsServiceAnswer ??= loadNative().getParentProcess().parentName.toLowerCase() === 'services.exe';
+  windowsServiceAnswer ??= windowsNative().getParentProcess().parentName.toLowerCase() === 'services.exe';
   return windowsServiceAnswer;
 }
 
 export interface SimulatedControl {
-  control: ControlName | number;
+  control: Exclude<ControlName, 'custom' | 'unknown'> | number;
   eventType?: number;
   /** Power setting change: the GUID as 16 bytes, in memory order. */
   powerSetting?: Buffer;
@@ -271,9 +298,8 @@ export function simulateControlForDiagnostics(simulated: SimulatedControl): numb
   const control =
     typeof checked.control === 'number'
       ? expectInteger('simulateControlForDiagnostics: simulated.control', checked.control, 0, 255)
-      : controlCodes[expectOneOf('simulateControlForDiagnostics: simulated.control', checked.control, Object.keys(controlCodes) as (keyof typeof controlCodes)[])];
+      : controlCode(expectOneOf('simulateControlForDiagnostics: simulated.control', checked.control, CONTROL_NAMES));
   const eventType = optionalInteger('simulateControlForDiagnostics: simulated.eventType', checked.eventType, 0, MAX_DWORD) ?? 0;
-  requireWindows('simulateControlForDiagnostics');
   const { control: _control, eventType: _eventType, ...payload } = simulated;
-  return loadNative().debugInvokeControlHandler({ control, eventType, payload });
+  return connected('simulateControlForDiagnostics').native.debugInvokeControlHandler({ control, eventType, payload });
 }

@@ -3,14 +3,15 @@
 // real systemctl (--root); start, stop and status need a running systemd,
 // which this machine must not boot, so those use a recording stand-in
 // (fixtures/fake-manager-command.js) and check the exact argv servicehost passes.
-import { execFile } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FixtureProcess, fixturesDir } from './harness/child';
 
-const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
+const repoRoot = path.resolve(__dirname, '..', '..');
+const cli = path.join(repoRoot, 'dist', 'cli.js');
 
 interface Run {
   code: number;
@@ -196,7 +197,7 @@ function unprivileged(): { command: string; prefix: string[] } | string {
     require('node:child_process').execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0'], { stdio: 'ignore' });
     return { command: 'runuser', prefix: ['-u', 'nobody', '--', process.execPath] };
   } catch {
-    return 'running as root without a working `runuser -u nobody`';
+    return 'running as root, and `runuser -u nobody` cannot run this node (none, or not readable by nobody)';
   }
 }
 const asUser = unprivileged();
@@ -205,14 +206,21 @@ describe.skipIf(!linux || typeof asUser === 'string')(`not elevated${typeof asUs
   test('a system install by an unprivileged user exits 5 with the hint to run elevated, and writes nothing', async () => {
     const runner = asUser as { command: string; prefix: string[] };
     const name = `servicehost-denied-${process.pid}`;
+    // The checkout may sit where the unprivileged user cannot read (a clone under a 0700 home):
+    // run a copy of the package from a folder everyone can read, as an installed package would be.
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'servicehost-copy-'));
+    cpSync(path.join(repoRoot, 'dist'), path.join(copy, 'dist'), { recursive: true });
+    cpSync(path.join(repoRoot, 'package.json'), path.join(copy, 'package.json'));
+    execFileSync('chmod', ['-R', 'a+rX', copy]);
     const run = await new Promise<Run>((resolve) => {
-      execFile(runner.command, [...runner.prefix, cli, 'install', '--name', name, '--no-start', '--json', '--', '/srv/app.js'], { encoding: 'utf8' }, (error, stdout, stderr) =>
+      execFile(runner.command, [...runner.prefix, path.join(copy, 'dist', 'cli.js'), 'install', '--name', name, '--no-start', '--json', '--', '/srv/app.js'], { encoding: 'utf8' }, (error, stdout, stderr) =>
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
     expect(run.code, run.stderr).toBe(5);
     expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_ACCESS_DENIED', systemCode: 'EACCES', message: expect.stringMatching(/sudo/u) });
     expect(existsSync(`/etc/systemd/system/${name}.service`)).toBe(false);
+    rmSync(copy, { recursive: true, force: true });
   });
 });
 

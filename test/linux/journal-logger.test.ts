@@ -24,14 +24,15 @@ async function logThroughService(journalStream: (stat: { dev: number; ino: numbe
 }
 
 describe.runIf(process.platform !== 'win32')('service.log', () => {
-  test('writes sd-daemon priority prefixes, one per line, when stderr is the journal stream', async () => {
+  test('writes sd-daemon priority prefixes, one entry per message, when stderr is the journal stream', async () => {
     const text = await logThroughService(({ dev, ino }) => `${dev}:${ino}`);
     // 'half way' is the start progress text: with no status line under the posix host, it is logged.
-    expect(text).toBe('<6>half way\n<3>disk full\n<4>slow query\n<4>second line\n<6>ready\n<7>details\n');
+    // One message, one journal entry: its newline is written as the two characters \n.
+    expect(text).toBe('<6>half way\n<3>disk full\n<4>slow query\\nsecond line\n<6>ready\n<7>details\n');
   });
 
   test('writes plain lines when JOURNAL_STREAM names another stream, or is absent', async () => {
-    const expected = 'lifecycle-service info: half way\nlifecycle-service error: disk full\nlifecycle-service warn: slow query\nsecond line\nlifecycle-service info: ready\nlifecycle-service debug: details\n';
+    const expected = 'lifecycle-service info: half way\nlifecycle-service error: disk full\nlifecycle-service warn: slow query\n    second line\nlifecycle-service info: ready\nlifecycle-service debug: details\n';
     expect(await logThroughService(({ dev, ino }) => `${dev}:${ino + 1}`)).toBe(expected);
     expect(await logThroughService(() => undefined)).toBe(expected);
   });

@@ -78,7 +78,7 @@ describe.runIf(target === 'linux-x64')('the npm package', () => {
 
     const installed = path.join(consumer, 'node_modules', 'servicehost');
     expect(existsSync(path.join(installed, 'build'))).toBe(false);
-    const fromRequire = await runNode("const s = require('servicehost'); console.log(s.nativeBuildInfo().platform, typeof s.WindowsServiceHost, typeof require('servicehost/windows').setServiceStatus)", { cwd: consumer, env });
+    const fromRequire = await runNode("const s = require('servicehost'); console.log(s.nativeBuildInfo().platform, typeof s.Service, typeof require('servicehost/windows').setServiceStatus)", { cwd: consumer, env });
     expect(fromRequire.stderr).toBe('');
     expect(fromRequire.stdout.trim()).toBe('linux function function');
     const fromImport = await runNode(

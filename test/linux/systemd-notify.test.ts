@@ -14,13 +14,30 @@ afterEach(() => {
   child = receiver = undefined;
 });
 
-async function startUnderSystemd(kind: 'path' | 'abstract', fixture: object, env: NodeJS.ProcessEnv = {}) {
-  receiver = await NotifyReceiver.start(kind);
+async function startUnderSystemd(kind: 'path' | 'abstract', fixture: object, env: NodeJS.ProcessEnv = {}, stallMs = 0) {
+  receiver = await NotifyReceiver.start(kind, { stallMs });
   child = new FixtureProcess('lifecycle-service.js', { fixture, env: { NOTIFY_SOCKET: receiver.address, ...env } });
   return { receiver, child };
 }
 
 describe.runIf(process.platform === 'linux')('systemd notify', () => {
+  test('a receiver that stalls for 3 s: READY=1 and every message systemd acts on still arrive, in order; the loop is never blocked', async () => {
+    // 40 progress reports fill the kernel's datagram queue (10 here) long before READY.
+    const { receiver, child } = await startUnderSystemd('path', { progressCount: 40, options: { startTimeoutMs: 20_000 } }, {}, 3_000);
+    await child.waitForEvent('running');
+    await receiver.waitForLine('READY=1', 10_000);
+    const lines = receiver.lines;
+    const extends_ = lines.filter((line) => line.startsWith('EXTEND_TIMEOUT_USEC='));
+    // Every EXTEND_TIMEOUT_USEC went out (1 at start, 1 per progress); STATUS may be superseded, and READY comes last.
+    expect(extends_).toHaveLength(42);
+    expect(lines.at(-1)).toBe('READY=1');
+    expect(lines.filter((line) => line.startsWith('STATUS='))).toContain('STATUS=step 40');
+    expect(child.process.exitCode).toBeNull();
+    child.kill('SIGTERM');
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    await receiver.waitForLine('STOPPING=1', 5_000);
+  });
+
   for (const kind of ['path', 'abstract'] as const) {
     test(`a start, a stop and a slow teardown, in order, to a ${kind} socket`, async () => {
       const { receiver, child } = await startUnderSystemd(kind, {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { ServicehostError } from '../../lib/errors';
 import { ServiceManagerError, translateSystemError } from '../../lib/manage/errors';
 import { checkServiceName, programArguments, resolveSpec } from '../../lib/manage/spec';
 
@@ -30,6 +31,17 @@ describe('checkServiceName', () => {
 });
 
 describe('resolveSpec', () => {
+  test.each([
+    ['env', { env: { TOKEN: 'a\0b' } }, 'install(spec): spec.env.TOKEN'],
+    ['description', { description: 'one\0two' }, 'install(spec): spec.description'],
+    ['args', { args: ['ok', 'bad\0'] }, 'install(spec): spec.args[1]'],
+    ['account', { windows: { account: { user: '.\\svc', password: 'p\0w' } } }, 'install(spec): spec.windows.account.password'],
+  ])('a NUL in %s is refused at the edge, naming the option', (_field, extra, where) => {
+    const attempt = () => resolveSpec({ name: 'api', script: '/srv/app.js', ...extra }, 'windows');
+    expect(attempt).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining(where) }));
+    expect(attempt).toThrow(ServicehostError);
+  });
+
   test('fills every default: absolute script, its folder, this node, the register preload, start', () => {
     const spec = resolveSpec({ name: 'api', script: 'server.js' }, 'systemd');
     expect(spec.script).toBe(path.resolve('server.js'));

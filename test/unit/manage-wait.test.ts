@@ -2,7 +2,7 @@
 // checkpoint stays still for longer than its wait hint (plus 2 s of slack),
 // progress resets that clock, and the overall timeout still applies.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { NativeServiceStatusProcess } from '../../lib/native/load';
+import type { NativeServiceStatusProcess } from '../../lib/native/windows-binding';
 import { waitForServiceState } from '../../lib/manage/wait';
 
 function status(state: number, checkPoint: number, waitHint: number): NativeServiceStatusProcess {

@@ -190,16 +190,42 @@ describe('stop', () => {
     expect(host.closes).toHaveLength(1);
   });
 
-  test('a second stop request from the OS during teardown ends the process at once with forced', async () => {
+  test('a second interactive stop (SIGINT) during teardown ends the process at once with forced', async () => {
     const { host, service, logger } = await running();
     service.defer('slow', never, { timeout: 20_000 });
-    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGINT' });
+    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGINT', interactive: true });
     await vi.advanceTimersByTimeAsync(1_000);
-    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGINT' });
+    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGINT', interactive: true });
     expect(await service.stopped).toMatchObject({ reason: 'signal', exitCode: exitCodes.forced, forced: true, steps: [] });
     await settle();
     expect(host.closes).toEqual([{ exitCode: 74, message: 'SIGINT: exit code 74' }]);
     expect(logger.lines.join('\n')).toMatch(/second stop request \(SIGINT\)/);
+  });
+
+  test('a repeated SIGTERM or SCM stop is logged and ignored: the teardown finishes, bounded by its deadline', async () => {
+    const { host, service, logger } = await running();
+    service.defer('slow', () => new Promise((r) => setTimeout(r, 3_000)));
+    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGTERM', interactive: false });
+    await vi.advanceTimersByTimeAsync(1_000);
+    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGTERM', interactive: false });
+    host.deliver({ type: 'stop', reason: 'scm-stop' });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(await service.stopped).toMatchObject({ detail: 'SIGTERM', exitCode: 0, forced: false });
+    expect(logger.lines.filter((line) => /while stopping: the teardown goes on/.test(line))).toHaveLength(2);
+  });
+
+  test('an interactive stop after a SIGTERM still forces; a SIGTERM after SIGINT does not', async () => {
+    const forced = await running();
+    forced.service.defer('slow', never, { timeout: 20_000 });
+    forced.host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGTERM', interactive: false });
+    forced.host.deliver({ type: 'stop', reason: 'console', detail: 'ctrl-c', interactive: true });
+    expect(await forced.service.stopped).toMatchObject({ exitCode: exitCodes.forced });
+    const kept = await running();
+    kept.service.defer('slow', () => new Promise((r) => setTimeout(r, 500)));
+    kept.host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGINT', interactive: true });
+    kept.host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGTERM', interactive: false });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await kept.service.stopped).toMatchObject({ exitCode: 0 });
   });
 
   test('with forceOnSecondStop: false a second request is ignored and teardown finishes', async () => {
@@ -245,33 +271,40 @@ describe('stop', () => {
     expect(service.health()).toEqual({ state: 'stopped', ready: false, live: false, stopping: true });
   });
 
-  test('a throwing stop listener is logged and does not stop the teardown', async () => {
-    const { service, logger } = await running();
-    service.on('stop', () => {
-      throw new Error('listener bug');
-    });
-    expect(await service.stop()).toMatchObject({ exitCode: 0 });
-    expect(logger.lines.join('\n')).toMatch(/a stop listener threw: Error: listener bug/);
+  test('a throwing stop listener is an uncaught exception: the teardown still runs, and the outcome is 75', async () => {
+    const thrown: unknown[] = [];
+    // vitest's own handler would fail the test: take the error as the process would.
+    const vitestHandlers = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', (error) => thrown.push(error));
+    try {
+      const host = new RecordingHost();
+      const service = new Service({ host, logger: recordingLogger() });
+      await service.start();
+      service.on('stop', () => {
+        throw new Error('listener bug');
+      });
+      const closed: string[] = [];
+      service.defer('pool', () => void closed.push('pool'));
+      const outcome = service.stop();
+      await settle();
+      expect(await outcome).toMatchObject({ exitCode: exitCodes.uncaughtError });
+      expect(closed).toEqual(['pool']);
+      expect(thrown).toEqual([expect.objectContaining({ message: 'listener bug' })]);
+    } finally {
+      process.removeAllListeners('uncaughtException');
+      for (const handler of vitestHandlers) process.on('uncaughtException', handler);
+    }
   });
 });
 
 describe('stop rehearsal', () => {
-  class RehearsingHost extends RecordingHost {
-    rehearsals = 0;
-    rehearseStop(): void {
-      this.rehearsals += 1;
-      this.deliver({ type: 'stop', reason: 'signal', detail: 'SIGTERM' });
-    }
-  }
-
-  test('runs the host\'s stop handler once while idle, and nothing happens', async () => {
-    const host = new RehearsingHost();
-    const service = new Service({ host, logger: recordingLogger(), handleUncaughtErrors: false });
+  test('runs Service\'s own stop path once while idle, and nothing happens', async () => {
+    const { host, service } = makeService();
     const stops: unknown[] = [];
     service.on('stop', (event) => stops.push(event));
     await service.start();
     await settle();
-    expect(host.rehearsals).toBe(1);
     expect(stops).toEqual([]);
     expect(service.state).toBe('running');
     expect(service.signal.aborted).toBe(false);
@@ -284,21 +317,100 @@ describe('stop rehearsal', () => {
   });
 
   test('is skipped when the service stopped first', async () => {
-    const host = new RehearsingHost();
-    const service = new Service({ host, logger: recordingLogger(), handleUncaughtErrors: false });
-    void service.stop('early');
-    await settle();
-    expect(host.rehearsals).toBe(0);
-  });
-
-  test('a host without rehearseStop is rehearsed through the event it would deliver, with no effect', async () => {
-    const { host, service } = makeService();
+    const { service } = makeService();
     const stops: unknown[] = [];
     service.on('stop', (event) => stops.push(event));
+    void service.stop('early');
     await settle();
-    expect(stops).toEqual([]);
-    expect(service.state).toBe('starting');
-    expect(host.reports).toEqual([]);
+    expect(stops).toEqual([{ reason: 'programmatic', detail: 'early' }]);
+  });
+});
+
+describe('controls back to back: every one acted on, in order', () => {
+  async function pausable(delayMs = 100) {
+    const made = makeService();
+    await made.service.start();
+    const calls: string[] = [];
+    made.service.on('pause', () => new Promise((r) => setTimeout(() => r(calls.push('pause')), delayMs)));
+    made.service.on('continue', () => new Promise((r) => setTimeout(() => r(calls.push('continue')), delayMs)));
+    await settle();
+    made.host.reports.length = 0;
+    return { ...made, calls };
+  }
+
+  test('pause then continue with no wait: paused, then running again; each listener once', async () => {
+    const { host, service, calls } = await pausable();
+    host.deliver({ type: 'pause' });
+    host.deliver({ type: 'continue' });
+    await vi.advanceTimersByTimeAsync(250);
+    expect(calls).toEqual(['pause', 'continue']);
+    expect(host.states).toEqual(['pausing', 'paused', 'continuing', 'running']);
+    expect(service.state).toBe('running');
+  });
+
+  test('pause, continue, pause, continue: four transitions, in order', async () => {
+    const { host, calls } = await pausable();
+    for (const type of ['pause', 'continue', 'pause', 'continue'] as const) host.deliver({ type });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(calls).toEqual(['pause', 'continue', 'pause', 'continue']);
+    expect(host.states).toEqual(['pausing', 'paused', 'continuing', 'running', 'pausing', 'paused', 'continuing', 'running']);
+  });
+
+  test('pause then stop: the pause listener ran once, the stop wins, nothing reports paused', async () => {
+    const { host, service, calls } = await pausable();
+    const stops: unknown[] = [];
+    service.on('stop', (event) => stops.push(event));
+    host.deliver({ type: 'pause' });
+    host.deliver({ type: 'stop', reason: 'scm-stop' });
+    await vi.advanceTimersByTimeAsync(250);
+    expect(await service.stopped).toMatchObject({ reason: 'scm-stop', exitCode: 0 });
+    expect(calls).toEqual(['pause']);
+    expect(stops).toHaveLength(1);
+    expect(host.states).not.toContain('paused');
+  });
+
+  test('continue while running does nothing; reload waits for a pause to settle', async () => {
+    const { host, service, calls } = await pausable();
+    const reloads: number[] = [];
+    service.on('reload', () => void reloads.push(Date.now()));
+    await settle();
+    host.reports.length = 0;
+    host.deliver({ type: 'continue' });
+    expect(calls).toEqual([]);
+    expect(host.states).toEqual([]);
+    host.deliver({ type: 'pause' });
+    host.deliver({ type: 'continue' });
+    host.deliver({ type: 'reload' });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(calls).toEqual(['pause', 'continue']);
+    expect(reloads).toHaveLength(1);
+    expect(host.states).toEqual(['pausing', 'paused', 'continuing', 'running', 'reloading', 'reloaded']);
+  });
+});
+
+describe('the host contract', () => {
+  test('open() gets the deadlines and the logger', () => {
+    const { host, service } = makeService({ startTimeoutMs: 5_000, stopTimeoutMs: 7_000 });
+    expect(host.context).toMatchObject({ startTimeoutMs: 5_000, stopTimeoutMs: 7_000 });
+    expect(host.context?.log).toBe(service.log);
+  });
+
+  test('the installed stop timeout (SERVICEHOST_STOP_TIMEOUT_MS) is the default, caps a larger option, and leaves the environment', () => {
+    process.env.SERVICEHOST_STOP_TIMEOUT_MS = '4000';
+    expect(makeService().service.stopTimeoutMs).toBe(4_000);
+    expect(process.env.SERVICEHOST_STOP_TIMEOUT_MS).toBeUndefined();
+    process.env.SERVICEHOST_STOP_TIMEOUT_MS = '4000';
+    expect(makeService({ stopTimeoutMs: 60_000 }).service.stopTimeoutMs).toBe(4_000);
+    process.env.SERVICEHOST_STOP_TIMEOUT_MS = '4000';
+    expect(makeService({ stopTimeoutMs: 1_000 }).service.stopTimeoutMs).toBe(1_000);
+    process.env.SERVICEHOST_STOP_TIMEOUT_MS = 'soon';
+    expect(makeService().service.stopTimeoutMs).toBe(30_000);
+  });
+
+  test('an event name Service does not have is a typed error, not a listener that never runs', () => {
+    const { service } = makeService();
+    expect(() => service.on('stpo' as never, () => {})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    expect(() => service.on('stop', 'not a function' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 });
 
@@ -345,7 +457,7 @@ describe('pause, continue, reload and other controls', () => {
     expect(host.states).not.toContain('pausing');
   });
 
-  test('reload reports reloading until its listeners settle, then running again', async () => {
+  test('reload reports reloading until its listeners settle, then reloaded', async () => {
     const { host, service } = makeService();
     await service.start();
     service.on('reload', () => new Promise((r) => setTimeout(r, 300)));
@@ -355,7 +467,7 @@ describe('pause, continue, reload and other controls', () => {
     host.deliver({ type: 'reload' });
     expect(host.states).toEqual(['reloading']);
     await vi.advanceTimersByTimeAsync(300);
-    expect(host.states).toEqual(['reloading', 'running']);
+    expect(host.states).toEqual(['reloading', 'reloaded']);
     expect(service.state).toBe('running');
   });
 
@@ -371,12 +483,12 @@ describe('pause, continue, reload and other controls', () => {
     host.deliver({ type: 'custom', code: 200 });
     host.deliver({ type: 'session', eventType: 5, sessionId: 2 });
     host.deliver({ type: 'power', eventType: 10 });
-    host.deliver({ type: 'control', name: 'netbindadd', code: 7, eventType: 0 });
+    host.deliver({ type: 'control', control: 'netbindadd', code: 7, eventType: 0 });
     expect(seen).toEqual([
       { type: 'custom', code: 200 },
       { type: 'session', eventType: 5, sessionId: 2 },
       { type: 'power', eventType: 10 },
-      { type: 'control', name: 'netbindadd', code: 7, eventType: 0 },
+      { type: 'control', control: 'netbindadd', code: 7, eventType: 0 },
     ]);
   });
 

@@ -2,7 +2,8 @@
 // native side, on every platform.
 import { describe, expect, test } from 'vitest';
 import { WindowsServiceHost } from '../../lib/hosts/windows-service';
-import { controlName, setServiceStatus, startServiceDispatcher } from '../../lib/windows/scm';
+import { controlName } from '../../lib/windows/codes';
+import { parseDispatcherRecord, setServiceStatus, startServiceDispatcher } from '../../lib/windows/scm';
 
 const code = (value: string) => expect.objectContaining({ code: value });
 
@@ -50,25 +51,40 @@ describe('startServiceDispatcher validates before it touches the SCM', () => {
   });
 });
 
-describe('WindowsServiceHost', () => {
-  test('rejects bad options', () => {
+describe('WindowsServiceHost options (hostOptions.windowsService), checked at the edge', () => {
+  test('rejects bad options, naming them', () => {
     expect(() => new WindowsServiceHost(null as never)).toThrow(code('ERR_INVALID_ARG_TYPE'));
-    expect(() => new WindowsServiceHost({ startWaitHintMs: -1 })).toThrow(code('ERR_OUT_OF_RANGE'));
+    expect(() => new WindowsServiceHost({ pendingWaitHintMs: -1 })).toThrow(/hostOptions\.windowsService\.pendingWaitHintMs/);
+    expect(() => new WindowsServiceHost({ acceptedControls: ['fly'] as never })).toThrow(code('ERR_INVALID_ARG_VALUE'));
     expect(() => new WindowsServiceHost({ exitProcess: 1 as never })).toThrow(code('ERR_INVALID_ARG_TYPE'));
   });
+});
 
-  test('report() before open() is a state error, and bad statuses are typed errors', () => {
-    const host = new WindowsServiceHost();
-    expect(() => host.report({ state: 'running' })).toThrow(code('ERR_SERVICEHOST_HOST_STATE'));
-    expect(() => host.report({ state: 'sleeping' } as never)).toThrow(code('ERR_INVALID_ARG_VALUE'));
-    expect(() => host.report({ state: 'stopping', waitHintMs: -1 })).toThrow(code('ERR_OUT_OF_RANGE'));
-    expect(() => host.open('deliver' as never)).toThrow(code('ERR_INVALID_ARG_TYPE'));
+describe('parseDispatcherRecord: one parse, from the native record to the lifecycle event', () => {
+  const base = { eventType: 0, repeats: 1, receivedAt: 1n };
+  test.each([
+    [1, { type: 'stop', reason: 'scm-stop', control: 'stop' }],
+    [5, { type: 'stop', reason: 'shutdown', control: 'shutdown' }],
+    [15, { type: 'stop', reason: 'preshutdown', control: 'preshutdown' }],
+    [2, { type: 'pause', control: 'pause' }],
+    [3, { type: 'continue', control: 'continue' }],
+    [6, { type: 'reload', control: 'paramchange' }],
+    [13, { type: 'power', control: 'powerevent' }],
+    [14, { type: 'session', control: 'sessionchange', sessionId: 0 }],
+    [7, { type: 'control', control: 'netbindadd' }],
+    [4, { type: 'control', control: 'interrogate' }],
+    [200, { type: 'custom', control: 'custom' }],
+    [99, { type: 'control', control: 'unknown' }],
+  ])('control %i', (controlCode, expected) => {
+    expect(parseDispatcherRecord({ type: 'control', code: controlCode, ...base })).toEqual({ ...expected, code: controlCode, ...base });
   });
 
-  test('close() takes an exit code from 0 to 255', () => {
-    const host = new WindowsServiceHost();
-    expect(() => host.close({ exitCode: 256 })).toThrow(code('ERR_OUT_OF_RANGE'));
-    expect(() => host.close({ exitCode: -1 })).toThrow(code('ERR_OUT_OF_RANGE'));
-    expect(() => host.close({} as never)).toThrow(code('ERR_INVALID_ARG_TYPE'));
+  test('service-main splits the service name from its arguments', () => {
+    expect(parseDispatcherRecord({ type: 'service-main', args: ['api', '--fast'], error: undefined, receivedAt: 2n })).toEqual({
+      type: 'service-main',
+      serviceName: 'api',
+      args: ['--fast'],
+      receivedAt: 2n,
+    });
   });
 });

@@ -1,7 +1,9 @@
 // e2e: every control Wine's SCM delivers, through the real dispatcher, to a
 // service that listens to all of them (fixtures/control-service.js).
 import { describe, expect, inject, test } from 'vitest';
+import { acceptedControlNames } from '../../lib/windows/codes';
 import { controlService, parseStatus, queryService, sc } from '../../scripts/windows-env.mjs';
+import { manageOk } from './harness/manage';
 import { startAndWaitRunning, stopAndWaitStopped, waitFor, waitForState, withService, type RunningFixture } from './harness/service';
 
 const ring = inject('windowsRing');
@@ -19,6 +21,12 @@ async function expectRecord(service: RunningFixture, expected: Record<string, un
   });
 }
 
+/** What the SCM itself says the service accepts, read back through QueryServiceStatusEx. */
+async function acceptedBySCM(name: string): Promise<string[]> {
+  const info = await manageOk({ op: 'query', name });
+  return acceptedControlNames(info.windows.controlsAccepted);
+}
+
 function controlServiceFixture(label: string, options: Record<string, unknown>, body: (service: RunningFixture) => Promise<void>) {
   return withService(label, { script: 'control-service.js', args: [JSON.stringify(options)] }, async (service) => {
     await startAndWaitRunning(service.name);
@@ -30,39 +38,38 @@ function controlServiceFixture(label: string, options: Record<string, unknown>, 
 describe.skipIf(!ring.available)('every control the SCM delivers', () => {
   test('the accepted controls follow the listeners, plus the explicit ones', async () => {
     await controlServiceFixture('accepted', {}, async (service) => {
-      const running = service.records().find((record) => record.event === 'running');
-      expect(running?.accepted).toEqual(['stop', 'pause-continue', 'shutdown', 'paramchange', 'powerevent', 'sessionchange']);
-      expect(running?.isWindowsService).toBe(true);
+      expect(await acceptedBySCM(service.name)).toEqual(['stop', 'pause-continue', 'shutdown', 'paramchange', 'powerevent', 'sessionchange']);
+      expect(service.records().find((record) => record.event === 'running')?.isWindowsService).toBe(true);
       // netbind is neither listened to nor asked for: the SCM refuses it before it reaches the service.
       expect((await controlService('control', service.name, 7)).code).toBe(ERROR_INVALID_SERVICE_CONTROL);
       // Listeners removed at run time: the SCM is told at once and refuses pause.
       expect((await controlService('control', service.name, 202)).code).toBe(0);
-      await expectRecord(service, { event: 'accepted', accepted: ['stop', 'shutdown', 'paramchange', 'powerevent', 'sessionchange'] });
+      await expectRecord(service, { event: 'unlistened' });
+      expect(await acceptedBySCM(service.name)).toEqual(['stop', 'shutdown', 'paramchange', 'powerevent', 'sessionchange']);
       expect((await controlService('pause', service.name)).code).toBe(ERROR_INVALID_SERVICE_CONTROL);
       await stopAndWaitStopped(service.name);
       expect(hasRecord(service, { event: 'pause' })).toBe(false);
-      expect(hasRecord(service, { event: 'control', name: 'netbindadd' })).toBe(false);
+      expect(hasRecord(service, { event: 'control', control: 'netbindadd' })).toBe(false);
     });
     await controlServiceFixture('accepted-explicit', { acceptedControls: ['netbindchange'] }, async (service) => {
-      const running = service.records().find((record) => record.event === 'running');
-      expect(running?.accepted).toEqual(['stop', 'pause-continue', 'shutdown', 'paramchange', 'netbindchange', 'powerevent', 'sessionchange']);
+      expect(await acceptedBySCM(service.name)).toEqual(['stop', 'pause-continue', 'shutdown', 'paramchange', 'netbindchange', 'powerevent', 'sessionchange']);
       await stopAndWaitStopped(service.name);
     });
   });
 
-  test('pause and continue: PAUSE_PENDING then PAUSED, CONTINUE_PENDING then RUNNING', async () => {
+  test('pause and continue: the control returns with PAUSE_PENDING, then PAUSED; CONTINUE_PENDING, then RUNNING', async () => {
     await controlServiceFixture('pause', { pauseDelayMs: 700 }, async (service) => {
       const paused = await controlService('pause', service.name);
       expect(paused.code, paused.output).toBe(0);
+      // The dispatcher reported PAUSE_PENDING before the control returned: no polling race.
+      expect(parseStatus(paused.output)).toMatchObject({ state: 'PAUSE_PENDING', checkPoint: 1, waitHint: 5000 });
       await expectRecord(service, { event: 'pause' });
-      // The host reports PAUSE_PENDING on receipt; the fixture reports PAUSED 700 ms later.
-      expect((await waitForState(service.name, 'PAUSE_PENDING', 2_000)).state).toBe('PAUSE_PENDING');
       await waitForState(service.name, 'PAUSED');
 
       const resumed = await controlService('continue', service.name);
       expect(resumed.code, resumed.output).toBe(0);
+      expect(parseStatus(resumed.output)).toMatchObject({ state: 'CONTINUE_PENDING', checkPoint: 1 });
       await expectRecord(service, { event: 'continue' });
-      await waitForState(service.name, 'CONTINUE_PENDING', 2_000);
       await waitForState(service.name, 'RUNNING');
       await stopAndWaitStopped(service.name);
       await expectRecord(service, { event: 'exit', code: 0 });
@@ -75,7 +82,7 @@ describe.skipIf(!ring.available)('every control the SCM delivers', () => {
       await expectRecord(service, { event: 'reload' });
       for (const [code, name] of [[7, 'netbindadd'], [8, 'netbindremove'], [9, 'netbindenable'], [10, 'netbinddisable']] as const) {
         expect((await controlService('control', service.name, code)).code).toBe(0);
-        await expectRecord(service, { event: 'control', name, code });
+        await expectRecord(service, { event: 'control', control: name, code });
       }
       await stopAndWaitStopped(service.name);
     });
@@ -97,7 +104,7 @@ describe.skipIf(!ring.available)('every control the SCM delivers', () => {
       const answer = await controlService('interrogate', service.name);
       expect(answer.code, answer.output).toBe(0);
       expect(parseStatus(answer.output).state).toBe('RUNNING');
-      await expectRecord(service, { event: 'control', name: 'interrogate', code: 4 });
+      await expectRecord(service, { event: 'control', control: 'interrogate', code: 4 });
       await stopAndWaitStopped(service.name);
     });
   });
@@ -113,8 +120,10 @@ describe.skipIf(!ring.available)('every control the SCM delivers', () => {
       }, 15_000);
       const checkpoints = [...seen].sort((a, b) => a - b);
       expect(checkpoints.length, `checkpoints seen: ${checkpoints.join(', ')}`).toBeGreaterThanOrEqual(3);
-      expect(checkpoints.every((checkpoint) => checkpoint >= 1 && checkpoint <= 5)).toBe(true);
-      expect(service.records().filter((record) => record.event === 'stop-step').map((record) => record.step)).toEqual([1, 2, 3, 4, 5]);
+      // 1 from the dispatcher on receipt, 2 when the teardown begins, one more after each of the first four steps.
+      expect(checkpoints.every((checkpoint) => checkpoint >= 1 && checkpoint <= 6)).toBe(true);
+      // Last in, first out.
+      expect(service.records().filter((record) => record.event === 'stop-step').map((record) => record.step)).toEqual([5, 4, 3, 2, 1]);
       const final = await waitForState(service.name, 'STOPPED');
       expect(final.win32ExitCode).toBe(0);
     });
@@ -129,8 +138,8 @@ describe.skipIf(!ring.available)('every control the SCM delivers', () => {
       expect(diagnostics?.results).toEqual({ power: 0, session: 0, timechange: 0, deviceevent: 0, preshutdown: 120, hardwareprofilechange: 120 });
       await expectRecord(service, { event: 'power', eventType: 0x8013, powerSetting: '{5D3E9A59-E9D5-4B00-A6BD-FF34FF516548}', data: '01000000' });
       await expectRecord(service, { event: 'session', eventType: 5, sessionId: 3 });
-      await expectRecord(service, { event: 'control', name: 'timechange', newTime: 1700000000000, oldTime: 1699999990000 });
-      await expectRecord(service, { event: 'control', name: 'deviceevent', eventType: 0x8000, deviceType: 5 });
+      await expectRecord(service, { event: 'control', control: 'timechange', newTime: 1700000000000, oldTime: 1699999990000 });
+      await expectRecord(service, { event: 'control', control: 'deviceevent', eventType: 0x8000, deviceType: 5 });
       expect(hasRecord(service, { event: 'stop', reason: 'preshutdown' })).toBe(false);
       await stopAndWaitStopped(service.name);
     });
@@ -140,16 +149,19 @@ describe.skipIf(!ring.available)('every control the SCM delivers', () => {
     await controlServiceFixture('badinput', {}, async (service) => {
       expect((await controlService('control', service.name, 201)).code).toBe(0);
       await expectRecord(service, { bad: 'unknown-state' });
-      const codes = Object.fromEntries(service.records().filter((record) => 'bad' in record).map((record) => [record.bad, record.code]));
+      const bad = service.records().filter((record) => 'bad' in record);
+      const codes = Object.fromEntries(bad.map((record) => [record.bad, record.code]));
       expect(codes).toEqual({
         'running-to-start-pending': 'ERR_SERVICEHOST_INVALID_TRANSITION',
         'running-to-continue-pending': 'ERR_SERVICEHOST_INVALID_TRANSITION',
         'exit-code-out-of-range': 'ERR_OUT_OF_RANGE',
-        'host-exit-code-out-of-range': 'ERR_OUT_OF_RANGE',
+        'service-exit-code-out-of-range': 'ERR_OUT_OF_RANGE',
         'unknown-control': 'ERR_INVALID_ARG_VALUE',
         'unknown-accepted-control': 'ERR_INVALID_ARG_VALUE',
         'unknown-state': 'ERR_INVALID_ARG_VALUE',
       });
+      // The native side's own refusals (INVALID_TRANSITION) are ServicehostErrors too.
+      expect(bad.map((record) => record.servicehostError)).toEqual(bad.map(() => true));
       expect((await waitForState(service.name, 'RUNNING', 1_000)).state).toBe('RUNNING');
       await stopAndWaitStopped(service.name);
       await expectRecord(service, { event: 'exit', code: 0 });

@@ -19,12 +19,13 @@ function events(service: RunningFixture): unknown[] {
 }
 
 const ERROR_SERVICE_CANNOT_ACCEPT_CTRL = 1061;
+const ERROR_CALL_NOT_IMPLEMENTED = 120;
 
 describe.skipIf(!ring.available)('early connect with servicehost/register', () => {
   test.each([
     ['node -r servicehost/register', ['-r', registerCjs]],
     ['node --import servicehost/register', ['--import', registerEsm]],
-  ])('%s: START_PENDING with our checkpoint while imports run; controls sent before the program listens reach it', async (_label, nodeArgs) => {
+  ])('%s: START_PENDING with our checkpoint while imports run; controls sent while the main thread is busy reach it, in order', async (_label, nodeArgs) => {
     await withService('early', { script: 'early-service.js', nodeArgs, args: ['4'] }, async (service) => {
       expect((await sc(['start', service.name])).code).toBe(0);
       await waitFor('imports to begin', () => events(service).includes('imports-begin'), 15_000);
@@ -37,19 +38,27 @@ describe.skipIf(!ring.available)('early connect with servicehost/register', () =
       expect((await controlService('control', service.name, 150)).code).toBe(ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
 
       await waitForState(service.name, 'RUNNING', 20_000);
-      await waitFor('the program to report running', () => events(service).includes('running'), 10_000);
+      await waitFor('the main thread to be busy', () => events(service).includes('busy-begin'), 10_000);
+      // Sent while the main thread is busy: they wait natively, none is lost.
       for (const code of [150, 151]) expect((await controlService('control', service.name, code)).code).toBe(0);
       expect((await controlService('interrogate', service.name)).code).toBe(0);
-      expect(events(service)).not.toContain('listening');
+      expect(events(service)).not.toContain('busy-end');
 
-      await waitFor('the held controls to reach the program', () => events(service).includes('control'), 15_000);
+      await waitFor('the waiting controls to reach the program', () => events(service).includes('control'), 15_000);
       const records = service.records();
-      const listening = records.findIndex((record) => record.event === 'listening');
-      expect(records.slice(listening + 1)).toEqual([
+      const busyEnd = records.findIndex((record) => record.event === 'busy-end');
+      expect(records.slice(busyEnd + 1)).toEqual([
         { event: 'custom', code: 150 },
         { event: 'custom', code: 151 },
-        { event: 'control', name: 'interrogate' },
+        { event: 'control', control: 'interrogate' },
       ]);
+      // No custom listener, no custom codes: the handler refuses them, and the caller hears it.
+      expect((await controlService('control', service.name, 152)).code).toBe(0);
+      await waitFor('the custom listener to go', () => events(service).includes('custom-off'), 10_000);
+      // Windows hands the handler's ERROR_CALL_NOT_IMPLEMENTED to the caller; Wine's SCM answers success whatever the handler says.
+      expect((await controlService('control', service.name, 153)).code).toBe(isNativeWindows ? ERROR_CALL_NOT_IMPLEMENTED : 0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(service.records().filter((record) => record.event === 'custom').map((record) => record.code)).toEqual([150, 151, 152]);
       await stopAndWaitStopped(service.name);
     });
   });

@@ -3,9 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { toWindowsPath } from '../../scripts/windows-env.mjs';
+import { queryService, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
 import { manage, servicehostCommand, uninstallQuietly } from './harness/manage';
-import { fixturesDir, scratchDir, uniqueServiceName } from './harness/service';
+import { fixturesDir, scratchDir, uniqueServiceName, waitFor, waitForState } from './harness/service';
 
 const ring = inject('windowsRing');
 
@@ -77,6 +77,48 @@ describe.skipIf(!ring.available)('servicehost command under the SCM', () => {
       const listed = await servicehostCommand(['list', name, '--json']);
       expect(listed.code).toBe(0);
       expect(JSON.parse(listed.stdout)).toEqual([{ name, displayName: name, state: 'stopped' }]);
+    } finally {
+      await uninstallQuietly(name);
+    }
+  });
+
+  test('status prints the command line as the SCM runs it, ready to paste, not JSON-quoted', async () => {
+    const name = uniqueServiceName('cli-cmdline');
+    const dir = scratchDir('manage cli cmdline');
+    try {
+      const script = toWindowsPath(path.join(fixturesDir, 'argv-service.js'));
+      const installed = await servicehostCommand(['install', '--name', name, '--no-start', '--', script, toWindowsPath(path.join(dir, 'argv.log')), 'two words', 'C:\\path with space\\']);
+      expect(installed.code, installed.stderr).toBe(0);
+      const status = await servicehostCommand(['status', name]);
+      const shown = /^ {2}command: {5}(.*)$/mu.exec(status.stdout)?.[1];
+      const info = JSON.parse((await servicehostCommand(['status', name, '--json'])).stdout);
+      expect(shown).toBe(info.commandLine);
+      expect(info.commandLine).toBe(info.windows.imagePath);
+      // CommandLineToArgvW quoting, as Windows itself splits it: no JSON escapes.
+      expect(shown).toContain('"C:\\path with space\\\\"');
+      expect(shown).not.toContain('\\\\path');
+    } finally {
+      await uninstallQuietly(name);
+    }
+  });
+
+  test('uninstall of a service stuck in START_PENDING: marked for deletion, exit 9 naming its process; gone once it ends', async () => {
+    const name = uniqueServiceName('cli-stuck');
+    const log = toWindowsPath(path.join(scratchDir('manage-cli-stuck'), 'log'));
+    try {
+      const options = JSON.stringify({ startSteps: 1, startStepMs: 600_000 });
+      const installed = await servicehostCommand(['install', '--name', name, '--no-start', '--', toWindowsPath(path.join(fixturesDir, 'lifecycle-service.js')), log, options]);
+      expect(installed.code, installed.stderr).toBe(0);
+      expect((await sc(['start', name])).code).toBe(0);
+      await waitForState(name, 'START_PENDING');
+      const pid = JSON.parse((await servicehostCommand(['status', name, '--json'])).stdout).pid as number;
+      expect(pid).toBeGreaterThan(0);
+      const removed = await servicehostCommand(['uninstall', name, '--timeout', '2000']);
+      expect(removed.code, removed.stderr).toBe(9);
+      expect(removed.stderr).toMatch(new RegExp(`marked for deletion.*pid ${pid}.*starting`, 'u'));
+      // The process goes: so does the service.
+      await runWindows(windowsNodeExe(), ['-e', `process.kill(${pid})`]);
+      await waitFor('the service to be gone', async () => !(await queryService(name)).exists, 20_000);
     } finally {
       await uninstallQuietly(name);
     }

@@ -1,7 +1,7 @@
 // systemd socket activation (sd_listen_fds(3)): the listening sockets systemd
 // opened for this process, from fd 3 on, ready for `server.listen({ fd })`.
 import { ServicehostError } from '../../errors';
-import { loadNative } from '../../native/load';
+import { posixNative } from '../../native/load';
 import { expectObject, optionalBoolean } from '../../validate';
 
 export interface ListenFd {
@@ -53,7 +53,7 @@ function readListenFds(env: NodeJS.ProcessEnv): ListenFd[] {
       `LISTEN_FDNAMES names ${names.length} fds but LISTEN_FDS says ${count}: ${JSON.stringify(env.LISTEN_FDNAMES)}`,
     );
   }
-  const native = loadNative();
+  const native = posixNative();
   return Array.from({ length: count }, (_, index) => {
     const fd = SD_LISTEN_FDS_START + index;
     return { fd, name: names[index] || 'unknown', socket: native.claimInheritedFd(fd).socket };

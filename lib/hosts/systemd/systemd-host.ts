@@ -1,18 +1,19 @@
 // The systemd host: signals as the posix host has them, plus the notify
 // protocol (READY, STATUS, STOPPING, RELOADING, EXTEND_TIMEOUT_USEC, WATCHDOG,
-// ERRNO, FDSTORE) sent natively to $NOTIFY_SOCKET, and socket activation.
-import { ServicehostError } from '../../errors';
-import { loadNative } from '../../native/load';
-import { expectFunction, expectObject, expectString, optionalBoolean } from '../../validate';
-import type { ExitInfo, HostEvent, HostStatus } from '../host';
+// ERRNO) sent natively to $NOTIFY_SOCKET through an outbox that never loses
+// what systemd acts on.
+import { posixNative } from '../../native/load';
+import { expectFunction, expectObject, optionalBoolean } from '../../validate';
+import type { ExitInfo, HostContext, HostEvent, HostStatus } from '../host';
 import { PosixHost, type PosixHostOptions } from '../posix';
+import { NotifyOutbox } from './notify-outbox';
 
 export interface SystemdHostOptions extends PosixHostOptions {
   /** The environment to read NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID from. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Send WATCHDOG=1 when systemd asks for it (WatchdogSec=). Default true. */
   watchdog?: boolean;
-  /** Where a failed notification is reported; it never throws. Default `process.emitWarning`. */
+  /** Where a failed notification is reported; it never throws. Default: service.log's warn. */
   warn?: (message: string) => void;
 }
 
@@ -27,8 +28,12 @@ function usec(ms: number): number {
 
 // Values end at a newline: the protocol is one KEY=VALUE per line.
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]+/gu, ' ');
 }
+
+// How long close() waits for messages still waiting in the outbox.
+const EXIT_FLUSH_MS = 2_000;
 
 /** How often WATCHDOG=1 must go out, from WATCHDOG_USEC and WATCHDOG_PID; undefined when not asked. */
 export function watchdogIntervalMs(env: NodeJS.ProcessEnv, pid = process.pid): number | undefined {
@@ -39,25 +44,29 @@ export function watchdogIntervalMs(env: NodeJS.ProcessEnv, pid = process.pid): n
   return Math.max(1, Math.floor(microseconds / 2000));
 }
 
+/** $NOTIFY_SOCKET when it is one systemd could have set: a path or an @abstract name, without NUL. */
+export function notifySocketOf(env: NodeJS.ProcessEnv): string | undefined {
+  const socket = env.NOTIFY_SOCKET;
+  if (!socket || socket.includes('\0') || !(socket.startsWith('/') || socket.startsWith('@'))) return undefined;
+  return socket;
+}
+
 export class SystemdHost extends PosixHost {
   override readonly kind = 'systemd' as const;
   readonly #socket: string | undefined;
   readonly #watchdogMs: number | undefined;
-  readonly #warn: (message: string) => void;
+  readonly #warnOption: ((message: string) => void) | undefined;
+  #outbox: NotifyOutbox | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #stoppingSent = false;
-  #failing: string | undefined;
 
   constructor(options: SystemdHostOptions = {}) {
     super(options);
-    const checked = expectObject('new SystemdHost(options)', options);
-    const env = (checked.env === undefined ? process.env : expectObject('SystemdHost: options.env', checked.env)) as NodeJS.ProcessEnv;
-    this.#socket = env.NOTIFY_SOCKET || undefined;
-    this.#watchdogMs = optionalBoolean('SystemdHost: options.watchdog', checked.watchdog) === false ? undefined : watchdogIntervalMs(env);
-    this.#warn =
-      checked.warn === undefined
-        ? (message) => process.emitWarning(message, 'ServicehostWarning')
-        : (expectFunction('SystemdHost: options.warn', checked.warn) as (message: string) => void);
+    const checked = expectObject('systemd host options', options);
+    const env = (checked.env === undefined ? process.env : expectObject('systemd host options.env', checked.env)) as NodeJS.ProcessEnv;
+    this.#socket = notifySocketOf(env);
+    this.#watchdogMs = optionalBoolean('systemd host options.watchdog', checked.watchdog) === false ? undefined : watchdogIntervalMs(env);
+    this.#warnOption = checked.warn === undefined ? undefined : (expectFunction('systemd host options.warn', checked.warn) as (message: string) => void);
   }
 
   /** $NOTIFY_SOCKET, or undefined when systemd expects no notifications. */
@@ -70,20 +79,24 @@ export class SystemdHost extends PosixHost {
     return this.#watchdogMs;
   }
 
-  override open(deliver: (event: HostEvent) => void): void {
-    super.open(deliver);
+  override open(deliver: (event: HostEvent) => void, context: HostContext): void {
+    super.open(deliver, context);
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    const native = posixNative();
+    this.#outbox = new NotifyOutbox({ socket, send: (message) => native.sdNotify(socket, message), warn: this.#warnOption ?? ((message) => context.log.warn(message)) });
     if (this.#watchdogMs !== undefined) {
       // From the event loop, so a stalled loop misses its pings; unref'd, so
       // it never holds the process. It keeps going through STOPPING to exit.
-      this.#watchdog = setInterval(() => this.#notify('WATCHDOG=1'), this.#watchdogMs).unref();
+      this.#watchdog = setInterval(() => this.#outbox!.send('WATCHDOG=1', 'watchdog'), this.#watchdogMs).unref();
     }
   }
 
   override report(status: HostStatus): void {
-    super.report(status);
     const lines: string[] = [];
     switch (status.state) {
       case 'running':
+      case 'reloaded':
         lines.push('READY=1');
         break;
       case 'reloading':
@@ -97,46 +110,22 @@ export class SystemdHost extends PosixHost {
     if ((status.state === 'starting' || status.state === 'stopping') && status.waitHintMs !== undefined) {
       lines.push(`EXTEND_TIMEOUT_USEC=${usec(status.waitHintMs)}`);
     }
-    if (lines.length > 0) this.#notify(lines.join('\n'));
+    if (lines.length > 0) this.#outbox?.send(lines.join('\n'), 'required');
   }
 
   override statusText(message: string): boolean {
-    super.statusText(message); // checks it
-    this.#notify(`STATUS=${oneLine(message)}`);
+    this.#outbox?.send(`STATUS=${oneLine(message)}`, 'status');
     return this.#socket !== undefined;
   }
 
-  /** FDSTORE=1: systemd keeps `fds` under `name` across restarts (FileDescriptorStoreMax=). */
-  storeFds(fds: readonly number[], name: string): boolean {
-    if (!Array.isArray(fds)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'SystemdHost.storeFds(fds, name): fds must be an array');
-    const checkedName = expectString('SystemdHost.storeFds(fds, name): name', name, { nonEmpty: true });
-    if (!/^[\x21-\x7e]{1,255}$/.test(checkedName) || checkedName.includes(':')) {
-      throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'SystemdHost.storeFds: name must be 1 to 255 printable ASCII characters without ":"');
-    }
-    if (this.#socket === undefined) return false;
-    loadNative().sdNotify(this.#socket, `FDSTORE=1\nFDNAME=${checkedName}`, fds);
-    return true;
-  }
-
-  protected override beforeExit(exit: ExitInfo): void {
+  protected override async beforeExit(exit: ExitInfo): Promise<void> {
     clearInterval(this.#watchdog);
-    if (exit.exitCode === 0) return;
-    const lines = [`ERRNO=${exit.errno ?? exit.exitCode}`];
-    if (exit.message) lines.unshift(`STATUS=${oneLine(exit.message)}`);
-    this.#notify(lines.join('\n'));
-  }
-
-  #notify(message: string): void {
-    if (this.#socket === undefined) return;
-    try {
-      loadNative().sdNotify(this.#socket, message);
-      if (this.#failing) this.#warn(`sd_notify to ${this.#socket} works again`);
-      this.#failing = undefined;
-    } catch (error) {
-      // Once per kind of failure: a watchdog ping a second must not flood the log.
-      const code = String((error as { code?: unknown }).code);
-      if (this.#failing !== code) this.#warn(`sd_notify to ${this.#socket} failed: ${(error as Error).message} (${message.split('\n')[0]})`);
-      this.#failing = code;
+    if (this.#outbox === undefined) return;
+    if (exit.exitCode !== 0) {
+      const lines = [`ERRNO=${exit.errno ?? exit.exitCode}`];
+      if (exit.message) lines.unshift(`STATUS=${oneLine(exit.message)}`);
+      this.#outbox.send(lines.join('\n'), 'required');
     }
+    await this.#outbox.flush(EXIT_FLUSH_MS);
   }
 }

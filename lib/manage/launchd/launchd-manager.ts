@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { writeFileAtomically } from '../files';
 import { matchesName } from '../list-filter';
+import { posixCommandLine } from '../shell-quote';
 import { parsePlist, renderPlist, type PlistValue } from './plist';
-import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec } from '../spec';
+import { checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec } from '../spec';
 import { servicehostVersion } from '../version';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, WaitOptions } from '../types';
 
@@ -64,7 +65,7 @@ export function launchdPlist(spec: ResolvedSpec, version: string): { [key: strin
     StandardOutPath: options.stdoutPath ?? path.join(logDirectory, 'out.log'),
     StandardErrorPath: options.stderrPath ?? path.join(logDirectory, 'err.log'),
   };
-  if (Object.keys(spec.env).length > 0) plist.EnvironmentVariables = { ...spec.env };
+  plist.EnvironmentVariables = serviceEnvironment(spec);
   if (!options.user && options.userName !== undefined) plist.UserName = options.userName;
   if (!options.user && options.groupName !== undefined) plist.GroupName = options.groupName;
   return plist;
@@ -174,6 +175,7 @@ export async function queryLaunchdService(nameInput: unknown, scope: LaunchdScop
   const name = checkServiceName(nameInput, 'launchd');
   const file = requirePlist(name, scope, 'query');
   const plist = parsePlist(readFileSync(file, 'utf8')) as { [key: string]: PlistValue };
+  const argv = Array.isArray(plist.ProgramArguments) ? plist.ProgramArguments.map(String) : [];
   const printed = scope.directory === undefined ? parseLaunchctlPrint(await launchctl(['print', `${domain(scope)}/${name}`], name).catch(() => '')) : { state: undefined, pid: undefined, lastExitCode: undefined };
   const state = printed.state === 'running' ? 'running' : printed.state === undefined ? 'unknown' : 'stopped';
   return {
@@ -186,7 +188,8 @@ export async function queryLaunchdService(nameInput: unknown, scope: LaunchdScop
     exitCode: printed.lastExitCode,
     enabled: plist.RunAtLoad === true,
     account: typeof plist.UserName === 'string' ? plist.UserName : undefined,
-    argv: Array.isArray(plist.ProgramArguments) ? plist.ProgramArguments.map(String) : [],
+    argv,
+    commandLine: posixCommandLine(argv),
     workingDirectory: typeof plist.WorkingDirectory === 'string' ? plist.WorkingDirectory : undefined,
     dependencies: [],
     launchd: { plistPath: file, label: String(plist.Label) },

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { writeFileAtomically } from '../files';
 import { matchesName } from '../list-filter';
+import { posixCommandLine } from '../shell-quote';
 import { checkServiceName, resolveSpec, type ResolvedSpec } from '../spec';
 import { UNIT_MARKER, parseSystemdCommandLine, renderSystemdUnit } from './unit';
 import { servicehostVersion } from '../version';
@@ -203,6 +204,7 @@ export async function querySystemdService(nameInput: unknown, scope: SystemdScop
   const name = checkServiceName(nameInput, 'systemd');
   const file = requireUnit(name, scope, 'query');
   const text = readFileSync(file, 'utf8');
+  const argv = parseSystemdCommandLine(unitSetting(text, 'ExecStart') ?? '');
   const shown = parseSystemctlShow(await systemctl(scope, ['show', `--property=${SHOWN.join(',')}`, unitName(name)], name));
   const pid = Number(shown.MainPID ?? '0');
   const state = systemdState(shown.ActiveState ?? '', shown.SubState ?? '');
@@ -217,7 +219,8 @@ export async function querySystemdService(nameInput: unknown, scope: SystemdScop
     exitCode: state === 'stopped' || state === 'failed' ? Number(shown.ExecMainStatus ?? '0') : undefined,
     enabled: shown.UnitFileState === 'enabled',
     account: unitSetting(text, 'User') ?? (scope.user ? os.userInfo().username : 'root'),
-    argv: parseSystemdCommandLine(unitSetting(text, 'ExecStart') ?? ''),
+    argv,
+    commandLine: posixCommandLine(argv),
     workingDirectory: unitSetting(text, 'WorkingDirectory')?.replaceAll('%%', '%'),
     dependencies: [],
     systemd: {

@@ -3,7 +3,7 @@
 // systemd.service(5)); what no escaping can make safe is rejected.
 import * as path from 'node:path';
 import { ServicehostError } from '../../errors';
-import { programArguments, type ResolvedSpec } from '../spec';
+import { programArguments, serviceEnvironment, type ResolvedSpec } from '../spec';
 
 /** The first line of every unit servicehost writes; list() and uninstall() look for it. */
 export const UNIT_MARKER = '# Installed by servicehost.';
@@ -116,7 +116,7 @@ export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContex
     `ExecStart=${execStart}`,
     `WorkingDirectory=${escapeSystemdPath('WorkingDirectory', spec.workingDirectory)}`,
   ];
-  for (const [key, value] of Object.entries(spec.env)) {
+  for (const [key, value] of Object.entries(serviceEnvironment(spec))) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/u.test(key)) reject('Environment', key, 'is not a valid variable name');
     lines.push(`Environment=${quoteSystemdWord(`${key}=${value}`, { dollar: false })}`);
   }

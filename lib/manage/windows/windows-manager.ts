@@ -3,23 +3,23 @@
 // install that fails half-way removes what it made.
 import { ServicehostError, isSystemError } from '../../errors';
 import { exitCodes, type ExitCodeName } from '../../lifecycle/exit-codes';
-import { loadNative, type NativeConfig2, type NativeQueriedConfig, type NativeServiceManager, type NativeServiceStatusProcess } from '../../native/load';
+import { windowsNative } from '../../native/load';
+import type { NativeConfig2, NativeQueriedConfig, NativeServiceManager, NativeServiceStatusProcess } from '../../native/windows-binding';
+import { WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environment';
+import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, controlCode, stateCode } from '../../windows/codes';
 import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { matchesName } from '../list-filter';
-import { checkServiceName, programArguments, resolveSpec, type ResolvedSpec, type WindowsRecovery } from '../spec';
+import { checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec, type WindowsRecovery } from '../spec';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
 
-/** The variable that carries the working directory to servicehost/register, which changes to it first. */
-export const WORKING_DIRECTORY_VARIABLE = 'SERVICEHOST_WORKING_DIRECTORY';
 /** A message file whose events 1 to 1000 are "%1": plain text shows as written. */
 export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
 
 const START_TYPES = { boot: 0, system: 1, auto: 2, manual: 3, disabled: 4 } as const;
 const ACTION_TYPES = ['none', 'restart', 'reboot', 'run'] as const;
 const SID_TYPES = { none: 0, unrestricted: 1, restricted: 3 } as const;
-const SERVICE_CONTROL_STOP = 1;
 
 export const DEFAULT_RECOVERY: WindowsRecovery = {
   actions: [
@@ -32,7 +32,7 @@ export const DEFAULT_RECOVERY: WindowsRecovery = {
 };
 
 function native(): NativeServiceManager {
-  return loadNative();
+  return windowsNative();
 }
 
 /** Runs one native call, turning a system error into the manager's typed error. */
@@ -85,7 +85,7 @@ export function imagePathOf(spec: ResolvedSpec): string {
 }
 
 export function environmentEntries(spec: ResolvedSpec): string[] {
-  const entries = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
+  const entries = Object.entries(serviceEnvironment(spec)).map(([key, value]) => `${key}=${value}`);
   return [...entries, `${WORKING_DIRECTORY_VARIABLE}=${spec.workingDirectory}`];
 }
 
@@ -218,8 +218,6 @@ function queryStatus(name: string): NativeServiceStatusProcess {
   return call(name, 'query', () => native().scmQueryStatus(name));
 }
 
-const ERROR_SERVICE_SPECIFIC_ERROR = 1066;
-const ERROR_SERVICE_NEVER_STARTED = 1077;
 
 function exitCodeOf(status: NativeServiceStatusProcess): number | undefined {
   if (status.win32ExitCode === ERROR_SERVICE_SPECIFIC_ERROR) return status.serviceSpecificExitCode;
@@ -254,7 +252,7 @@ export async function startWindowsService(nameInput: unknown, options: StartOpti
 export async function stopWindowsService(nameInput: unknown, options: StopOptions = {}): Promise<NativeServiceStatusProcess> {
   const name = checkServiceName(nameInput, 'windows');
   try {
-    native().scmControlService(name, SERVICE_CONTROL_STOP, options.comment ?? 'servicehost stop');
+    native().scmControlService(name, controlCode('stop'), options.comment ?? 'servicehost stop');
   } catch (error) {
     if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_NOT_ACTIVE')) throw translateSystemError(error, name, 'stop');
   }
@@ -269,7 +267,7 @@ function statusUntilGone(name: string): NativeServiceStatusProcess {
     return native().scmQueryStatus(name);
   } catch (error) {
     if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST')) throw translateSystemError(error, name, 'stop');
-    return { serviceType: 0, state: 1, controlsAccepted: 0, win32ExitCode: 0, serviceSpecificExitCode: 0, checkPoint: 0, waitHint: 0, processId: 0, serviceFlags: 0 };
+    return { serviceType: 0, state: stateCode('stopped'), controlsAccepted: 0, win32ExitCode: 0, serviceSpecificExitCode: 0, checkPoint: 0, waitHint: 0, processId: 0, serviceFlags: 0 };
   }
 }
 
@@ -281,25 +279,45 @@ export async function restartWindowsService(name: unknown, options: WaitOptions 
 export async function uninstallWindowsService(nameInput: unknown, options: WaitOptions = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'windows');
   const status = queryStatus(name);
-  if (managedState(status.state) !== 'stopped') await stopWindowsService(name, { ...options, wait: true });
+  if (managedState(status.state) !== 'stopped') await stopForUninstall(name, options);
   call(name, 'uninstall', () => {
     native().scmDeleteService(name);
     native().removeEventLogSource(name);
   });
-  // DeleteService only marks the service; it is gone once every handle closes.
+  // DeleteService only marks the service; it is gone once every handle closes and its process has ended.
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
+    let current: NativeServiceStatusProcess;
     try {
-      native().scmQueryStatus(name);
+      current = native().scmQueryStatus(name);
     } catch (error) {
       if (isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST') return;
       throw translateSystemError(error, name, 'uninstall');
     }
-    if (Date.now() > deadline) {
-      throw new ServiceManagerError('ERR_SERVICEHOST_MARKED_FOR_DELETE', name, `"${name}" is marked for deletion but still held open by another program (the Services console?)`);
-    }
+    if (Date.now() > deadline) throw markedForDeletion(name, current);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+// A service that cannot take a stop now (START_PENDING: the SCM refuses every
+// control then) is deleted anyway; it goes when its process ends.
+async function stopForUninstall(name: string, options: WaitOptions): Promise<void> {
+  try {
+    await stopWindowsService(name, { ...options, wait: true });
+  } catch (error) {
+    const code = error instanceof ServiceManagerError ? error.systemCode : isSystemError(error) ? error.code : undefined;
+    const refused = code === 'ERROR_SERVICE_CANNOT_ACCEPT_CTRL' || code === 'ERROR_INVALID_SERVICE_CONTROL';
+    if (!refused) throw error;
+  }
+}
+
+function markedForDeletion(name: string, status: NativeServiceStatusProcess): ServiceManagerError {
+  const state = managedState(status.state);
+  const holder =
+    status.processId !== 0 && state !== 'stopped'
+      ? `its process (pid ${status.processId}) is still ${state} and would not stop; Windows removes the service when that process ends (taskkill /PID ${status.processId} /F ends it now)`
+      : 'another program still holds it open (the Services console, Event Viewer, a monitoring tool): close it';
+  return new ServiceManagerError('ERR_SERVICEHOST_MARKED_FOR_DELETE', name, `"${name}" is marked for deletion but not gone: ${holder}`);
 }
 
 // The service's registry key goes with the service: a missing key means the
@@ -369,6 +387,7 @@ export function queryWindowsService(nameInput: unknown): ServiceInfo {
     enabled: config.startType <= START_TYPES.auto,
     account: config.account === '' ? undefined : config.account,
     argv: parseWindowsCommandLine(config.imagePath),
+    commandLine: config.imagePath,
     workingDirectory: environment[WORKING_DIRECTORY_VARIABLE],
     dependencies: config.dependencies,
     windows,

@@ -21,9 +21,9 @@ export class NotifyReceiver {
   readonly #process: ChildProcess;
   readonly #bound: Promise<void>;
 
-  private constructor(address: string) {
+  private constructor(address: string, stallMs: number) {
     this.address = address;
-    this.#process = spawn('python3', [path.join(fixturesDir, 'notify_receiver.py'), address], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.#process = spawn('python3', [path.join(fixturesDir, 'notify_receiver.py'), address, String(stallMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
     let bound!: () => void;
     this.#bound = new Promise((resolve) => (bound = resolve));
     this.messages = new LineCollector(this.#process.stdout!, (line) => {
@@ -31,14 +31,15 @@ export class NotifyReceiver {
         bound();
         return undefined;
       }
+      if (line === 'unstalled') return undefined;
       return JSON.parse(line) as NotifyMessage;
     });
   }
 
-  /** A receiver at a fresh path name, or at a fresh '@' abstract name. */
-  static async start(kind: 'path' | 'abstract'): Promise<NotifyReceiver> {
+  /** A receiver at a fresh path name, or at a fresh '@' abstract name; `stallMs`: it reads nothing for this long after binding. */
+  static async start(kind: 'path' | 'abstract', options: { stallMs?: number } = {}): Promise<NotifyReceiver> {
     const name = `servicehost-notify-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const receiver = new NotifyReceiver(kind === 'abstract' ? `@${name}` : path.join(os.tmpdir(), `${name}.sock`));
+    const receiver = new NotifyReceiver(kind === 'abstract' ? `@${name}` : path.join(os.tmpdir(), `${name}.sock`), options.stallMs ?? 0);
     await receiver.#bound;
     return receiver;
   }

@@ -1,7 +1,7 @@
 // A host for pure-logic tests of the lifecycle: it records what the Service
 // tells it and lets the test deliver host events. The real hosts have tests of
 // their own against real signals, sockets and the SCM.
-import type { ExitInfo, Host, HostEvent, HostEventType, HostKind, HostStatus } from '../../../lib/hosts/host';
+import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus } from '../../../lib/hosts/host';
 
 export class RecordingHost implements Host {
   readonly kind: HostKind = 'posix';
@@ -9,10 +9,12 @@ export class RecordingHost implements Host {
   readonly texts: string[] = [];
   readonly closes: ExitInfo[] = [];
   listened = new Set<HostEventType>();
+  context: HostContext | undefined;
   #deliver: ((event: HostEvent) => void) | undefined;
 
-  open(deliver: (event: HostEvent) => void): void {
+  open(deliver: (event: HostEvent) => void, context: HostContext): void {
     this.#deliver = deliver;
+    this.context = context;
   }
 
   listen(types: ReadonlySet<HostEventType>): void {

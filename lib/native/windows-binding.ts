@@ -1,0 +1,155 @@
+// The raw binding's Windows functions (cpp/win/), typed. Arguments are checked
+// in TypeScript, at the public edge, before they reach C++.
+/** What the dispatcher hands JavaScript, as the C++ lays it out (cpp/win/dispatcher_binding.cc). */
+export type NativeDispatcherRecord =
+  | { type: 'service-main'; args: string[]; error: Error | undefined; receivedAt: bigint }
+  | ({ type: 'control'; code: number; eventType: number; repeats: number; receivedAt: bigint } & NativeControlPayload)
+  | { type: 'dispatcher-exit'; error: Error | undefined; receivedAt: bigint };
+
+/** What HandlerEx copied out of lpEventData, by control. */
+export interface NativeControlPayload {
+  /** POWEREVENT / PBT_POWERSETTINGCHANGE: the setting's GUID, {8-4-4-4-12}. */
+  powerSetting?: string;
+  /** POWEREVENT / PBT_POWERSETTINGCHANGE: the setting's value. */
+  data?: Buffer;
+  /** SESSIONCHANGE: WTSSESSION_NOTIFICATION.dwSessionId. */
+  sessionId?: number;
+  /** TIMECHANGE: ms since 1970, UTC. */
+  newTime?: number;
+  oldTime?: number;
+  /** DEVICEEVENT, HARDWAREPROFILECHANGE: DEV_BROADCAST_HDR.dbch_devicetype. */
+  deviceType?: number;
+}
+
+export interface NativeStatusRequest {
+  state: number;
+  controlsAccepted?: number;
+  waitHint?: number;
+  win32ExitCode?: number;
+  serviceSpecificExitCode?: number;
+}
+
+export interface NativeServiceStatus {
+  state: number;
+  controlsAccepted: number;
+  checkPoint: number;
+  waitHint: number;
+  win32ExitCode: number;
+  serviceSpecificExitCode: number;
+}
+
+/** What the dispatcher does on its own (cpp/win/service_dispatcher.h, DispatcherPolicy). */
+export interface NativeDispatcherPolicy {
+  /** Wait hint of the STOP_PENDING reported natively on stop, shutdown and preshutdown. */
+  stopWaitHint?: number;
+  /** Wait hint of the PAUSE_PENDING and CONTINUE_PENDING reported natively. */
+  pendingWaitHint?: number;
+  /** Codes 128-255 reach JavaScript; otherwise HandlerEx refuses them. */
+  deliverCustom?: boolean;
+  /** INTERROGATE is forwarded too (it is always answered natively). */
+  deliverInterrogate?: boolean;
+}
+
+/** The functions that talk to the SCM as a service: the dispatcher and its status. */
+export interface NativeDispatcherBinding {
+  /** Starts the SCM control dispatcher on a thread of its own; holds the process until STOPPED. */
+  startDispatcher(options: { onEvent: (event: NativeDispatcherRecord) => void; startWaitHint?: number } & NativeDispatcherPolicy): void;
+  /** Reports the service status to the SCM; controlsAccepted left out keeps the current ones. */
+  setServiceStatus(request: NativeStatusRequest): NativeServiceStatus;
+  /** Changes SERVICE_ACCEPT_* without a new state or checkpoint. */
+  setControlsAccepted(request: { controlsAccepted: number }): NativeServiceStatus;
+  /** Changes what the dispatcher does on its own; fields left out keep their value. */
+  setDispatcherPolicy(policy: NativeDispatcherPolicy): void;
+  /** Events delivered, repeats merged while waiting, droppable events refused on a full queue. */
+  getDispatcherStats(): { delivered: number; merged: number; dropped: number };
+  /** Diagnostics: runs the real HandlerEx with a payload built from `payload`. */
+  debugInvokeControlHandler(request: {
+    control: number;
+    eventType?: number;
+    payload?: { powerSetting?: Buffer; data?: Buffer; sessionId?: number; newTime?: number; oldTime?: number; deviceType?: number };
+  }): number;
+}
+
+/** The raw binding's Windows functions (cpp/win/). Elsewhere each throws ERR_SERVICEHOST_UNSUPPORTED_PLATFORM. */
+export interface NativeWindowsBinding extends NativeDispatcherBinding, NativeServiceManager {
+  /** This process and its parent, from one Toolhelp snapshot. */
+  getParentProcess(): { pid: number; parentPid: number; parentName: string };
+  /** Installs the console control handler (SetConsoleCtrlHandler). */
+  startConsoleControlHandler(options: { onEvent: (event: { ctrlType: number; receivedAt: bigint }) => void; closeBudgetMs?: number }): void;
+  /** Lets a held close, logoff or shutdown event end the process. */
+  releaseConsoleControl(): void;
+  /** Diagnostics: GenerateConsoleCtrlEvent(ctrlType, 0) on this process's console. */
+  debugGenerateConsoleControl(ctrlType: 0 | 1): void;
+  /** Diagnostics: runs the console handler on a new thread, as the system does; after close, logoff or shutdown it ends the process as Windows would. */
+  debugInvokeConsoleHandler(ctrlType: 0 | 1 | 2 | 5 | 6): void;
+  /** ReportEventW under `source`; type 1 error, 2 warning, 4 information. */
+  writeEventLog(entry: { source: string; type: 1 | 2 | 4; eventId?: number; message: string }): void;
+}
+
+
+/** What the SCM reports for one service (SERVICE_STATUS_PROCESS). */
+export interface NativeServiceStatusProcess extends NativeServiceStatus {
+  serviceType: number;
+  processId: number;
+  serviceFlags: number;
+}
+
+/** CreateServiceW / ChangeServiceConfigW fields; absent means "no change" for the latter. */
+export interface NativeServiceConfig {
+  displayName?: string;
+  imagePath?: string;
+  startType?: number;
+  errorControl?: number;
+  account?: string;
+  password?: string;
+  dependencies?: string[];
+}
+
+export interface NativeQueriedConfig {
+  serviceType: number;
+  startType: number;
+  errorControl: number;
+  imagePath: string;
+  loadOrderGroup: string;
+  dependencies: string[];
+  account: string;
+  displayName: string;
+  description?: string;
+  delayedAutoStart?: boolean;
+  failureActions?: { resetPeriodSec: number; rebootMessage: string; command: string; actions: Array<{ type: number; delayMs: number }> };
+  failureActionsOnNonCrash?: boolean;
+  preshutdownTimeoutMs?: number;
+  sidType?: number;
+  requiredPrivileges?: string[];
+  /** Levels the system refused to report, with the error it gave. */
+  unavailable: Record<string, Error & { code: string; errno: number }>;
+  /** QueryServiceStatusEx on the same handle. */
+  status: NativeServiceStatusProcess;
+}
+
+export type NativeConfig2 =
+  | ['description', string]
+  | ['delayedAutoStart', boolean]
+  | ['failureActions', { resetPeriodSec?: number; rebootMessage?: string; command?: string; actions: Array<{ type: number; delayMs: number }> }]
+  | ['failureActionsOnNonCrash', boolean]
+  | ['preshutdownTimeoutMs', number]
+  | ['sidType', number]
+  | ['requiredPrivileges', string[]];
+
+/** The service manager API (cpp/win/manager_*.cc, service_registry.cc). */
+export interface NativeServiceManager {
+  scmCreateService(config: NativeServiceConfig & { name: string; imagePath: string }): void;
+  scmChangeConfig(name: string, config: NativeServiceConfig): void;
+  scmQueryConfig(name: string): NativeQueriedConfig;
+  scmSetConfig2(name: string, ...level: NativeConfig2): void;
+  scmQueryStatus(name: string): NativeServiceStatusProcess;
+  scmStartService(name: string, args?: readonly string[]): void;
+  scmControlService(name: string, control: number, comment?: string): { status: NativeServiceStatusProcess; via: 'ControlServiceExW' | 'ControlService' };
+  scmDeleteService(name: string): void;
+  scmEnumServices(): Array<{ name: string; displayName: string; status: NativeServiceStatusProcess }>;
+  scmSetEnvironment(name: string, entries: readonly string[]): void;
+  scmGetEnvironment(name: string): string[];
+  setEventLogSource(source: string, messageFile: string): void;
+  getEventLogSource(source: string): string | undefined;
+  removeEventLogSource(source: string): boolean;
+}

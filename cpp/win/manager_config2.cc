@@ -13,23 +13,6 @@ namespace servicehost {
 
 namespace {
 
-const char* Config2SyscallName(DWORD level) {
-  switch (level) {
-    case SERVICE_CONFIG_DESCRIPTION: return "ChangeServiceConfig2W(SERVICE_CONFIG_DESCRIPTION)";
-    case SERVICE_CONFIG_FAILURE_ACTIONS: return "ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS)";
-    case SERVICE_CONFIG_DELAYED_AUTO_START_INFO: return "ChangeServiceConfig2W(SERVICE_CONFIG_DELAYED_AUTO_START_INFO)";
-    case SERVICE_CONFIG_FAILURE_ACTIONS_FLAG: return "ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS_FLAG)";
-    case SERVICE_CONFIG_SERVICE_SID_INFO: return "ChangeServiceConfig2W(SERVICE_CONFIG_SERVICE_SID_INFO)";
-    case SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO: return "ChangeServiceConfig2W(SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO)";
-    case SERVICE_CONFIG_PRESHUTDOWN_INFO: return "ChangeServiceConfig2W(SERVICE_CONFIG_PRESHUTDOWN_INFO)";
-    default: return "ChangeServiceConfig2W";
-  }
-}
-
-void Change(Napi::Env env, SC_HANDLE service, DWORD level, void* info) {
-  if (!ChangeServiceConfig2W(service, level, info)) throw Win32Error(env, GetLastError(), Config2SyscallName(level));
-}
-
 // One level's raw bytes, or the error that refused it.
 DWORD Query(SC_HANDLE service, DWORD level, std::vector<BYTE>& buffer) {
   DWORD needed = 0;
@@ -77,26 +60,125 @@ Napi::Value Config2ToJs(Napi::Env env, DWORD level, const BYTE* data) {
   }
 }
 
+// One writer per level: it checks `value` and makes one ChangeServiceConfig2W call.
+using Writer = void (*)(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where);
+
+void Change(Napi::Env env, SC_HANDLE service, DWORD level, void* info);
+
+void WriteDescription(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+  std::wstring text = ExpectWideString(value, where, true);
+  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  SERVICE_DESCRIPTIONW description = {text.data()};
+  Change(env, service.get(), level, &description);
+}
+
+BOOL ExpectFlag(Napi::Env env, Napi::Value value, const std::string& where) {
+  if (!value.IsBoolean()) throw MakeTypeError(env, where + ": value must be a boolean");
+  return value.As<Napi::Boolean>().Value() ? TRUE : FALSE;
+}
+
+DWORD ExpectNumber(Napi::Env env, Napi::Value value, const std::string& where) {
+  if (!value.IsNumber()) throw MakeTypeError(env, where + ": value must be a number");
+  return value.As<Napi::Number>().Uint32Value();
+}
+
+void WriteDelayedAutoStart(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+  SERVICE_DELAYED_AUTO_START_INFO delayed = {ExpectFlag(env, value, where)};
+  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  Change(env, service.get(), level, &delayed);
+}
+
+void WriteFailureActionsFlag(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+  SERVICE_FAILURE_ACTIONS_FLAG nonCrash = {ExpectFlag(env, value, where)};
+  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  Change(env, service.get(), level, &nonCrash);
+}
+
+void WritePreshutdown(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+  SERVICE_PRESHUTDOWN_INFO preshutdown = {ExpectNumber(env, value, where)};
+  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  Change(env, service.get(), level, &preshutdown);
+}
+
+void WriteSidType(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+  SERVICE_SID_INFO sid = {ExpectNumber(env, value, where)};
+  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  Change(env, service.get(), level, &sid);
+}
+
+void WriteRequiredPrivileges(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+  if (!value.IsArray()) throw MakeTypeError(env, where + ": value must be an array of strings");
+  Napi::Object holder = Napi::Object::New(env);
+  holder["list"] = value;
+  std::wstring multi = ToMultiString(OptionalWideStringList(holder, "list", where));
+  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  SERVICE_REQUIRED_PRIVILEGES_INFOW privileges = {multi.data()};
+  Change(env, service.get(), level, &privileges);
+}
+
+void WriteFailureActions(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+  if (!value.IsObject()) throw MakeTypeError(env, where + ": value must be an object");
+  Napi::Object spec = value.As<Napi::Object>();
+  DWORD resetPeriod = OptionalUint32(spec, "resetPeriodSec", where).value_or(INFINITE);
+  std::optional<std::wstring> rebootMessage = OptionalWideString(spec, "rebootMessage", where);
+  std::optional<std::wstring> command = OptionalWideString(spec, "command", where);
+  Napi::Value list = spec.Get("actions");
+  if (!list.IsArray()) throw MakeTypeError(env, where + ".actions must be an array");
+  Napi::Array array = list.As<Napi::Array>();
+  std::vector<SC_ACTION> actions;
+  bool restarts = false;
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    std::string at = where + ".actions[" + std::to_string(i) + "]";
+    if (!array.Get(i).IsObject()) throw MakeTypeError(env, at + " must be an object");
+    Napi::Object action = array.Get(i).As<Napi::Object>();
+    DWORD type = OptionalUint32(action, "type", at, SC_ACTION_NONE, SC_ACTION_RUN_COMMAND).value_or(SC_ACTION_NONE);
+    DWORD delay = OptionalUint32(action, "delayMs", at).value_or(0);
+    restarts = restarts || type == SC_ACTION_RESTART;
+    actions.push_back(SC_ACTION{static_cast<SC_ACTION_TYPE>(type), delay});
+  }
+  SERVICE_FAILURE_ACTIONSW failure = {};
+  failure.dwResetPeriod = resetPeriod;
+  failure.lpRebootMsg = rebootMessage ? rebootMessage->data() : nullptr;
+  failure.lpCommand = command ? command->data() : nullptr;
+  failure.cActions = static_cast<DWORD>(actions.size());
+  failure.lpsaActions = actions.empty() ? nullptr : actions.data();
+  // A restart action needs SERVICE_START on the handle that sets it.
+  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG | (restarts ? SERVICE_START : 0)));
+  Change(env, service.get(), level, &failure);
+}
+
 struct Level {
   DWORD level;
-  const char* field;
+  const char* field;    // the name JavaScript uses
+  const char* syscall;  // what a failure names
+  Writer write;
 };
 
 constexpr Level kLevels[] = {
-    {SERVICE_CONFIG_DESCRIPTION, "description"},
-    {SERVICE_CONFIG_DELAYED_AUTO_START_INFO, "delayedAutoStart"},
-    {SERVICE_CONFIG_FAILURE_ACTIONS, "failureActions"},
-    {SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, "failureActionsOnNonCrash"},
-    {SERVICE_CONFIG_PRESHUTDOWN_INFO, "preshutdownTimeoutMs"},
-    {SERVICE_CONFIG_SERVICE_SID_INFO, "sidType"},
-    {SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO, "requiredPrivileges"},
+    {SERVICE_CONFIG_DESCRIPTION, "description", "ChangeServiceConfig2W(SERVICE_CONFIG_DESCRIPTION)", WriteDescription},
+    {SERVICE_CONFIG_DELAYED_AUTO_START_INFO, "delayedAutoStart", "ChangeServiceConfig2W(SERVICE_CONFIG_DELAYED_AUTO_START_INFO)", WriteDelayedAutoStart},
+    {SERVICE_CONFIG_FAILURE_ACTIONS, "failureActions", "ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS)", WriteFailureActions},
+    {SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, "failureActionsOnNonCrash", "ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS_FLAG)", WriteFailureActionsFlag},
+    {SERVICE_CONFIG_PRESHUTDOWN_INFO, "preshutdownTimeoutMs", "ChangeServiceConfig2W(SERVICE_CONFIG_PRESHUTDOWN_INFO)", WritePreshutdown},
+    {SERVICE_CONFIG_SERVICE_SID_INFO, "sidType", "ChangeServiceConfig2W(SERVICE_CONFIG_SERVICE_SID_INFO)", WriteSidType},
+    {SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO, "requiredPrivileges", "ChangeServiceConfig2W(SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO)", WriteRequiredPrivileges},
 };
 
-DWORD LevelOf(Napi::Env env, const std::string& field) {
+const Level& LevelNamed(Napi::Env env, const std::string& field) {
   for (const Level& level : kLevels) {
-    if (field == level.field) return level.level;
+    if (field == level.field) return level;
   }
   throw MakeRangeError(env, "scmSetConfig2(name, level): unknown level \"" + field + "\"");
+}
+
+void Change(Napi::Env env, SC_HANDLE service, DWORD level, void* info) {
+  if (ChangeServiceConfig2W(service, level, info)) return;
+  DWORD error = GetLastError();
+  const char* syscall = "ChangeServiceConfig2W";
+  for (const Level& known : kLevels) {
+    if (known.level == level) syscall = known.syscall;
+  }
+  throw Win32Error(env, error, syscall);
 }
 
 }  // namespace
@@ -115,86 +197,14 @@ void AddConfig2Fields(Napi::Env env, SC_HANDLE service, Napi::Object result) {
   result["unavailable"] = unavailable;
 }
 
-// scmSetConfig2(name, level, value): one ChangeServiceConfig2W call.
+// scmSetConfig2(name, level, value): the level's writer, one ChangeServiceConfig2W call.
 Napi::Value ScmSetConfig2(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectWideString(info[0], "scmSetConfig2(name)");
   if (info.Length() < 3 || !info[1].IsString()) throw MakeTypeError(env, "scmSetConfig2(name, level, value): level must be a string");
   std::string field = info[1].As<Napi::String>().Utf8Value();
-  DWORD level = LevelOf(env, field);
-  Napi::Value value = info[2];
-  const std::string where = "scmSetConfig2(name, \"" + field + "\", value)";
-
-  switch (level) {
-    case SERVICE_CONFIG_DESCRIPTION: {
-      std::wstring text = ExpectWideString(value, where, true);
-      ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
-      SERVICE_DESCRIPTIONW description = {text.data()};
-      Change(env, service.get(), level, &description);
-      break;
-    }
-    case SERVICE_CONFIG_DELAYED_AUTO_START_INFO:
-    case SERVICE_CONFIG_FAILURE_ACTIONS_FLAG: {
-      if (!value.IsBoolean()) throw MakeTypeError(env, where + ": value must be a boolean");
-      BOOL flag = value.As<Napi::Boolean>().Value() ? TRUE : FALSE;
-      ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
-      SERVICE_DELAYED_AUTO_START_INFO delayed = {flag};
-      SERVICE_FAILURE_ACTIONS_FLAG nonCrash = {flag};
-      Change(env, service.get(), level, level == SERVICE_CONFIG_DELAYED_AUTO_START_INFO ? static_cast<void*>(&delayed) : &nonCrash);
-      break;
-    }
-    case SERVICE_CONFIG_PRESHUTDOWN_INFO:
-    case SERVICE_CONFIG_SERVICE_SID_INFO: {
-      if (!value.IsNumber()) throw MakeTypeError(env, where + ": value must be a number");
-      DWORD number = value.As<Napi::Number>().Uint32Value();
-      ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
-      SERVICE_PRESHUTDOWN_INFO preshutdown = {number};
-      SERVICE_SID_INFO sid = {number};
-      Change(env, service.get(), level, level == SERVICE_CONFIG_PRESHUTDOWN_INFO ? static_cast<void*>(&preshutdown) : &sid);
-      break;
-    }
-    case SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO: {
-      if (!value.IsArray()) throw MakeTypeError(env, where + ": value must be an array of strings");
-      Napi::Object holder = Napi::Object::New(env);
-      holder["list"] = value;
-      std::wstring multi = ToMultiString(OptionalWideStringList(holder, "list", where));
-      ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
-      SERVICE_REQUIRED_PRIVILEGES_INFOW privileges = {multi.data()};
-      Change(env, service.get(), level, &privileges);
-      break;
-    }
-    case SERVICE_CONFIG_FAILURE_ACTIONS: {
-      if (!value.IsObject()) throw MakeTypeError(env, where + ": value must be an object");
-      Napi::Object spec = value.As<Napi::Object>();
-      DWORD resetPeriod = OptionalUint32(spec, "resetPeriodSec", where).value_or(INFINITE);
-      std::optional<std::wstring> rebootMessage = OptionalWideString(spec, "rebootMessage", where);
-      std::optional<std::wstring> command = OptionalWideString(spec, "command", where);
-      Napi::Value list = spec.Get("actions");
-      if (!list.IsArray()) throw MakeTypeError(env, where + ".actions must be an array");
-      Napi::Array array = list.As<Napi::Array>();
-      std::vector<SC_ACTION> actions;
-      bool restarts = false;
-      for (uint32_t i = 0; i < array.Length(); ++i) {
-        if (!array.Get(i).IsObject()) throw MakeTypeError(env, where + ".actions[" + std::to_string(i) + "] must be an object");
-        Napi::Object action = array.Get(i).As<Napi::Object>();
-        std::string at = where + ".actions[" + std::to_string(i) + "]";
-        DWORD type = OptionalUint32(action, "type", at, SC_ACTION_NONE, SC_ACTION_RUN_COMMAND).value_or(SC_ACTION_NONE);
-        DWORD delay = OptionalUint32(action, "delayMs", at).value_or(0);
-        restarts = restarts || type == SC_ACTION_RESTART;
-        actions.push_back(SC_ACTION{static_cast<SC_ACTION_TYPE>(type), delay});
-      }
-      SERVICE_FAILURE_ACTIONSW failure = {};
-      failure.dwResetPeriod = resetPeriod;
-      failure.lpRebootMsg = rebootMessage ? rebootMessage->data() : nullptr;
-      failure.lpCommand = command ? command->data() : nullptr;
-      failure.cActions = static_cast<DWORD>(actions.size());
-      failure.lpsaActions = actions.empty() ? nullptr : actions.data();
-      // A restart action needs SERVICE_START on the handle that sets it.
-      ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG | (restarts ? SERVICE_START : 0)));
-      Change(env, service.get(), level, &failure);
-      break;
-    }
-  }
+  const Level& level = LevelNamed(env, field);
+  level.write(env, name, level.level, info[2], "scmSetConfig2(name, \"" + field + "\", value)");
   return env.Undefined();
 }
 

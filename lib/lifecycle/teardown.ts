@@ -40,8 +40,6 @@ export interface TeardownStep {
 }
 
 export interface TeardownRunHooks {
-  /** Called before each step; the lifecycle tells the OS how long the step may take. */
-  onStepStart?(step: TeardownStep): void;
   /** Called after each step, with what happened. */
   onStepEnd?(result: TeardownStepResult): void;
 }
@@ -104,7 +102,6 @@ export class Teardown {
         const index = this.#steps.findLastIndex((candidate) => candidate.phase === phase);
         if (index < 0) break;
         const [step] = this.#steps.splice(index, 1) as [RegisteredStep];
-        hooks.onStepStart?.({ name: step.name, phase: step.phase, timeoutMs: step.timeoutMs });
         const result = await runStep(step);
         results.push(result);
         hooks.onStepEnd?.(result);

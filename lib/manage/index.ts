@@ -11,37 +11,16 @@
  */
 import { ServicehostError } from '../errors';
 import { expectObject, optionalBoolean } from '../validate';
-import * as launchd from './launchd/launchd-manager';
-import * as systemd from './systemd/systemd-manager';
-import type { InstallResult, ListFilter, ManagerPlatform, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
-import * as windows from './windows/windows-manager';
+import { platformManager, type ScopeOptions } from './manager';
+import type { InstallSpec } from './spec';
+import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
 
 export { ServiceManagerError } from './errors';
+export { managerPlatform, type ScopeOptions, type ServiceManager } from './manager';
 export { checkServiceName, type InstallSpec, type LaunchdInstallOptions, type SystemdInstallOptions, type WindowsInstallOptions, type WindowsRecovery } from './spec';
 export type * from './types';
 export { renderSystemdUnit, quoteSystemdWord, parseSystemdCommandLine } from './systemd/unit';
 export { renderPlist, parsePlist, type PlistValue } from './launchd/plist';
-
-/** Where a service lives when it is not the system-wide default. */
-export interface ScopeOptions {
-  /** systemd: the user's manager (--user). launchd: a LaunchAgent. */
-  user?: boolean;
-  /** systemd: an offline root (systemctl --root). */
-  root?: string;
-  /** launchd: the folder the plist is in. */
-  directory?: string;
-}
-
-/** The service manager of this platform. */
-export function managerPlatform(platform: NodeJS.Platform = process.platform): ManagerPlatform {
-  switch (platform) {
-    case 'win32': return 'windows';
-    case 'darwin': return 'launchd';
-    case 'linux': return 'systemd';
-    default:
-      throw new ServicehostError('ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', `servicehost cannot manage services on ${platform}: it knows the Windows SCM, systemd and launchd.`);
-  }
-}
 
 function scope(options: unknown, where: string): ScopeOptions {
   if (options === undefined) return {};
@@ -66,12 +45,8 @@ function waitOptions(options: unknown, where: string): ScopeOptions & WaitOption
 }
 
 /** Installs (and by default starts) a service running `spec.script` under Node. */
-export function install(spec: import('./spec').InstallSpec): Promise<InstallResult> {
-  switch (managerPlatform()) {
-    case 'windows': return windows.installWindowsService(spec);
-    case 'systemd': return systemd.installSystemdService(spec);
-    case 'launchd': return launchd.installLaunchdService(spec);
-  }
+export async function install(spec: InstallSpec): Promise<InstallResult> {
+  return platformManager().install(spec);
 }
 
 /**
@@ -79,61 +54,33 @@ export function install(spec: import('./spec').InstallSpec): Promise<InstallResu
  * it. A running service keeps its old command line until it is restarted
  * (the result's warnings say so); nothing is started or stopped.
  */
-export function configure(spec: import('./spec').InstallSpec): Promise<InstallResult> {
-  switch (managerPlatform()) {
-    case 'windows': return windows.configureWindowsService(spec);
-    case 'systemd': return systemd.configureSystemdService(spec);
-    case 'launchd': return launchd.configureLaunchdService(spec);
-  }
+export async function configure(spec: InstallSpec): Promise<InstallResult> {
+  return platformManager().configure(spec);
 }
 
 /** Stops the service if it runs, then removes it and everything install() made. */
 export async function uninstall(name: string, options?: ScopeOptions & WaitOptions): Promise<void> {
-  const checked = waitOptions(options, 'uninstall(name, options)');
-  switch (managerPlatform()) {
-    case 'windows': return windows.uninstallWindowsService(name, checked);
-    case 'systemd': return systemd.uninstallSystemdService(name, checked);
-    case 'launchd': return launchd.uninstallLaunchdService(name, checked);
-  }
+  return platformManager().uninstall(name, waitOptions(options, 'uninstall(name, options)'));
 }
 
 /** Starts the service and, unless `wait: false`, waits until it runs. Starting a running service succeeds. */
 export async function start(name: string, options?: ScopeOptions & StartOptions): Promise<void> {
-  const checked = waitOptions(options, 'start(name, options)') as ScopeOptions & StartOptions;
-  switch (managerPlatform()) {
-    case 'windows': await windows.startWindowsService(name, checked); return;
-    case 'systemd': return systemd.startSystemdService(name, checked);
-    case 'launchd': return launchd.startLaunchdService(name, checked);
-  }
+  return platformManager().start(name, waitOptions(options, 'start(name, options)') as ScopeOptions & StartOptions);
 }
 
 /** Stops the service and, unless `wait: false`, waits until it has stopped. Stopping a stopped service succeeds. */
 export async function stop(name: string, options?: ScopeOptions & StopOptions): Promise<void> {
-  const checked = waitOptions(options, 'stop(name, options)') as ScopeOptions & StopOptions;
-  switch (managerPlatform()) {
-    case 'windows': await windows.stopWindowsService(name, checked); return;
-    case 'systemd': return systemd.stopSystemdService(name, checked);
-    case 'launchd': return launchd.stopLaunchdService(name, checked);
-  }
+  return platformManager().stop(name, waitOptions(options, 'stop(name, options)') as ScopeOptions & StopOptions);
 }
 
+/** Stops, then starts the service. */
 export async function restart(name: string, options?: ScopeOptions & WaitOptions): Promise<void> {
-  const checked = waitOptions(options, 'restart(name, options)');
-  switch (managerPlatform()) {
-    case 'windows': await windows.restartWindowsService(name, checked); return;
-    case 'systemd': return systemd.restartSystemdService(name, checked);
-    case 'launchd': return launchd.restartLaunchdService(name, checked);
-  }
+  return platformManager().restart(name, waitOptions(options, 'restart(name, options)'));
 }
 
 /** State, process, last exit code and the whole configuration of one service. */
 export async function query(name: string, options?: ScopeOptions): Promise<ServiceInfo> {
-  const checked = scope(options, 'query(name, options)');
-  switch (managerPlatform()) {
-    case 'windows': return windows.queryWindowsService(name);
-    case 'systemd': return systemd.querySystemdService(name, checked);
-    case 'launchd': return launchd.queryLaunchdService(name, checked);
-  }
+  return platformManager().query(name, scope(options, 'query(name, options)'));
 }
 
 /** Services on Windows (all, or servicehost's with `servicehostOnly`); servicehost's units and plists elsewhere. */
@@ -142,9 +89,5 @@ export async function list(filter?: ListFilter & ScopeOptions): Promise<ServiceS
   if (checked.match !== undefined && typeof checked.match !== 'string' && !(checked.match instanceof RegExp)) {
     throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'list(filter): filter.match must be a string or a RegExp');
   }
-  switch (managerPlatform()) {
-    case 'windows': return windows.listWindowsServices(checked);
-    case 'systemd': return systemd.listSystemdServices(checked);
-    case 'launchd': return launchd.listLaunchdServices(checked);
-  }
+  return platformManager().list(checked);
 }

@@ -8,10 +8,15 @@ import { expectInteger, expectObject, expectOneOf, expectText, optionalBoolean, 
 import { STOP_TIMEOUT_VARIABLE } from '../lifecycle/installed-environment';
 import { ServiceManagerError } from './errors';
 
-export type WindowsStartType = 'auto' | 'delayed-auto' | 'manual' | 'disabled';
-export type WindowsBuiltInAccount = 'LocalSystem' | 'LocalService' | 'NetworkService' | 'virtual';
-export type WindowsRecoveryActionType = 'restart' | 'run' | 'reboot' | 'none';
-export type WindowsSidType = 'none' | 'unrestricted' | 'restricted';
+export const WINDOWS_START_TYPES = ['auto', 'delayed-auto', 'manual', 'disabled'] as const;
+export type WindowsStartType = (typeof WINDOWS_START_TYPES)[number];
+export const WINDOWS_BUILT_IN_ACCOUNTS = ['virtual', 'LocalSystem', 'LocalService', 'NetworkService'] as const;
+export type WindowsBuiltInAccount = (typeof WINDOWS_BUILT_IN_ACCOUNTS)[number];
+/** In SC_ACTION_TYPE order: the index is the system's number. */
+export const WINDOWS_RECOVERY_ACTION_TYPES = ['none', 'restart', 'reboot', 'run'] as const;
+export type WindowsRecoveryActionType = (typeof WINDOWS_RECOVERY_ACTION_TYPES)[number];
+export const WINDOWS_SID_TYPES = ['none', 'unrestricted', 'restricted'] as const;
+export type WindowsSidType = (typeof WINDOWS_SID_TYPES)[number];
 
 export interface WindowsRecovery {
   /** One action per failure: the first, the second, and every later one. */
@@ -50,7 +55,9 @@ export interface WindowsInstallOptions {
   eventLogSource?: boolean;
 }
 
-export type SystemdRestart = 'no' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-watchdog' | 'on-abort' | 'always';
+export const SYSTEMD_RESTARTS = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'] as const;
+export type SystemdRestart = (typeof SYSTEMD_RESTARTS)[number];
+export const SYSTEMD_SERVICE_TYPES = ['notify', 'notify-reload'] as const;
 
 export interface SystemdInstallOptions {
   /** A per-user unit in ~/.config/systemd/user (no root needed). Default false. */
@@ -64,7 +71,7 @@ export interface SystemdInstallOptions {
   /** WatchdogSec=; the service pings from Service's watchdog. Default off. */
   watchdogSec?: number;
   /** Default 'notify'; 'notify-reload' needs systemd 253. */
-  type?: 'notify' | 'notify-reload';
+  type?: (typeof SYSTEMD_SERVICE_TYPES)[number];
   /** Opt-in sandboxing: NoNewPrivileges, ProtectSystem=strict, PrivateTmp and more; `readWritePaths` stay writable. */
   hardening?: boolean | { readWritePaths?: string[] };
   /** WantedBy=; default multi-user.target (system) or default.target (user). */
@@ -210,9 +217,9 @@ function checkWindows(value: unknown): WindowsInstallOptions {
   if (value === undefined) return {};
   const where = 'install(spec): spec.windows';
   const options = expectObject(where, value) as WindowsInstallOptions & Record<string, unknown>;
-  if (options.startType !== undefined) expectOneOf(`${where}.startType`, options.startType, ['auto', 'delayed-auto', 'manual', 'disabled'] as const);
+  if (options.startType !== undefined) expectOneOf(`${where}.startType`, options.startType, WINDOWS_START_TYPES);
   if (options.account !== undefined && typeof options.account !== 'object') {
-    expectOneOf(`${where}.account`, options.account, ['LocalSystem', 'LocalService', 'NetworkService', 'virtual'] as const);
+    expectOneOf(`${where}.account`, options.account, WINDOWS_BUILT_IN_ACCOUNTS);
   } else if (options.account !== undefined) {
     const account = expectObject(`${where}.account`, options.account);
     expectText(`${where}.account.user`, account.user, { nonEmpty: true });
@@ -224,7 +231,7 @@ function checkWindows(value: unknown): WindowsInstallOptions {
     if (!Array.isArray(recovery.actions)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where}.recovery.actions must be an array`);
     recovery.actions.forEach((action: unknown, index: number) => {
       const item = expectObject(`${where}.recovery.actions[${index}]`, action);
-      expectOneOf(`${where}.recovery.actions[${index}].type`, item.type, ['restart', 'run', 'reboot', 'none'] as const);
+      expectOneOf(`${where}.recovery.actions[${index}].type`, item.type, WINDOWS_RECOVERY_ACTION_TYPES);
       expectInteger(`${where}.recovery.actions[${index}].delayMs`, item.delayMs, 0, 0xffffffff);
     });
     optionalInteger(`${where}.recovery.resetPeriodSec`, recovery.resetPeriodSec, 0, 0xfffffffe);
@@ -233,7 +240,7 @@ function checkWindows(value: unknown): WindowsInstallOptions {
     optionalBoolean(`${where}.recovery.onNonCrashFailures`, recovery.onNonCrashFailures);
   }
   optionalInteger(`${where}.preshutdownTimeoutMs`, options.preshutdownTimeoutMs, 0, 0xffffffff);
-  if (options.sidType !== undefined) expectOneOf(`${where}.sidType`, options.sidType, ['none', 'unrestricted', 'restricted'] as const);
+  if (options.sidType !== undefined) expectOneOf(`${where}.sidType`, options.sidType, WINDOWS_SID_TYPES);
   stringList(`${where}.requiredPrivileges`, options.requiredPrivileges);
   optionalBoolean(`${where}.eventLogSource`, options.eventLogSource);
   return options;
@@ -250,11 +257,11 @@ function checkSystemd(value: unknown): SystemdInstallOptions {
     optionalString(`${where}.runAs.group`, runAs.group);
   }
   if (options.restart !== undefined) {
-    expectOneOf(`${where}.restart`, options.restart, ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'] as const);
+    expectOneOf(`${where}.restart`, options.restart, SYSTEMD_RESTARTS);
   }
   optionalInteger(`${where}.restartSec`, options.restartSec, 0, 86_400);
   optionalInteger(`${where}.watchdogSec`, options.watchdogSec, 1, 86_400);
-  if (options.type !== undefined) expectOneOf(`${where}.type`, options.type, ['notify', 'notify-reload'] as const);
+  if (options.type !== undefined) expectOneOf(`${where}.type`, options.type, SYSTEMD_SERVICE_TYPES);
   if (options.hardening !== undefined && typeof options.hardening !== 'boolean') {
     stringList(`${where}.hardening.readWritePaths`, expectObject(`${where}.hardening`, options.hardening).readWritePaths);
   }

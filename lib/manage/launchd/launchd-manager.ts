@@ -11,6 +11,7 @@ import { posixCommandLine } from '../shell-quote';
 import { parsePlist, renderPlist, type PlistValue } from './plist';
 import { checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec } from '../spec';
 import { servicehostVersion } from '../version';
+import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, WaitOptions } from '../types';
 
 export interface LaunchdScope {
@@ -209,3 +210,16 @@ export async function listLaunchdServices(filter: ListFilter & LaunchdScope = {}
   }
   return summaries;
 }
+
+/** launchd behind servicehost/manage. */
+export const launchdManager: ServiceManager = {
+  platform: 'launchd',
+  install: installLaunchdService,
+  configure: configureLaunchdService,
+  uninstall: uninstallLaunchdService,
+  start: startLaunchdService,
+  stop: stopLaunchdService,
+  restart: restartLaunchdService,
+  query: queryLaunchdService,
+  list: listLaunchdServices,
+};

@@ -12,6 +12,7 @@ import { posixCommandLine } from '../shell-quote';
 import { checkServiceName, resolveSpec, type ResolvedSpec } from '../spec';
 import { UNIT_MARKER, parseSystemdCommandLine, renderSystemdUnit } from './unit';
 import { servicehostVersion } from '../version';
+import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
 
 export interface SystemdScope {
@@ -253,3 +254,16 @@ export async function listSystemdServices(filter: ListFilter & SystemdScope = {}
   }
   return summaries;
 }
+
+/** systemd behind servicehost/manage. */
+export const systemdManager: ServiceManager = {
+  platform: 'systemd',
+  install: installSystemdService,
+  configure: configureSystemdService,
+  uninstall: uninstallSystemdService,
+  start: startSystemdService,
+  stop: stopSystemdService,
+  restart: restartSystemdService,
+  query: querySystemdService,
+  list: listSystemdServices,
+};

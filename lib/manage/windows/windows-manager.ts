@@ -10,7 +10,8 @@ import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, controlCode,
 import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { matchesName } from '../list-filter';
-import { checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec, type WindowsRecovery } from '../spec';
+import { WINDOWS_RECOVERY_ACTION_TYPES, checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec, type WindowsRecovery, type WindowsSidType } from '../spec';
+import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
 
@@ -18,8 +19,7 @@ import { managedState, waitForServiceState } from '../wait';
 export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
 
 const START_TYPES = { boot: 0, system: 1, auto: 2, manual: 3, disabled: 4 } as const;
-const ACTION_TYPES = ['none', 'restart', 'reboot', 'run'] as const;
-const SID_TYPES = { none: 0, unrestricted: 1, restricted: 3 } as const;
+const SID_TYPES = { none: 0, unrestricted: 1, restricted: 3 } as const satisfies Record<WindowsSidType, number>;
 
 export const DEFAULT_RECOVERY: WindowsRecovery = {
   actions: [
@@ -110,7 +110,7 @@ function levelsOf(spec: ResolvedSpec): Level[] {
           resetPeriodSec: recovery.resetPeriodSec ?? 86_400,
           ...(recovery.command === undefined ? {} : { command: recovery.command }),
           ...(recovery.rebootMessage === undefined ? {} : { rebootMessage: recovery.rebootMessage }),
-          actions: recovery.actions.map((action) => ({ type: ACTION_TYPES.indexOf(action.type), delayMs: action.delayMs })),
+          actions: recovery.actions.map((action) => ({ type: WINDOWS_RECOVERY_ACTION_TYPES.indexOf(action.type), delayMs: action.delayMs })),
         },
       ],
       explicit,
@@ -356,7 +356,7 @@ function detailsOf(config: NativeQueriedConfig, status: NativeServiceStatusProce
       resetPeriodSec: config.failureActions.resetPeriodSec,
       command: config.failureActions.command,
       rebootMessage: config.failureActions.rebootMessage,
-      actions: config.failureActions.actions.map((action) => ({ type: ACTION_TYPES[action.type] ?? 'none', delayMs: action.delayMs })),
+      actions: config.failureActions.actions.map((action) => ({ type: WINDOWS_RECOVERY_ACTION_TYPES[action.type] ?? 'none', delayMs: action.delayMs })),
     },
     failureActionsOnNonCrash: config.failureActionsOnNonCrash,
     delayedAutoStart: config.delayedAutoStart,
@@ -414,3 +414,16 @@ export function listWindowsServices(filter: ListFilter = {}): ServiceSummary[] {
       pid: service.status.processId === 0 ? undefined : service.status.processId,
     }));
 }
+
+/** The Windows SCM behind servicehost/manage. */
+export const windowsManager: ServiceManager = {
+  platform: 'windows',
+  install: installWindowsService,
+  configure: configureWindowsService,
+  uninstall: uninstallWindowsService,
+  start: async (name, options) => void (await startWindowsService(name, options)),
+  stop: async (name, options) => void (await stopWindowsService(name, options)),
+  restart: async (name, options) => void (await restartWindowsService(name, options)),
+  query: async (name) => queryWindowsService(name),
+  list: async (filter) => listWindowsServices(filter),
+};

@@ -1,0 +1,86 @@
+// `servicehost install|configure` options → an InstallSpec, one function per
+// part of the spec. Checks only what the command line alone knows; the spec
+// itself is checked by servicehost/manage.
+import { ServicehostError } from '../errors';
+import { WINDOWS_BUILT_IN_ACCOUNTS, type InstallSpec, type LaunchdInstallOptions, type SystemdInstallOptions, type WindowsInstallOptions } from '../manage/spec';
+import type { ParsedCommand } from './args';
+
+type Options = ParsedCommand['options'];
+
+function usage(message: string): never {
+  throw new ServicehostError('ERR_INVALID_ARG_VALUE', message);
+}
+
+/** `--env KEY=value`, repeated. */
+export function environmentOf(list: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of (list as string[] | undefined) ?? []) {
+    const at = entry.indexOf('=');
+    if (at <= 0) usage(`--env expects KEY=value; got ${JSON.stringify(entry)}`);
+    result[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return result;
+}
+
+function string(options: Options, key: string): string | undefined {
+  return typeof options[key] === 'string' ? options[key] : undefined;
+}
+
+function accountOf(value: string | undefined): WindowsInstallOptions['account'] {
+  if (value === undefined) return undefined;
+  if ((WINDOWS_BUILT_IN_ACCOUNTS as readonly string[]).includes(value)) return value as (typeof WINDOWS_BUILT_IN_ACCOUNTS)[number];
+  const password = process.env.SERVICEHOST_ACCOUNT_PASSWORD;
+  return password === undefined ? { user: value } : { user: value, password };
+}
+
+function windowsOf(options: Options): WindowsInstallOptions {
+  const startType = string(options, 'start-type');
+  const account = accountOf(string(options, 'account'));
+  return {
+    ...(startType === undefined ? {} : { startType: startType as WindowsInstallOptions['startType'] & string }),
+    ...(account === undefined ? {} : { account }),
+    ...(Array.isArray(options.dependency) ? { dependencies: options.dependency } : {}),
+    ...(options.recovery === false ? { recovery: false as const } : {}),
+  };
+}
+
+function systemdOf(options: Options): SystemdInstallOptions {
+  const [user, group] = string(options, 'run-as')?.split(':') ?? [];
+  const root = string(options, 'root');
+  return {
+    ...(options.user === true ? { user: true } : {}),
+    ...(root === undefined ? {} : { root }),
+    ...(user || group ? { runAs: { ...(user ? { user } : {}), ...(group ? { group } : {}) } } : {}),
+    ...(typeof options['watchdog-sec'] === 'number' ? { watchdogSec: options['watchdog-sec'] } : {}),
+    ...(options.hardening === true ? { hardening: true } : {}),
+  };
+}
+
+function launchdOf(options: Options): LaunchdInstallOptions {
+  return options.user === true ? { user: true } : {};
+}
+
+export function installSpecOf(command: ParsedCommand): InstallSpec {
+  const { options } = command;
+  const [script, ...args] = command.rest;
+  const name = string(options, 'name') ?? usage(`servicehost ${command.verb}: --name <name> is required`);
+  if (script === undefined) usage(`servicehost ${command.verb}: give the script after --, e.g. \`-- server.js --port 8080\``);
+  const optional = (key: string, as: keyof InstallSpec) => (string(options, key) === undefined ? {} : { [as]: string(options, key) });
+  return {
+    name,
+    script,
+    args,
+    env: environmentOf(options.env),
+    ...optional('display-name', 'displayName'),
+    ...optional('description', 'description'),
+    ...optional('node', 'node'),
+    ...optional('cwd', 'workingDirectory'),
+    ...(Array.isArray(options['node-arg']) ? { nodeArgs: options['node-arg'] } : {}),
+    ...(options.register === false ? { register: false } : {}),
+    ...(typeof options['stop-timeout'] === 'number' ? { stopTimeoutMs: options['stop-timeout'] } : {}),
+    ...(options.start === false ? { start: false } : {}),
+    windows: windowsOf(options),
+    systemd: systemdOf(options),
+    launchd: launchdOf(options),
+  };
+}

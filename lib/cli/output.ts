@@ -1,0 +1,31 @@
+// Where the command writes, and how a service looks to a person.
+import type { ServiceInfo } from '../manage/types';
+
+export interface Output {
+  /** --json: one JSON document on stdout instead of text. */
+  json: boolean;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** The value as JSON under --json, else the text. */
+export function print(output: Output, value: unknown, text: string): void {
+  output.out(output.json ? JSON.stringify(value, null, 2) : text);
+}
+
+export function describeService(info: ServiceInfo): string {
+  const lines = [
+    `${info.name}: ${info.state}${info.pid === undefined ? '' : ` (pid ${info.pid})`}`,
+    `  platform:    ${info.platform}`,
+    `  enabled:     ${info.enabled ? 'yes' : 'no'}`,
+  ];
+  if (info.exitCode !== undefined) lines.push(`  exit code:   ${info.exitCode}`);
+  if (info.description) lines.push(`  description: ${info.description}`);
+  if (info.account) lines.push(`  account:     ${info.account}`);
+  lines.push(`  command:     ${info.commandLine}`);
+  if (info.workingDirectory) lines.push(`  directory:   ${info.workingDirectory}`);
+  if (info.windows) lines.push(`  start type:  ${info.windows.startType}`);
+  if (info.systemd) lines.push(`  unit:        ${info.systemd.unitPath}`);
+  if (info.launchd) lines.push(`  plist:       ${info.launchd.plistPath}`);
+  return lines.join('\n');
+}

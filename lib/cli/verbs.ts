@@ -1,0 +1,175 @@
+// The command's verbs: each with its help, its options and what it does.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ServicehostError } from '../errors';
+import * as manage from '../manage/index';
+import type { ManagedServiceState, WaitOptions } from '../manage/types';
+import type { OptionSpec, ParsedCommand } from './args';
+import { EXIT_CODES } from './exit-codes';
+import { environmentOf, installSpecOf } from './install-spec';
+import { describeService, print, type Output } from './output';
+
+export interface Verb {
+  summary: string;
+  usage: string;
+  options: Record<string, OptionSpec>;
+  /** Resolves with the exit code; undefined: the process goes on (`run`). */
+  run(command: ParsedCommand, output: Output): Promise<number | undefined>;
+}
+
+const common: Record<string, OptionSpec> = {
+  json: { kind: 'boolean', description: 'print one JSON document on stdout instead of text' },
+};
+const scope: Record<string, OptionSpec> = {
+  user: { kind: 'boolean', description: 'systemd: the user manager (--user); launchd: a LaunchAgent' },
+  root: { kind: 'string', value: 'dir', description: 'systemd: an offline root (an image or chroot), via systemctl --root' },
+};
+const waiting: Record<string, OptionSpec> = {
+  wait: { kind: 'boolean', description: 'wait for the state (default; --no-wait returns at once)' },
+  timeout: { kind: 'integer', value: 'ms', description: 'give up waiting after this long (default 60000)' },
+};
+const installOptions: Record<string, OptionSpec> = {
+  ...common,
+  ...scope,
+  name: { kind: 'string', value: 'name', description: 'the service name (required)' },
+  'display-name': { kind: 'string', value: 'text', description: 'the name people see (Windows)' },
+  description: { kind: 'string', value: 'text', description: 'one line about the service' },
+  node: { kind: 'string', value: 'path', description: 'the node executable (default: this one)' },
+  'node-arg': { kind: 'list', value: 'arg', description: 'an argument for node itself; repeat for more' },
+  cwd: { kind: 'string', value: 'dir', description: "working directory (default: the script's folder)" },
+  env: { kind: 'list', value: 'KEY=value', description: 'an environment variable; repeat for more' },
+  register: { kind: 'boolean', description: "preload servicehost/register (default, the app's own copy when it has one; --no-register to leave it out)" },
+  'stop-timeout': { kind: 'integer', value: 'ms', description: 'the whole stop\'s deadline, for the program and the manager alike (default 30000)' },
+  'start-type': { kind: 'string', value: 'type', description: 'Windows: auto (default), delayed-auto, manual or disabled' },
+  account: { kind: 'string', value: 'account', description: 'Windows: virtual (default, NT SERVICE\\<name>), LocalService, NetworkService, LocalSystem, or DOMAIN\\user with the password in SERVICEHOST_ACCOUNT_PASSWORD' },
+  dependency: { kind: 'list', value: 'service', description: 'Windows: a service that must run first; repeat for more' },
+  recovery: { kind: 'boolean', description: 'Windows: restart after a failure (default; --no-recovery for none)' },
+  'run-as': { kind: 'string', value: 'user[:group]', description: 'systemd: User= and Group=' },
+  'watchdog-sec': { kind: 'integer', value: 's', description: 'systemd: WatchdogSec=' },
+  hardening: { kind: 'boolean', description: 'systemd: sandbox the service (ProtectSystem=strict and more)' },
+};
+
+function requireName(command: ParsedCommand): string {
+  const name = command.positional[0];
+  if (name === undefined) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `servicehost ${command.verb}: which service? Give its name.`);
+  return name;
+}
+
+function scopeOf(command: ParsedCommand): manage.ScopeOptions {
+  return {
+    ...(command.options.user === true ? { user: true } : {}),
+    ...(typeof command.options.root === 'string' ? { root: command.options.root } : {}),
+  };
+}
+
+const PENDING: readonly ManagedServiceState[] = ['starting', 'stopping', 'pausing', 'continuing'];
+
+function waitOptionsOf(command: ParsedCommand, name: string, output: Output): WaitOptions {
+  let last = '';
+  return {
+    ...(command.options.wait === false ? { wait: false } : {}),
+    ...(typeof command.options.timeout === 'number' ? { timeoutMs: command.options.timeout } : {}),
+    // Pending states only: the settled one is the command's own last line.
+    onProgress: ({ state, checkPoint, waitHint }) => {
+      if (!PENDING.includes(state)) return;
+      const line = `${name}: ${state}${waitHint > 0 ? ` (checkpoint ${checkPoint}, wait hint ${waitHint} ms)` : ''}`;
+      if (line !== last && !output.json) output.err(line);
+      last = line;
+    },
+  };
+}
+
+async function installOrConfigure(command: ParsedCommand, output: Output, done: 'Installed' | 'Configured'): Promise<number> {
+  const spec = installSpecOf(command);
+  const result = done === 'Installed' ? await manage.install(spec) : await manage.configure(spec);
+  if (!output.json) for (const warning of result.warnings) output.err(`warning: ${warning}`);
+  print(output, result, `${done} ${result.name}${result.started ? ' and started it' : ''}.${result.path ? `\n  ${result.path}` : ''}\n  ${result.command}`);
+  return EXIT_CODES.ok;
+}
+
+function control(verb: 'start' | 'stop' | 'restart', summary: string): Verb {
+  return {
+    summary,
+    usage: `servicehost ${verb} <name> [options]`,
+    options: { ...common, ...scope, ...waiting },
+    async run(command, output) {
+      const name = requireName(command);
+      await manage[verb](name, { ...scopeOf(command), ...waitOptionsOf(command, name, output) });
+      const info = await manage.query(name, scopeOf(command));
+      print(output, info, `${name}: ${info.state}${info.pid === undefined ? '' : ` (pid ${info.pid})`}`);
+      return EXIT_CODES.ok;
+    },
+  };
+}
+
+async function runScript(command: ParsedCommand): Promise<undefined> {
+  const [script, ...args] = command.rest;
+  if (script === undefined) throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'servicehost run: give the script after --, e.g. `-- server.js`');
+  Object.assign(process.env, environmentOf(command.options.env));
+  if (typeof command.options.cwd === 'string') process.chdir(command.options.cwd);
+  const absolute = path.resolve(script);
+  // The program runs in this process, as it would under the service manager:
+  // its own Service sees the terminal's signals (Ctrl-C) as the stop.
+  process.argv = [process.argv[0]!, absolute, ...args];
+  await import(pathToFileURL(absolute).href);
+  return undefined;
+}
+
+export const VERBS: Record<string, Verb> = {
+  install: {
+    summary: 'install a Node program as a service, and start it',
+    usage: 'servicehost install --name <name> [options] -- <script> [args...]',
+    options: { ...installOptions, start: { kind: 'boolean', description: 'start it once installed (default; --no-start to leave it stopped)' } },
+    run: (command, output) => installOrConfigure(command, output, 'Installed'),
+  },
+  configure: {
+    summary: 'change an installed service to match these options (restart it to apply a new command line)',
+    usage: 'servicehost configure --name <name> [install options] -- <script> [args...]',
+    options: installOptions,
+    run: (command, output) => installOrConfigure(command, output, 'Configured'),
+  },
+  uninstall: {
+    summary: 'stop and remove a service',
+    usage: 'servicehost uninstall <name> [options]',
+    options: { ...common, ...scope, ...waiting },
+    async run(command, output) {
+      const name = requireName(command);
+      await manage.uninstall(name, { ...scopeOf(command), ...waitOptionsOf(command, name, output) });
+      print(output, { name, removed: true }, `Removed ${name}.`);
+      return EXIT_CODES.ok;
+    },
+  },
+  start: control('start', 'start a service and wait until it runs'),
+  stop: control('stop', 'stop a service and wait until it has stopped'),
+  restart: control('restart', 'stop, then start a service'),
+  status: {
+    summary: 'state, process, exit code and configuration of a service',
+    usage: 'servicehost status <name> [options]',
+    options: { ...common, ...scope },
+    async run(command, output) {
+      const info = await manage.query(requireName(command), scopeOf(command));
+      print(output, info, describeService(info));
+      return info.state === 'running' ? EXIT_CODES.ok : EXIT_CODES.notRunning;
+    },
+  },
+  list: {
+    summary: "list services (servicehost's own on systemd and launchd)",
+    usage: 'servicehost list [match] [options]',
+    options: { ...common, ...scope, all: { kind: 'boolean', description: "every service, not only servicehost's (Windows lists all by default)" } },
+    async run(command, output) {
+      const match = command.positional[0];
+      const services = await manage.list({ ...scopeOf(command), ...(match === undefined ? {} : { match }), ...(command.options.all === true ? { servicehostOnly: false } : {}) });
+      print(output, services, services.map((service) => `${service.name.padEnd(32)} ${service.state.padEnd(10)} ${service.pid ?? ''}`).join('\n') || '(none)');
+      return EXIT_CODES.ok;
+    },
+  },
+  run: {
+    summary: 'run a script in the foreground with the service lifecycle, for debugging',
+    usage: 'servicehost run [options] -- <script> [args...]',
+    options: {
+      cwd: { kind: 'string', value: 'dir', description: 'working directory (default: the current one)' },
+      env: { kind: 'list', value: 'KEY=value', description: 'an environment variable; repeat for more' },
+    },
+    run: runScript,
+  },
+};

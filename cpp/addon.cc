@@ -36,6 +36,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "scmEnumServices", ScmEnumServices);
   Export(env, exports, "scmSetEnvironment", ScmSetEnvironment);
   Export(env, exports, "scmGetEnvironment", ScmGetEnvironment);
+  Export(env, exports, "scmSetServiceValue", ScmSetServiceValue);
+  Export(env, exports, "scmGetServiceValue", ScmGetServiceValue);
+  Export(env, exports, "fileWriters", FileWriters);
   Export(env, exports, "setEventLogSource", SetEventLogSource);
   Export(env, exports, "getEventLogSource", GetEventLogSource);
   Export(env, exports, "removeEventLogSource", RemoveEventLogSource);

@@ -26,31 +26,24 @@ struct BasicConfig {
   std::optional<DWORD> startType;
   std::optional<DWORD> errorControl;
   std::optional<std::wstring> account;
-  std::optional<std::wstring> password;
+  SecretWideString password;
   std::optional<std::vector<std::wstring>> dependencies;
 };
 
-BasicConfig ReadBasicConfig(Napi::Object config, const std::string& where) {
-  BasicConfig basic;
+void ReadBasicConfig(Napi::Object config, const std::string& where, BasicConfig& basic) {
   basic.displayName = OptionalWideString(config, "displayName", where);
   basic.imagePath = OptionalWideString(config, "imagePath", where);
   basic.startType = OptionalUint32(config, "startType", where, SERVICE_BOOT_START, SERVICE_DISABLED);
   basic.errorControl = OptionalUint32(config, "errorControl", where, SERVICE_ERROR_IGNORE, SERVICE_ERROR_CRITICAL);
   basic.account = OptionalWideString(config, "account", where);
-  basic.password = OptionalWideString(config, "password", where);
+  basic.password.Read(config, "password", where);
   if (!config.Get("dependencies").IsUndefined()) {
     basic.dependencies = OptionalWideStringList(config, "dependencies", where);
   }
-  return basic;
 }
 
 const wchar_t* OrNull(const std::optional<std::wstring>& text) { return text ? text->c_str() : nullptr; }
 
-// Scrubs a password from memory once the call that needed it is done.
-void Scrub(std::optional<std::wstring>& secret) {
-  if (!secret) return;
-  SecureZeroMemory(secret->data(), secret->size() * sizeof(wchar_t));
-}
 
 }  // namespace
 
@@ -59,7 +52,8 @@ Napi::Value ScmCreateService(const Napi::CallbackInfo& info) {
   const std::string where = "scmCreateService(config)";
   Napi::Object config = ExpectObjectArgument(info, 0, where);
   std::wstring name = ExpectWideString(config.Get("name"), where + ".name");
-  BasicConfig basic = ReadBasicConfig(config, where);
+  BasicConfig basic;
+  ReadBasicConfig(config, where, basic);
   if (!basic.imagePath || basic.imagePath->empty()) throw MakeTypeError(env, where + ".imagePath must be a non-empty string");
   std::wstring dependencies = ToMultiString(basic.dependencies.value_or(std::vector<std::wstring>{}));
 
@@ -69,9 +63,8 @@ Napi::Value ScmCreateService(const Napi::CallbackInfo& info) {
       manager.get(), name.c_str(), basic.displayName ? basic.displayName->c_str() : name.c_str(), SERVICE_CHANGE_CONFIG,
       SERVICE_WIN32_OWN_PROCESS, basic.startType.value_or(SERVICE_DEMAND_START),
       basic.errorControl.value_or(SERVICE_ERROR_NORMAL), basic.imagePath->c_str(), nullptr, nullptr,
-      dependencies.c_str(), OrNull(basic.account), OrNull(basic.password));
+      dependencies.c_str(), OrNull(basic.account), basic.password.c_str());
   DWORD error = created == nullptr ? GetLastError() : NO_ERROR;
-  Scrub(basic.password);
   if (created == nullptr) throw Win32Error(env, error, "CreateServiceW");
   CloseServiceHandle(created);
   return env.Undefined();
@@ -82,17 +75,17 @@ Napi::Value ScmChangeConfig(const Napi::CallbackInfo& info) {
   const std::string where = "scmChangeConfig(name, config)";
   std::wstring name = ExpectWideString(info[0], "scmChangeConfig(name)");
   Napi::Object config = ExpectObjectArgument(info, 1, where);
-  BasicConfig basic = ReadBasicConfig(config, where);
+  BasicConfig basic;
+  ReadBasicConfig(config, where, basic);
   std::wstring dependencies = basic.dependencies ? ToMultiString(*basic.dependencies) : std::wstring();
 
   ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
   BOOL changed = ChangeServiceConfigW(
       service.get(), SERVICE_NO_CHANGE, basic.startType.value_or(SERVICE_NO_CHANGE),
       basic.errorControl.value_or(SERVICE_NO_CHANGE), OrNull(basic.imagePath), nullptr, nullptr,
-      basic.dependencies ? dependencies.c_str() : nullptr, OrNull(basic.account), OrNull(basic.password),
+      basic.dependencies ? dependencies.c_str() : nullptr, OrNull(basic.account), basic.password.c_str(),
       OrNull(basic.displayName));
   DWORD error = changed ? NO_ERROR : GetLastError();
-  Scrub(basic.password);
   if (!changed) throw Win32Error(env, error, "ChangeServiceConfigW");
   return env.Undefined();
 }

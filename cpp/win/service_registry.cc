@@ -17,6 +17,8 @@ namespace {
 
 const std::wstring kServicesKey = L"SYSTEM\\CurrentControlSet\\Services\\";
 const std::wstring kEventSourcesKey = L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\";
+// Written into an Event Log source servicehost registers: the service it is for.
+const wchar_t* const kSourceOwnerValue = L"ServicehostService";
 
 class RegistryKey {
  public:
@@ -93,26 +95,71 @@ Napi::Value ScmGetEnvironment(const Napi::CallbackInfo& info) {
   return WideListToJs(env, data ? FromMultiString(data->data()) : std::vector<std::wstring>{});
 }
 
-// setEventLogSource(source, messageFile): registers `source` under the
-// Application log, so Event Viewer shows its messages without a "description
-// not found" note.
+// scmSetServiceValue(name, valueName, text): a REG_SZ of servicehost's own
+// under the service's key (its install marker).
+Napi::Value ScmSetServiceValue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::wstring name = ExpectKeyName(info[0], "scmSetServiceValue(name)");
+  std::wstring valueName = ExpectKeyName(info.Length() > 1 ? info[1] : env.Undefined(), "scmSetServiceValue(name, valueName)");
+  std::wstring text = ExpectWideString(info.Length() > 2 ? info[2] : env.Undefined(), "scmSetServiceValue(name, valueName, text)", true);
+  RegistryKey key;
+  Check(env, RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kServicesKey + name).c_str(), 0, KEY_SET_VALUE, key.out()), "RegOpenKeyExW");
+  Check(env, RegSetValueExW(key.get(), valueName.c_str(), 0, REG_SZ, reinterpret_cast<const BYTE*>(text.c_str()),
+                            static_cast<DWORD>((text.size() + 1) * sizeof(wchar_t))),
+        "RegSetValueExW");
+  return env.Undefined();
+}
+
+// scmGetServiceValue(name, valueName): the text, or undefined when there is none.
+Napi::Value ScmGetServiceValue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::wstring name = ExpectKeyName(info[0], "scmGetServiceValue(name)");
+  std::wstring valueName = ExpectKeyName(info.Length() > 1 ? info[1] : env.Undefined(), "scmGetServiceValue(name, valueName)");
+  RegistryKey key;
+  Check(env, RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kServicesKey + name).c_str(), 0, KEY_QUERY_VALUE, key.out()), "RegOpenKeyExW");
+  std::optional<std::vector<wchar_t>> data = ReadStringValue(env, key.get(), valueName.c_str());
+  return data ? static_cast<Napi::Value>(WideToJs(env, data->data())) : env.Undefined();
+}
+
+namespace {
+
+// The service a source was registered for by servicehost, or nullopt.
+std::optional<std::wstring> SourceOwner(Napi::Env env, HKEY key) {
+  std::optional<std::vector<wchar_t>> owner = ReadStringValue(env, key, kSourceOwnerValue);
+  if (!owner) return std::nullopt;
+  return std::wstring(owner->data());
+}
+
+}  // namespace
+
+// setEventLogSource(source, messageFile, owner): registers `source` under the
+// Application log for servicehost's service `owner`, so Event Viewer shows its
+// messages without a "description not found" note. A source that exists and
+// is not servicehost's is left as it is: returns false.
 Napi::Value SetEventLogSource(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring source = ExpectKeyName(info[0], "setEventLogSource(source)");
   std::wstring messageFile = ExpectWideString(info.Length() > 1 ? info[1] : env.Undefined(), "setEventLogSource(source, messageFile)");
+  std::wstring owner = ExpectWideString(info.Length() > 2 ? info[2] : env.Undefined(), "setEventLogSource(source, messageFile, owner)");
   RegistryKey key;
-  Check(env, RegCreateKeyExW(HKEY_LOCAL_MACHINE, (kEventSourcesKey + source).c_str(), 0, nullptr, 0, KEY_SET_VALUE, nullptr, key.out(), nullptr),
+  DWORD disposition = 0;
+  Check(env, RegCreateKeyExW(HKEY_LOCAL_MACHINE, (kEventSourcesKey + source).c_str(), 0, nullptr, 0, KEY_SET_VALUE | KEY_QUERY_VALUE, nullptr,
+                             key.out(), &disposition),
         "RegCreateKeyExW");
+  if (disposition == REG_OPENED_EXISTING_KEY && SourceOwner(env, key.get()) != owner) return Napi::Boolean::New(env, false);
   Check(env, RegSetValueExW(key.get(), L"EventMessageFile", 0, REG_EXPAND_SZ, reinterpret_cast<const BYTE*>(messageFile.c_str()),
                             static_cast<DWORD>((messageFile.size() + 1) * sizeof(wchar_t))),
         "RegSetValueExW");
   DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
   Check(env, RegSetValueExW(key.get(), L"TypesSupported", 0, REG_DWORD, reinterpret_cast<const BYTE*>(&types), sizeof(types)),
         "RegSetValueExW");
-  return env.Undefined();
+  Check(env, RegSetValueExW(key.get(), kSourceOwnerValue, 0, REG_SZ, reinterpret_cast<const BYTE*>(owner.c_str()),
+                            static_cast<DWORD>((owner.size() + 1) * sizeof(wchar_t))),
+        "RegSetValueExW");
+  return Napi::Boolean::New(env, true);
 }
 
-// The registered message file of `source`, or undefined when it is not registered.
+// getEventLogSource(source): { messageFile, owner } of a registered source, or undefined.
 Napi::Value GetEventLogSource(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring source = ExpectKeyName(info[0], "getEventLogSource(source)");
@@ -120,14 +167,27 @@ Napi::Value GetEventLogSource(const Napi::CallbackInfo& info) {
   LSTATUS status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kEventSourcesKey + source).c_str(), 0, KEY_QUERY_VALUE, key.out());
   if (status == ERROR_FILE_NOT_FOUND) return env.Undefined();
   Check(env, status, "RegOpenKeyExW");
-  std::optional<std::vector<wchar_t>> data = ReadStringValue(env, key.get(), L"EventMessageFile");
-  return data ? static_cast<Napi::Value>(WideToJs(env, data->data())) : env.Undefined();
+  Napi::Object result = Napi::Object::New(env);
+  std::optional<std::vector<wchar_t>> messageFile = ReadStringValue(env, key.get(), L"EventMessageFile");
+  std::optional<std::wstring> owner = SourceOwner(env, key.get());
+  result["messageFile"] = messageFile ? static_cast<Napi::Value>(WideToJs(env, messageFile->data())) : env.Undefined();
+  result["owner"] = owner ? static_cast<Napi::Value>(WideToJs(env, owner->c_str())) : env.Undefined();
+  return result;
 }
 
-// Removes the registration; says whether there was one.
+// removeEventLogSource(source, owner): removes a registration servicehost made
+// for `owner`; one it did not make stays. Says whether it removed one.
 Napi::Value RemoveEventLogSource(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring source = ExpectKeyName(info[0], "removeEventLogSource(source)");
+  std::wstring owner = ExpectWideString(info.Length() > 1 ? info[1] : env.Undefined(), "removeEventLogSource(source, owner)");
+  {
+    RegistryKey key;
+    LSTATUS status = RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kEventSourcesKey + source).c_str(), 0, KEY_QUERY_VALUE, key.out());
+    if (status == ERROR_FILE_NOT_FOUND) return Napi::Boolean::New(env, false);
+    Check(env, status, "RegOpenKeyExW");
+    if (SourceOwner(env, key.get()) != owner) return Napi::Boolean::New(env, false);
+  }
   LSTATUS status = RegDeleteKeyW(HKEY_LOCAL_MACHINE, (kEventSourcesKey + source).c_str());
   if (status == ERROR_FILE_NOT_FOUND) return Napi::Boolean::New(env, false);
   Check(env, status, "RegDeleteKeyW");

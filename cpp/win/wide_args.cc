@@ -21,6 +21,26 @@ std::wstring ExpectWideString(Napi::Value value, const std::string& where, bool 
   return std::wstring(text.begin(), text.end());
 }
 
+SecretWideString::~SecretWideString() {
+  if (!buffer_.empty()) SecureZeroMemory(buffer_.data(), buffer_.size() * sizeof(wchar_t));
+}
+
+void SecretWideString::Read(Napi::Object object, const char* key, const std::string& where) {
+  Napi::Env env = object.Env();
+  Napi::Value value = object.Get(key);
+  if (value.IsUndefined() || value.IsNull()) return;
+  if (!value.IsString()) throw MakeTypeError(env, where + "." + key + " must be a string");
+  size_t length = 0;
+  if (napi_get_value_string_utf16(env, value, nullptr, 0, &length) != napi_ok) throw MakeTypeError(env, where + "." + key + " must be a string");
+  buffer_.assign(length + 1, L'\0');
+  size_t copied = 0;
+  napi_get_value_string_utf16(env, value, reinterpret_cast<char16_t*>(buffer_.data()), buffer_.size(), &copied);
+  for (size_t i = 0; i < copied; ++i) {
+    if (buffer_[i] == L'\0') throw MakeRangeError(env, where + "." + key + " must not contain a NUL character");
+  }
+  present_ = true;
+}
+
 std::optional<std::wstring> OptionalWideString(Napi::Object object, const char* key, const std::string& where) {
   Napi::Value value = object.Get(key);
   if (value.IsUndefined() || value.IsNull()) return std::nullopt;

@@ -28,6 +28,25 @@ std::optional<DWORD> OptionalUint32(Napi::Object object, const char* key, const 
                                     DWORD min = 0, DWORD max = 0xFFFFFFFF);
 std::optional<bool> OptionalBool(Napi::Object object, const char* key, const std::string& where);
 
+// A secret (an account's password), read straight from the JavaScript string
+// into one buffer of its own, which is zeroed when it goes: no other native
+// copy of it is ever made. Not copyable. Main thread only.
+class SecretWideString {
+ public:
+  SecretWideString() = default;
+  SecretWideString(const SecretWideString&) = delete;
+  SecretWideString& operator=(const SecretWideString&) = delete;
+  ~SecretWideString();
+
+  // Reads `object[key]`; absent leaves it empty (c_str() is null).
+  void Read(Napi::Object object, const char* key, const std::string& where);
+  const wchar_t* c_str() const { return present_ ? buffer_.data() : nullptr; }
+
+ private:
+  std::vector<wchar_t> buffer_;
+  bool present_ = false;
+};
+
 // REG_MULTI_SZ and the dependency lists: each string NUL-terminated, then one more NUL.
 std::wstring ToMultiString(const std::vector<std::wstring>& strings);
 std::vector<std::wstring> FromMultiString(const wchar_t* multi);

@@ -3,6 +3,7 @@
 // itself is checked by servicehost/manage.
 import { ServicehostError } from '../errors';
 import { WINDOWS_BUILT_IN_ACCOUNTS, type InstallSpec, type LaunchdInstallOptions, type SystemdInstallOptions, type WindowsInstallOptions } from '../manage/spec';
+import type { CommandOverrides } from '../manage/commands';
 import type { ParsedCommand } from './args';
 
 type Options = ParsedCommand['options'];
@@ -26,16 +27,21 @@ function string(options: Options, key: string): string | undefined {
   return typeof options[key] === 'string' ? options[key] : undefined;
 }
 
-function accountOf(value: string | undefined): WindowsInstallOptions['account'] {
+/** Whether --account names a user account, whose password is needed. */
+export function namesUserAccount(command: ParsedCommand): boolean {
+  const account = string(command.options, 'account');
+  return account !== undefined && !(WINDOWS_BUILT_IN_ACCOUNTS as readonly string[]).includes(account);
+}
+
+function accountOf(value: string | undefined, password: string | undefined): WindowsInstallOptions['account'] {
   if (value === undefined) return undefined;
   if ((WINDOWS_BUILT_IN_ACCOUNTS as readonly string[]).includes(value)) return value as (typeof WINDOWS_BUILT_IN_ACCOUNTS)[number];
-  const password = process.env.SERVICEHOST_ACCOUNT_PASSWORD;
   return password === undefined ? { user: value } : { user: value, password };
 }
 
-function windowsOf(options: Options): WindowsInstallOptions {
+function windowsOf(options: Options, password: string | undefined): WindowsInstallOptions {
   const startType = string(options, 'start-type');
-  const account = accountOf(string(options, 'account'));
+  const account = accountOf(string(options, 'account'), password);
   return {
     ...(startType === undefined ? {} : { startType: startType as WindowsInstallOptions['startType'] & string }),
     ...(account === undefined ? {} : { account }),
@@ -53,14 +59,23 @@ function systemdOf(options: Options): SystemdInstallOptions {
     ...(user || group ? { runAs: { ...(user ? { user } : {}), ...(group ? { group } : {}) } } : {}),
     ...(typeof options['watchdog-sec'] === 'number' ? { watchdogSec: options['watchdog-sec'] } : {}),
     ...(options.hardening === true ? { hardening: true } : {}),
+    ...(options['dynamic-user'] === true ? { dynamicUser: true } : {}),
   };
+}
+
+/** --systemctl and --launchctl: the programs to run instead of the standard ones. */
+export function commandsOf(command: ParsedCommand): CommandOverrides {
+  const systemctl = string(command.options, 'systemctl');
+  const launchctl = string(command.options, 'launchctl');
+  return { ...(systemctl === undefined ? {} : { systemctl }), ...(launchctl === undefined ? {} : { launchctl }) };
 }
 
 function launchdOf(options: Options): LaunchdInstallOptions {
   return options.user === true ? { user: true } : {};
 }
 
-export function installSpecOf(command: ParsedCommand): InstallSpec {
+/** The spec; `password` is the user account's, read by the caller (password.ts). */
+export function installSpecOf(command: ParsedCommand, password?: string): InstallSpec {
   const { options } = command;
   const [script, ...args] = command.rest;
   const name = string(options, 'name') ?? usage(`servicehost ${command.verb}: --name <name> is required`);
@@ -79,8 +94,11 @@ export function installSpecOf(command: ParsedCommand): InstallSpec {
     ...(options.register === false ? { register: false } : {}),
     ...(typeof options['stop-timeout'] === 'number' ? { stopTimeoutMs: options['stop-timeout'] } : {}),
     ...(options.start === false ? { start: false } : {}),
-    windows: windowsOf(options),
+    windows: windowsOf(options, password),
     systemd: systemdOf(options),
     launchd: launchdOf(options),
+    ...(options.force === true ? { force: true } : {}),
+    ...(options['allow-writable'] === true ? { allowWritable: true } : {}),
+    commands: commandsOf(command),
   };
 }

@@ -6,7 +6,8 @@ import * as manage from '../manage/index';
 import type { ManagedServiceState, WaitOptions } from '../manage/types';
 import type { OptionSpec, ParsedCommand } from './args';
 import { EXIT_CODES } from './exit-codes';
-import { environmentOf, installSpecOf } from './install-spec';
+import { commandsOf, environmentOf, installSpecOf, namesUserAccount } from './install-spec';
+import { promptPassword, readPasswordFromStdin, takePasswordFromEnvironment } from './password';
 import { describeService, print, type Output } from './output';
 
 export interface Verb {
@@ -23,6 +24,11 @@ const common: Record<string, OptionSpec> = {
 const scope: Record<string, OptionSpec> = {
   user: { kind: 'boolean', description: 'systemd: the user manager (--user); launchd: a LaunchAgent' },
   root: { kind: 'string', value: 'dir', description: 'systemd: an offline root (an image or chroot), via systemctl --root' },
+  systemctl: { kind: 'string', value: 'path', description: 'the systemctl to run (default /usr/bin/systemctl; tests)' },
+  launchctl: { kind: 'string', value: 'path', description: 'the launchctl to run (default /bin/launchctl; tests)' },
+};
+const force: Record<string, OptionSpec> = {
+  force: { kind: 'boolean', description: 'act on a service servicehost did not install' },
 };
 const waiting: Record<string, OptionSpec> = {
   wait: { kind: 'boolean', description: 'wait for the state (default; --no-wait returns at once)' },
@@ -41,12 +47,15 @@ const installOptions: Record<string, OptionSpec> = {
   register: { kind: 'boolean', description: "preload servicehost/register (default, the app's own copy when it has one; --no-register to leave it out)" },
   'stop-timeout': { kind: 'integer', value: 'ms', description: 'the whole stop\'s deadline, for the program and the manager alike (default 30000)' },
   'start-type': { kind: 'string', value: 'type', description: 'Windows: auto (default), delayed-auto, manual or disabled' },
-  account: { kind: 'string', value: 'account', description: 'Windows: virtual (default, NT SERVICE\\<name>), LocalService, NetworkService, LocalSystem, or DOMAIN\\user with the password in SERVICEHOST_ACCOUNT_PASSWORD' },
+  account: { kind: 'string', value: 'account', description: 'Windows: virtual (default, NT SERVICE\\<name>), LocalService, NetworkService, LocalSystem, or DOMAIN\\user (its password: --password-stdin, SERVICEHOST_ACCOUNT_PASSWORD, or asked on the terminal)' },
+  'password-stdin': { kind: 'boolean', description: "Windows: read the --account user's password from stdin" },
   dependency: { kind: 'list', value: 'service', description: 'Windows: a service that must run first; repeat for more' },
   recovery: { kind: 'boolean', description: 'Windows: restart after a failure (default; --no-recovery for none)' },
   'run-as': { kind: 'string', value: 'user[:group]', description: 'systemd: User= and Group=' },
   'watchdog-sec': { kind: 'integer', value: 's', description: 'systemd: WatchdogSec=' },
   hardening: { kind: 'boolean', description: 'systemd: sandbox the service (ProtectSystem=strict and more)' },
+  'dynamic-user': { kind: 'boolean', description: 'systemd: DynamicUser=yes, a user of its own made at each start (least privilege)' },
+  'allow-writable': { kind: 'boolean', description: 'install even though another user can change what the service runs' },
 };
 
 function requireName(command: ParsedCommand): string {
@@ -56,9 +65,12 @@ function requireName(command: ParsedCommand): string {
 }
 
 function scopeOf(command: ParsedCommand): manage.ScopeOptions {
+  const commands = commandsOf(command);
   return {
     ...(command.options.user === true ? { user: true } : {}),
     ...(typeof command.options.root === 'string' ? { root: command.options.root } : {}),
+    ...(command.options.force === true ? { force: true } : {}),
+    ...(Object.keys(commands).length > 0 ? { commands } : {}),
   };
 }
 
@@ -79,8 +91,15 @@ function waitOptionsOf(command: ParsedCommand, name: string, output: Output): Wa
   };
 }
 
+async function accountPassword(command: ParsedCommand): Promise<string | undefined> {
+  const fromEnvironment = takePasswordFromEnvironment();
+  if (!namesUserAccount(command)) return undefined;
+  if (command.options['password-stdin'] === true) return readPasswordFromStdin();
+  return fromEnvironment ?? (await promptPassword(`Password for ${String(command.options.account)}: `));
+}
+
 async function installOrConfigure(command: ParsedCommand, output: Output, done: 'Installed' | 'Configured'): Promise<number> {
-  const spec = installSpecOf(command);
+  const spec = installSpecOf(command, await accountPassword(command));
   const result = done === 'Installed' ? await manage.install(spec) : await manage.configure(spec);
   if (!output.json) for (const warning of result.warnings) output.err(`warning: ${warning}`);
   print(output, result, `${done} ${result.name}${result.started ? ' and started it' : ''}.${result.path ? `\n  ${result.path}` : ''}\n  ${result.command}`);
@@ -125,13 +144,13 @@ export const VERBS: Record<string, Verb> = {
   configure: {
     summary: 'change an installed service to match these options (restart it to apply a new command line)',
     usage: 'servicehost configure --name <name> [install options] -- <script> [args...]',
-    options: installOptions,
+    options: { ...installOptions, ...force },
     run: (command, output) => installOrConfigure(command, output, 'Configured'),
   },
   uninstall: {
     summary: 'stop and remove a service',
     usage: 'servicehost uninstall <name> [options]',
-    options: { ...common, ...scope, ...waiting },
+    options: { ...common, ...scope, ...waiting, ...force },
     async run(command, output) {
       const name = requireName(command);
       await manage.uninstall(name, { ...scopeOf(command), ...waitOptionsOf(command, name, output) });

@@ -1,16 +1,48 @@
 // Unit files and plists are written whole, then renamed into place, so the
-// service manager never reads half a file.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// service manager never reads half a file. The temporary file has a random
+// name and is created new (O_CREAT | O_EXCL | O_NOFOLLOW): a symlink or a
+// file someone planted at a predictable name is never followed or reused.
+// Its mode is set on the open file, which is flushed to disk before the rename.
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fchmodSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { translateSystemError } from './errors';
+import { ServiceManagerError, translateSystemError } from './errors';
 
-export function writeFileAtomically(file: string, text: string, service: string, doing: string): void {
+/** Who may write to a folder besides its owner, or who else owns it; undefined when only we (or root) can. */
+export function unsafeFolderReason(folder: string, uid: number | undefined = process.getuid?.()): string | undefined {
+  if (uid === undefined) return undefined; // Windows: ACLs, not modes
+  const stat = statSync(folder);
+  if (stat.uid !== uid && stat.uid !== 0) return `it is owned by uid ${stat.uid}`;
+  if ((stat.mode & 0o022) !== 0) return `it is writable by ${stat.mode & 0o002 ? 'everyone' : 'its group'}`;
+  return undefined;
+}
+
+export function writeFileAtomically(file: string, text: string, service: string, doing: string, options: { allowUnsafeFolder?: boolean } = {}): void {
+  const folder = path.dirname(file);
+  let temporary: string | undefined;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, text, { mode: 0o644 });
-    renameSync(`${file}.tmp`, file);
+    mkdirSync(folder, { recursive: true });
+    const unsafe = options.allowUnsafeFolder ? undefined : unsafeFolderReason(folder);
+    if (unsafe) {
+      throw new ServiceManagerError(
+        'ERR_SERVICEHOST_ACCESS_DENIED',
+        service,
+        `Refusing to ${doing} "${service}": ${folder} is not safe to write a service definition into (${unsafe}); another user could replace what the service manager runs`,
+      );
+    }
+    temporary = path.join(folder, `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+    const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      writeSync(fd, text);
+      fchmodSync(fd, 0o644);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+    temporary = undefined;
   } catch (error) {
-    rmSync(`${file}.tmp`, { force: true });
+    if (temporary !== undefined) rmSync(temporary, { force: true });
     throw translateSystemError(error, service, doing);
   }
 }

@@ -11,6 +11,7 @@
  */
 import { ServicehostError } from '../errors';
 import { expectObject, optionalBoolean } from '../validate';
+import { checkCommandOverrides } from './commands';
 import { platformManager, type ScopeOptions } from './manager';
 import type { InstallSpec } from './spec';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
@@ -26,6 +27,8 @@ function scope(options: unknown, where: string): ScopeOptions {
   if (options === undefined) return {};
   const object = expectObject(where, options) as ScopeOptions & Record<string, unknown>;
   optionalBoolean(`${where}.user`, object.user);
+  optionalBoolean(`${where}.force`, object.force);
+  checkCommandOverrides(`${where}.commands`, object.commands);
   for (const key of ['root', 'directory'] as const) {
     if (object[key] !== undefined && typeof object[key] !== 'string') throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where}.${key} must be a string`);
   }

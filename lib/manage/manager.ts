@@ -2,6 +2,7 @@
 // checks its arguments, picks the platform's manager once, and hands every
 // operation to it.
 import { ServicehostError } from '../errors';
+import type { CommandOverrides } from './commands';
 import type { InstallSpec } from './spec';
 import type { InstallResult, ListFilter, ManagerPlatform, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
 
@@ -13,6 +14,10 @@ export interface ScopeOptions {
   root?: string;
   /** launchd: the folder the plist is in. */
   directory?: string;
+  /** uninstall: remove a service servicehost did not install (it carries no servicehost marker). Default false. */
+  force?: boolean;
+  /** Programs to run instead of the standard systemctl / launchctl (tests, unusual installs). */
+  commands?: CommandOverrides;
 }
 
 export interface ServiceManager {

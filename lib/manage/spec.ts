@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ServicehostError } from '../errors';
 import { expectInteger, expectObject, expectOneOf, expectText, optionalBoolean, optionalInteger } from '../validate';
 import { STOP_TIMEOUT_VARIABLE } from '../lifecycle/installed-environment';
+import { checkCommandOverrides, type CommandOverrides } from './commands';
 import { ServiceManagerError } from './errors';
 
 export const WINDOWS_START_TYPES = ['auto', 'delayed-auto', 'manual', 'disabled'] as const;
@@ -64,6 +65,12 @@ export interface SystemdInstallOptions {
   user?: boolean;
   /** User= and Group= of a system unit. Default: root, as systemd does. */
   runAs?: { user?: string; group?: string };
+  /**
+   * DynamicUser=yes: systemd runs the service as a user of its own, made for
+   * it at start (the least privilege systemd offers; the program's files must
+   * be readable by anyone, its state goes to StateDirectory=). Default false.
+   */
+  dynamicUser?: boolean;
   /** Default 'on-failure'. */
   restart?: SystemdRestart;
   /** Default 1. */
@@ -126,6 +133,17 @@ export interface InstallSpec {
   windows?: WindowsInstallOptions;
   systemd?: SystemdInstallOptions;
   launchd?: LaunchdInstallOptions;
+  /** configure: act on a service servicehost did not install (it carries no servicehost marker). Default false. */
+  force?: boolean;
+  /**
+   * Install even though a user other than the service's account or root can
+   * change what it runs (the script, its folders, node, servicehost). Default
+   * false: such an install is refused, as it would let that user run code
+   * with the service's rights.
+   */
+  allowWritable?: boolean;
+  /** Programs to run instead of the standard systemctl / launchctl (tests, unusual installs). */
+  commands?: CommandOverrides;
 }
 
 export interface ResolvedSpec {
@@ -145,6 +163,9 @@ export interface ResolvedSpec {
   windows: WindowsInstallOptions;
   systemd: SystemdInstallOptions;
   launchd: LaunchdInstallOptions;
+  force: boolean;
+  allowWritable: boolean;
+  commands: CommandOverrides;
 }
 
 /** The Windows SCM's limit for a service name. */
@@ -171,6 +192,8 @@ export function checkServiceName(name: unknown, platform: 'windows' | 'systemd' 
     fail(`a ${platform === 'systemd' ? 'systemd unit' : 'launchd label'} may hold only letters, digits and _ . : -`);
   }
   if (platform !== 'windows' && name.startsWith('.')) fail('it starts with a dot');
+  // systemctl and launchctl would read it as an option (-Hevil.service is -H evil.service: an SSH host).
+  if (platform !== 'windows' && name.startsWith('-')) fail('it starts with a dash, which systemctl and launchctl would read as an option');
   return name;
 }
 
@@ -251,6 +274,7 @@ function checkSystemd(value: unknown): SystemdInstallOptions {
   const where = 'install(spec): spec.systemd';
   const options = expectObject(where, value) as SystemdInstallOptions & Record<string, unknown>;
   optionalBoolean(`${where}.user`, options.user);
+  optionalBoolean(`${where}.dynamicUser`, options.dynamicUser);
   if (options.runAs !== undefined) {
     const runAs = expectObject(`${where}.runAs`, options.runAs);
     optionalString(`${where}.runAs.user`, runAs.user);
@@ -310,6 +334,9 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
     windows: checkWindows(object.windows),
     systemd: checkSystemd(object.systemd),
     launchd: checkLaunchd(object.launchd),
+    force: optionalBoolean('install(spec): spec.force', object.force) ?? false,
+    allowWritable: optionalBoolean('install(spec): spec.allowWritable', object.allowWritable) ?? false,
+    commands: checkCommandOverrides('install(spec): spec.commands', object.commands),
   };
 }
 
@@ -317,6 +344,11 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
 /** The service's environment as installed: the caller's variables, then servicehost's own. */
 export function serviceEnvironment(spec: ResolvedSpec): Record<string, string> {
   return { ...spec.env, [STOP_TIMEOUT_VARIABLE]: String(spec.stopTimeoutMs) };
+}
+
+/** The files the service runs and starts in: what no other user may be able to change. */
+export function runPaths(spec: ResolvedSpec): string[] {
+  return [spec.node, spec.script, ...(spec.registerModule === undefined ? [] : [spec.registerModule]), spec.workingDirectory];
 }
 
 /** The program's argv after node: [nodeArgs..., --require register, script, args...]. */

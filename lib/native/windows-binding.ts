@@ -149,7 +149,13 @@ export interface NativeServiceManager {
   scmEnumServices(): Array<{ name: string; displayName: string; status: NativeServiceStatusProcess }>;
   scmSetEnvironment(name: string, entries: readonly string[]): void;
   scmGetEnvironment(name: string): string[];
-  setEventLogSource(source: string, messageFile: string): void;
-  getEventLogSource(source: string): string | undefined;
-  removeEventLogSource(source: string): boolean;
+  scmSetServiceValue(name: string, valueName: string, text: string): void;
+  /** Who besides administrators can change `path`: broad groups its DACL lets write, a non-administrator owner. */
+  fileWriters(path: string): Array<{ who: string; why: string }>;
+  scmGetServiceValue(name: string, valueName: string): string | undefined;
+  /** Registers the source for servicehost's service `owner`; false when a source of that name exists and is not servicehost's (it is left as it is). */
+  setEventLogSource(source: string, messageFile: string, owner: string): boolean;
+  getEventLogSource(source: string): { messageFile: string | undefined; owner: string | undefined } | undefined;
+  /** Removes a source servicehost registered for `owner`; false when there is none, or it is not servicehost's. */
+  removeEventLogSource(source: string, owner: string): boolean;
 }

@@ -123,8 +123,8 @@ describe.skipIf(!linux)('start, stop, restart and status against systemctl (reco
     const dir = scratch();
     const log = path.join(dir, 'systemctl.log');
     // A user unit under a private XDG_CONFIG_HOME: the file query() reads back.
-    const env = { SERVICEHOST_SYSTEMCTL: fake, FAKE_COMMAND_LOG: log, XDG_CONFIG_HOME: dir };
-    const installed = await servicehost(['install', '--name', 'api', '--user', '--', path.join(fixturesDir, 'lifecycle-service.js'), 'a b'], env);
+    const env = { FAKE_COMMAND_LOG: log, XDG_CONFIG_HOME: dir };
+    const installed = await servicehost(['install', '--name', 'api', '--user', '--systemctl', fake, '--', path.join(fixturesDir, 'lifecycle-service.js'), 'a b'], env);
     expect(installed.code, installed.stderr).toBe(0);
     await body(dir, log, env);
   }
@@ -135,15 +135,15 @@ describe.skipIf(!linux)('start, stop, restart and status against systemctl (reco
     await withUnit(async (_dir, log) => {
       expect(calls(log)).toEqual([
         ['--user', 'daemon-reload'],
-        ['--user', 'enable', 'api.service'],
-        ['--user', 'start', 'api.service'],
+        ['--user', 'enable', '--', 'api.service'],
+        ['--user', 'start', '--', 'api.service'],
       ]);
     });
   });
 
   test('status: exit 0 when running, 3 when not; the unit is read back', async () => {
     await withUnit(async (_dir, log, env) => {
-      const running = await servicehost(['status', 'api', '--user', '--json'], {
+      const running = await servicehost(['status', 'api', '--user', '--systemctl', fake, '--json'], {
         ...env,
         FAKE_COMMAND_STDOUT: 'ActiveState=active\nSubState=running\nMainPID=4242\nUnitFileState=enabled\nNRestarts=2\nExecMainStatus=0\n',
       });
@@ -151,9 +151,9 @@ describe.skipIf(!linux)('start, stop, restart and status against systemctl (reco
       const info = JSON.parse(running.stdout);
       expect(info).toMatchObject({ name: 'api', state: 'running', pid: 4242, enabled: true, systemd: { restarts: 2 } });
       expect(info.argv.slice(-2)).toEqual([path.join(fixturesDir, 'lifecycle-service.js'), 'a b']);
-      expect(calls(log).at(-1)).toEqual(['--user', 'show', expect.stringMatching(/^--property=/u), 'api.service']);
+      expect(calls(log).at(-1)).toEqual(['--user', 'show', expect.stringMatching(/^--property=/u), '--', 'api.service']);
 
-      const stopped = await servicehost(['status', 'api', '--user'], { ...env, FAKE_COMMAND_STDOUT: 'ActiveState=failed\nSubState=failed\nMainPID=0\nExecMainStatus=73\n' });
+      const stopped = await servicehost(['status', 'api', '--user', '--systemctl', fake], { ...env, FAKE_COMMAND_STDOUT: 'ActiveState=failed\nSubState=failed\nMainPID=0\nExecMainStatus=73\n' });
       expect(stopped.code).toBe(3);
       expect(stopped.stdout).toMatch(/api: failed/u);
       expect(stopped.stdout).toMatch(/exit code:\s+73/u);
@@ -162,26 +162,41 @@ describe.skipIf(!linux)('start, stop, restart and status against systemctl (reco
 
   test('start, stop and restart pass --no-block only with --no-wait', async () => {
     await withUnit(async (_dir, log, env) => {
-      const stopped = await servicehost(['stop', 'api', '--user'], env);
+      const stopped = await servicehost(['stop', 'api', '--user', '--systemctl', fake], env);
       expect(stopped.code).toBe(0);
       // systemctl says nothing while it waits; the manager reports the state it entered.
       expect(stopped.stderr).toBe('api: stopping\n');
-      const started = await servicehost(['start', 'api', '--user', '--no-wait'], env);
+      const started = await servicehost(['start', 'api', '--user', '--systemctl', fake, '--no-wait'], env);
       expect(started.code).toBe(0);
       expect(started.stderr).toBe('api: starting\n');
-      expect((await servicehost(['restart', 'api', '--user'], env)).code).toBe(0);
+      expect((await servicehost(['restart', 'api', '--user', '--systemctl', fake], env)).code).toBe(0);
       const verbs = calls(log).filter((call) => !call.includes('show')).slice(3);
       expect(verbs).toEqual([
-        ['--user', 'stop', 'api.service'],
-        ['--user', 'start', '--no-block', 'api.service'],
-        ['--user', 'restart', 'api.service'],
+        ['--user', 'stop', '--', 'api.service'],
+        ['--user', 'start', '--no-block', '--', 'api.service'],
+        ['--user', 'restart', '--', 'api.service'],
       ]);
     });
   });
 
+  test('a user account password never reaches a child: the variable is taken out of the environment before systemctl runs', async () => {
+    const dir = scratch();
+    const envLog = path.join(dir, 'env.log');
+    const env = { FAKE_COMMAND_LOG: path.join(dir, 'systemctl.log'), FAKE_COMMAND_ENV_LOG: envLog, XDG_CONFIG_HOME: dir, SERVICEHOST_ACCOUNT_PASSWORD: 's3cret' };
+    const installed = await servicehost(['install', '--name', 'secret', '--user', '--account', '.\\svc', '--systemctl', fake, '--', path.join(fixturesDir, 'lifecycle-service.js')], env);
+    expect(installed.code, installed.stderr).toBe(0);
+    const seen = readFileSync(envLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
+    expect(seen.length).toBeGreaterThan(0);
+    // The check can fail: the children do see the variables around it.
+    for (const names of seen) {
+      expect(names).toContain('FAKE_COMMAND_ENV_LOG');
+      expect(names).not.toContain('SERVICEHOST_ACCOUNT_PASSWORD');
+    }
+  });
+
   test('a refused systemctl becomes a typed error and exit code', async () => {
     await withUnit(async (_dir, _log, env) => {
-      const denied = await servicehost(['stop', 'api', '--user', '--json'], { ...env, FAKE_COMMAND_EXIT: '1' });
+      const denied = await servicehost(['stop', 'api', '--user', '--systemctl', fake, '--json'], { ...env, FAKE_COMMAND_EXIT: '1' });
       expect(denied.code).toBe(1);
       expect(JSON.parse(denied.stdout).error.code).toBe('ERR_SERVICEHOST_COMMAND_FAILED');
     });

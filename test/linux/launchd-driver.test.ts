@@ -12,13 +12,15 @@ import { fixturesDir } from './harness/child';
 
 let home: string;
 let log: string;
-const touched = ['HOME', 'SERVICEHOST_LAUNCHCTL', 'FAKE_COMMAND_LOG', 'FAKE_COMMAND_STDOUT', 'FAKE_COMMAND_EXIT'] as const;
+const touched = ['HOME', 'FAKE_COMMAND_LOG', 'FAKE_COMMAND_STDOUT', 'FAKE_COMMAND_EXIT'] as const;
+// The recording stand-in, named explicitly as a caller must (an environment variable is never trusted as root).
+const commands = { launchctl: path.join(fixturesDir, 'fake-manager-command.js') };
 const saved = Object.fromEntries(touched.map((key) => [key, process.env[key]]));
 
 beforeEach(() => {
   home = mkdtempSync(path.join(os.tmpdir(), 'servicehost-launchd-'));
   log = path.join(home, 'launchctl.log');
-  Object.assign(process.env, { HOME: home, SERVICEHOST_LAUNCHCTL: path.join(fixturesDir, 'fake-manager-command.js'), FAKE_COMMAND_LOG: log });
+  Object.assign(process.env, { HOME: home, FAKE_COMMAND_LOG: log });
 });
 // Key by key: replacing process.env itself would cut it off from the real environment os.homedir() reads.
 afterEach(() => {
@@ -33,19 +35,19 @@ const domain = `gui/${os.userInfo().uid}`;
 
 describe('launchd agent, driven through launchctl', () => {
   test('install writes the plist and bootstraps it; query reads it back; uninstall boots it out and removes it', async () => {
-    const result = await launchd.installLaunchdService({ name: 'com.example.api', script: '/srv/api/server.js', args: ['two words'], launchd: { user: true } });
+    const result = await launchd.installLaunchdService({ name: 'com.example.api', script: '/srv/api/server.js', args: ['two words'], launchd: { user: true }, commands });
     const plist = path.join(home, 'Library', 'LaunchAgents', 'com.example.api.plist');
     expect(result).toMatchObject({ platform: 'launchd', path: plist, started: true });
     expect(existsSync(path.join(home, 'Library', 'Logs', 'com.example.api'))).toBe(true);
 
     process.env.FAKE_COMMAND_STDOUT = 'com.example.api = {\n\tstate = running\n\tpid = 4242\n\tlast exit code = 0\n}\n';
-    const info = await launchd.queryLaunchdService('com.example.api', { user: true });
+    const info = await launchd.queryLaunchdService('com.example.api', { user: true, commands });
     expect(info).toMatchObject({ state: 'running', pid: 4242, exitCode: 0, enabled: true, workingDirectory: '/srv/api' });
     expect(info.argv.slice(-2)).toEqual(['/srv/api/server.js', 'two words']);
 
-    await launchd.stopLaunchdService('com.example.api', { user: true });
-    await launchd.restartLaunchdService('com.example.api', { user: true });
-    await launchd.uninstallLaunchdService('com.example.api', { user: true });
+    await launchd.stopLaunchdService('com.example.api', { user: true, commands });
+    await launchd.restartLaunchdService('com.example.api', { user: true, commands });
+    await launchd.uninstallLaunchdService('com.example.api', { user: true, commands });
     expect(existsSync(plist)).toBe(false);
     expect(calls()).toEqual([
       ['bootstrap', domain, plist],
@@ -58,7 +60,7 @@ describe('launchd agent, driven through launchctl', () => {
 
   test('a refused bootstrap removes the plist again and reports launchctl\'s words', async () => {
     process.env.FAKE_COMMAND_EXIT = '5';
-    await expect(launchd.installLaunchdService({ name: 'com.example.bad', script: '/a.js', launchd: { user: true } })).rejects.toMatchObject({
+    await expect(launchd.installLaunchdService({ name: 'com.example.bad', script: '/a.js', launchd: { user: true }, commands })).rejects.toMatchObject({
       code: 'ERR_SERVICEHOST_COMMAND_FAILED',
       message: expect.stringContaining('launchctl bootstrap'),
     });
@@ -66,9 +68,9 @@ describe('launchd agent, driven through launchctl', () => {
   });
 
   test('list finds servicehost\'s plists only', async () => {
-    await launchd.installLaunchdService({ name: 'com.example.one', script: '/a.js', launchd: { user: true } });
+    await launchd.installLaunchdService({ name: 'com.example.one', script: '/a.js', launchd: { user: true }, commands });
     const { writeFileSync } = await import('node:fs');
     writeFileSync(path.join(home, 'Library', 'LaunchAgents', 'com.other.plist'), '<?xml version="1.0"?><plist version="1.0"><dict/></plist>');
-    expect((await launchd.listLaunchdServices({ user: true })).map((service) => service.name)).toEqual(['com.example.one']);
+    expect((await launchd.listLaunchdServices({ user: true, commands })).map((service) => service.name)).toEqual(['com.example.one']);
   });
 });

@@ -42,13 +42,13 @@ describe.skipIf(problem !== undefined)(`no shell is ever started${problem ? ` (s
     const hostile = ['$(touch pwned)', '`touch pwned`', '; touch pwned', '| touch pwned', "' \" \\", '&& touch pwned'];
     const root = path.join(dir, 'root');
     const env = { FAKE_COMMAND_LOG: path.join(dir, 'systemctl.log'), XDG_CONFIG_HOME: dir };
-    const fake = { ...env, SERVICEHOST_SYSTEMCTL: path.join(fixturesDir, 'fake-manager-command.js') };
+    const fake = ['--systemctl', path.join(fixturesDir, 'fake-manager-command.js')];
     const runs: Array<[string[], NodeJS.ProcessEnv]> = [
       [['install', '--name', 'noshell', '--root', root, '--description', '$(touch pwned)', '--', 'app.js', ...hostile], env],
       [['uninstall', 'noshell', '--root', root], env],
-      [['install', '--name', 'noshell', '--user', '--', 'app.js', ...hostile], fake],
-      [['status', 'noshell', '--user'], fake],
-      [['stop', 'noshell', '--user'], fake],
+      [['install', '--name', 'noshell', '--user', ...fake, '--', 'app.js', ...hostile], env],
+      [['status', 'noshell', '--user', ...fake], env],
+      [['stop', 'noshell', '--user', ...fake], env],
     ];
     const programs: string[] = [];
     for (const [args, runEnv] of runs) {

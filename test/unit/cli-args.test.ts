@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseCommandLine, type OptionSpec } from '../../lib/cli/args';
 import { installSpecOf } from '../../lib/cli/main';
+import { takePasswordFromEnvironment } from '../../lib/cli/password';
 
 const specs: Record<string, Record<string, OptionSpec>> = {
   install: {
@@ -57,16 +58,20 @@ describe('installSpecOf', () => {
       windows: { startType: 'manual', account: 'LocalService', dependencies: ['RpcSs'], recovery: false },
       systemd: { runAs: { user: 'www', group: 'web' }, watchdogSec: 10, hardening: true },
       launchd: {},
+      commands: {},
     });
   });
 
-  test('a user account takes its password from SERVICEHOST_ACCOUNT_PASSWORD, never from the command line', () => {
-    process.env.SERVICEHOST_ACCOUNT_PASSWORD = 'secret';
-    try {
-      const spec = installSpecOf({ verb: 'install', positional: [], options: { name: 'api', account: '.\\svc' }, rest: ['a.js'] });
-      expect(spec.windows?.account).toEqual({ user: '.\\svc', password: 'secret' });
-    } finally {
-      delete process.env.SERVICEHOST_ACCOUNT_PASSWORD;
-    }
+  test('a user account takes the password it is handed, never one from the command line', () => {
+    const spec = installSpecOf({ verb: 'install', positional: [], options: { name: 'api', account: '.\\svc' }, rest: ['a.js'] }, 'secret');
+    expect(spec.windows?.account).toEqual({ user: '.\\svc', password: 'secret' });
+    const builtIn = installSpecOf({ verb: 'install', positional: [], options: { name: 'api', account: 'LocalService' }, rest: ['a.js'] }, 'ignored');
+    expect(builtIn.windows?.account).toBe('LocalService');
+  });
+
+  test('the password variable is taken out of the environment once read', () => {
+    const env: NodeJS.ProcessEnv = { SERVICEHOST_ACCOUNT_PASSWORD: 'secret', OTHER: 'x' };
+    expect(takePasswordFromEnvironment(env)).toBe('secret');
+    expect(env).toEqual({ OTHER: 'x' });
   });
 });

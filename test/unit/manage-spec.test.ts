@@ -14,6 +14,9 @@ describe('checkServiceName', () => {
     ['two words', 'systemd'],
     ['ünï', 'launchd'],
     ['.hidden', 'systemd'],
+    // systemctl would read it as -H evil.service: an SSH host.
+    ['-Hevil', 'systemd'],
+    ['-x', 'launchd'],
   ] as const)('%j is refused on %s', (name, platform) => {
     expect(() => checkServiceName(name, platform)).toThrow(expect.objectContaining({ code: 'ERR_SERVICEHOST_INVALID_SERVICE_NAME', service: name }));
   });

@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { isNativeWindows, runWindows, scQuery, toWindowsPath } from '../../scripts/windows-env.mjs';
+import { isNativeWindows, queryService, runWindows, scQuery, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
 import { hostileStrings } from '../helpers/hostile-strings';
 import { manage, manageOk, uninstallQuietly, type Outcome } from './harness/manage';
-import { fixturesDir, readLines, scratchDir, uniqueServiceName, waitFor } from './harness/service';
+import { createService, fixturesDir, readLines, removeService, scratchDir, uniqueServiceName, waitFor } from './harness/service';
 
 const ring = inject('windowsRing');
 const underWine = !isNativeWindows;
@@ -248,9 +248,51 @@ describe.skipIf(!ring.available)('servicehost/manage under the SCM', () => {
     });
   });
 
-  test('an argument holding %NAME% is refused: the SCM would expand it', async () => {
-    const [outcome] = await manage([{ op: 'install', spec: { name: uniqueServiceName('percent'), script: argvService, args: ['%SystemRoot%'] } }]);
-    expect(failure(outcome)).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('%SystemRoot%') });
+  test('a %NAME% pair is refused, within one argument or across two: the SCM would expand it', async () => {
+    const outcomes = await manage([
+      { op: 'install', spec: { name: uniqueServiceName('percent'), script: argvService, args: ['%SystemRoot%'] } },
+      // Quoted as "%Program" "Files%": the command line holds %Program Files%.
+      { op: 'install', spec: { name: uniqueServiceName('percent2'), script: argvService, args: ['%Program', 'Files%'] } },
+    ]);
+    expect(failure(outcomes[0])).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('%SystemRoot%') });
+    expect(failure(outcomes[1])).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('%Program Files%') });
+  });
+
+  test("a service servicehost did not install: configure and uninstall refuse it, --force acts on it; a foreign Event Log source is neither taken over nor removed", async () => {
+    const name = uniqueServiceName('foreign');
+    await createService(name, windowsNodeExe(), [argvService]);
+    try {
+      const outcomes = await manage([
+        { op: 'native', fn: 'setEventLogSource', args: [name, 'C:\\foreign.dll', 'someone else'] },
+        { op: 'configure', spec: { name, script: argvService } },
+        { op: 'uninstall', name },
+        { op: 'configure', spec: { name, script: argvService, force: true } },
+        { op: 'native', fn: 'getEventLogSource', args: [name] },
+        { op: 'uninstall', name, options: { force: true } },
+        { op: 'native', fn: 'getEventLogSource', args: [name] },
+        { op: 'native', fn: 'removeEventLogSource', args: [name, 'someone else'] },
+      ]);
+      expect(failure(outcomes[1])).toMatchObject({ code: 'ERR_SERVICEHOST_COMMAND_FAILED', message: expect.stringMatching(/servicehost did not install it/u) });
+      expect(failure(outcomes[2])).toMatchObject({ code: 'ERR_SERVICEHOST_COMMAND_FAILED', message: expect.stringMatching(/--force/u) });
+      expect(outcomes[3]).toMatchObject({ ok: true, value: { warnings: expect.arrayContaining([expect.stringMatching(/Event Log source .* servicehost did not register it/u)]) } });
+      expect(outcomes[4]).toEqual({ ok: true, value: { messageFile: 'C:\\foreign.dll', owner: 'someone else' } });
+      expect(outcomes[5]!.ok).toBe(true);
+      expect(outcomes[6]).toEqual({ ok: true, value: { messageFile: 'C:\\foreign.dll', owner: 'someone else' } });
+      expect((await queryService(name)).exists).toBe(false);
+    } finally {
+      await removeService(name);
+    }
+  });
+
+  test('least privilege: fileWriters names who may change a path; under Wine everything is owned by the one Wine user, the installer, so installs proceed', async () => {
+    const outcomes = await manage([
+      { op: 'native', fn: 'fileWriters', args: [argvService] },
+      { op: 'native', fn: 'fileWriters', args: ['C:\\windows'] },
+      { op: 'native', fn: 'fileWriters', args: ['C:\\no\\such\\file'] },
+    ]);
+    expect(outcomes[0]).toEqual({ ok: true, value: [] });
+    expect(outcomes[1]).toEqual({ ok: true, value: [] });
+    expect(failure(outcomes[2])).toMatchObject({ code: 'ERROR_FILE_NOT_FOUND', syscall: 'GetNamedSecurityInfoW' });
   });
 
   test('typed errors: exists, not found, invalid name, marked for deletion', async () => {

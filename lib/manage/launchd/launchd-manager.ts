@@ -4,6 +4,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { commandPath, type CommandOverrides } from '../commands';
+import { checkRunPathsPosix } from '../least-privilege';
+import { uidOf } from '../writable-paths';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { writeFileAtomically } from '../files';
 import { matchesName } from '../list-filter';
@@ -19,6 +22,10 @@ export interface LaunchdScope {
   user?: boolean;
   /** Where the plist lives, when not the standard folder. */
   directory?: string;
+  /** Act on a plist servicehost did not write. */
+  force?: boolean;
+  /** Programs to run instead of the standard launchctl (tests). */
+  commands?: CommandOverrides;
 }
 
 /** The key servicehost marks its plists with; list() looks for it. */
@@ -33,9 +40,11 @@ function domain(scope: LaunchdScope): string {
   return scope.user ? `gui/${os.userInfo().uid}` : 'system';
 }
 
-function launchctl(args: readonly string[], service: string): Promise<string> {
+// Every argument servicehost passes starts with a domain (system/, gui/<uid>/) or is an absolute path,
+// and names never start with '-': nothing reaches launchctl that it could read as an option.
+function launchctl(scope: LaunchdScope, args: readonly string[], service: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.env.SERVICEHOST_LAUNCHCTL ?? 'launchctl', [...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(commandPath('launchctl', scope.commands), [...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       const text = `${stderr}`.trim() || error.message;
       const code = /not privileged|operation not permitted|permission denied/iu.test(text)
@@ -73,7 +82,7 @@ export function launchdPlist(spec: ResolvedSpec, version: string): { [key: strin
 }
 
 function scopeOf(spec: ResolvedSpec): LaunchdScope {
-  return { user: spec.launchd.user === true, ...(spec.launchd.directory === undefined ? {} : { directory: spec.launchd.directory }) };
+  return { user: spec.launchd.user === true, ...(spec.launchd.directory === undefined ? {} : { directory: spec.launchd.directory }), force: spec.force, commands: spec.commands };
 }
 
 function plistPath(label: string, scope: LaunchdScope): string {
@@ -85,6 +94,11 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
   const spec = resolveSpec(specInput, 'launchd');
   const scope = scopeOf(spec);
   const plist = launchdPlist(spec, servicehostVersion());
+  // A daemon runs as root unless UserName says otherwise; an agent as its user.
+  if (!spec.launchd.user) {
+    const uid = spec.launchd.userName === undefined ? undefined : uidOf(spec.launchd.userName);
+    checkRunPathsPosix(spec, uid === undefined ? [] : [uid], spec.launchd.userName ?? 'root');
+  }
   const label = plist.Label as string;
   const file = plistPath(label, scope);
   if (existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists`);
@@ -97,10 +111,10 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
   let started = false;
   if (spec.launchd.directory === undefined) {
     try {
-      await launchctl(['bootstrap', domain(scope), file], spec.name);
+      await launchctl(scope, ['bootstrap', domain(scope), file], spec.name);
       started = plist.RunAtLoad === true;
       if (spec.start && !started) {
-        await launchctl(['kickstart', `${domain(scope)}/${label}`], spec.name);
+        await launchctl(scope, ['kickstart', `${domain(scope)}/${label}`], spec.name);
         started = true;
       }
     } catch (error) {
@@ -117,12 +131,12 @@ export async function configureLaunchdService(specInput: unknown): Promise<Insta
   const scope = scopeOf(spec);
   const plist = launchdPlist(spec, servicehostVersion());
   const label = plist.Label as string;
-  const file = requirePlist(label, scope, 'configure');
+  const file = requireOwnPlist(label, scope, 'configure');
   writeFileAtomically(file, renderPlist(plist), spec.name, 'configure');
   let started = false;
   if (spec.launchd.directory === undefined) {
-    await launchctl(['bootout', `${domain(scope)}/${label}`], spec.name).catch(() => {});
-    await launchctl(['bootstrap', domain(scope), file], spec.name);
+    await launchctl(scope, ['bootout', `${domain(scope)}/${label}`], spec.name).catch(() => {});
+    await launchctl(scope, ['bootstrap', domain(scope), file], spec.name);
     started = plist.RunAtLoad === true;
   }
   return { name: spec.name, platform: 'launchd', command: (plist.ProgramArguments as string[]).join(' '), path: file, started, warnings: [] };
@@ -134,10 +148,25 @@ function requirePlist(name: string, scope: LaunchdScope, doing: string): string 
   return file;
 }
 
+/** requirePlist, and the plist must carry servicehost's marker unless `force`. */
+function requireOwnPlist(name: string, scope: LaunchdScope, doing: string): string {
+  const file = requirePlist(name, scope, doing);
+  let marked = false;
+  try {
+    marked = PLIST_MARKER_KEY in (parsePlist(readFileSync(file, 'utf8')) as Record<string, PlistValue>);
+  } catch {
+    // Not a plist servicehost can read: not one it wrote.
+  }
+  if (!marked && !scope.force) {
+    throw new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', name, `Refusing to ${doing} ${file}: servicehost did not write it (no ${PLIST_MARKER_KEY} key); --force acts on it anyway`);
+  }
+  return file;
+}
+
 export async function uninstallLaunchdService(nameInput: unknown, scope: LaunchdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'launchd');
-  const file = requirePlist(name, scope, 'uninstall');
-  if (scope.directory === undefined) await launchctl(['bootout', `${domain(scope)}/${name}`], name).catch(() => {});
+  const file = requireOwnPlist(name, scope, 'uninstall');
+  if (scope.directory === undefined) await launchctl(scope, ['bootout', `${domain(scope)}/${name}`], name).catch(() => {});
   try {
     rmSync(file);
   } catch (error) {
@@ -148,20 +177,20 @@ export async function uninstallLaunchdService(nameInput: unknown, scope: Launchd
 export async function startLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'launchd');
   scope.onProgress?.({ state: 'starting', checkPoint: 0, waitHint: 0 });
-  await launchctl(['kickstart', `${domain(scope)}/${name}`], name);
+  await launchctl(scope, ['kickstart', `${domain(scope)}/${name}`], name);
 }
 
 export async function stopLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'launchd');
   // SIGTERM, as launchd itself sends at shutdown; KeepAlive may start it again, as it would.
   scope.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
-  await launchctl(['kill', 'SIGTERM', `${domain(scope)}/${name}`], name);
+  await launchctl(scope, ['kill', 'SIGTERM', `${domain(scope)}/${name}`], name);
 }
 
 export async function restartLaunchdService(nameInput: unknown, scope: LaunchdScope & WaitOptions = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'launchd');
   scope.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
-  await launchctl(['kickstart', '-k', `${domain(scope)}/${name}`], name);
+  await launchctl(scope, ['kickstart', '-k', `${domain(scope)}/${name}`], name);
 }
 
 /** `launchctl print` output: the few fields query() reports. */
@@ -177,7 +206,7 @@ export async function queryLaunchdService(nameInput: unknown, scope: LaunchdScop
   const file = requirePlist(name, scope, 'query');
   const plist = parsePlist(readFileSync(file, 'utf8')) as { [key: string]: PlistValue };
   const argv = Array.isArray(plist.ProgramArguments) ? plist.ProgramArguments.map(String) : [];
-  const printed = scope.directory === undefined ? parseLaunchctlPrint(await launchctl(['print', `${domain(scope)}/${name}`], name).catch(() => '')) : { state: undefined, pid: undefined, lastExitCode: undefined };
+  const printed = scope.directory === undefined ? parseLaunchctlPrint(await launchctl(scope, ['print', `${domain(scope)}/${name}`], name).catch(() => '')) : { state: undefined, pid: undefined, lastExitCode: undefined };
   const state = printed.state === 'running' ? 'running' : printed.state === undefined ? 'unknown' : 'stopped';
   return {
     name,

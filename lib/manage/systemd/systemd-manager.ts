@@ -5,7 +5,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { commandPath, type CommandOverrides } from '../commands';
+import { checkRunPathsPosix } from '../least-privilege';
+import { uidOf } from '../writable-paths';
 import { ServiceManagerError, translateSystemError } from '../errors';
+import { userConfigHome } from '../user-home';
 import { writeFileAtomically } from '../files';
 import { matchesName } from '../list-filter';
 import { posixCommandLine } from '../shell-quote';
@@ -20,13 +24,14 @@ export interface SystemdScope {
   user?: boolean;
   /** An offline root (systemctl --root). */
   root?: string;
+  /** Programs to run instead of the standard systemctl (tests). */
+  commands?: CommandOverrides;
 }
-
 
 /** Where units of this scope live. */
 export function systemdUnitDirectory(scope: SystemdScope = {}): string {
   if (scope.root !== undefined) return path.join(path.resolve(scope.root), 'etc', 'systemd', 'system');
-  if (scope.user) return path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'systemd', 'user');
+  if (scope.user) return path.join(userConfigHome(), 'systemd', 'user');
   return '/etc/systemd/system';
 }
 
@@ -35,19 +40,19 @@ function scopeArgs(scope: SystemdScope): string[] {
   return scope.user ? ['--user'] : [];
 }
 
-/** SERVICEHOST_SYSTEMCTL names another systemctl (a test double, or one outside PATH). */
-function systemctlProgram(): string {
-  return process.env.SERVICEHOST_SYSTEMCTL ?? 'systemctl';
-}
-
-export function systemctl(scope: SystemdScope, args: readonly string[], service: string): Promise<string> {
-  const argv = [...scopeArgs(scope), ...args];
+/**
+ * Runs systemctl with an argument array: its scope, `args`, then `--` and
+ * the unit names, so that no name is ever read as an option.
+ */
+export function systemctl(scope: SystemdScope, args: readonly string[], service: string, units: readonly string[] = []): Promise<string> {
+  const argv = [...scopeArgs(scope), ...args, ...(units.length > 0 ? ['--', ...units] : [])];
+  const program = commandPath('systemctl', scope.commands);
   return new Promise((resolve, reject) => {
-    execFile(systemctlProgram(), argv, { encoding: 'utf8', timeout: 10 * 60_000 }, (error, stdout, stderr) => {
+    execFile(program, argv, { encoding: 'utf8', timeout: 10 * 60_000 }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       const text = `${stderr}`.trim() || error.message;
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return reject(new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', service, `systemctl was not found (${systemctlProgram()}): is this a systemd system?`, error));
+        return reject(new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', service, `systemctl was not found (${program}): is this a systemd system?`, error));
       }
       if (/access denied|interactive authentication required|permission denied/iu.test(text)) {
         return reject(new ServiceManagerError('ERR_SERVICEHOST_ACCESS_DENIED', service, `systemctl ${argv.join(' ')}: ${text}. Run it as root (sudo), or use a per-user service (--user).`, error));
@@ -69,13 +74,15 @@ function unitPath(name: string, scope: SystemdScope): string {
 }
 
 function scopeOf(spec: ResolvedSpec): SystemdScope {
-  return spec.systemd.root !== undefined ? { root: spec.systemd.root } : { user: spec.systemd.user === true };
+  const where = spec.systemd.root !== undefined ? { root: spec.systemd.root } : { user: spec.systemd.user === true };
+  return { ...where, commands: spec.commands };
 }
 
 export async function installSystemdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'systemd');
   const scope = scopeOf(spec);
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
+  const warnings = checkPrivilege(spec);
   const file = unitPath(spec.name, scope);
   if (existsSync(file)) {
     throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists. Uninstall it first, or choose another name`);
@@ -84,18 +91,18 @@ export async function installSystemdService(specInput: unknown): Promise<Install
   let started = false;
   try {
     if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
-    await systemctl(scope, ['enable', unitName(spec.name)], spec.name);
+    await systemctl(scope, ['enable'], spec.name, [unitName(spec.name)]);
     if (spec.start && scope.root === undefined) {
-      await systemctl(scope, ['start', unitName(spec.name)], spec.name);
+      await systemctl(scope, ['start'], spec.name, [unitName(spec.name)]);
       started = true;
     }
   } catch (error) {
-    await systemctl(scope, ['disable', unitName(spec.name)], spec.name).catch(() => {});
+    await systemctl(scope, ['disable'], spec.name, [unitName(spec.name)]).catch(() => {});
     rmSync(file, { force: true });
     if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name).catch(() => {});
     throw error;
   }
-  return { name: spec.name, platform: 'systemd', command: unitSetting(text, 'ExecStart') ?? '', path: file, started, warnings: [] };
+  return { name: spec.name, platform: 'systemd', command: unitSetting(text, 'ExecStart') ?? '', path: file, started, warnings };
 }
 
 /** Rewrites an installed unit to match `spec` and reloads systemd; a running service keeps the old one until restarted. */
@@ -104,9 +111,26 @@ export async function configureSystemdService(specInput: unknown): Promise<Insta
   const scope = scopeOf(spec);
   const file = requireOwnUnit(spec.name, scope, 'configure');
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
+  const warnings = checkPrivilege(spec);
   writeFileAtomically(file, text, spec.name, 'configure');
   if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
-  return { name: spec.name, platform: 'systemd', command: unitSetting(text, 'ExecStart') ?? '', path: file, started: false, warnings: [] };
+  return { name: spec.name, platform: 'systemd', command: unitSetting(text, 'ExecStart') ?? '', path: file, started: false, warnings };
+}
+
+/**
+ * A system unit runs as root unless told otherwise: what it runs must not be
+ * changeable by anyone but root and its own user, and the result says when it
+ * runs as root. A user unit runs as its user; an offline root is checked
+ * where it boots.
+ */
+function checkPrivilege(spec: ResolvedSpec): string[] {
+  if (spec.systemd.user || spec.systemd.root !== undefined) return [];
+  const runAs = spec.systemd.runAs?.user;
+  const uid = runAs === undefined ? undefined : uidOf(runAs);
+  const account = spec.systemd.dynamicUser ? 'a dynamic user' : (runAs ?? 'root');
+  checkRunPathsPosix(spec, uid === undefined ? [] : [uid], account);
+  if (runAs !== undefined || spec.systemd.dynamicUser) return [];
+  return ['the service runs as root: --run-as <user> (systemd.runAs), or --dynamic-user (systemd.dynamicUser), gives it only the rights it needs'];
 }
 
 function requireOwnUnit(name: string, scope: SystemdScope, doing: string): string {
@@ -128,8 +152,8 @@ function requireUnit(name: string, scope: SystemdScope, doing: string): string {
 export async function uninstallSystemdService(nameInput: unknown, scope: SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
   const file = requireOwnUnit(name, scope, 'uninstall');
-  if (scope.root === undefined) await systemctl(scope, ['stop', unitName(name)], name);
-  await systemctl(scope, ['disable', unitName(name)], name);
+  if (scope.root === undefined) await systemctl(scope, ['stop'], name, [unitName(name)]);
+  await systemctl(scope, ['disable'], name, [unitName(name)]);
   try {
     rmSync(file);
   } catch (error) {
@@ -137,7 +161,7 @@ export async function uninstallSystemdService(nameInput: unknown, scope: Systemd
   }
   if (scope.root === undefined) {
     await systemctl(scope, ['daemon-reload'], name);
-    await systemctl(scope, ['reset-failed', unitName(name)], name).catch(() => {});
+    await systemctl(scope, ['reset-failed'], name, [unitName(name)]).catch(() => {});
   }
 }
 
@@ -149,19 +173,19 @@ export async function startSystemdService(nameInput: unknown, options: WaitOptio
   const name = checkServiceName(nameInput, 'systemd');
   // systemctl waits on its own and says nothing meanwhile: report the pending state it enters.
   options.onProgress?.({ state: 'starting', checkPoint: 0, waitHint: 0 });
-  await systemctl(options, ['start', ...blockArgs(options), unitName(name)], name);
+  await systemctl(options, ['start', ...blockArgs(options)], name, [unitName(name)]);
 }
 
 export async function stopSystemdService(nameInput: unknown, options: StopOptions & SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
   options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
-  await systemctl(options, ['stop', ...blockArgs(options), unitName(name)], name);
+  await systemctl(options, ['stop', ...blockArgs(options)], name, [unitName(name)]);
 }
 
 export async function restartSystemdService(nameInput: unknown, options: WaitOptions & SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
   options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
-  await systemctl(options, ['restart', ...blockArgs(options), unitName(name)], name);
+  await systemctl(options, ['restart', ...blockArgs(options)], name, [unitName(name)]);
 }
 
 const SHOWN = ['Id', 'Description', 'LoadState', 'ActiveState', 'SubState', 'Result', 'MainPID', 'ExecMainStatus', 'UnitFileState', 'NRestarts', 'User'];
@@ -206,7 +230,7 @@ export async function querySystemdService(nameInput: unknown, scope: SystemdScop
   const file = requireUnit(name, scope, 'query');
   const text = readFileSync(file, 'utf8');
   const argv = parseSystemdCommandLine(unitSetting(text, 'ExecStart') ?? '');
-  const shown = parseSystemctlShow(await systemctl(scope, ['show', `--property=${SHOWN.join(',')}`, unitName(name)], name));
+  const shown = parseSystemctlShow(await systemctl(scope, ['show', `--property=${SHOWN.join(',')}`], name, [unitName(name)]));
   const pid = Number(shown.MainPID ?? '0');
   const state = systemdState(shown.ActiveState ?? '', shown.SubState ?? '');
   const restarts = shown.NRestarts === undefined || shown.NRestarts === '' ? undefined : Number(shown.NRestarts);

@@ -120,6 +120,7 @@ export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContex
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/u.test(key)) reject('Environment', key, 'is not a valid variable name');
     lines.push(`Environment=${quoteSystemdWord(`${key}=${value}`, { dollar: false })}`);
   }
+  if (!user && options.dynamicUser) lines.push('DynamicUser=yes');
   if (!user && options.runAs?.user !== undefined) lines.push(`User=${checkSystemdUserName('User', options.runAs.user)}`);
   if (!user && options.runAs?.group !== undefined) lines.push(`Group=${checkSystemdUserName('Group', options.runAs.group)}`);
   lines.push(
@@ -136,6 +137,10 @@ export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContex
     const writable = [spec.workingDirectory, ...(typeof options.hardening === 'object' ? options.hardening.readWritePaths ?? [] : [])];
     for (const writablePath of writable) {
       if (!path.posix.isAbsolute(writablePath)) reject('ReadWritePaths', writablePath, 'is not an absolute path');
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/u.test(writablePath)) reject('ReadWritePaths', writablePath, 'contains a control character');
+      // ProtectSystem=strict with / writable is no sandbox at all.
+      if (path.posix.resolve(writablePath) === '/') reject('ReadWritePaths', writablePath, 'would make the whole file system writable again');
     }
     lines.push(`ReadWritePaths=${writable.map((writablePath) => quoteSystemdWord(writablePath, { dollar: false })).join(' ')}`);
   }

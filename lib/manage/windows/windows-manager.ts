@@ -9,8 +9,10 @@ import { WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environmen
 import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, controlCode, stateCode } from '../../windows/codes';
 import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
 import { ServiceManagerError, translateSystemError } from '../errors';
+import { refuseWritable, windowsFindings } from '../least-privilege';
+import { servicehostVersion } from '../version';
 import { matchesName } from '../list-filter';
-import { WINDOWS_RECOVERY_ACTION_TYPES, checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec, type WindowsRecovery, type WindowsSidType } from '../spec';
+import { WINDOWS_RECOVERY_ACTION_TYPES, checkServiceName, programArguments, resolveSpec, runPaths, serviceEnvironment, type ResolvedSpec, type WindowsRecovery, type WindowsSidType } from '../spec';
 import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
@@ -64,24 +66,24 @@ function accountOf(spec: ResolvedSpec): { account: string; password?: string } {
 
 /**
  * The SCM stores the command line as REG_EXPAND_SZ and expands %NAME% in it
- * when it starts the service; no escape exists. So a word that holds a
- * %...% pair is refused rather than silently changed.
+ * when it starts the service; no escape exists. So a command line that holds
+ * a %...% pair, within one argument or across two, is refused rather than
+ * silently changed.
  */
-function refuseExpansion(words: readonly string[]): void {
-  for (const word of words) {
-    if (/%[^%]+%/u.test(word)) {
-      throw new ServicehostError(
-        'ERR_INVALID_ARG_VALUE',
-        `install(spec): ${JSON.stringify(word)} holds a %NAME% pair, which the Windows SCM would replace with an environment variable; pass the value through spec.env instead`,
-      );
-    }
+function refuseExpansion(commandLine: string): void {
+  const pair = /%[^%]+%/u.exec(commandLine);
+  if (pair) {
+    throw new ServicehostError(
+      'ERR_INVALID_ARG_VALUE',
+      `install(spec): the command line holds ${JSON.stringify(pair[0])}, which the Windows SCM would replace with an environment variable; pass the value through spec.env instead`,
+    );
   }
 }
 
 export function imagePathOf(spec: ResolvedSpec): string {
-  const words = programArguments(spec);
-  refuseExpansion([spec.node, ...words]);
-  return windowsCommandLine(spec.node, words);
+  const commandLine = windowsCommandLine(spec.node, programArguments(spec));
+  refuseExpansion(commandLine);
+  return commandLine;
 }
 
 export function environmentEntries(spec: ResolvedSpec): string[] {
@@ -127,18 +129,34 @@ function isUnsupportedLevel(error: unknown): boolean {
   return isSystemError(error) && (error.code === 'ERROR_INVALID_LEVEL' || error.code === 'ERROR_NOT_SUPPORTED');
 }
 
-function uninstallQuietly(name: string, withEventSource: boolean): void {
+/** The value under the service's registry key that says servicehost installed it, and which version. */
+export const MARKER_VALUE = 'ServicehostVersion';
+
+function installedByServicehost(name: string): boolean {
+  try {
+    return native().scmGetServiceValue(name, MARKER_VALUE) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** configure and uninstall act only on servicehost's own services, unless forced. */
+function requireOwnService(name: string, doing: string, force: boolean | undefined): void {
+  queryStatus(name); // not found is reported as such first
+  if (force || installedByServicehost(name)) return;
+  throw new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', name, `Refusing to ${doing} "${name}": servicehost did not install it (no ${MARKER_VALUE} value in its registry key); --force acts on it anyway`);
+}
+
+function uninstallQuietly(name: string): void {
   try {
     native().scmDeleteService(name);
   } catch {
     // The install's own error is the one to report.
   }
-  if (withEventSource) {
-    try {
-      native().removeEventLogSource(name);
-    } catch {
-      // As above.
-    }
+  try {
+    native().removeEventLogSource(name, name);
+  } catch {
+    // As above.
   }
 }
 
@@ -166,8 +184,12 @@ function applyConfiguration(spec: ResolvedSpec, replacing: boolean): string[] {
     }
   }
   native().scmSetEnvironment(spec.name, environmentEntries(spec));
-  if (spec.windows.eventLogSource !== false) native().setEventLogSource(spec.name, EVENT_MESSAGE_FILE);
-  else if (replacing) native().removeEventLogSource(spec.name);
+  native().scmSetServiceValue(spec.name, MARKER_VALUE, servicehostVersion());
+  if (spec.windows.eventLogSource === false) {
+    if (replacing) native().removeEventLogSource(spec.name, spec.name);
+  } else if (!native().setEventLogSource(spec.name, EVENT_MESSAGE_FILE, spec.name)) {
+    warnings.push(`an Event Log source named "${spec.name}" exists and servicehost did not register it: it is left as it is, and its messages show as that source says`);
+  }
   return warnings;
 }
 
@@ -182,15 +204,23 @@ function basicConfiguration(spec: ResolvedSpec, imagePath: string) {
   };
 }
 
+// Every account a service may run as has rights an ordinary user lacks: what
+// it runs must be changeable by administrators alone.
+function checkRunPaths(spec: ResolvedSpec): void {
+  const account = accountOf(spec).account;
+  refuseWritable(spec, windowsFindings(runPaths(spec), (file) => native().fileWriters(file)), account);
+}
+
 export async function installWindowsService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'windows');
   const imagePath = imagePathOf(spec);
+  checkRunPaths(spec);
   call(spec.name, 'install', () => native().scmCreateService({ name: spec.name, ...basicConfiguration(spec, imagePath) }));
   let warnings: string[];
   try {
     warnings = applyConfiguration(spec, false);
   } catch (error) {
-    uninstallQuietly(spec.name, spec.windows.eventLogSource !== false);
+    uninstallQuietly(spec.name);
     throw translateSystemError(error, spec.name, 'install');
   }
   let started = false;
@@ -208,6 +238,8 @@ export async function installWindowsService(specInput: unknown): Promise<Install
 export async function configureWindowsService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'windows');
   const imagePath = imagePathOf(spec);
+  requireOwnService(spec.name, 'configure', spec.force);
+  checkRunPaths(spec);
   call(spec.name, 'configure', () => native().scmChangeConfig(spec.name, basicConfiguration(spec, imagePath)));
   const warnings = call(spec.name, 'configure', () => applyConfiguration(spec, true));
   if (managedState(queryStatus(spec.name).state) !== 'stopped') warnings.push('the service is running: restart it for a new command line, account or environment to take effect');
@@ -276,13 +308,14 @@ export async function restartWindowsService(name: unknown, options: WaitOptions 
   return startWindowsService(name, { ...options, wait: options.wait ?? true });
 }
 
-export async function uninstallWindowsService(nameInput: unknown, options: WaitOptions = {}): Promise<void> {
+export async function uninstallWindowsService(nameInput: unknown, options: WaitOptions & { force?: boolean } = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'windows');
+  requireOwnService(name, 'uninstall', options.force);
   const status = queryStatus(name);
   if (managedState(status.state) !== 'stopped') await stopForUninstall(name, options);
   call(name, 'uninstall', () => {
     native().scmDeleteService(name);
-    native().removeEventLogSource(name);
+    native().removeEventLogSource(name, name);
   });
   // DeleteService only marks the service; it is gone once every handle closes and its process has ended.
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
@@ -374,7 +407,7 @@ export function queryWindowsService(nameInput: unknown): ServiceInfo {
   const config = call(name, 'query', () => native().scmQueryConfig(name));
   const status = config.status;
   const environment = environmentRecord(readEnvironment(name));
-  const windows = detailsOf(config, status, environment, native().getEventLogSource(name));
+  const windows = detailsOf(config, status, environment, native().getEventLogSource(name)?.messageFile);
   const state = managedState(status.state);
   return {
     name,
@@ -394,13 +427,6 @@ export function queryWindowsService(nameInput: unknown): ServiceInfo {
   };
 }
 
-function installedByServicehost(name: string): boolean {
-  try {
-    return native().scmGetEnvironment(name).some((entry) => entry.startsWith(`${WORKING_DIRECTORY_VARIABLE}=`));
-  } catch {
-    return false;
-  }
-}
 
 export function listWindowsServices(filter: ListFilter = {}): ServiceSummary[] {
   const services = call('*', 'list services', () => native().scmEnumServices());

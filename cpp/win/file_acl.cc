@@ -1,0 +1,117 @@
+// Who besides administrators can change a file or folder: the broad groups
+// (Everyone, Authenticated Users, Users, Interactive) that its DACL lets write,
+// and an owner that is not an administrator (an owner may rewrite the DACL).
+// For the least-privilege check of what a service runs. Main thread only.
+#include <windows.h>
+
+#include <aclapi.h>
+#include <sddl.h>
+
+#include <string>
+#include <vector>
+
+#include "../binding.h"
+#include "../common/js_error.h"
+#include "wide_args.h"
+#include "win32_error.h"
+
+namespace servicehost {
+
+namespace {
+
+constexpr ACCESS_MASK kWriteRights = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES |
+                                     FILE_DELETE_CHILD | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL;
+
+struct BroadGroup {
+  WELL_KNOWN_SID_TYPE type;
+  const char* name;
+};
+
+constexpr BroadGroup kBroadGroups[] = {
+    {WinWorldSid, "Everyone"},
+    {WinAuthenticatedUserSid, "Authenticated Users"},
+    {WinBuiltinUsersSid, "Users"},
+    {WinInteractiveSid, "Interactive"},
+};
+
+// Owners that may own what a service runs: they can do anything anyway.
+constexpr WELL_KNOWN_SID_TYPE kTrustedOwners[] = {WinBuiltinAdministratorsSid, WinLocalSystemSid, WinLocalServiceSid, WinNetworkServiceSid};
+
+bool IsWellKnown(PSID sid, WELL_KNOWN_SID_TYPE type) {
+  BYTE buffer[SECURITY_MAX_SID_SIZE];
+  DWORD size = sizeof(buffer);
+  return CreateWellKnownSid(type, nullptr, buffer, &size) && EqualSid(sid, buffer);
+}
+
+std::string SidText(PSID sid) {
+  LPWSTR text = nullptr;
+  if (!ConvertSidToStringSidW(sid, &text)) return "an unknown account";
+  std::string result;
+  for (const wchar_t* c = text; *c != L'\0'; ++c) result.push_back(static_cast<char>(*c));
+  LocalFree(text);
+  return result;
+}
+
+bool IsTrustedInstaller(PSID sid) {
+  return SidText(sid) == "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464";
+}
+
+// The account this process runs as: the installer, already an administrator
+// if it may install services at all; what it owns, it alone can change.
+bool IsThisProcessUser(PSID sid) {
+  HANDLE token = nullptr;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) return false;
+  std::vector<BYTE> buffer(SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER));
+  DWORD size = 0;
+  bool same = GetTokenInformation(token, TokenUser, buffer.data(), static_cast<DWORD>(buffer.size()), &size) &&
+              EqualSid(reinterpret_cast<TOKEN_USER*>(buffer.data())->User.Sid, sid);
+  CloseHandle(token);
+  return same;
+}
+
+}  // namespace
+
+// fileWriters(path) → [{ who, why }]: the broad groups allowed to write, and an
+// owner that is not an administrator, SYSTEM, TrustedInstaller or this process's own user.
+Napi::Value FileWriters(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::wstring path = ExpectWideString(info[0], "fileWriters(path)");
+  PSID owner = nullptr;
+  PACL dacl = nullptr;
+  PSECURITY_DESCRIPTOR descriptor = nullptr;
+  DWORD status = GetNamedSecurityInfoW(path.c_str(), SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                                       &owner, nullptr, &dacl, nullptr, &descriptor);
+  if (status != ERROR_SUCCESS) throw Win32Error(env, status, "GetNamedSecurityInfoW");
+  Napi::Array result = Napi::Array::New(env);
+  uint32_t count = 0;
+  auto add = [&](const std::string& who, const char* why) {
+    Napi::Object finding = Napi::Object::New(env);
+    finding["who"] = who;
+    finding["why"] = why;
+    result[count++] = finding;
+  };
+  if (dacl == nullptr) {
+    add("Everyone", "the object has no DACL: everyone has full access");
+  } else {
+    for (DWORD i = 0; i < dacl->AceCount; ++i) {
+      ACE_HEADER* header = nullptr;
+      if (!GetAce(dacl, i, reinterpret_cast<void**>(&header)) || header->AceType != ACCESS_ALLOWED_ACE_TYPE) continue;
+      if ((header->AceFlags & INHERIT_ONLY_ACE) != 0) continue;
+      auto* ace = reinterpret_cast<ACCESS_ALLOWED_ACE*>(header);
+      if ((ace->Mask & kWriteRights) == 0) continue;
+      PSID sid = reinterpret_cast<PSID>(&ace->SidStart);
+      for (const BroadGroup& group : kBroadGroups) {
+        if (IsWellKnown(sid, group.type)) add(group.name, "may write");
+      }
+    }
+  }
+  if (owner != nullptr) {
+    bool trusted = IsTrustedInstaller(owner) || IsThisProcessUser(owner);
+    for (WELL_KNOWN_SID_TYPE type : kTrustedOwners) trusted = trusted || IsWellKnown(owner, type);
+    if (!trusted) add(SidText(owner), "owns it (an owner may change who can write)");
+  }
+  LocalFree(descriptor);
+  return result;
+}
+
+}  // namespace servicehost

@@ -1,0 +1,78 @@
+// Least privilege: a system service must not run files another user can
+// change. The check reads the real file system: modes and owners of each path
+// the service runs and of every folder above it.
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { writableByOthers } from '../../lib/manage/writable-paths';
+import { fixturesDir } from './harness/child';
+
+const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
+
+function tree(): { root: string; app: string; script: string } {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'servicehost-lp-'));
+  chmodSync(root, 0o755);
+  const app = path.join(root, 'app');
+  mkdirSync(app, { mode: 0o755 });
+  const script = path.join(app, 'server.js');
+  writeFileSync(script, '', { mode: 0o644 });
+  return { root, app, script };
+}
+
+describe.runIf(process.platform === 'linux')('what a service runs, and who else can change it', () => {
+  test('a clean tree owned by root: nothing to report', () => {
+    const { script } = tree();
+    if (process.getuid?.() !== 0) return;
+    expect(writableByOthers([script, process.execPath], [])).toEqual([]);
+  });
+
+  test('a folder anyone can write, a script another user owns: each named with the reason', () => {
+    const { app, script } = tree();
+    chmodSync(app, 0o777);
+    const findings = writableByOthers([script], []);
+    expect(findings).toContainEqual({ path: app, why: 'writable by everyone' });
+    if (process.getuid?.() === 0) {
+      chmodSync(app, 0o755);
+      chownSync(script, 65534, 65534);
+      expect(writableByOthers([script], [])).toEqual([{ path: script, why: 'owned by uid 65534' }]);
+      // The service's own account may own its files.
+      expect(writableByOthers([script], [65534])).toEqual([]);
+    }
+  });
+
+  test('the sticky /tmp above does not count: nobody may replace what another put there', () => {
+    const { script } = tree();
+    expect(writableByOthers([script], []).map((finding) => finding.path)).not.toContain(os.tmpdir());
+  });
+
+  test.runIf(process.getuid?.() === 0)('servicehost install refuses a system unit running a script another user can rewrite: exit 10, nothing written; --allow-writable accepts it', async () => {
+    const { app, script } = tree();
+    chownSync(app, 65534, 65534);
+    const name = `servicehost-lp-${process.pid}`;
+    const fake = path.join(fixturesDir, 'fake-manager-command.js');
+    const log = path.join(os.tmpdir(), `${name}.log`);
+    const run = (extra: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [cli, 'install', '--name', name, '--no-start', '--systemctl', fake, ...extra, '--', script], { env: { ...process.env, FAKE_COMMAND_LOG: log } }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
+        );
+      });
+    const unit = `/etc/systemd/system/${name}.service`;
+    try {
+      const refused = await run([]);
+      expect(refused.code, refused.stderr).toBe(10);
+      expect(refused.stderr).toContain(`${app}: owned by uid 65534`);
+      expect(existsSync(unit)).toBe(false);
+      expect(existsSync(log)).toBe(false);
+      const accepted = await run(['--allow-writable']);
+      expect(accepted.code, accepted.stderr).toBe(0);
+      expect(accepted.stderr).toMatch(/runs as root: --run-as <user>/u);
+    } finally {
+      const { rmSync } = await import('node:fs');
+      rmSync(unit, { force: true });
+      rmSync(log, { force: true });
+    }
+  });
+});

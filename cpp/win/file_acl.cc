@@ -19,8 +19,10 @@ namespace servicehost {
 
 namespace {
 
+// The specific rights: a file's stored ACEs carry generic rights already
+// mapped to these (only inherit-only ACEs keep generic bits, and those are skipped).
 constexpr ACCESS_MASK kWriteRights = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES |
-                                     FILE_DELETE_CHILD | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL;
+                                     FILE_DELETE_CHILD | DELETE | WRITE_DAC | WRITE_OWNER;
 
 struct BroadGroup {
   WELL_KNOWN_SID_TYPE type;

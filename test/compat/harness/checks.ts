@@ -36,14 +36,14 @@ function expectedStop(runner: Runner) {
   return runner.stopBy === 'ctrl-c' ? { reason: 'console', detail: 'ctrl-c' } : { reason: 'signal', detail: 'SIGTERM' };
 }
 
-export async function checkStop(runner: Runner): Promise<void> {
-  const launched = runner.launch('fixtures/service-stop.cjs');
+export async function checkStop(runner: Runner, script = 'fixtures/service-stop.cjs'): Promise<void> {
+  const launched = runner.launch(script);
   try {
     await launched.waitFor('running', (report) => report.event === 'running');
     launched.requestStop();
     const exit = await launched.exited;
     const reports = launched.reports();
-    expect(reports.filter((report) => report.event !== 'running'), launched.output()).toEqual([
+    expect(reports.filter((report) => ['stop', 'stopped', 'exit'].includes(report.event as string)), launched.output()).toEqual([
       { event: 'stop', ...expectedStop(runner) },
       { event: 'stopped', exitCode: 0, forced: false },
       { event: 'exit', code: 0 },

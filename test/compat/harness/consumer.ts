@@ -42,22 +42,30 @@ export function cleanEnv(PATH: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
  */
 export async function installConsumer(
   label: string,
-  options: { node: string; tarball: string; allowScripts?: boolean; ignoreScripts?: boolean; extraDependencies?: string[] },
+  options: {
+    node: string;
+    tarball: string;
+    allowScripts?: boolean;
+    ignoreScripts?: boolean;
+    extraDependencies?: string[];
+    /** The host's PATH after node's folder, compilers and all (a source build), and these variables. */
+    withBuildTools?: NodeJS.ProcessEnv;
+  },
 ): Promise<Consumer> {
   const dir = runDir(label);
   const bin = path.join(dir, '.bin-node-only');
   mkdirSync(bin);
   symlinkSync(options.node, path.join(bin, path.basename(options.node) === 'node.exe' ? 'node.exe' : 'node'));
   symlinkSync('/bin/sh', path.join(bin, 'sh'));
-  const PATH = bin;
+  const PATH = options.withBuildTools ? `${bin}${path.delimiter}${process.env.PATH ?? ''}` : bin;
   const present = BUILD_TOOLS.filter((tool) => onPath(tool, PATH));
-  if (present.length > 0) throw new Error(`the consumer's PATH must hold no build tools, but has ${present.join(', ')}`);
+  if (!options.withBuildTools && present.length > 0) throw new Error(`the consumer's PATH must hold no build tools, but has ${present.join(', ')}`);
   writeFileSync(
     path.join(dir, 'package.json'),
     `${JSON.stringify({ name: `consumer-${label}`, version: '1.0.0', private: true, ...(options.allowScripts !== false ? { allowScripts: { servicehost: true } } : {}) }, null, 2)}\n`,
   );
   cpSync(fixturesDir, path.join(dir, 'fixtures'), { recursive: true });
-  const env = cleanEnv(PATH);
+  const env = cleanEnv(PATH, options.withBuildTools);
   const result = await npm(
     ['install', options.tarball, ...(options.extraDependencies ?? []), '--no-audit', '--no-fund', '--foreground-scripts', '--prefer-offline', ...(options.ignoreScripts ? ['--ignore-scripts'] : [])],
     { cwd: dir, env, timeoutMs: 300_000 },

@@ -59,8 +59,8 @@ interface RunnerSpec {
   dir: string;
   /** A host path as the Node under test sees it. */
   toTarget?: (hostPath: string) => string;
-  /** The command line that runs `node <args>` in the consumer. */
-  command: (nodeArgs: string[], cwd: string) => [string, string[]];
+  /** The command line that runs `node <args>` in the consumer, with `env` (the child's whole environment). */
+  command: (nodeArgs: string[], cwd: string, env: NodeJS.ProcessEnv) => [string, string[]];
   env: NodeJS.ProcessEnv;
 }
 
@@ -75,10 +75,11 @@ export function makeRunner(spec: RunnerSpec): Runner {
       const reportsDir = path.join(spec.dir, 'reports');
       mkdirSync(reportsDir, { recursive: true });
       const reportFile = path.join(reportsDir, `${process.pid}-${++launches}.jsonl`);
-      const [command, args] = spec.command([toTarget(path.join(spec.dir, script)), ...(options.args ?? [])], toTarget(spec.dir));
+      const env = { ...spec.env, ...options.env, COMPAT_REPORT: toTarget(reportFile) };
+      const [command, args] = spec.command([toTarget(path.join(spec.dir, script)), ...(options.args ?? [])], toTarget(spec.dir), env);
       const child = spawn(command, args, {
         cwd: spec.dir,
-        env: { ...spec.env, ...options.env, COMPAT_REPORT: toTarget(reportFile) },
+        env,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let output = '';
@@ -155,7 +156,7 @@ export function qemuRunner(label: string, qemu: string, node: string, dir: strin
  */
 export function chrootRunner(
   label: string,
-  programs: { unshare: string; mount: string; chroot: string },
+  programs: { unshare: string; mount: string; chroot: string; privileged: (command: string, args: string[], env: NodeJS.ProcessEnv) => [string, string[]] },
   root: string,
   node: string,
   dir: string,
@@ -169,7 +170,9 @@ export function chrootRunner(
     dir,
     env: { ...env, PATH: '/usr/bin:/bin' },
     toTarget: inside,
-    command: (args, cwd) => [programs.unshare, ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh', programs.mount, programs.chroot, root, cwd, inside(node), ...args]],
+    // Under sudo the SIGTERM goes to sudo, which passes it on to the command.
+    command: (args, cwd, env) =>
+      programs.privileged(programs.unshare, ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh', programs.mount, programs.chroot, root, cwd, inside(node), ...args], env),
   });
 }
 

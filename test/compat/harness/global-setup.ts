@@ -1,7 +1,10 @@
 // Prepares the compat ring once: the prebuilds this Linux host can make
-// (linux-x64, linux-arm64 and win32-x64, in cmake trees of the ring's own so
-// that no other ring's build races them), and the tarball `npm pack` makes of
-// the package, which every consumer installs.
+// (linux-x64, linux-arm64 and win32-x64), and the tarball `npm pack` makes of
+// the package, which every consumer installs. Vitest runs the projects' global
+// setups one after another before any test, so the build trees are the usual
+// build/cmake-<target> ones: the Windows ring's setup has just built win32-x64
+// there (so this build of it is a no-op), and package.test.ts's later linux-x64
+// build finds nothing to do. Each target builds in a process of its own, side by side.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -44,11 +47,11 @@ export default async function setup(project: TestProject): Promise<void> {
   if (ringRequired() && Object.keys(missingTargets).length > 0) {
     throw new Error(`compat ring: cannot build ${Object.entries(missingTargets).map(([t, why]) => `${t}: ${why}`).join('; ')}`);
   }
-  const built = await run(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), ...targets.flatMap((t) => ['--target', t]), '--build-dir', path.join(compatDir, 'cmake')], {
-    cwd: repoRoot,
-    timeoutMs: 600_000,
-  });
-  if (built.code !== 0) throw new Error(`compat ring: npm run prebuild failed:\n${built.stdout}${built.stderr}`);
+  const builds = await Promise.all(
+    targets.map((target) => run(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), '--target', target], { cwd: repoRoot, timeoutMs: 600_000 })),
+  );
+  const failed = builds.find((build) => build.code !== 0);
+  if (failed) throw new Error(`compat ring: npm run prebuild failed:\n${failed.stdout}${failed.stderr}`);
 
   const packDir = path.join(compatDir, 'pack');
   rmSync(packDir, { recursive: true, force: true });

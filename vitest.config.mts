@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three rings (DESIGN.md): unit (pure logic), linux (the real addon, real
-// processes), windows (the real SCM: under Wine on Linux, natively on Windows).
+// Rings (DESIGN.md): unit (pure logic), linux (the real addon, real
+// processes), windows (the real SCM: under Wine on Linux, natively on Windows),
+// compat (the packed tarball in consumers: Node versions, Windows Node under
+// Wine, arm64 under qemu, an older glibc root, TypeScript, bundlers).
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -23,6 +25,16 @@ export default defineConfig({
           // One service manager: files take turns.
           fileParallelism: false,
           testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'compat',
+          include: ['test/compat/**/*.test.ts'],
+          globalSetup: ['test/compat/harness/global-setup.ts'],
+          testTimeout: 180_000,
           hookTimeout: 600_000,
         },
       },

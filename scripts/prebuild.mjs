@@ -1,42 +1,59 @@
 #!/usr/bin/env node
 // `npm run prebuild`: builds prebuilds/<platform>-<arch>/servicehost.node with cmake-js.
 //
-//   npm run prebuild                         the host's own target, plus win32-x64
-//                                            cross-compiled with mingw-w64 on Linux
+//   npm run prebuild                         the host's own target; on Linux x64 also
+//                                            linux-arm64 (g++-aarch64-linux-gnu) and
+//                                            win32-x64 (mingw-w64), cross-compiled
 //   npm run prebuild -- --target win32-x64   one target (repeatable)
+//   npm run prebuild -- --build-dir <dir>    cmake trees under <dir> (default build/):
+//                                            concurrent builds need trees of their own
 //
 // Targets this host can build: its own platform (any arch cmake-js can target
 // there, e.g. win32-arm64 on Windows, darwin-x64 on an arm64 Mac) and, on
-// Linux, win32-x64 through cmake/mingw-w64-x86_64.cmake.
+// Linux, the cross targets below, each through its cmake/ toolchain file.
+// A Linux binary is refused when it needs a newer glibc or libstdc++ than
+// Node 18's oldest supported systems have (scripts/elf-needs.mjs, LINUX_FLOOR).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LINUX_FLOOR, floorViolations, highestVersions, readElfNeeds } from './elf-needs.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
 const hostTarget = `${process.platform}-${process.arch}`;
 
-function parseTargets(argv) {
+// Cross targets a Linux host builds, with their toolchain files (cmake/).
+const linuxCrossTargets = {
+  'win32-x64': 'mingw-w64-x86_64.cmake',
+  'linux-arm64': 'aarch64-linux-gnu.cmake',
+};
+
+function parseArguments(argv) {
   const targets = [];
+  let buildDir = path.join(repoRoot, 'build');
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--target' && argv[i + 1]) targets.push(argv[++i]);
     else if (argv[i].startsWith('--target=')) targets.push(argv[i].slice('--target='.length));
-    else throw new Error(`prebuild: unknown argument ${argv[i]}; usage: prebuild [--target <platform>-<arch>]...`);
+    else if (argv[i] === '--build-dir' && argv[i + 1]) buildDir = path.resolve(argv[++i]);
+    else throw new Error(`prebuild: unknown argument ${argv[i]}; usage: prebuild [--target <platform>-<arch>]... [--build-dir <dir>]`);
   }
-  if (targets.length > 0) return targets;
-  return process.platform === 'linux' && hostTarget !== 'win32-x64' ? [hostTarget, 'win32-x64'] : [hostTarget];
+  if (targets.length > 0) return { targets, buildDir };
+  if (process.platform !== 'linux') return { targets: [hostTarget], buildDir };
+  return { targets: [hostTarget, ...Object.keys(linuxCrossTargets).filter((target) => target !== hostTarget)], buildDir };
 }
 
-function cmakeJsArguments(target) {
+function cmakeJsArguments(target, buildDir) {
   const [platform, arch] = target.split('-');
-  const out = path.join(repoRoot, 'build', `cmake-${target}`);
+  const out = path.join(buildDir, `cmake-${target}`);
   const common = ['compile', '--out', out, '--config', 'Release'];
-  if (platform === process.platform) return { out, args: [...common, '--arch', arch] };
-  if (target === 'win32-x64' && process.platform === 'linux') {
-    const toolchain = path.join(repoRoot, 'cmake', 'mingw-w64-x86_64.cmake');
+  if (target === hostTarget || (platform === process.platform && !(process.platform === 'linux' && linuxCrossTargets[target]))) {
+    return { out, args: [...common, '--arch', arch] };
+  }
+  if (process.platform === 'linux' && linuxCrossTargets[target]) {
+    const toolchain = path.join(repoRoot, 'cmake', linuxCrossTargets[target]);
     return { out, args: [...common, `--CDCMAKE_TOOLCHAIN_FILE=${toolchain}`] };
   }
   throw new Error(`prebuild: ${process.platform} cannot build ${target}; build it on ${platform} (see .github/workflows/release.yml)`);
@@ -56,8 +73,9 @@ function findBinary(folder) {
   return undefined;
 }
 
-for (const target of parseTargets(process.argv.slice(2))) {
-  const { out, args } = cmakeJsArguments(target);
+const { targets, buildDir } = parseArguments(process.argv.slice(2));
+for (const target of targets) {
+  const { out, args } = cmakeJsArguments(target, buildDir);
   console.log(`prebuild: ${target}`);
   try {
     execFileSync(process.execPath, [cmakeJs, ...args], { cwd: repoRoot, stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 });
@@ -68,6 +86,15 @@ for (const target of parseTargets(process.argv.slice(2))) {
   }
   const binary = findBinary(out);
   if (!binary) throw new Error(`prebuild: cmake-js finished but no servicehost.node is under ${out}`);
+  if (target.startsWith('linux-')) {
+    const needs = readElfNeeds(binary);
+    const violations = floorViolations(needs);
+    if (violations.length > 0) {
+      throw new Error(`prebuild: ${target} needs more than Node 18's oldest systems have (${JSON.stringify(LINUX_FLOOR)}):\n  ${violations.join('\n  ')}`);
+    }
+    const highest = highestVersions(needs);
+    console.log(`prebuild: ${target} needs ${Object.entries(highest).map(([family, version]) => `${family}_${version}`).join(' ')}`);
+  }
   const destination = path.join(repoRoot, 'prebuilds', target, 'servicehost.node');
   mkdirSync(path.dirname(destination), { recursive: true });
   // Copy, then rename: a process loading the old binary never sees half a file.

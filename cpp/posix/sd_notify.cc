@@ -3,7 +3,6 @@
 // Runs on the main thread; the send never blocks the event loop (MSG_DONTWAIT).
 #include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -135,13 +134,21 @@ Napi::Value ClaimInheritedFd(const Napi::CallbackInfo& info) {
     throw MakeRangeError(env, "claimInheritedFd(fd): fd must be an integer from 0 to 2147483647");
   }
   const int fd = static_cast<int>(value);
-  struct stat status;
-  if (fstat(fd, &status) < 0) throw ErrnoError(env, errno, "fstat");
+  // Whether it is a socket, asked with getsockopt rather than fstat: glibc 2.33
+  // made fstat an exported symbol (fstat@GLIBC_2.33), and linking it against a
+  // newer glibc would raise the prebuild's floor above Node 18's glibc 2.28.
+  int type = 0;
+  socklen_t typeLength = sizeof type;
+  bool isSocket = true;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &typeLength) < 0) {
+    if (errno != ENOTSOCK) throw ErrnoError(env, errno, "getsockopt");
+    isSocket = false;
+  }
   // As sd_listen_fds() does: the fd belongs to this process, not to its children.
   const int flags = fcntl(fd, F_GETFD);
   if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) throw ErrnoError(env, errno, "fcntl");
   Napi::Object result = Napi::Object::New(env);
-  result.Set("socket", Napi::Boolean::New(env, S_ISSOCK(status.st_mode)));
+  result.Set("socket", Napi::Boolean::New(env, isSocket));
   return result;
 }
 

@@ -27,7 +27,7 @@ async function npm(args: string[], options: { cwd: string; env?: NodeJS.ProcessE
 }
 
 describe.runIf(target === 'linux-x64')('the npm package', () => {
-  test('packs dist, types, prebuilds, cpp and build files, and nothing else', async () => {
+  test('packs dist, types, prebuilds, cpp, binding.gyp and LICENSE, and nothing else', async () => {
     await execFileAsync(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), '--target', target], { cwd: repoRoot });
     const packDir = tempDir('pack');
     // --ignore-scripts: dist/ is already compiled (npm test does it first); recompiling would race other tests.
@@ -54,12 +54,13 @@ describe.runIf(target === 'linux-x64')('the npm package', () => {
       'cpp/addon.cc',
       'cpp/sources.json',
       'binding.gyp',
-      'CMakeLists.txt',
-      'cmake/mingw-w64-x86_64.cmake',
       'scripts/install.js',
+      'LICENSE',
     ]) {
       expect(files, `tarball lacks ${expected}`).toContain(expected);
     }
+    // The source build fallback is node-gyp's (binding.gyp + cpp/); cmake-js's files make prebuilds only.
+    expect(files.filter((file) => file === 'CMakeLists.txt' || file.startsWith('cmake/'))).toEqual([]);
     const junk = files.filter((file) => /^(test|bench|build|node_modules|examples|\.github|\.ci)\//.test(file) || /\.(tgz|o|obj)$/.test(file) || file.startsWith('scripts/prebuild'));
     expect(junk).toEqual([]);
 

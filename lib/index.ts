@@ -1,4 +1,4 @@
-/// <reference types="node" />
+/// <reference types="node" preserve="true" />
 /**
  * servicehost: run a Node.js program as a real operating-system service.
  *
@@ -7,7 +7,7 @@
  * `servicehost/manage`.
  */
 export { ServicehostError, isSystemError, SERVICEHOST_ERROR_CODES, type ServicehostErrorCode, type SystemError, type SystemErrorCode } from './errors';
-export { nativeBuildInfo, type NativeBuildInfo } from './native/load';
+export { nativeBuildInfo, useNativeAddon, type NativeBuildInfo } from './native/load';
 export {
   Service,
   SERVICE_STATES,

@@ -1,4 +1,4 @@
-/// <reference types="node" />
+/// <reference types="node" preserve="true" />
 /**
  * `servicehost/register`: connect to the Windows SCM before the application's
  * own imports run, so a slow start-up never misses the SCM's 30 s window, and

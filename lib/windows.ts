@@ -1,4 +1,4 @@
-/// <reference types="node" />
+/// <reference types="node" preserve="true" />
 /**
  * `servicehost/windows`: the raw Windows SCM contract, for callers who drive
  * SERVICE_STATUS themselves, and the Windows-only parts.

@@ -229,13 +229,21 @@ export class Service {
       this.#onProcess('uncaughtException', (error: unknown) => this.#onUncaught(error, 'uncaught exception'));
       this.#onProcess('unhandledRejection', (reason: unknown) => this.#onUncaught(reason, 'unhandled rejection'));
     }
-    this.host.open((event) => this.#onHostEvent(event), { startTimeoutMs: this.#startTimeoutMs, stopTimeoutMs: this.#stopTimeoutMs, log: this.log });
+    let opened: unknown;
+    try {
+      this.host.open((event) => this.#onHostEvent(event), { startTimeoutMs: this.#startTimeoutMs, stopTimeoutMs: this.#stopTimeoutMs, log: this.log });
+    } catch (error) {
+      opened = error;
+    }
     // A process hears one stop, so its path always runs cold: V8 compiling it
     // then costs signal latency. So rehearse it once, with nothing happening.
     // A ref'd immediate: an unref'd one would wait for the loop's next
     // wake-up, which in an idle service is the stop itself.
     setImmediate(() => this.#rehearseStop());
     this.#updateListened();
+    // A host that cannot start (the native addon missing from a bundle, say) is a
+    // start failure: logged, torn down, exit 70; never a service that silently hangs.
+    if (opened !== undefined) this.#failToStart(opened, 'the host could not start');
   }
 
   /** The service's name: as given, else the name the OS knows it by, else the script's. */
@@ -313,6 +321,8 @@ export class Service {
   start(start?: (context: StartContext) => unknown): Promise<void> {
     if (start !== undefined) expectFunction('service.start(fn)', start);
     if (this.#starting) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'service.start() was already called');
+    // The host failed as it opened: the service is already ending with 70; start() then never resolves.
+    if (this.#startFailure) return new Promise<void>(() => {});
     if (this.#stopRequest) throw new ServicehostError('ERR_SERVICEHOST_STOPPED', `service.start() after a stop (${this.#stopRequest.reason})`);
     this.#startDeadline = Date.now() + this.#startTimeoutMs;
     // A service runs until it is told to stop, as under the SCM: an empty event
@@ -419,9 +429,7 @@ export class Service {
       if (this.host.whenConnected) await Promise.race([this.host.whenConnected(), overran]);
     } catch (error) {
       const timedOut = (error as { code?: unknown } | null)?.code === 'ERR_SERVICEHOST_START_TIMEOUT';
-      this.#startFailure = { exitCode: timedOut ? exitCodes.startTimeout : exitCodes.startFailed, error };
-      this.log.error(`${this.name}: start failed: ${errorText(error)}`);
-      this.#requestStop({ reason: 'error', detail: 'start failed', error, exitCode: this.#startFailure.exitCode }, undefined);
+      this.#failToStart(error, 'start failed', timedOut ? exitCodes.startTimeout : exitCodes.startFailed);
       return;
     } finally {
       clearTimeout(timer);
@@ -429,6 +437,13 @@ export class Service {
     if (this.#stopRequest) return;
     this.#setState('running');
     this.host.report({ state: 'running' });
+  }
+
+  #failToStart(error: unknown, detail: string, exitCode: number = exitCodes.startFailed): void {
+    if (this.#startFailure) return;
+    this.#startFailure = { exitCode, error };
+    this.log.error(`${this.name}: ${detail}: ${errorText(error)}`);
+    this.#requestStop({ reason: 'error', detail, error, exitCode }, undefined);
   }
 
   #rehearseStop(): void {

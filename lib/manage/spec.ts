@@ -118,7 +118,7 @@ export interface InstallSpec {
   /** The program: a .js, .cjs or .mjs file. Made absolute. */
   script: string;
   args?: string[];
-  /** Default: the node running now (process.execPath). */
+  /** Default: the node running now (process.execPath); in Electron, its binary with ELECTRON_RUN_AS_NODE=1. */
   node?: string;
   nodeArgs?: string[];
   /** Default: the script's folder. (Windows services otherwise start in System32.) */
@@ -166,6 +166,8 @@ export interface ResolvedSpec {
   force: boolean;
   allowWritable: boolean;
   commands: CommandOverrides;
+  /** `node` is the Electron binary this install runs from (install() called in an Electron main process). */
+  electron: boolean;
 }
 
 /** The Windows SCM's limit for a service name. */
@@ -337,13 +339,19 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
     force: optionalBoolean('install(spec): spec.force', object.force) ?? false,
     allowWritable: optionalBoolean('install(spec): spec.allowWritable', object.allowWritable) ?? false,
     commands: checkCommandOverrides('install(spec): spec.commands', object.commands),
+    electron: object.node === undefined && process.versions.electron !== undefined,
   };
 }
 
 
 /** The service's environment as installed: the caller's variables, then servicehost's own. */
 export function serviceEnvironment(spec: ResolvedSpec): Record<string, string> {
-  return { ...spec.env, [STOP_TIMEOUT_VARIABLE]: String(spec.stopTimeoutMs) };
+  return {
+    ...spec.env,
+    // Electron's own binary runs the script as Node only when told to; otherwise the service would start the GUI app.
+    ...(spec.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+    [STOP_TIMEOUT_VARIABLE]: String(spec.stopTimeoutMs),
+  };
 }
 
 /** The files the service runs and starts in: what no other user may be able to change. */

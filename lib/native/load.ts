@@ -1,6 +1,7 @@
 // Loads the native addon once. The binding's shape is declared per OS
 // (windows-binding.ts, posix-binding.ts), as node-pty does; every error the
 // addon throws is made with ServicehostError, handed in right after loading.
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ServicehostError } from '../errors';
 import type { NativePosixBinding } from './posix-binding';
@@ -30,8 +31,28 @@ export function prebuildPath(platform: string = process.platform, arch: string =
   return path.join(packageRoot, 'prebuilds', `${platform}-${arch}`, 'servicehost.node');
 }
 
+/** The platforms servicehost ships a prebuilt binary for (the release refuses to go out without all of them). */
+export const PREBUILT_TARGETS = ['win32-x64', 'win32-arm64', 'linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64'] as const;
+
+/** The environment variable that names the addon file explicitly (a bundled app, an unusual layout). */
+export const ADDON_PATH_VARIABLE = 'SERVICEHOST_ADDON';
+
+let explicitPath: string | undefined;
+
+/**
+ * Names the addon file to load, for a bundled app (esbuild, webpack) whose
+ * bundle no longer sits in node_modules/servicehost. Call it before anything
+ * of servicehost runs; SERVICEHOST_ADDON does the same from the environment.
+ */
+export function useNativeAddon(file: string): void {
+  if (typeof file !== 'string' || file === '') throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'useNativeAddon(file): file must be the path of servicehost.node');
+  if (cached) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'useNativeAddon(file): the addon is already loaded');
+  explicitPath = path.resolve(file);
+}
+
 interface LoadAttempt {
   where: string;
+  why: string;
   error: unknown;
 }
 
@@ -40,18 +61,56 @@ function firstLine(error: unknown): string {
   return text.split('\n')[0] ?? text;
 }
 
+/** Where to look, in order: the explicit path, the package's prebuild, beside a bundle, a local build. */
+function candidates(): { where: string; load: () => unknown }[] {
+  const target = `${process.platform}-${process.arch}`;
+  const named = explicitPath ?? process.env[ADDON_PATH_VARIABLE];
+  const list: { where: string; load: () => unknown }[] = [];
+  if (named) return [{ where: named, load: () => require(path.resolve(named)) }];
+  list.push({ where: prebuildPath(), load: () => require(prebuildPath()) });
+  // A bundle (esbuild, webpack) moved this code away from the package: look beside the
+  // program, and in the servicehost package the program itself would resolve.
+  const program = require.main?.filename ?? process.argv[1];
+  if (program) {
+    const beside = path.join(path.dirname(program), 'prebuilds', target, 'servicehost.node');
+    if (beside !== prebuildPath()) list.push({ where: beside, load: () => require(beside) });
+    list.push({
+      where: `node_modules/servicehost/prebuilds/${target} as ${program} resolves it`,
+      load: () => {
+        const installed = path.join(path.dirname(createRequire(program).resolve('servicehost/package.json')), 'prebuilds', target, 'servicehost.node');
+        return require(installed);
+      },
+    });
+  }
+  list.push({
+    where: `a local build (${path.join(packageRoot, 'build', 'Release', 'servicehost.node')} and the other node-gyp and cmake-js folders)`,
+    load: () => (require('bindings') as (options: { bindings: string; module_root: string }) => unknown)({ bindings: 'servicehost.node', module_root: packageRoot }),
+  });
+  return list;
+}
+
+function whyNot(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'MODULE_NOT_FOUND' || /Could not locate the bindings file/u.test(firstLine(error))) return 'not there';
+  return firstLine(error);
+}
+
 function loadFailure(attempts: readonly LoadAttempt[]): ServicehostError {
-  const tried = attempts.map((a) => `  - ${a.where}: ${firstLine(a.error)}`).join('\n');
+  const target = `${process.platform}-${process.arch}`;
+  const shipped = (PREBUILT_TARGETS as readonly string[]).includes(target);
+  const tried = attempts.map((attempt) => `  - ${attempt.where}: ${attempt.why}`).join('\n');
+  const solutions = [
+    shipped
+      ? `  - Reinstall, so that the prebuilt binary for ${target} is in node_modules/servicehost/prebuilds: npm install servicehost`
+      : `  - servicehost ships no prebuilt binary for ${target}: build it from source (Python 3, make and a C++17 compiler): npm rebuild servicehost`,
+    ...(shipped ? ['  - Or build it from source (Python 3, make and a C++17 compiler): npm rebuild servicehost'] : []),
+    `  - A bundled app (esbuild, webpack): copy node_modules/servicehost/prebuilds beside the bundle, or name the file in ${ADDON_PATH_VARIABLE} or with useNativeAddon()`,
+    '  - Electron: no electron-rebuild is needed (Node-API); keep servicehost/prebuilds out of the asar archive (asarUnpack)',
+  ];
   return new ServicehostError(
     'ERR_SERVICEHOST_NATIVE_LOAD_FAILED',
-    `Could not load the servicehost native addon for ${process.platform}-${process.arch} (Node ${process.version}).\n` +
-      `Tried:\n${tried}\n` +
-      'Possible solutions:\n' +
-      `  - Reinstall so that the prebuilt binary for ${process.platform}-${process.arch} is used: npm install servicehost\n` +
-      '  - Build it from source (needs Python 3 and a C++17 compiler): npm rebuild servicehost\n' +
-      '  - In this repository: npm install (builds build/Release), or npm run prebuild\n' +
-      '  - Electron: the addon is Node-API, no electron-rebuild is needed; make sure prebuilds/ is not excluded from the app package',
-    { cause: attempts[attempts.length - 1]?.error },
+    `Could not load the servicehost native addon for ${target} (Node ${process.version}). Looked in:\n${tried}\nPossible solutions:\n${solutions.join('\n')}`,
+    { cause: attempts.find((attempt) => attempt.why !== 'not there')?.error ?? attempts.at(-1)?.error },
   );
 }
 
@@ -59,18 +118,12 @@ let cached: NativeBinding | undefined;
 
 function load(): NativeBinding {
   const attempts: LoadAttempt[] = [];
-  const prebuilt = prebuildPath();
-  try {
-    return require(prebuilt) as NativeBinding;
-  } catch (error) {
-    attempts.push({ where: prebuilt, error });
-  }
-  try {
-    // bindings() looks in build/Release, build/Debug and the other node-gyp and cmake-js folders.
-    const bindings = require('bindings') as (options: { bindings: string; module_root: string }) => unknown;
-    return bindings({ bindings: 'servicehost.node', module_root: packageRoot }) as NativeBinding;
-  } catch (error) {
-    attempts.push({ where: `bindings: ${path.join(packageRoot, 'build', 'Release', 'servicehost.node')} and the other build folders`, error });
+  for (const candidate of candidates()) {
+    try {
+      return candidate.load() as NativeBinding;
+    } catch (error) {
+      attempts.push({ where: candidate.where, why: whyNot(error), error });
+    }
   }
   throw loadFailure(attempts);
 }

@@ -1,8 +1,10 @@
-// An app bundled with esbuild (platform node, CommonJS, one file). The native
-// loader looks for prebuilds/<platform>-<arch>/servicehost.node one folder
-// above the file it runs from (lib/native.ts: packageRoot = dirname(__dirname)),
-// which in a bundle is the bundle's folder, not node_modules/servicehost.
-import { cpSync, mkdirSync } from 'node:fs';
+// An app bundled with esbuild (platform node, CommonJS, one file). In a bundle
+// the loader's own folder is the bundle's, not node_modules/servicehost, so it
+// also looks beside the program and in the servicehost package the program
+// resolves, and takes SERVICEHOST_ADDON. Without an addon a Service exits 70
+// at once, loudly: never a service that hangs without READY.
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { checkStop } from './harness/checks';
@@ -31,7 +33,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('an esbui
     console.log(`[compat] esbuild: ${warnings.trim() ? warnings.trim().split('\n')[0] : 'no warnings'}`);
   });
 
-  test(`run beside node_modules, the bundle finds the prebuild [lib defect: the loader looks in <bundle folder>/../prebuilds/${target}]`, async () => {
+  test('run beside node_modules, the bundle finds the prebuild', async () => {
     const { exit, reports, output } = await runToEnd(nativeRunner('bundle', node, consumer.dir, consumer.env), 'out/app.js', { timeoutMs: 5_000 });
     const native = reports.find((report) => report.event === 'native' || report.event === 'native-failed');
     if (native?.event === 'native-failed') console.log(`[compat] esbuild bundle today: ${native.code}: ${String(native.message)}`);
@@ -39,12 +41,36 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('an esbui
     expect(exit.code === 0 || exit.signal === 'SIGKILL', output).toBe(true);
   });
 
-  test(`what works today: prebuilds/ copied one folder above the bundle, then a Service stops on SIGTERM with exit 0`, async () => {
+  test('deployed without node_modules, prebuilds/ copied beside the bundle (the documented recipe): a Service stops on SIGTERM with exit 0', async () => {
     const deployed = path.join(consumer.dir, 'deployed');
-    mkdirSync(path.join(deployed, 'app'), { recursive: true });
-    cpSync(path.join(consumer.dir, 'out', 'app.js'), path.join(deployed, 'app', 'app.js'));
-    cpSync(path.join(consumer.dir, 'fixtures'), path.join(deployed, 'app', 'fixtures'), { recursive: true });
+    mkdirSync(deployed, { recursive: true });
+    cpSync(path.join(consumer.dir, 'out', 'app.js'), path.join(deployed, 'app.js'));
+    cpSync(path.join(consumer.dir, 'fixtures'), path.join(deployed, 'fixtures'), { recursive: true });
     cpSync(path.join(consumer.dir, 'node_modules', 'servicehost', 'prebuilds'), path.join(deployed, 'prebuilds'), { recursive: true });
-    await checkStop(nativeRunner('deployed bundle', node, path.join(deployed, 'app'), consumer.env), 'app.js');
+    await checkStop(nativeRunner('deployed bundle', node, deployed, consumer.env), 'app.js');
+  });
+
+  test('deployed with the addon named in SERVICEHOST_ADDON: a Service stops on SIGTERM with exit 0', async () => {
+    const deployed = path.join(consumer.dir, 'deployed-named');
+    mkdirSync(deployed, { recursive: true });
+    cpSync(path.join(consumer.dir, 'out', 'app.js'), path.join(deployed, 'app.js'));
+    cpSync(path.join(consumer.dir, 'fixtures'), path.join(deployed, 'fixtures'), { recursive: true });
+    const addon = path.join(deployed, 'native', 'servicehost.node');
+    mkdirSync(path.dirname(addon));
+    cpSync(path.join(consumer.dir, 'node_modules', 'servicehost', 'prebuilds', target, 'servicehost.node'), addon);
+    await checkStop(nativeRunner('named addon', node, deployed, { ...consumer.env, SERVICEHOST_ADDON: addon }), 'app.js');
+  });
+
+  test('no addon anywhere, run under systemd (NOTIFY_SOCKET set): a loud exit 70 naming where it looked, not a hang', async () => {
+    // Outside the consumer project: no node_modules/servicehost above it either.
+    const deployed = mkdtempSync(path.join(os.tmpdir(), 'servicehost-bare-bundle-'));
+    cpSync(path.join(consumer.dir, 'out', 'app.js'), path.join(deployed, 'app.js'));
+    cpSync(path.join(consumer.dir, 'fixtures'), path.join(deployed, 'fixtures'), { recursive: true });
+    const started = Date.now();
+    const { exit, output } = await runToEnd(nativeRunner('no addon', node, deployed, { ...consumer.env, COMPAT_NO_PROBE: '1', NOTIFY_SOCKET: '/run/servicehost-compat-none.sock' }), 'app.js', { timeoutMs: 10_000 });
+    expect(exit.code, output).toBe(70);
+    expect(Date.now() - started).toBeLessThan(9_000);
+    expect(output).toMatch(/the host could not start: .*Could not load the servicehost native addon/u);
+    expect(output).toMatch(/SERVICEHOST_ADDON/u);
   });
 });

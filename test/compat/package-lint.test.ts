@@ -40,7 +40,7 @@ describe('linters on the packed tarball', () => {
     await ensureTools();
   });
 
-  test('attw --profile strict (node10, node16 CJS and ESM, bundler) finds no problem [lib defect: node10 cannot resolve the subpaths]', async () => {
+  test('attw --profile strict (node10, node16 CJS and ESM, bundler) finds no problem', async () => {
     const { code, problems } = await attw('strict');
     console.log(`[compat] attw strict: ${problems.length === 0 ? 'no problems' : problems.map(describeProblem).join('; ')}`);
     expect(problems.map(describeProblem)).toEqual([]);

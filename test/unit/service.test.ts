@@ -389,6 +389,25 @@ describe('controls back to back: every one acted on, in order', () => {
 });
 
 describe('the host contract', () => {
+  test('a host that cannot open (the addon missing from a bundle) is a start failure: logged, torn down, 70; start() never resolves', async () => {
+    class BrokenHost extends RecordingHost {
+      override open(): void {
+        throw Object.assign(new Error('Could not load the servicehost native addon'), { code: 'ERR_SERVICEHOST_NATIVE_LOAD_FAILED' });
+      }
+    }
+    const host = new BrokenHost();
+    const logger = recordingLogger();
+    const service = new Service({ host, logger, handleUncaughtErrors: false });
+    let resolved = false;
+    void service.start().then(() => (resolved = true));
+    const outcome = await service.stopped;
+    await settle();
+    expect(outcome).toMatchObject({ reason: 'error', detail: 'the host could not start', exitCode: exitCodes.startFailed });
+    expect(host.closes).toEqual([expect.objectContaining({ exitCode: 70 })]);
+    expect(logger.lines.join('\n')).toMatch(/the host could not start: Error: Could not load the servicehost native addon/u);
+    expect(resolved).toBe(false);
+  });
+
   test('open() gets the deadlines and the logger', () => {
     const { host, service } = makeService({ startTimeoutMs: 5_000, stopTimeoutMs: 7_000 });
     expect(host.context).toMatchObject({ startTimeoutMs: 5_000, stopTimeoutMs: 7_000 });

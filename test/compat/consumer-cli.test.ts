@@ -15,13 +15,13 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the inst
     consumer = await installConsumer('consumer-defects', { node, tarball: ring.tarball });
   });
 
-  test('`servicehost --version` prints the package version and exits 0 [lib defect: "Unknown command"]', async () => {
+  test('`servicehost --version` prints the package version and exits 0', async () => {
     const { version } = JSON.parse(readFileSync(path.join(consumer.dir, 'node_modules', 'servicehost', 'package.json'), 'utf8')) as { version: string };
     const result = await run(path.join(consumer.dir, 'node_modules', '.bin', 'servicehost'), ['--version'], { cwd: consumer.dir, env: consumer.env });
     expect({ code: result.code, stdout: result.stdout.trim(), stderr: result.stderr.trim() }).toEqual({ code: 0, stdout: version, stderr: '' });
   });
 
-  test('install() from an Electron main process sets ELECTRON_RUN_AS_NODE=1 for the service [lib defect: the unit runs electron as an app]', async () => {
+  test('install() from an Electron main process sets ELECTRON_RUN_AS_NODE=1 for the service', async () => {
     const root = path.join(consumer.dir, 'offline-root');
     mkdirSync(root, { recursive: true });
     const result = await run(path.join(consumer.PATH, 'node'), ['fixtures/electron-install.cjs', root], {

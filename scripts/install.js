@@ -39,6 +39,31 @@ function nodeGypCommand() {
   }
 }
 
+// What a source build needs that this machine lacks, and how to get it here.
+function missingBuildTools() {
+  const has = (command, args = ['--version']) => spawnSync(command, args, { stdio: 'ignore', shell: false }).status === 0;
+  const missing = [];
+  if (!has('python3') && !has('python')) missing.push('Python 3');
+  if (process.platform !== 'win32') {
+    if (!has('make')) missing.push('make');
+    if (!has('c++') && !has('g++') && !has('clang++')) missing.push('a C++17 compiler');
+  }
+  return missing;
+}
+
+function buildHelp(missing) {
+  const how = {
+    linux: 'Debian/Ubuntu: apt-get install -y python3 make g++ (Fedora: dnf install python3 make gcc-c++)',
+    darwin: 'macOS: xcode-select --install (Python 3 and make come with the Command Line Tools)',
+    win32: 'Windows: install Python 3 and Visual Studio Build Tools with "Desktop development with C++" (winget install Microsoft.VisualStudio.2022.BuildTools)',
+  }[process.platform] ?? 'install Python 3, make and a C++17 compiler';
+  return (
+    `servicehost: the source build for ${target} failed${missing.length ? `; this machine lacks ${missing.join(', ')}` : ''}.\n` +
+    `  ${how}\n` +
+    '  Then: npm rebuild servicehost. (A platform servicehost ships a prebuild for needs none of this: reinstall to get it.)'
+  );
+}
+
 function main() {
   if (!wantsSourceBuild() && prebuiltLoads()) {
     console.log(`servicehost: using the prebuilt binary for ${target}.`);
@@ -48,7 +73,8 @@ function main() {
   if (!command) {
     console.error(
       `servicehost: no prebuilt binary for ${target} and node-gyp was not found.\n` +
-        'Run the install through npm (it provides node-gyp), or install node-gyp, Python 3 and a C++17 compiler.',
+        'Run the install through npm (it provides node-gyp), or install node-gyp, Python 3 and a C++17 compiler.\n' +
+        buildHelp(missingBuildTools()),
     );
     return 1;
   }
@@ -58,6 +84,7 @@ function main() {
     console.error(`servicehost: could not run node-gyp: ${result.error.message}`);
     return 1;
   }
+  if (result.status !== 0) console.error(buildHelp(missingBuildTools()));
   return result.status ?? 1;
 }
 

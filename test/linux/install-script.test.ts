@@ -1,5 +1,5 @@
 // scripts/install.js, the package's `install` script, in a staged copy of the package.
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { execFileAsync, repoRoot, runNode, stagePackageWithoutBinaries } from './helpers';
@@ -18,11 +18,11 @@ function npmNodeGyp(): string {
   return found;
 }
 
-async function runInstallScript(dir: string): Promise<{ code: number; output: string }> {
+async function runInstallScript(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [path.join(dir, 'scripts', 'install.js')], {
       cwd: dir,
-      env: { ...process.env, npm_config_node_gyp: npmNodeGyp(), SERVICEHOST_BUILD_FROM_SOURCE: '' },
+      env: { ...process.env, npm_config_node_gyp: npmNodeGyp(), SERVICEHOST_BUILD_FROM_SOURCE: '', ...env },
     });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
@@ -53,5 +53,17 @@ describe('the install script', () => {
     expect(result.code, result.output).toBe(0);
     const loaded = await runNode(`console.log(require(${JSON.stringify(path.join(dir, 'build', 'Release', 'servicehost.node'))}).getBuildInfo().platform)`);
     expect(loaded.stdout.trim()).toBe(process.platform);
+  });
+
+  test('a source build that fails says what this machine lacks and how to get it', async () => {
+    const dir = stagePackageWithoutBinaries('install-failed');
+    // A PATH with node alone: node-gyp cannot find Python, make or a compiler.
+    const bin = path.join(dir, '.bin-node-only');
+    mkdirSync(bin);
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    const result = await runInstallScript(dir, { SERVICEHOST_BUILD_FROM_SOURCE: '1', PATH: bin });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain(`the source build for ${target} failed; this machine lacks Python 3, make, a C++17 compiler`);
+    expect(result.output).toContain('apt-get install -y python3 make g++');
   });
 });

@@ -7,7 +7,6 @@
  * `servicehost/manage`.
  */
 export { ServicehostError, isSystemError, SERVICEHOST_ERROR_CODES, type ServicehostErrorCode, type SystemError, type SystemErrorCode } from './errors';
-export { nativeBuildInfo, useNativeAddon, type NativeBuildInfo } from './native/load';
 export {
   Service,
   SERVICE_STATES,
@@ -33,14 +32,65 @@ export {
   type TeardownStepResult,
 } from './lifecycle/teardown';
 export type { Closeable } from './lifecycle/resources';
-export { drainHttpServer, trackHttpServer, type HttpServer, type DrainOptions } from './lifecycle/http';
-export { createHealthHandler, measureLoopDelay, type HealthHandler, type HealthHandlerOptions } from './lifecycle/health';
 export { stderrLogger, LOG_LEVELS, type Logger, type LogLevel } from './lifecycle/log';
-export { journalLogger } from './hosts/systemd/journal-logger';
-export { listenFds, type ListenFd } from './hosts/systemd/socket-activation';
-export { storeFds } from './hosts/systemd/fd-store';
+import type { Logger } from './lifecycle/log';
 export type { HostOptions } from './hosts/detect';
 export type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
 export type { SystemdHostOptions } from './hosts/systemd/systemd-host';
 export type { WindowsServiceHostOptions } from './hosts/windows-service';
 export type { WindowsConsoleHostOptions } from './hosts/windows-console';
+
+// The rest is loaded on first use, so that what a service does not use costs it nothing at start-up.
+/* eslint-disable @typescript-eslint/no-require-imports */
+type Http = typeof import('./lifecycle/http');
+type Health = typeof import('./lifecycle/health');
+type Native = typeof import('./native/load');
+export type { HttpServer, DrainOptions } from './lifecycle/http';
+export type { HealthHandler, HealthHandlerOptions } from './lifecycle/health';
+export type { NativeBuildInfo } from './native/load';
+export type { ListenFd } from './hosts/systemd/socket-activation';
+
+/** Drains an http, https or http2 server: see lifecycle/http.ts. */
+export function drainHttpServer(...args: Parameters<Http['drainHttpServer']>): ReturnType<Http['drainHttpServer']> {
+  return (require('./lifecycle/http') as Http).drainHttpServer(...args);
+}
+
+/** Starts watching a server's connections for a later drain. */
+export function trackHttpServer(...args: Parameters<Http['trackHttpServer']>): ReturnType<Http['trackHttpServer']> {
+  return (require('./lifecycle/http') as Http).trackHttpServer(...args);
+}
+
+/** /healthz and /readyz for the application's own server. */
+export function createHealthHandler(...args: Parameters<Health['createHealthHandler']>): ReturnType<Health['createHealthHandler']> {
+  return (require('./lifecycle/health') as Health).createHealthHandler(...args);
+}
+
+/** Time for one turn of the event loop, measured on demand. */
+export function measureLoopDelay(): ReturnType<Health['measureLoopDelay']> {
+  return (require('./lifecycle/health') as Health).measureLoopDelay();
+}
+
+/** service.log's journal form: `<N>` priorities on stderr, one entry per message. */
+export function journalLogger(): Logger {
+  return (require('./hosts/systemd/journal-logger') as typeof import('./hosts/systemd/journal-logger')).journalLogger();
+}
+
+/** Socket activation: the listening fds systemd passed (LISTEN_FDS), for `server.listen({ fd })`. */
+export function listenFds(...args: Parameters<typeof import('./hosts/systemd/socket-activation').listenFds>): ReturnType<typeof import('./hosts/systemd/socket-activation').listenFds> {
+  return (require('./hosts/systemd/socket-activation') as typeof import('./hosts/systemd/socket-activation')).listenFds(...args);
+}
+
+/** systemd's fd store (FDSTORE=1): keeps `fds` across a restart. */
+export function storeFds(...args: Parameters<typeof import('./hosts/systemd/fd-store').storeFds>): boolean {
+  return (require('./hosts/systemd/fd-store') as typeof import('./hosts/systemd/fd-store')).storeFds(...args);
+}
+
+/** What the loaded native binary was built as. */
+export function nativeBuildInfo(): ReturnType<Native['nativeBuildInfo']> {
+  return (require('./native/load') as Native).nativeBuildInfo();
+}
+
+/** Names the native addon file to load (a bundled app); SERVICEHOST_ADDON does the same. */
+export function useNativeAddon(file: string): void {
+  (require('./native/load') as Native).useNativeAddon(file);
+}

@@ -6,7 +6,6 @@
 import { channel } from 'node:diagnostics_channel';
 import { stderrLogger, type Logger } from '../lifecycle/log';
 import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus } from './host';
-import { journalLogger, stderrIsJournal } from './systemd/journal-logger';
 
 export interface PosixHostOptions {
   /** Ends the process; `process.exit` unless a test hands in another. */
@@ -61,7 +60,12 @@ export class PosixHost implements Host {
 
   /** Journal priorities when stderr is systemd's journal stream (any unit type), else plain stderr. */
   defaultLogger(name: () => string): Logger {
-    return stderrIsJournal() ? journalLogger() : stderrLogger(name());
+    // Loaded only when stderr may be the journal: JOURNAL_STREAM is set.
+    if (process.env.JOURNAL_STREAM) {
+      const journal = require('./systemd/journal-logger') as typeof import('./systemd/journal-logger');
+      if (journal.stderrIsJournal()) return journal.journalLogger();
+    }
+    return stderrLogger(name());
   }
 
   listen(types: ReadonlySet<HostEventType>): void {

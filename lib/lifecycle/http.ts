@@ -148,3 +148,12 @@ export function drainHttpServer(server: HttpServer, options: DrainOptions = {}):
     }
   });
 }
+
+/**
+ * Runs the drain once on a server of its own that never listened, so that the
+ * one real drain of the process runs compiled code (Service's stop rehearsal).
+ */
+export function rehearseDrain(): void {
+  const http = require('node:http') as typeof import('node:http');
+  void drainHttpServer(http.createServer());
+}

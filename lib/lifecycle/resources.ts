@@ -2,7 +2,6 @@
 // https or http2 server (drained), [Symbol.asyncDispose] / [Symbol.dispose],
 // or the first of close(), end(), destroy() the object has.
 import { ServicehostError } from '../errors';
-import { drainHttpServer, isHttpServer, trackHttpServer } from './http';
 import type { TeardownFunction, TeardownPhase } from './teardown';
 
 const asyncDispose: symbol = Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose');
@@ -50,15 +49,28 @@ function describe(resource: object): string {
   return name && name !== 'Object' ? name : 'resource';
 }
 
+// Whether a server was added, whose drain the stop rehearsal should run once.
+let drains = false;
+
+/** Part of Service's stop rehearsal: the drain, when there is one to drain. */
+export function rehearseResourceSteps(): void {
+  if (drains) (require('./http') as typeof import('./http')).rehearseDrain();
+}
+
 export function resourceStep(resource: unknown, name?: string): ResourceStep {
   if ((typeof resource !== 'object' && typeof resource !== 'function') || resource === null) {
     throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'add(resource): resource must be an object with close(), end(), destroy() or [Symbol.asyncDispose]');
   }
   const target = resource as Record<string | symbol, unknown>;
   const label = name ?? describe(resource);
-  if (isHttpServer(resource)) {
-    trackHttpServer(resource);
-    return { name: label, phase: 'drain', run: ({ signal }) => drainHttpServer(resource, { signal }) };
+  // The drain's code loads only for something that listens: a service without a server never pays for it.
+  if (typeof target.listen === 'function') {
+    const http = require('./http') as typeof import('./http');
+    if (http.isHttpServer(resource)) {
+      drains = true;
+      http.trackHttpServer(resource);
+      return { name: label, phase: 'drain', run: ({ signal }) => http.drainHttpServer(resource, { signal }) };
+    }
   }
   for (const key of [asyncDispose, syncDispose]) {
     const dispose = target[key];

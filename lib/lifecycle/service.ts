@@ -14,7 +14,7 @@ import { expectFunction, expectInteger, expectObject, expectString, optionalBool
 import { exitCodes } from './exit-codes';
 import { STOP_TIMEOUT_VARIABLE } from './installed-environment';
 import { isLogger, stderrLogger, type Logger } from './log';
-import { resourceStep, type Closeable } from './resources';
+import { rehearseResourceSteps, resourceStep, type Closeable } from './resources';
 import { MAX_STEP_TIMEOUT_MS, Teardown, type TeardownFunction, type TeardownStepOptions, type TeardownStepResult } from './teardown';
 
 export const SERVICE_STATES = ['starting', 'running', 'pausing', 'paused', 'continuing', 'stopping', 'stopped'] as const;
@@ -235,11 +235,6 @@ export class Service {
     } catch (error) {
       opened = error;
     }
-    // A process hears one stop, so its path always runs cold: V8 compiling it
-    // then costs signal latency. So rehearse it once, with nothing happening.
-    // A ref'd immediate: an unref'd one would wait for the loop's next
-    // wake-up, which in an idle service is the stop itself.
-    setImmediate(() => this.#rehearseStop());
     this.#updateListened();
     // A host that cannot start (the native addon missing from a bundle, say) is a
     // start failure: logged, torn down, exit 70; never a service that silently hangs.
@@ -437,6 +432,12 @@ export class Service {
     if (this.#stopRequest) return;
     this.#setState('running');
     this.host.report({ state: 'running' });
+    // A process hears one stop, so its path always runs cold: V8 compiling it
+    // then costs signal latency. So rehearse it once, with nothing happening,
+    // once the service runs (not during start, where it would delay READY). A
+    // ref'd immediate: an unref'd one would wait for the loop's next wake-up,
+    // which in an idle service is the stop itself.
+    setImmediate(() => this.#rehearseStop());
   }
 
   #failToStart(error: unknown, detail: string, exitCode: number = exitCodes.startFailed): void {
@@ -454,6 +455,13 @@ export class Service {
     } finally {
       this.#rehearsing = false;
     }
+    // And the machinery past the emit, on objects of its own: an abort, and a
+    // teardown of one step that does nothing. Nothing of this service's changes.
+    new AbortController().abort();
+    const teardown = new Teardown();
+    teardown.defer('rehearsal', () => {});
+    void teardown.run();
+    rehearseResourceSteps();
     rehearsals.publish({ part: 'service' });
   }
 

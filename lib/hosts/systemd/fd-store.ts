@@ -4,7 +4,7 @@
 import { ServicehostError } from '../../errors';
 import { posixNative } from '../../native/load';
 import { expectInteger, expectString } from '../../validate';
-import { notifySocketOf } from './systemd-host';
+import { notifySocketOf } from './notify-socket';
 
 /**
  * Hands `fds` to systemd under `name`. Returns false where there is no store

@@ -7,6 +7,7 @@ import { expectFunction, expectObject, optionalBoolean } from '../../validate';
 import type { ExitInfo, HostContext, HostEvent, HostStatus } from '../host';
 import { PosixHost, type PosixHostOptions } from '../posix';
 import { NotifyOutbox } from './notify-outbox';
+import { notifySocketOf } from './notify-socket';
 
 export interface SystemdHostOptions extends PosixHostOptions {
   /** The environment to read NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID from. Default `process.env`. */
@@ -44,12 +45,6 @@ export function watchdogIntervalMs(env: NodeJS.ProcessEnv, pid = process.pid): n
   return Math.max(1, Math.floor(microseconds / 2000));
 }
 
-/** $NOTIFY_SOCKET when it is one systemd could have set: a path or an @abstract name, without NUL. */
-export function notifySocketOf(env: NodeJS.ProcessEnv): string | undefined {
-  const socket = env.NOTIFY_SOCKET;
-  if (!socket || socket.includes('\0') || !(socket.startsWith('/') || socket.startsWith('@'))) return undefined;
-  return socket;
-}
 
 export class SystemdHost extends PosixHost {
   override readonly kind = 'systemd' as const;

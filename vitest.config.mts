@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three rings (DESIGN.md): unit (pure logic), linux (the real addon, real
-// processes), windows (the real SCM: under Wine on Linux, natively on Windows).
+// The rings (DESIGN.md): unit (pure logic), linux (the real addon, real
+// processes), windows (the real SCM: under Wine on Linux, natively on Windows),
+// systemd-live (a real systemd as PID 1 of a guest of the project's own).
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -21,6 +22,19 @@ export default defineConfig({
           include: ['test/windows/**/*.test.ts'],
           globalSetup: ['test/windows/harness/global-setup.ts'],
           // One service manager: files take turns.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'systemd-live',
+          include: ['test/systemd-live/**/*.test.ts'],
+          // One guest for the ring (its first build takes about a minute).
+          globalSetup: ['test/systemd-live/harness/global-setup.ts'],
+          // One systemd: files take turns, so `systemctl --failed` and the unit folder are each file's own.
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 600_000,

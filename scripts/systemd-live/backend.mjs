@@ -43,13 +43,17 @@ export function liveRingProblem() {
   if (readMarker(rootDir) === undefined && !hasProgram(process.env.SERVICEHOST_DEBOOTSTRAP ?? 'debootstrap')) missing.push('debootstrap');
   for (const tool of ['unshare', 'nsenter']) if (!hasProgram(tool)) missing.push(`${tool} (util-linux)`);
   if (missing.length > 0) return `The live-systemd ring needs ${missing.join(', ')}, which this machine lacks.\n${INSTALL_HINT}`;
+  // What the machine lacks for each backend, known before any root is built.
+  const hostProblems = backendsWanted().map((name) => BOOT[name].hostProblem());
+  if (hostProblems.every(Boolean)) return `No backend of the live-systemd ring can run here:\n- ${hostProblems.join('\n- ')}\n${INSTALL_HINT}`;
   return undefined;
 }
 
+// hostProblem: what the machine lacks (no root needed); problem: the same once the root exists.
 const BOOT = {
-  nspawn: { problem: (root) => nspawnProblem(root), boot: (root, options) => bootNspawn(root, options) },
-  'qemu-kvm': { problem: (root) => qemuProblem(root, { kvm: true }), boot: (root, options) => bootQemu(root, { ...options, kvm: true }) },
-  'qemu-tcg': { problem: (root) => qemuProblem(root, { kvm: false }), boot: (root, options) => bootQemu(root, { ...options, kvm: false }) },
+  nspawn: { hostProblem: () => undefined, problem: (root) => nspawnProblem(root), boot: (root, options) => bootNspawn(root, options) },
+  'qemu-kvm': { hostProblem: () => qemuProblem({ kvm: true }), problem: () => qemuProblem({ kvm: true }), boot: (root, options) => bootQemu(root, { ...options, kvm: true }) },
+  'qemu-tcg': { hostProblem: () => qemuProblem({ kvm: false }), problem: () => qemuProblem({ kvm: false }), boot: (root, options) => bootQemu(root, { ...options, kvm: false }) },
 };
 
 /**

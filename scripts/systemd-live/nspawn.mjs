@@ -65,12 +65,16 @@ async function waitFor(what, deadline, probe) {
 export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60_000 } = {}) {
   // The guard, right before the boot: never `/`, never a root the harness did not finish.
   const root = assertBootableRoot(rootInput, liveDir);
-  const { loader, libraries, nspawn } = rootProgram(root);
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(logsDir, { recursive: true });
   const consoleLog = path.join(logsDir, 'nspawn-console.log');
+  // Inside the private mount namespace the root, the checkout and the results
+  // are bound under a fresh /run first, so the tmpfs that then covers /tmp
+  // cannot hide them (a CI checkout may live under /tmp).
+  const stage = '/run/servicehost-live';
+  const { loader, libraries, nspawn } = rootProgram(`${stage}/root`);
   const flags = [
-    `--directory=${root}`,
+    `--directory=${stage}/root`,
     '--boot',
     `--machine=${MACHINE}`,
     '--register=no',
@@ -82,14 +86,23 @@ export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60
     '--resolv-conf=off',
     '--timezone=off',
     '--console=read-only',
-    `--bind-ro=${repoRoot}:${GUEST_CHECKOUT}`,
-    `--bind=${resultsDir}:${GUEST_RESULTS}`,
+    `--bind-ro=${stage}/checkout:${GUEST_CHECKOUT}`,
+    `--bind=${stage}/results:${GUEST_RESULTS}`,
   ];
-  // In the private mount namespace: tmpfs over /tmp, /var/tmp and /run, then nspawn in place of the shell.
-  const prepare = 'mount -t tmpfs -o mode=1777 tmpfs /tmp && mount -t tmpfs -o mode=1777 tmpfs /var/tmp && mount -t tmpfs -o mode=755 tmpfs /run && exec "$@"';
+  const prepare = [
+    'mount -t tmpfs -o mode=755 tmpfs /run',
+    `mkdir -p ${stage}/root ${stage}/checkout ${stage}/results`,
+    `mount --bind "$1" ${stage}/root`,
+    `mount --bind "$2" ${stage}/checkout`,
+    `mount --bind "$3" ${stage}/results`,
+    'mount -t tmpfs -o mode=1777 tmpfs /tmp',
+    'mount -t tmpfs -o mode=1777 tmpfs /var/tmp',
+    'shift 3',
+    'exec "$@"',
+  ].join(' && ');
   const fd = openSync(consoleLog, 'w');
   const started = Date.now();
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-euc', prepare, 'sh', loader, '--library-path', libraries, nspawn, ...flags], {
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-euc', prepare, 'sh', root, repoRoot, resultsDir, loader, '--library-path', libraries, nspawn, ...flags], {
     stdio: ['ignore', fd, fd],
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
     // Its own session: a Ctrl-C meant for vitest must not reach the guest half-way; shutdown() ends it.

@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Rings (DESIGN.md): unit (pure logic), linux (the real addon, real
 // processes), windows (the real SCM: under Wine on Linux, natively on Windows),
 // compat (the packed tarball in consumers: Node versions, Windows Node under
-// Wine, arm64 under qemu, an older glibc root, TypeScript, bundlers).
+// Wine, arm64 under qemu, an older glibc root, TypeScript, bundlers),
+// systemd-live (a real systemd as PID 1 of a guest of the project's own).
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -35,6 +36,19 @@ export default defineConfig({
           include: ['test/compat/**/*.test.ts'],
           globalSetup: ['test/compat/harness/global-setup.ts'],
           testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'systemd-live',
+          include: ['test/systemd-live/**/*.test.ts'],
+          // One guest for the ring (its first build takes about a minute).
+          globalSetup: ['test/systemd-live/harness/global-setup.ts'],
+          // One systemd: files take turns, so `systemctl --failed` and the unit folder are each file's own.
+          fileParallelism: false,
+          testTimeout: 120_000,
           hookTimeout: 600_000,
         },
       },

@@ -1,0 +1,48 @@
+// Types for systemd-live.mjs, for the TypeScript test harness.
+export interface GuestTarget {
+  kind: 'nsenter';
+  /** The guest's PID 1, as this machine numbers it. */
+  pid: number;
+}
+export interface GuestRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+export interface GuestShutdown {
+  forced: boolean;
+  durationMs: number;
+  exit: { code: number | null; signal: string | null } | undefined;
+  /** PIDs still alive after the shutdown: must be empty. */
+  leftovers: number[];
+}
+export interface Guest {
+  backend: 'nspawn' | 'qemu-kvm' | 'qemu-tcg';
+  target: GuestTarget;
+  bootMs: number;
+  consoleLog: string;
+  shutdown(): Promise<GuestShutdown>;
+}
+export declare const BACKENDS: readonly string[];
+export declare const INSTALL_HINT: string;
+export declare function backendsWanted(): string[];
+export declare function liveRingProblem(): string | undefined;
+export declare function bootGuest(options?: { log?: (line: string) => void }): Promise<Guest>;
+export declare function guestCommand(target: GuestTarget, argv: readonly string[], options?: { env?: Record<string, string>; cwd?: string }): string[];
+export declare function runInGuest(
+  target: GuestTarget,
+  argv: readonly string[],
+  options?: { timeoutMs?: number; env?: Record<string, string>; cwd?: string; input?: string },
+): Promise<GuestRun>;
+export declare const ROOT_MARKER: string;
+export declare function markerText(packages: readonly string[]): string;
+export declare function readMarker(root: string): { harness: string; builtAt: string; packages: string[] } | undefined;
+export declare function assertBootableRoot(root: string, cacheDir: string): string;
+export declare const GUEST_CHECKOUT: string;
+export declare const GUEST_NODE: string;
+export declare const GUEST_RESULTS: string;
+export declare const liveDir: string;
+export declare const resultsDir: string;
+export declare const rootDir: string;

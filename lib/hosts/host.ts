@@ -45,7 +45,9 @@ export type HostEventType = HostEvent['type'];
  */
 export type HostStatus =
   | { state: 'starting' | 'pausing' | 'continuing' | 'stopping'; waitHintMs?: number }
-  | { state: 'running' | 'paused' | 'reloading' | 'reloaded' };
+  | { state: 'running' | 'paused' | 'reloading' }
+  /** `failed`: a reload listener threw or rejected. */
+  | { state: 'reloaded'; failed?: boolean };
 
 export interface ExitInfo {
   /** The process exit code, 0 to 255; 0 is a clean stop. */

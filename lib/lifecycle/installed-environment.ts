@@ -7,3 +7,19 @@ export const STOP_TIMEOUT_VARIABLE = 'SERVICEHOST_STOP_TIMEOUT_MS';
 
 /** The working directory, for Windows services, which otherwise start in System32: servicehost/register moves there first. */
 export const WORKING_DIRECTORY_VARIABLE = 'SERVICEHOST_WORKING_DIRECTORY';
+
+/**
+ * Set to 1 in units servicehost writes: the program acknowledges each reload
+ * in $RUNTIME_DIRECTORY, where the unit's ExecReload= helper waits for it.
+ */
+export const RELOAD_ACK_VARIABLE = 'SERVICEHOST_RELOAD_ACK';
+
+/** The files of the reload handshake, inside $RUNTIME_DIRECTORY. */
+export const RELOAD_FILES = {
+  /** Present while the program listens for 'reload' (else SIGHUP would stop it). */
+  accepts: 'servicehost-accepts-reload',
+  /** The helper's nonce for the reload it is about to ask for. */
+  request: 'servicehost-reload-request',
+  /** `<nonce> ok` or `<nonce> failed`, once that reload's listeners settled. */
+  ack: 'servicehost-reload-ack',
+} as const;

@@ -521,8 +521,8 @@ export class Service {
       return;
     }
     this.host.report({ state: 'reloading' });
-    await this.#runListeners('reload');
-    if (!this.#stopRequest) this.host.report({ state: 'reloaded' });
+    const settled = await this.#runListeners('reload');
+    if (!this.#stopRequest) this.host.report(settled ? { state: 'reloaded' } : { state: 'reloaded', failed: true });
   }
 
   // Calls each listener at once and waits for what they return; false if one

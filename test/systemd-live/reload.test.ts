@@ -34,4 +34,20 @@ describe.skipIf(!ring.available)(`reload under systemd (${ring.backend})`, () =>
     expect(state.stdout).toContain('ActiveState=active');
     expect(state.stdout).toContain('NRestarts=0');
   });
+
+  test('a program with no reload listener: systemctl reload fails and the service keeps running (SIGHUP would have stopped it)', async () => {
+    const name = serviceName('noreload');
+    made.push(name);
+    const installed = await servicehost(['install', '--name', name, '--', ...fixtureArgs(name)]);
+    expect(installed.code, installed.stderr).toBe(0);
+    const unit = `${name}.service`;
+    const before = await guest(['systemctl', 'show', '-p', 'MainPID', unit]);
+    const reload = await guest(['systemctl', 'reload', unit]);
+    expect(reload.code).not.toBe(0);
+    const journal = await guest(['journalctl', '-u', unit, '--no-pager', '-o', 'cat']);
+    expect(journal.stdout).toContain("does not listen for 'reload'");
+    const after = await guest(['systemctl', 'show', '-p', 'ActiveState,MainPID', unit]);
+    expect(after.stdout).toContain('ActiveState=active');
+    expect(after.stdout).toContain(before.stdout.trim());
+  });
 });

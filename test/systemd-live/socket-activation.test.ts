@@ -1,6 +1,6 @@
 // Socket activation through a .socket unit: systemd listens, the first
 // connection starts the servicehost-installed service, which gets the socket
-// as LISTEN_FDS (service.listenFds()) and serves on it. Loopback only.
+// as LISTEN_FDS (listenFds()) and serves on it. Loopback only.
 import { afterEach, describe, expect, test } from 'vitest';
 import { check, events, fixtureArgs, guest, removeService, ring, servicehost, serviceName, show } from './harness/guest';
 

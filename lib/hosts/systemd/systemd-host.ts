@@ -4,10 +4,11 @@
 // what systemd acts on.
 import { posixNative } from '../../native/load';
 import { expectFunction, expectObject, optionalBoolean } from '../../validate';
-import type { ExitInfo, HostContext, HostEvent, HostStatus } from '../host';
+import type { ExitInfo, HostContext, HostEvent, HostEventType, HostStatus } from '../host';
 import { PosixHost, type PosixHostOptions } from '../posix';
 import { NotifyOutbox } from './notify-outbox';
 import { notifySocketOf } from './notify-socket';
+import { ReloadAcknowledger } from './reload-ack';
 
 export interface SystemdHostOptions extends PosixHostOptions {
   /** The environment to read NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID from. Default `process.env`. */
@@ -54,6 +55,7 @@ export class SystemdHost extends PosixHost {
   #outbox: NotifyOutbox | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #stoppingSent = false;
+  readonly #reloadAck: ReloadAcknowledger | undefined;
 
   constructor(options: SystemdHostOptions = {}) {
     super(options);
@@ -62,6 +64,16 @@ export class SystemdHost extends PosixHost {
     this.#socket = notifySocketOf(env);
     this.#watchdogMs = optionalBoolean('systemd host options.watchdog', checked.watchdog) === false ? undefined : watchdogIntervalMs(env);
     this.#warnOption = checked.warn === undefined ? undefined : (expectFunction('systemd host options.warn', checked.warn) as (message: string) => void);
+    this.#reloadAck = ReloadAcknowledger.fromEnvironment(env, (message) => this.#warn(message));
+  }
+
+  #warn(message: string): void {
+    (this.#warnOption ?? ((text: string) => process.stderr.write(`${text}\n`)))(message);
+  }
+
+  override listen(types: ReadonlySet<HostEventType>): void {
+    super.listen(types);
+    this.#reloadAck?.accept(types.has('reload'));
   }
 
   /** $NOTIFY_SOCKET, or undefined when systemd expects no notifications. */
@@ -93,8 +105,11 @@ export class SystemdHost extends PosixHost {
       case 'running':
       case 'reloaded':
         lines.push('READY=1');
+        // After READY=1 is on its way: the helper's exit ends systemd's reload job.
+        if (status.state === 'reloaded') this.#reloadAck?.settled(status.failed !== true);
         break;
       case 'reloading':
+        this.#reloadAck?.begin();
         lines.push('RELOADING=1', `MONOTONIC_USEC=${monotonicUsec()}`);
         break;
       case 'stopping':

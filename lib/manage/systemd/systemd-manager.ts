@@ -44,12 +44,16 @@ function scopeArgs(scope: SystemdScope): string[] {
  * Runs systemctl with an argument array: its scope, `args`, then `--` and
  * the unit names, so that no name is ever read as an option.
  */
-export function systemctl(scope: SystemdScope, args: readonly string[], service: string, units: readonly string[] = []): Promise<string> {
+export function systemctl(scope: SystemdScope, args: readonly string[], service: string, units: readonly string[] = [], timeoutMs = 10 * 60_000): Promise<string> {
   const argv = [...scopeArgs(scope), ...args, ...(units.length > 0 ? ['--', ...units] : [])];
   const program = commandPath('systemctl', scope.commands);
   return new Promise((resolve, reject) => {
-    execFile(program, argv, { encoding: 'utf8', timeout: 10 * 60_000 }, (error, stdout, stderr) => {
+    execFile(program, argv, { encoding: 'utf8', timeout: timeoutMs }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
+      if (error.killed) {
+        // Our deadline, not systemd's: the job it queued goes on.
+        return reject(new ServiceManagerError('ERR_SERVICEHOST_WAIT_TIMEOUT', service, `systemctl ${argv.join(' ')} did not finish within ${timeoutMs} ms; systemd goes on with the job (\`systemctl status ${units.join(' ')}\` shows it)`, error));
+      }
       const text = `${stderr}`.trim() || error.message;
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         return reject(new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', service, `systemctl was not found (${program}): is this a systemd system?`, error));
@@ -93,16 +97,30 @@ export async function installSystemdService(specInput: unknown): Promise<Install
     if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
     await systemctl(scope, ['enable'], spec.name, [unitName(spec.name)]);
     if (spec.start && scope.root === undefined) {
-      await systemctl(scope, ['start'], spec.name, [unitName(spec.name)]);
+      await startSystemdService(spec.name, scope);
       started = true;
     }
   } catch (error) {
-    await systemctl(scope, ['disable'], spec.name, [unitName(spec.name)]).catch(() => {});
-    rmSync(file, { force: true });
-    if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name).catch(() => {});
+    await rollBackInstall(spec.name, scope, file);
     throw error;
   }
   return { name: spec.name, platform: 'systemd', command: unitSetting(text, 'ExecStart') ?? '', path: file, started, warnings };
+}
+
+/**
+ * Leaves nothing of a failed install: the stop also cancels a restart that
+ * Restart=on-failure has scheduled, and reset-failed takes the unit out of
+ * `systemctl --failed` once its file is gone.
+ */
+async function rollBackInstall(name: string, scope: SystemdScope, file: string): Promise<void> {
+  const units = [unitName(name)];
+  if (scope.root === undefined) await systemctl(scope, ['stop'], name, units).catch(() => {});
+  await systemctl(scope, ['disable'], name, units).catch(() => {});
+  rmSync(file, { force: true });
+  if (scope.root === undefined) {
+    await systemctl(scope, ['daemon-reload'], name).catch(() => {});
+    await systemctl(scope, ['reset-failed'], name, units).catch(() => {});
+  }
 }
 
 /** Rewrites an installed unit to match `spec` and reloads systemd; a running service keeps the old one until restarted. */
@@ -169,23 +187,58 @@ function blockArgs(options: WaitOptions): string[] {
   return options.wait === false ? ['--no-block'] : [];
 }
 
+/** How long a start may take before the command gives up waiting (WaitOptions.timeoutMs). */
+const START_WAIT_MS = 60_000;
+
 export async function startSystemdService(nameInput: unknown, options: WaitOptions & SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
   // systemctl waits on its own and says nothing meanwhile: report the pending state it enters.
   options.onProgress?.({ state: 'starting', checkPoint: 0, waitHint: 0 });
-  await systemctl(options, ['start', ...blockArgs(options)], name, [unitName(name)]);
+  await startJob(name, 'start', options);
 }
 
 export async function stopSystemdService(nameInput: unknown, options: StopOptions & SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
   options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
-  await systemctl(options, ['stop', ...blockArgs(options)], name, [unitName(name)]);
+  // Unbounded unless asked: the unit's TimeoutStopSec already bounds a stop.
+  await systemctl(options, ['stop', ...blockArgs(options)], name, [unitName(name)], options.timeoutMs);
 }
 
 export async function restartSystemdService(nameInput: unknown, options: WaitOptions & SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
   options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
-  await systemctl(options, ['restart', ...blockArgs(options)], name, [unitName(name)]);
+  await startJob(name, 'restart', options);
+}
+
+/**
+ * A start or restart job, bounded by `timeoutMs` (exit 7 at the deadline);
+ * when the job fails, the error says what the program did and what systemd
+ * does next (ERR_SERVICEHOST_START_FAILED, exit 8).
+ */
+async function startJob(name: string, verb: 'start' | 'restart', options: WaitOptions & SystemdScope): Promise<void> {
+  try {
+    await systemctl(options, [verb, ...blockArgs(options)], name, [unitName(name)], options.timeoutMs ?? START_WAIT_MS);
+  } catch (error) {
+    if (!(error instanceof ServiceManagerError) || error.code !== 'ERR_SERVICEHOST_COMMAND_FAILED' || !/job for .* failed/iu.test(error.message)) throw error;
+    const shown = parseSystemctlShow(await systemctl(options, ['show', `--property=${START_FAILURE_SHOWN.join(',')}`], name, [unitName(name)]).catch(() => ''));
+    throw new ServiceManagerError('ERR_SERVICEHOST_START_FAILED', name, describeStartFailure(name, shown), error);
+  }
+}
+
+const START_FAILURE_SHOWN = ['ActiveState', 'SubState', 'Result', 'ExecMainCode', 'ExecMainStatus', 'NRestarts', 'RestartUSec'];
+
+/** Why a start job failed, from `systemctl show`: the program's end, systemd's verdict, and a restart it has scheduled. */
+export function describeStartFailure(name: string, shown: Record<string, string>): string {
+  // ExecMainCode is the waitid() code: 1 exited, 2 killed, 3 dumped core.
+  const status = shown.ExecMainStatus ?? '';
+  const ended =
+    shown.ExecMainCode === '1' ? `the program exited with status ${status}` : shown.ExecMainCode === '2' || shown.ExecMainCode === '3' ? `the program was killed by signal ${status}` : 'the program did not start';
+  const result = shown.Result === 'timeout' ? '; it did not send READY=1 within TimeoutStartSec' : shown.Result ? ` (result: ${shown.Result})` : '';
+  const next =
+    shown.SubState === 'auto-restart'
+      ? `; systemd restarts it in ${shown.RestartUSec || 'a moment'} (Restart=on-failure): \`servicehost status ${name}\` shows whether it came up`
+      : '';
+  return `"${name}" stopped while starting: ${ended}${result}${next}. \`journalctl -u ${name}.service\` says why`;
 }
 
 const SHOWN = ['Id', 'Description', 'LoadState', 'ActiveState', 'SubState', 'Result', 'MainPID', 'ExecMainStatus', 'UnitFileState', 'NRestarts', 'User'];

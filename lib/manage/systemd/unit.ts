@@ -3,6 +3,7 @@
 // systemd.service(5)); what no escaping can make safe is rejected.
 import * as path from 'node:path';
 import { ServicehostError } from '../../errors';
+import { RELOAD_ACK_VARIABLE } from '../../lifecycle/installed-environment';
 import { programArguments, serviceEnvironment, type ResolvedSpec } from '../spec';
 
 /** The first line of every unit servicehost writes; list() and uninstall() look for it. */
@@ -92,6 +93,19 @@ const HARDENING = [
   'SystemCallArchitectures=native',
 ];
 
+/** The ExecReload= helper, in the installed package. */
+export const RELOAD_HELPER = path.join(__dirname, '..', '..', 'hosts', 'systemd', 'reload-wait.js');
+
+// Beside the register preload the unit already runs, when it runs one: the same installed copy.
+function reloadHelperOf(spec: ResolvedSpec): string {
+  return spec.registerModule === undefined ? RELOAD_HELPER : path.join(path.dirname(spec.registerModule), 'hosts', 'systemd', 'reload-wait.js');
+}
+
+/** The unit's own folder under /run (or $XDG_RUNTIME_DIR), where the reload handshake happens. */
+export function runtimeDirectoryName(name: string): string {
+  return `servicehost-${name}`;
+}
+
 export interface SystemdUnitContext {
   /** servicehost's version, for the marker comment. */
   version: string;
@@ -116,9 +130,22 @@ export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContex
     `ExecStart=${execStart}`,
     `WorkingDirectory=${escapeSystemdPath('WorkingDirectory', spec.workingDirectory)}`,
   ];
-  for (const [key, value] of Object.entries(serviceEnvironment(spec))) {
+  for (const [key, value] of Object.entries({ ...serviceEnvironment(spec), ...(options.type === 'notify-reload' ? {} : { [RELOAD_ACK_VARIABLE]: '1' }) })) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/u.test(key)) reject('Environment', key, 'is not a valid variable name');
     lines.push(`Environment=${quoteSystemdWord(`${key}=${value}`, { dollar: false })}`);
+  }
+  // systemctl reload returns once the reload listeners settled, on every
+  // systemd: the helper signals SIGHUP and waits for the program's
+  // acknowledgement in the runtime directory. (Type=notify-reload, 253+, would
+  // do without it; one way for every version is one way to test.)
+  // $MAINPID stays unescaped: systemd expands it.
+  // Type=notify-reload (asked for by name) has systemd's own handshake instead.
+  if (options.type !== 'notify-reload') {
+    lines.push(
+      `RuntimeDirectory=${runtimeDirectoryName(spec.name)}`,
+      'RuntimeDirectoryMode=0700',
+      `ExecReload=${[spec.node, reloadHelperOf(spec)].map((word) => quoteSystemdWord(word)).join(' ')} $MAINPID`,
+    );
   }
   if (!user && options.dynamicUser) lines.push('DynamicUser=yes');
   if (!user && options.runAs?.user !== undefined) lines.push(`User=${checkSystemdUserName('User', options.runAs.user)}`);

@@ -1,0 +1,62 @@
+// The program's half of the reload handshake with the unit's ExecReload=
+// helper (reload-wait.ts): it says whether it listens for 'reload', takes the
+// helper's nonce when a reload begins, and acknowledges it once the reload's
+// listeners settled. Main thread; synchronous file calls in a folder of the
+// unit's own (RuntimeDirectory=, mode 0700), a few bytes each.
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { RELOAD_ACK_VARIABLE, RELOAD_FILES } from '../../lifecycle/installed-environment';
+
+export class ReloadAcknowledger {
+  readonly #directory: string;
+  readonly #warn: (message: string) => void;
+  #nonce: string | undefined;
+
+  private constructor(directory: string, warn: (message: string) => void) {
+    this.#directory = directory;
+    this.#warn = warn;
+  }
+
+  /** Only in a unit servicehost wrote (its SERVICEHOST_RELOAD_ACK=1 and RuntimeDirectory=). */
+  static fromEnvironment(env: NodeJS.ProcessEnv, warn: (message: string) => void): ReloadAcknowledger | undefined {
+    const directory = env.RUNTIME_DIRECTORY?.split(':')[0];
+    if (env[RELOAD_ACK_VARIABLE] !== '1' || !directory || !path.isAbsolute(directory)) return undefined;
+    // A child process is not the unit's main process: it must not answer.
+    if (env === process.env) delete process.env[RELOAD_ACK_VARIABLE];
+    return new ReloadAcknowledger(directory, warn);
+  }
+
+  accept(listening: boolean): void {
+    const file = path.join(this.#directory, RELOAD_FILES.accepts);
+    this.#attempt(() => (listening ? writeFileSync(file, '', { mode: 0o600 }) : rmSync(file, { force: true })));
+  }
+
+  /** A reload begins: the request it answers is the one written before the signal. */
+  begin(): void {
+    try {
+      this.#nonce = readFileSync(path.join(this.#directory, RELOAD_FILES.request), 'utf8').trim();
+    } catch {
+      // Signalled by someone else (kill -HUP): nobody waits.
+      this.#nonce = undefined;
+    }
+  }
+
+  settled(ok: boolean): void {
+    const nonce = this.#nonce;
+    this.#nonce = undefined;
+    if (nonce === undefined) return;
+    const file = path.join(this.#directory, RELOAD_FILES.ack);
+    this.#attempt(() => {
+      writeFileSync(`${file}.tmp`, `${nonce} ${ok ? 'ok' : 'failed'}`, { mode: 0o600 });
+      renameSync(`${file}.tmp`, file);
+    });
+  }
+
+  #attempt(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.#warn(`servicehost: the reload handshake in ${this.#directory} failed (${(error as Error).message}); systemctl reload waits until its timeout`);
+    }
+  }
+}

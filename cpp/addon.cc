@@ -22,6 +22,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "getParentProcess", GetParentProcess);
   Export(env, exports, "startConsoleControlHandler", StartConsoleControlHandler);
   Export(env, exports, "releaseConsoleControl", ReleaseConsoleControl);
+  Export(env, exports, "stopConsoleControlHandler", StopConsoleControlHandler);
   Export(env, exports, "debugGenerateConsoleControl", DebugGenerateConsoleControl);
   Export(env, exports, "debugInvokeConsoleHandler", DebugInvokeConsoleHandler);
   Export(env, exports, "writeEventLog", WriteEventLog);

@@ -20,6 +20,7 @@ Napi::Value DebugInvokeControlHandler(const Napi::CallbackInfo& info);
 Napi::Value GetParentProcess(const Napi::CallbackInfo& info);
 Napi::Value StartConsoleControlHandler(const Napi::CallbackInfo& info);
 Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info);
+Napi::Value StopConsoleControlHandler(const Napi::CallbackInfo& info);
 Napi::Value DebugGenerateConsoleControl(const Napi::CallbackInfo& info);
 Napi::Value DebugInvokeConsoleHandler(const Napi::CallbackInfo& info);
 Napi::Value WriteEventLog(const Napi::CallbackInfo& info);

@@ -32,6 +32,8 @@ export {
   type TeardownStepResult,
 } from './lifecycle/teardown';
 export type { Closeable } from './lifecycle/resources';
+export { NOT_READY_REASONS, type NotReadyReason } from './lifecycle/readiness';
+export { KUBERNETES_DRAIN_DELAY_MS } from './lifecycle/drain-delay';
 export { stderrLogger, LOG_LEVELS, type Logger, type LogLevel } from './lifecycle/log';
 import type { Logger } from './lifecycle/log';
 export type { HostOptions } from './hosts/detect';
@@ -46,7 +48,8 @@ type Http = typeof import('./lifecycle/http');
 type Health = typeof import('./lifecycle/health');
 type Native = typeof import('./native/load');
 export type { HttpServer, DrainOptions } from './lifecycle/http';
-export type { HealthHandler, HealthHandlerOptions } from './lifecycle/health';
+export type { HealthCheck, HealthCheckResult, HealthHandler, HealthHandlerOptions } from './lifecycle/health';
+export type { HealthServerOptions } from './lifecycle/health-server';
 export type { NativeBuildInfo } from './native/load';
 export type { ListenFd } from './hosts/systemd/socket-activation';
 

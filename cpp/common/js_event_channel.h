@@ -35,6 +35,10 @@ class JsEventChannel {
   // Main thread. `holdsProcess`: the channel keeps the event loop alive until Hold(env, false).
   void Open(Napi::Env env, Napi::Function listener, const char* name, bool holdsProcess) {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Opened again after a Close: nothing of the last opening carries over.
+    queue_.clear();
+    droppableWaiting_ = 0;
+    wakePending_ = false;
     sink_ = Sink::New(env, listener, name, 0, 1, this);
     if (!holdsProcess) sink_.Unref(env);
     held_ = holdsProcess;

@@ -24,15 +24,32 @@ void ConsoleControl::Start(Napi::Env env, Napi::Function listener, DWORD closeBu
                       "The console control handler is already installed in this process.");
     }
     started_ = true;
+    stopFinished_ = false;
     closeBudgetMs_ = closeBudgetMs;
   }
   channel_.Open(env, listener, "servicehost:console", false);
   if (!SetConsoleCtrlHandler(&ConsoleControl::Handler, TRUE)) {
     DWORD error = GetLastError();
     channel_.Close(true);
+    std::lock_guard<std::mutex> lock(mutex_);
+    started_ = false;
     throw Win32Error(env, error, "SetConsoleCtrlHandler");
   }
-  env.AddCleanupHook([this] { OnOwnerEnvCleanup(); });
+  if (!cleanupHookAdded_) {
+    cleanupHookAdded_ = true;
+    env.AddCleanupHook([this] { OnOwnerEnvCleanup(); });
+  }
+}
+
+void ConsoleControl::Stop() {
+  // The handler first: from here the system's threads no longer call it, so
+  // nothing new reaches the channel while it closes.
+  SetConsoleCtrlHandler(&ConsoleControl::Handler, FALSE);
+  channel_.Close(true);
+  // A close event held in the handler may end the process now, as Windows would have.
+  ReleaseHeldEvents();
+  std::lock_guard<std::mutex> lock(mutex_);
+  started_ = false;
 }
 
 // Runs on a thread the system creates for each console event.
@@ -104,6 +121,11 @@ Napi::Value StartConsoleControlHandler(const Napi::CallbackInfo& info) {
 
 Napi::Value ReleaseConsoleControl(const Napi::CallbackInfo& info) {
   ConsoleControl::Instance().ReleaseHeldEvents();
+  return info.Env().Undefined();
+}
+
+Napi::Value StopConsoleControlHandler(const Napi::CallbackInfo& info) {
+  ConsoleControl::Instance().Stop();
   return info.Env().Undefined();
 }
 

@@ -37,6 +37,10 @@ class ConsoleControl {
   // Main thread: JavaScript has finished stopping; a held close may end the process.
   void ReleaseHeldEvents();
 
+  // Main thread: removes the handler (Windows' default handling again) and
+  // closes the channel; a later Start installs both anew.
+  void Stop();
+
   // The routine SetConsoleCtrlHandler installs; runs on the system's thread
   // for each event (or a diagnostic thread standing in for it).
   static BOOL WINAPI Handler(DWORD ctrlType);
@@ -51,6 +55,7 @@ class ConsoleControl {
   std::condition_variable released_;
   bool stopFinished_ = false;
   bool started_ = false;
+  bool cleanupHookAdded_ = false;
   DWORD closeBudgetMs_ = 4500;
 };
 

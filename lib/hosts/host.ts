@@ -66,6 +66,10 @@ export interface HostContext {
   stopTimeoutMs: number;
   /** Where the host reports its own trouble (a notification it could not send). */
   log: Logger;
+  /** POSIX signals that stop the service (hosts that hear signals). Default SIGTERM, SIGINT. */
+  stopSignals?: readonly NodeJS.Signals[];
+  /** POSIX signals that reload it when the program listens for 'reload', and stop it otherwise. Default SIGHUP. */
+  reloadSignals?: readonly NodeJS.Signals[];
 }
 
 export interface Host {
@@ -86,4 +90,10 @@ export interface Host {
   defaultLogger?(name: () => string): Logger;
   /** The final report, exactly once; then the process exits with `exit.exitCode`. */
   close(exit: ExitInfo): Promise<void>;
+  /**
+   * Optional: lets go of the process without ending it (service.dispose()):
+   * removes every handler the host added, sends nothing more. A host that
+   * cannot let go (the SCM's connection lasts the process's life) throws.
+   */
+  dispose?(): void;
 }

@@ -1,28 +1,27 @@
 // The posix host: a terminal, launchd, a container, any supervisor that speaks
-// signals. SIGTERM and SIGINT stop; SIGHUP reloads when the program listens
-// for 'reload', and stops otherwise. Every other signal is left alone. SIGINT
-// is a person at a terminal: asked twice, it forces the exit; a repeated
-// SIGTERM (supervisors and process groups do send two) does not.
+// signals. The stop signals (default SIGTERM, SIGINT) stop; the reload signals
+// (default SIGHUP) reload when the program listens for 'reload', and stop
+// otherwise. Every other signal is left to Node. SIGINT and SIGQUIT are a
+// person at a terminal: asked twice, they force the exit; a repeated SIGTERM
+// (supervisors and process groups do send two) does not.
 import { channel } from 'node:diagnostics_channel';
 import { stderrLogger, type Logger } from '../lifecycle/log';
 import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus } from './host';
+import { DEFAULT_RELOAD_SIGNALS, DEFAULT_STOP_SIGNALS, INTERACTIVE_SIGNALS } from './signals';
 
 export interface PosixHostOptions {
   /** Ends the process; `process.exit` unless a test hands in another. */
   exitProcess?: (exitCode: number) => void;
 }
 
-const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-// Made once: the stop path allocates nothing it need not.
-const STOP_EVENTS: Record<string, HostEvent> = {
-  SIGTERM: { type: 'stop', reason: 'signal', detail: 'SIGTERM', interactive: false },
-  SIGINT: { type: 'stop', reason: 'signal', detail: 'SIGINT', interactive: true },
-  SIGHUP: { type: 'stop', reason: 'signal', detail: 'SIGHUP', interactive: false },
-};
 const RELOAD_EVENT: HostEvent = { type: 'reload' };
 const ignore = (): void => {};
 // Tests watch the rehearsal here; with no subscriber a publish costs nothing.
 const rehearsals = channel('servicehost:stop-rehearsal');
+
+function stopEvent(signal: NodeJS.Signals): HostEvent {
+  return { type: 'stop', reason: 'signal', detail: signal, interactive: INTERACTIVE_SIGNALS.has(signal) };
+}
 
 export class PosixHost implements Host {
   readonly kind: HostKind = 'posix';
@@ -36,12 +35,19 @@ export class PosixHost implements Host {
     this.#exitProcess = options.exitProcess ?? ((code) => process.exit(code));
   }
 
-  open(deliver: (event: HostEvent) => void, _context: HostContext): void {
+  open(deliver: (event: HostEvent) => void, context: HostContext): void {
     this.#deliver = deliver;
-    // One handler for every stop signal (Node passes the signal's name).
-    const onStopSignal = (signal: NodeJS.Signals) => this.#deliver(STOP_EVENTS[signal]!);
-    for (const signal of STOP_SIGNALS) this.#on(signal, onStopSignal);
-    this.#on('SIGHUP', () => this.#deliver(this.#reloadListened ? RELOAD_EVENT : STOP_EVENTS.SIGHUP!));
+    const stopSignals = context.stopSignals ?? DEFAULT_STOP_SIGNALS;
+    const reloadSignals = context.reloadSignals ?? DEFAULT_RELOAD_SIGNALS;
+    // Made once: the stop path allocates nothing it need not.
+    const stopEvents = new Map<string, HostEvent>([...stopSignals, ...reloadSignals].map((signal) => [signal, stopEvent(signal)]));
+    // One handler for every stop signal, one for every reload signal (Node passes the signal's name).
+    const onStopSignal = (signal: NodeJS.Signals) => this.#deliver(stopEvents.get(signal)!);
+    const onReloadSignal = (signal: NodeJS.Signals) => this.#deliver(this.#reloadListened ? RELOAD_EVENT : stopEvents.get(signal)!);
+    for (const signal of stopSignals) this.#on(signal, onStopSignal);
+    for (const signal of reloadSignals) this.#on(signal, onReloadSignal);
+    const rehearsed = stopSignals[0];
+    if (rehearsed === undefined) return;
     // A process hears one stop, so this handler always runs cold: V8 compiling
     // it then costs signal latency. Run it once now with delivery switched off.
     // A ref'd immediate: an unref'd one would wait for the loop's next
@@ -50,7 +56,7 @@ export class PosixHost implements Host {
       if (this.#closing || this.#deliver !== deliver) return;
       this.#deliver = ignore;
       try {
-        onStopSignal('SIGTERM');
+        onStopSignal(rehearsed);
       } finally {
         this.#deliver = deliver;
       }
@@ -82,13 +88,23 @@ export class PosixHost implements Host {
     this.#closing ??= this.beforeExit(exit).then(() => {
       this.#exitProcess(exit.exitCode);
       // A test's exitProcess returns: give the signals back.
-      for (const [signal, handler] of this.#handlers.splice(0)) process.off(signal, handler);
+      this.#removeHandlers();
     });
     return this.#closing;
   }
 
+  /** Gives every signal back to Node and delivers nothing more. */
+  dispose(): void {
+    this.#deliver = ignore;
+    this.#removeHandlers();
+  }
+
   /** The last word to the OS before the process exits. */
   protected async beforeExit(_exit: ExitInfo): Promise<void> {}
+
+  #removeHandlers(): void {
+    for (const [signal, handler] of this.#handlers.splice(0)) process.off(signal, handler);
+  }
 
   #on(signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void): void {
     process.on(signal, handler);

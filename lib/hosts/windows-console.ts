@@ -58,6 +58,13 @@ export class WindowsConsoleHost implements Host {
     return false;
   }
 
+  /** Gives Ctrl-C, Ctrl-Break and close back to Windows' default handling. */
+  dispose(): void {
+    if (!this.#opened) return;
+    this.#opened = false;
+    windowsNative().stopConsoleControlHandler();
+  }
+
   close(exit: ExitInfo): Promise<void> {
     const { exitCode } = exit;
     this.#closing ??= Promise.resolve().then(() => {

@@ -4,6 +4,7 @@
 // control arrives), a control is parsed once into the event Service
 // receives, and Service owns the lifecycle. The dispatcher connection holds
 // the process open until STOPPED.
+import { ServicehostError } from '../errors';
 import type { Logger } from '../lifecycle/log';
 import { stderrLogger } from '../lifecycle/log';
 import { expectFunction, expectObject, optionalBoolean, optionalInteger } from '../validate';
@@ -122,6 +123,14 @@ export class WindowsServiceHost implements Host {
   close(exit: ExitInfo): Promise<void> {
     this.#closing ??= this.#finish(exit.exitCode);
     return this.#closing;
+  }
+
+  /** The SCM's connection lasts the process's life: a Windows service ends by stopping. */
+  dispose(): void {
+    throw new ServicehostError(
+      'ERR_SERVICEHOST_HOST_STATE',
+      'A Windows service cannot let go of the SCM: its connection lasts the life of the process. Stop the service (service.stop()) instead.',
+    );
   }
 
   #acceptMask(): number {

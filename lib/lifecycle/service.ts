@@ -10,10 +10,14 @@ import * as path from 'node:path';
 import { ServicehostError } from '../errors';
 import { detectHost, type HostOptions } from '../hosts/detect';
 import type { Host, HostEvent, HostEventType, StopReason } from '../hosts/host';
+import { checkSignalOptions } from '../hosts/signals';
 import { expectFunction, expectInteger, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
+import { DrainDelay, defaultDrainDelayMs } from './drain-delay';
 import { exitCodes } from './exit-codes';
+import type { HealthServerOptions } from './health-server';
 import { STOP_TIMEOUT_VARIABLE } from './installed-environment';
 import { isLogger, stderrLogger, type Logger } from './log';
+import { Readiness, type NotReadyReason } from './readiness';
 import { rehearseResourceSteps, resourceStep, type Closeable } from './resources';
 import { MAX_STEP_TIMEOUT_MS, Teardown, type TeardownFunction, type TeardownStepOptions, type TeardownStepResult } from './teardown';
 
@@ -47,6 +51,8 @@ export interface ServiceHealth {
   live: boolean;
   /** Stopping or stopped: load balancers should send nothing more. */
   stopping: boolean;
+  /** Why the service is not ready; empty when it is. */
+  reasons: NotReadyReason[];
 }
 
 export interface StartContext {
@@ -73,6 +79,19 @@ export interface ServiceOptions {
   stopTimeoutMs?: number;
   /** A step's own deadline when defer() gives none. Default 10000. */
   stepTimeoutMs?: number;
+  /**
+   * How long after a stop request the service keeps accepting and serving
+   * before the drain starts, while readiness already answers 503: load
+   * balancers that probe readiness then stop routing to it before its
+   * listeners close. Counts against stopTimeoutMs. Skipped when the service
+   * never ran or stops for an uncaught error. Default 0; 5000 under Kubernetes
+   * (KUBERNETES_SERVICE_HOST set).
+   */
+  drainDelayMs?: number;
+  /** POSIX signals that stop the service. Default ['SIGTERM', 'SIGINT']. Others are left to Node. */
+  stopSignals?: readonly NodeJS.Signals[];
+  /** POSIX signals that reload it when something listens for 'reload' (else they stop it). Default ['SIGHUP']. */
+  reloadSignals?: readonly NodeJS.Signals[];
   /** A second interactive stop request (SIGINT, Ctrl-C, Ctrl-Break) during teardown ends the process at once. Default true. */
   forceOnSecondStop?: boolean;
   /** uncaughtException and unhandledRejection run the graceful teardown, then exit 75. Default true. */
@@ -150,6 +169,20 @@ function installedStopTimeoutMs(): number | undefined {
   return /^\d+$/u.test(text) && value >= 1 && value <= MAX_STEP_TIMEOUT_MS ? value : undefined;
 }
 
+// drainDelayMs, checked against the stop deadline it counts against. The
+// default (Kubernetes' 5000) shrinks to half a shorter deadline, and so does a
+// delay that the stop timeout the service was installed with leaves no room
+// for; a delay the options themselves cannot fit is refused.
+function drainDelayWithin(where: string, value: unknown, stopTimeoutMs: number, installedCap: boolean): number {
+  if (value === undefined) return Math.min(defaultDrainDelayMs(), Math.floor(stopTimeoutMs / 2));
+  const delayMs = expectInteger(where, value, 0, MAX_STEP_TIMEOUT_MS);
+  if (delayMs < stopTimeoutMs) return delayMs;
+  if (!installedCap) {
+    throw new ServicehostError('ERR_OUT_OF_RANGE', `${where} (${delayMs}) must be less than stopTimeoutMs (${stopTimeoutMs}): the delay counts against it`);
+  }
+  return Math.floor(stopTimeoutMs / 2);
+}
+
 function checkHost(where: string, value: unknown): Host {
   const host = expectObject(where, value);
   for (const method of ['open', 'listen', 'report', 'statusText', 'close']) expectFunction(`${where}.${method}`, host[method]);
@@ -180,6 +213,9 @@ export class Service {
   readonly #startTimeoutMs: number;
   readonly #stopTimeoutMs: number;
   readonly #forceOnSecondStop: boolean;
+  readonly #drainDelayMs: number;
+  readonly #drainDelay = new DrainDelay();
+  readonly #readiness = new Readiness();
   readonly #abort = new AbortController();
   readonly #stopped: Promise<StopOutcome>;
   #resolveStopped!: (outcome: StopOutcome) => void;
@@ -192,6 +228,10 @@ export class Service {
   #uncaughtDuringStop = false;
   #results: TeardownStepResult[] = [];
   #finished = false;
+  // Reached running: a stop then waits drainDelayMs before the drain.
+  #ran = false;
+  #disposed = false;
+  readonly #healthServers = new Set<import('./health-server').ServedHealth>();
   // True while #rehearseStop runs the stop path with nothing happening.
   #rehearsing = false;
   #statusText: string | undefined;
@@ -211,6 +251,8 @@ export class Service {
     const stepTimeoutMs = optionalInteger(where('stepTimeoutMs'), checked.stepTimeoutMs, 1, MAX_STEP_TIMEOUT_MS) ?? 10_000;
     this.#forceOnSecondStop = optionalBoolean(where('forceOnSecondStop'), checked.forceOnSecondStop) ?? true;
     const handleUncaught = optionalBoolean(where('handleUncaughtErrors'), checked.handleUncaughtErrors) ?? true;
+    this.#drainDelayMs = drainDelayWithin(where('drainDelayMs'), checked.drainDelayMs, this.#stopTimeoutMs, installed !== undefined);
+    const signals = checkSignalOptions(where, checked.stopSignals, checked.reloadSignals);
     if (checked.name !== undefined) expectString(where('name'), checked.name, { nonEmpty: true });
     if (checked.logger !== undefined && !isLogger(checked.logger)) {
       throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where('logger')} must have error, warn, info and debug functions`);
@@ -231,7 +273,7 @@ export class Service {
     }
     let opened: unknown;
     try {
-      this.host.open((event) => this.#onHostEvent(event), { startTimeoutMs: this.#startTimeoutMs, stopTimeoutMs: this.#stopTimeoutMs, log: this.log });
+      this.host.open((event) => this.#onHostEvent(event), { startTimeoutMs: this.#startTimeoutMs, stopTimeoutMs: this.#stopTimeoutMs, log: this.log, ...signals });
     } catch (error) {
       opened = error;
     }
@@ -268,6 +310,11 @@ export class Service {
   /** The teardown deadline in force: the option, capped by the installed stop timeout. */
   get stopTimeoutMs(): number {
     return this.#stopTimeoutMs;
+  }
+
+  /** The wait before the drain in force (see ServiceOptions.drainDelayMs). */
+  get drainDelayMs(): number {
+    return this.#drainDelayMs;
   }
 
   on<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
@@ -315,6 +362,7 @@ export class Service {
    */
   start(start?: (context: StartContext) => unknown): Promise<void> {
     if (start !== undefined) expectFunction('service.start(fn)', start);
+    this.#expectNotDisposed('start');
     if (this.#starting) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'service.start() was already called');
     // The host failed as it opened: the service is already ending with 70; start() then never resolves.
     if (this.#startFailure) return new Promise<void>(() => {});
@@ -385,10 +433,65 @@ export class Service {
     return this.#stopped;
   }
 
+  /** What the health handler answers: ready (running, and nothing says otherwise), live, stopping, and why not ready. */
   health(): ServiceHealth {
     const state = this.#state;
     const stopping = state === 'stopping' || state === 'stopped' || this.#stopRequest !== undefined;
-    return { state, ready: state === 'running' && !stopping, live: state !== 'stopped', stopping };
+    const reasons = this.#readiness.reasons(state, stopping);
+    return { state, ready: reasons.length === 0, live: state !== 'stopped' && !this.#disposed, stopping, reasons };
+  }
+
+  /** Readiness while running: false for maintenance or a lost dependency, true again when it is back. */
+  setReady(ready: boolean): void {
+    this.#readiness.set(ready);
+  }
+
+  /** Not ready until `task` (a promise, or a function that returns one) settles. Returns its promise. */
+  whileNotReady<T>(task: PromiseLike<T> | (() => PromiseLike<T> | T)): Promise<T> {
+    return this.#readiness.while(task);
+  }
+
+  /**
+   * Serves the health handler's paths on a port of their own, for a service
+   * whose main server is not HTTP. Resolves with the listening server; it is
+   * closed at the very end of the teardown, so probes see the stop.
+   */
+  serveHealth(options: HealthServerOptions): Promise<import('node:http').Server> {
+    this.#expectNotDisposed('serveHealth');
+    if (this.#stopRequest) return Promise.reject(new ServicehostError('ERR_SERVICEHOST_STOPPED', 'service.serveHealth() after a stop was requested'));
+    const { serveHealth } = require('./health-server') as typeof import('./health-server');
+    return serveHealth(this, options).then((served) => {
+      this.#healthServers.add(served);
+      this.#teardown.defer('health server', () => served.close(), { phase: 'flush' });
+      return served.server;
+    });
+  }
+
+  /**
+   * Lets go of the process without ending it: removes every process listener
+   * servicehost added (signals, uncaught errors, the console handler), the
+   * timer that holds the process, and closes serveHealth's server. For tests
+   * and programs that embed a service and end it themselves. A Windows
+   * service cannot: its SCM connection lasts the process's life (throws
+   * ERR_SERVICEHOST_HOST_STATE). While stopping: await `stopped` instead.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    if (this.#stopRequest && !this.#finished) {
+      throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'service.dispose() while the service stops: await service.stopped');
+    }
+    this.host.dispose?.();
+    this.#disposed = true;
+    this.#finished = true;
+    clearInterval(this.#keepAlive);
+    this.#drainDelay.cut();
+    for (const [event, listener] of this.#processListeners.splice(0)) process.off(event as 'exit', listener as () => void);
+    for (const served of this.#healthServers) void served.close();
+    this.#healthServers.clear();
+  }
+
+  #expectNotDisposed(what: string): void {
+    if (this.#disposed) throw new ServicehostError('ERR_SERVICEHOST_DISPOSED', `service.${what}() after service.dispose()`);
   }
 
   #listen(event: ServiceEventName, listener: unknown, once: boolean): this {
@@ -430,6 +533,7 @@ export class Service {
       clearTimeout(timer);
     }
     if (this.#stopRequest) return;
+    this.#ran = true;
     this.#setState('running');
     this.host.report({ state: 'running' });
     // A process hears one stop, so its path always runs cold: V8 compiling it
@@ -587,7 +691,11 @@ export class Service {
     if (this.#stopRequest) {
       if (fromHost === undefined) return;
       const what = request.detail ?? request.reason;
-      if (fromHost.type === 'stop' && fromHost.interactive && this.#forceOnSecondStop) {
+      const interactive = fromHost.type === 'stop' && fromHost.interactive === true;
+      if (interactive && this.#drainDelay.waiting) {
+        this.log.warn(`${this.name}: second stop request (${what}): the drain starts now`);
+        this.#drainDelay.cut();
+      } else if (interactive && this.#forceOnSecondStop) {
         this.log.warn(`${this.name}: second stop request (${what}): ending now`);
         this.#finish(exitCodes.forced, true);
       } else {
@@ -618,12 +726,20 @@ export class Service {
     this.#setState('stopping');
     // From here the teardown's own deadline holds the process, and nothing after it.
     clearInterval(this.#keepAlive);
-    this.host.report({ state: 'stopping', waitHintMs: this.#nextWaitHintMs() });
+    const delayMs = this.#ran && this.#stopRequest!.exitCode !== exitCodes.uncaughtError ? this.#drainDelayMs : 0;
+    this.host.report({ state: 'stopping', waitHintMs: delayMs > 0 ? delayMs + WAIT_HINT_MARGIN_MS : this.#nextWaitHintMs() });
     // Ref'd on purpose: teardown is real work the process must stay up for.
     const deadline = setTimeout(() => {
       this.log.error(`${this.name}: teardown passed its ${this.#stopTimeoutMs} ms deadline: ending now`);
       this.#finish(exitCodes.stopTimeout, true);
     }, this.#stopTimeoutMs);
+    if (delayMs > 0) {
+      // Readiness answers 503 already; the listeners keep serving until the balancers have seen it.
+      await this.#drainDelay.wait(delayMs);
+      if (this.#finished) return;
+      // Progress: the SCM's checkpoint advances, systemd extends its timeout, for the teardown.
+      this.host.report({ state: 'stopping', waitHintMs: this.#nextWaitHintMs() });
+    }
     await this.#teardown.run({
       onStepEnd: (result) => {
         this.#results.push(result);

@@ -78,6 +78,8 @@ export interface NativeWindowsBinding extends NativeDispatcherBinding, NativeSer
   startConsoleControlHandler(options: { onEvent: (event: { ctrlType: number; receivedAt: bigint }) => void; closeBudgetMs?: number }): void;
   /** Lets a held close, logoff or shutdown event end the process. */
   releaseConsoleControl(): void;
+  /** Removes the console control handler (Windows' default handling again); a later start installs it anew. */
+  stopConsoleControlHandler(): void;
   /** Diagnostics: GenerateConsoleCtrlEvent(ctrlType, 0) on this process's console. */
   debugGenerateConsoleControl(ctrlType: 0 | 1): void;
   /** Diagnostics: runs the console handler on a new thread, as the system does; after close, logoff or shutdown it ends the process as Windows would. */

@@ -131,4 +131,45 @@ describe.runIf(process.platform !== 'win32')('signals under the posix host', () 
     // Teardown began only after the start callback's 600 ms were over.
     expect(Number(BigInt(stopping.at) - BigInt(stop.at)) / 1e6).toBeGreaterThan(300);
   });
+
+  test('stopSignals: ["SIGUSR2"] stops on SIGUSR2 (nodemon), and SIGTERM is left to Node: it kills the process', async () => {
+    const mapped = run({ options: { stopSignals: ['SIGUSR2'] }, steps: [{ name: 'db', ms: 50 }] });
+    await mapped.waitForEvent('running');
+    mapped.kill('SIGUSR2');
+    expect(await mapped.exited).toEqual({ code: 0, signal: null });
+    expect(await mapped.waitForEvent('stop')).toMatchObject({ reason: 'signal', detail: 'SIGUSR2' });
+    expect((await mapped.waitForEvent('stopped')).steps).toEqual(['db:ok']);
+
+    const unowned = run({ options: { stopSignals: ['SIGUSR2'] }, steps: [{ name: 'db', ms: 50 }] });
+    await unowned.waitForEvent('running');
+    unowned.kill('SIGTERM');
+    expect(await unowned.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(unowned.names).not.toContain('stop');
+  });
+
+  test('reloadSignals: ["SIGUSR2"] reloads on SIGUSR2; SIGHUP, now owned by no list, is left to Node', async () => {
+    const service = run({ reload: true, options: { reloadSignals: ['SIGUSR2'] } });
+    await service.waitForEvent('running');
+    service.kill('SIGUSR2');
+    await service.waitForEvent('reload-end');
+    expect(service.names).not.toContain('stop');
+    service.kill('SIGHUP');
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGHUP' });
+    expect(service.names).not.toContain('stop');
+  });
+
+  test('dispose() gives the process back: nothing holds it, and SIGTERM is Node\'s again', async () => {
+    const service = run({ dispose: true });
+    await service.waitForEvent('disposed');
+    // Its last timer runs, then it ends by itself: no stop, no teardown.
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(service.names).toContain('still-here');
+    expect(service.names).not.toContain('stopped');
+
+    const held = run({ dispose: true, keepBusy: true });
+    await service.waitForEvent('disposed');
+    await held.waitForEvent('disposed');
+    held.kill('SIGTERM');
+    expect(await held.exited).toEqual({ code: null, signal: 'SIGTERM' });
+  });
 });

@@ -38,7 +38,7 @@ describe.skipIf(!ring.available)(`lifecycle under systemd (${ring.backend})`, ()
     const config = { startSteps: [{ text: 'loading config', ms: 1500 }, { text: 'warming cache', ms: 1500 }] };
     let done = false;
     const installing = servicehost(['install', '--name', name, '--', ...fixtureArgs(name, config)]).finally(() => (done = true));
-    const samples: Array<Record<string, string> & { at: number }> = [];
+    const samples: Array<Record<string, string | number>> = [];
     while (!done) {
       const state = await show(`${name}.service`, ['ActiveState', 'StatusText']).catch(() => ({}) as Record<string, string>);
       samples.push({ ...state, at: Date.now() });

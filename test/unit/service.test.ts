@@ -46,7 +46,7 @@ describe('start', () => {
       { state: 'running' },
     ]);
     expect(host.texts).toEqual(['connecting to the database']);
-    expect(service.health()).toEqual({ state: 'running', ready: true, live: true, stopping: false });
+    expect(service.health()).toEqual({ state: 'running', ready: true, live: true, stopping: false, reasons: [] });
   });
 
   test('a start that throws runs the teardown and exits with startFailed; start() never resolves', async () => {
@@ -263,12 +263,12 @@ describe('stop', () => {
     const { service } = await running();
     service.defer('slow', () => new Promise((r) => setTimeout(r, 1_000)));
     void service.stop();
-    expect(service.health()).toEqual({ state: 'running', ready: false, live: true, stopping: true });
+    expect(service.health()).toEqual({ state: 'running', ready: false, live: true, stopping: true, reasons: ['stopping'] });
     await settle();
-    expect(service.health()).toEqual({ state: 'stopping', ready: false, live: true, stopping: true });
+    expect(service.health()).toEqual({ state: 'stopping', ready: false, live: true, stopping: true, reasons: ['stopping'] });
     await vi.advanceTimersByTimeAsync(1_000);
     await service.stopped;
-    expect(service.health()).toEqual({ state: 'stopped', ready: false, live: false, stopping: true });
+    expect(service.health()).toEqual({ state: 'stopped', ready: false, live: false, stopping: true, reasons: ['stopped'] });
   });
 
   test('a throwing stop listener is an uncaught exception: the teardown still runs, and the outcome is 75', async () => {

@@ -26,6 +26,27 @@ describe.skipIf(!ring.available)('console mode', () => {
     expect(elapsed).toBeLessThan(8_000);
   });
 
+  test.skipIf(isNativeWindows)('[Wine only: needs a Linux pty] dispose() gives the console handler back; a second Service in the same process takes it, and a Ctrl-C stops that one', async () => {
+    const log = path.join(scratchDir('dispose'), 'console.log');
+    const child = spawnWindowsInPty(windowsNodeExe(), [toWindowsPath(path.join(fixturesDir, 'console-app.js')), toWindowsPath(log), 'dispose']);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await waitFor('the second service to run', () => records(log).some((record) => record.second === true), 30_000);
+      child.stdin!.write('\x03');
+      expect(await exited).toBe(0);
+      expect(records(log)).toEqual([
+        { event: 'host', kind: 'windows-console' },
+        { event: 'running' },
+        { event: 'disposed' },
+        { event: 'running', second: true },
+        { event: 'stop', reason: 'console', detail: 'ctrl-c', second: true },
+        { event: 'exit', code: 0 },
+      ]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   test.skipIf(isNativeWindows)('[Wine only: needs a Linux pty; windows-latest raises Ctrl-Break instead] Ctrl-C typed at a real terminal stops the program gracefully', async () => {
     const log = path.join(scratchDir('ctrlc'), 'console.log');
     const child = spawnWindowsInPty(windowsNodeExe(), [toWindowsPath(path.join(fixturesDir, 'console-app.js')), toWindowsPath(log), 'wait']);

@@ -128,6 +128,12 @@ export class SystemdHost extends PosixHost {
     return this.#socket !== undefined;
   }
 
+  /** Lets go as the posix host does, and stops the watchdog pings. */
+  override dispose(): void {
+    clearInterval(this.#watchdog);
+    super.dispose();
+  }
+
   protected override async beforeExit(exit: ExitInfo): Promise<void> {
     clearInterval(this.#watchdog);
     if (this.#outbox === undefined) return;

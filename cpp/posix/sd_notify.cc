@@ -90,14 +90,25 @@ Napi::Value SdNotify(const Napi::CallbackInfo& info) {
     throw MakeError(env, "ERR_INVALID_ARG_VALUE",
                     "sdNotify: the notify socket must be an absolute path or an '@' abstract name; got \"" + path + "\"");
   }
+  // A NUL would end the path early and send to another socket than the one named.
+  if (path.find('\0') != std::string::npos) {
+    throw MakeError(env, "ERR_INVALID_ARG_VALUE", "sdNotify: the notify socket path contains a NUL character");
+  }
   const std::vector<int> fds = ReadFds(env, info[2]);
 
   sockaddr_un address;
   const socklen_t address_length = FillAddress(env, path, &address);
 
+  // Close-on-exec from birth: a fork on another thread (a worker's
+  // child_process) must not inherit it between socket() and fcntl().
+#ifdef SOCK_CLOEXEC
+  FileDescriptor socket_fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (socket_fd.get() < 0) throw ErrnoError(env, errno, "socket");
+#else
   FileDescriptor socket_fd(socket(AF_UNIX, SOCK_DGRAM, 0));
   if (socket_fd.get() < 0) throw ErrnoError(env, errno, "socket");
-  fcntl(socket_fd.get(), F_SETFD, FD_CLOEXEC);
+  fcntl(socket_fd.get(), F_SETFD, FD_CLOEXEC);  // macOS has no SOCK_CLOEXEC
+#endif
 
   iovec data{const_cast<char*>(message.data()), message.size()};
   msghdr header{};

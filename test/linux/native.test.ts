@@ -1,10 +1,25 @@
 // The real addon on Linux: it loads, and the Windows-only functions throw one
 // clear typed error, from C++ and from the TypeScript facade alike.
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { WindowsServiceHost } from '../../lib/hosts/windows-service';
 import { ServicehostError } from '../../lib/errors';
 import { loadNative, nativeBuildInfo } from '../../lib/native/load';
 import { setServiceStatus, startServiceDispatcher } from '../../lib/windows/scm';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+// Why not: the test needs strace and ptrace (.ci/run installs strace).
+function straceMissing(): boolean {
+  try {
+    execFileSync('strace', ['-qq', '-e', 'trace=none', '-o', '/dev/null', 'true'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    if (process.env.CI === 'true') throw new Error('strace is required under CI: apt-get install strace');
+    return true;
+  }
+}
 
 const unsupported = expect.objectContaining({ code: 'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM' });
 
@@ -53,4 +68,22 @@ describe.runIf(process.platform !== 'win32')('every error the addon throws is a 
     expect(argument).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     expect(system).toMatchObject({ code: 'ENOENT', errno: 2, syscall: 'sendmsg' });
   });
+
+  test('sdNotify refuses a NUL in the socket path (it would name another socket), for a path and an abstract name', () => {
+    const native = loadNative();
+    for (const path of ['/run/systemd/notify\0/tmp/evil', '@notify\0evil']) {
+      expect(thrown(() => native.sdNotify(path, 'READY=1'))).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('NUL') });
+    }
+  });
+
+  test.skipIf(straceMissing())('sdNotify creates its socket close-on-exec at once (SOCK_CLOEXEC), not with a later fcntl', () => {
+    const traced = spawnSync('strace', ['-f', '-qq', '-e', 'trace=socket,fcntl', process.execPath, '-e', `require(${JSON.stringify(path.join(repoRoot, 'dist', 'native', 'load.js'))}).posixNative().sdNotify('@servicehost-cloexec-test', 'READY=1')`], { encoding: 'utf8' });
+    const lines = traced.stderr.split('\n').filter((line) => line.includes('AF_UNIX') && line.includes('SOCK_DGRAM'));
+    expect(lines.length, traced.stderr).toBe(1);
+    expect(lines[0]).toContain('SOCK_CLOEXEC');
+    const fd = /= (\d+)$/u.exec(lines[0]!.trim())?.[1];
+    expect(fd, lines[0]).toBeDefined();
+    expect(traced.stderr).not.toContain(`fcntl(${fd}, F_SETFD`);
+  });
 });
+

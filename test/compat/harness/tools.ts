@@ -48,6 +48,11 @@ export function run(
       clearTimeout(timer);
       resolve({ code: code ?? 128, signal, stdout, stderr });
     });
+    // A program that exits without reading its stdin (ldd, readelf) closes the
+    // pipe first: EPIPE here is that, not a failure; the exit code says the rest.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }

@@ -105,8 +105,6 @@ export class SystemdHost extends PosixHost {
       case 'running':
       case 'reloaded':
         lines.push('READY=1');
-        // After READY=1 is on its way: the helper's exit ends systemd's reload job.
-        if (status.state === 'reloaded') this.#reloadAck?.settled(status.failed !== true);
         break;
       case 'reloading':
         this.#reloadAck?.begin();
@@ -121,6 +119,8 @@ export class SystemdHost extends PosixHost {
       lines.push(`EXTEND_TIMEOUT_USEC=${usec(status.waitHintMs)}`);
     }
     if (lines.length > 0) this.#outbox?.send(lines.join('\n'), 'required');
+    // After READY=1 is on its way: the helper's exit ends systemd's reload job.
+    if (status.state === 'reloaded') this.#reloadAck?.settled(status.failed !== true);
   }
 
   override statusText(message: string): boolean {

@@ -20,8 +20,8 @@ export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFi
 }
 
 /** The POSIX check for a service that runs as the users `trustedUids` (root is always trusted). */
-export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly number[], account: string): void {
-  refuseWritable(spec, writableByOthers(runPaths(spec), trustedUids), account);
+export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly number[], account: string, alsoRuns: readonly string[] = []): void {
+  refuseWritable(spec, writableByOthers([...runPaths(spec), ...alsoRuns], trustedUids), account);
 }
 
 /**

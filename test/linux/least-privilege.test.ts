@@ -75,4 +75,28 @@ describe.runIf(process.platform === 'linux')('what a service runs, and who else 
       rmSync(log, { force: true });
     }
   });
+
+  test.runIf(process.getuid?.() === 0)('the unit\'s ExecReload= helper is checked as ExecStart\'s files are: a writable folder under the app\'s own servicehost refuses the install', async () => {
+    const { app, script } = tree();
+    // The app's own copy of servicehost, whose register the unit preloads and whose reload helper ExecReload= runs.
+    const copy = path.join(app, 'node_modules', 'servicehost');
+    mkdirSync(path.join(copy, 'dist', 'hosts', 'systemd'), { recursive: true, mode: 0o755 });
+    for (const folder of [path.join(app, 'node_modules'), copy, path.join(copy, 'dist'), path.join(copy, 'dist', 'hosts')]) chmodSync(folder, 0o755);
+    writeFileSync(path.join(copy, 'package.json'), JSON.stringify({ name: 'servicehost', exports: { './register': './dist/register.js' } }), { mode: 0o644 });
+    writeFileSync(path.join(copy, 'dist', 'register.js'), '', { mode: 0o644 });
+    const helperFolder = path.join(copy, 'dist', 'hosts', 'systemd');
+    writeFileSync(path.join(helperFolder, 'reload-wait.js'), '', { mode: 0o644 });
+    chmodSync(helperFolder, 0o777);
+    const name = `servicehost-lp-reload-${process.pid}`;
+    const fake = path.join(fixturesDir, 'fake-manager-command.js');
+    const refused = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [cli, 'install', '--name', name, '--no-start', '--systemctl', fake, '--', script], { env: { ...process.env, FAKE_COMMAND_LOG: path.join(os.tmpdir(), `${name}.log`) } }, (error, _stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code) : 0, stderr }),
+      );
+    });
+    expect(refused.code, refused.stderr).toBe(10);
+    expect(refused.stderr).toContain(`${helperFolder}: writable by everyone`);
+    expect(existsSync(`/etc/systemd/system/${name}.service`)).toBe(false);
+  });
 });
+

@@ -11,6 +11,8 @@ export class ReloadAcknowledger {
   readonly #directory: string;
   readonly #warn: (message: string) => void;
   #nonce: string | undefined;
+  // What the accepts file says now: Service calls listen() on every on(), and the file changes far less often.
+  #accepting: boolean | undefined;
 
   private constructor(directory: string, warn: (message: string) => void) {
     this.#directory = directory;
@@ -27,6 +29,8 @@ export class ReloadAcknowledger {
   }
 
   accept(listening: boolean): void {
+    if (listening === this.#accepting) return;
+    this.#accepting = listening;
     const file = path.join(this.#directory, RELOAD_FILES.accepts);
     this.#attempt(() => (listening ? writeFileSync(file, '', { mode: 0o600 }) : rmSync(file, { force: true })));
   }

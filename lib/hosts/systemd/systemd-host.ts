@@ -56,6 +56,7 @@ export class SystemdHost extends PosixHost {
   #watchdog: NodeJS.Timeout | undefined;
   #stoppingSent = false;
   readonly #reloadAck: ReloadAcknowledger | undefined;
+  #log: HostContext['log'] | undefined;
 
   constructor(options: SystemdHostOptions = {}) {
     super(options);
@@ -67,8 +68,11 @@ export class SystemdHost extends PosixHost {
     this.#reloadAck = ReloadAcknowledger.fromEnvironment(env, (message) => this.#warn(message));
   }
 
+  // The warn option, else service.log once the host is open, else stderr.
   #warn(message: string): void {
-    (this.#warnOption ?? ((text: string) => process.stderr.write(`${text}\n`)))(message);
+    if (this.#warnOption) return this.#warnOption(message);
+    if (this.#log) return this.#log.warn(message);
+    process.stderr.write(`${message}\n`);
   }
 
   override listen(types: ReadonlySet<HostEventType>): void {
@@ -88,10 +92,11 @@ export class SystemdHost extends PosixHost {
 
   override open(deliver: (event: HostEvent) => void, context: HostContext): void {
     super.open(deliver, context);
+    this.#log = context.log;
     const socket = this.#socket;
     if (socket === undefined) return;
     const native = posixNative();
-    this.#outbox = new NotifyOutbox({ socket, send: (message) => native.sdNotify(socket, message), warn: this.#warnOption ?? ((message) => context.log.warn(message)) });
+    this.#outbox = new NotifyOutbox({ socket, send: (message) => native.sdNotify(socket, message), warn: (message) => this.#warn(message) });
     if (this.#watchdogMs !== undefined) {
       // From the event loop, so a stalled loop misses its pings; unref'd, so
       // it never holds the process. It keeps going through STOPPING to exit.
@@ -128,9 +133,11 @@ export class SystemdHost extends PosixHost {
     return this.#socket !== undefined;
   }
 
-  /** Lets go as the posix host does, and stops the watchdog pings. */
+  /** Lets go as the posix host does, stops the watchdog pings and refuses reloads. */
   override dispose(): void {
     clearInterval(this.#watchdog);
+    // SIGHUP is Node's again (it ends the process): the reload helper must not send it.
+    this.#reloadAck?.accept(false);
     super.dispose();
   }
 

@@ -14,7 +14,7 @@ import { writeFileAtomically } from '../files';
 import { matchesName } from '../list-filter';
 import { posixCommandLine } from '../shell-quote';
 import { checkServiceName, resolveSpec, type ResolvedSpec } from '../spec';
-import { UNIT_MARKER, parseSystemdCommandLine, renderSystemdUnit } from './unit';
+import { UNIT_MARKER, parseSystemdCommandLine, reloadHelperOf, renderSystemdUnit } from './unit';
 import { servicehostVersion } from '../version';
 import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
@@ -146,7 +146,9 @@ function checkPrivilege(spec: ResolvedSpec): string[] {
   const runAs = spec.systemd.runAs?.user;
   const uid = runAs === undefined ? undefined : uidOf(runAs);
   const account = spec.systemd.dynamicUser ? 'a dynamic user' : (runAs ?? 'root');
-  checkRunPathsPosix(spec, uid === undefined ? [] : [uid], account);
+  // ExecReload= runs the reload helper as the same account: it is checked as ExecStart's files are.
+  const reloadHelper = reloadHelperOf(spec);
+  checkRunPathsPosix(spec, uid === undefined ? [] : [uid], account, reloadHelper === undefined ? [] : [reloadHelper]);
   if (runAs !== undefined || spec.systemd.dynamicUser) return [];
   return ['the service runs as root: --run-as <user> (systemd.runAs), or --dynamic-user (systemd.dynamicUser), gives it only the rights it needs'];
 }

@@ -96,8 +96,13 @@ const HARDENING = [
 /** The ExecReload= helper, in the installed package. */
 export const RELOAD_HELPER = path.join(__dirname, '..', '..', 'hosts', 'systemd', 'reload-wait.js');
 
-// Beside the register preload the unit already runs, when it runs one: the same installed copy.
-function reloadHelperOf(spec: ResolvedSpec): string {
+/**
+ * The ExecReload= helper a unit for `spec` runs (undefined for
+ * Type=notify-reload): beside the register preload the unit already runs,
+ * when it runs one, so both come from the same installed copy.
+ */
+export function reloadHelperOf(spec: ResolvedSpec): string | undefined {
+  if (spec.systemd.type === 'notify-reload') return undefined;
   return spec.registerModule === undefined ? RELOAD_HELPER : path.join(path.dirname(spec.registerModule), 'hosts', 'systemd', 'reload-wait.js');
 }
 
@@ -130,7 +135,8 @@ export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContex
     `ExecStart=${execStart}`,
     `WorkingDirectory=${escapeSystemdPath('WorkingDirectory', spec.workingDirectory)}`,
   ];
-  for (const [key, value] of Object.entries({ ...serviceEnvironment(spec), ...(options.type === 'notify-reload' ? {} : { [RELOAD_ACK_VARIABLE]: '1' }) })) {
+  const reloadHelper = reloadHelperOf(spec);
+  for (const [key, value] of Object.entries({ ...serviceEnvironment(spec), ...(reloadHelper === undefined ? {} : { [RELOAD_ACK_VARIABLE]: '1' }) })) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/u.test(key)) reject('Environment', key, 'is not a valid variable name');
     lines.push(`Environment=${quoteSystemdWord(`${key}=${value}`, { dollar: false })}`);
   }
@@ -140,11 +146,11 @@ export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContex
   // do without it; one way for every version is one way to test.)
   // $MAINPID stays unescaped: systemd expands it.
   // Type=notify-reload (asked for by name) has systemd's own handshake instead.
-  if (options.type !== 'notify-reload') {
+  if (reloadHelper !== undefined) {
     lines.push(
       `RuntimeDirectory=${runtimeDirectoryName(spec.name)}`,
       'RuntimeDirectoryMode=0700',
-      `ExecReload=${[spec.node, reloadHelperOf(spec)].map((word) => quoteSystemdWord(word)).join(' ')} $MAINPID`,
+      `ExecReload=${[spec.node, reloadHelper].map((word) => quoteSystemdWord(word)).join(' ')} $MAINPID`,
     );
   }
   if (!user && options.dynamicUser) lines.push('DynamicUser=yes');

@@ -106,6 +106,10 @@ function loadFailure(attempts: readonly LoadAttempt[]): ServicehostError {
     ...(shipped ? ['  - Or build it from source (Python 3, make and a C++17 compiler): npm rebuild servicehost'] : []),
     `  - A bundled app (esbuild, webpack): copy node_modules/servicehost/prebuilds beside the bundle, or name the file in ${ADDON_PATH_VARIABLE} or with useNativeAddon()`,
     '  - Electron: no electron-rebuild is needed (Node-API); keep servicehost/prebuilds out of the asar archive (asarUnpack)',
+    // Off Windows the install goes on without the addon (scripts/install.js): say what needs it.
+    ...(process.platform === 'win32'
+      ? []
+      : ['  - Or do without it: a Service runs on signals alone; only systemd notify (NOTIFY_SOCKET is set), listenFds() and storeFds() need the addon (a systemd unit of Type=simple or Type=exec sets no NOTIFY_SOCKET)']),
   ];
   return new ServicehostError(
     'ERR_SERVICEHOST_NATIVE_LOAD_FAILED',

@@ -228,14 +228,20 @@ describe('stop', () => {
     expect(await kept.service.stopped).toMatchObject({ exitCode: 0 });
   });
 
-  test('with forceOnSecondStop: false a second request is ignored and teardown finishes', async () => {
-    const { host, service } = await running({ forceOnSecondStop: false });
+  test('with forceOnSecondStop: false a second interactive stop is ignored and teardown finishes', async () => {
+    // Interactive (SIGINT, Ctrl-C): the only repeat that forces by default, so the option is what keeps it.
+    const { host, service, logger } = await running({ forceOnSecondStop: false });
     service.defer('slow', () => new Promise((r) => setTimeout(r, 3_000)));
-    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGTERM' });
+    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGINT', interactive: true });
     await vi.advanceTimersByTimeAsync(1_000);
-    host.deliver({ type: 'stop', reason: 'signal', detail: 'SIGTERM' });
+    host.deliver({ type: 'stop', reason: 'console', detail: 'ctrl-c', interactive: true });
     await vi.advanceTimersByTimeAsync(2_000);
-    expect(await service.stopped).toMatchObject({ exitCode: 0, forced: false });
+    const outcome = await service.stopped;
+    expect(outcome).toMatchObject({ detail: 'SIGINT', exitCode: 0, forced: false });
+    expect(outcome.steps.map((step) => `${step.name}:${step.outcome}`)).toEqual(['slow:ok']);
+    await settle();
+    expect(host.closes).toEqual([{ exitCode: 0 }]);
+    expect(logger.lines.join('\n')).toMatch(/stop request \(ctrl-c\) while stopping: the teardown goes on/);
   });
 
   test('programmatic stop twice returns the same outcome and does not force', async () => {

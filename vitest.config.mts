@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Rings (DESIGN.md): unit (pure logic), linux (the real addon, real
+// Rings (CONTRIBUTING.md; test/windows/README.md and test/systemd-live/README.md
+// for the two that need a setup): unit (pure logic), linux (the real addon, real
 // processes), windows (the real SCM: under Wine on Linux, natively on Windows),
 // compat (the packed tarball in consumers: Node versions, Windows Node under
 // Wine, arm64 under qemu, an older glibc root, TypeScript, bundlers),

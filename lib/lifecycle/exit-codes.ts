@@ -17,7 +17,10 @@ export const exitCodes = {
   teardownFailed: 72,
   /** Teardown passed `stopTimeoutMs`: the process was ended with steps unfinished. */
   stopTimeout: 73,
-  /** A second stop request (a second Ctrl-C or SIGTERM) during teardown ended the process at once. */
+  /**
+   * A second interactive stop request (Ctrl-C, Ctrl-Break, SIGINT, SIGQUIT) during teardown ended the
+   * process at once (`forceOnSecondStop`). A repeated SIGTERM or SCM stop never forces: teardown goes on.
+   */
   forced: 74,
   /** An uncaught exception or unhandled rejection; teardown ran first. */
   uncaughtError: 75,

@@ -1,7 +1,7 @@
 // The stop path is rehearsed while the service idles, before any stop: an
 // idle service's event loop sleeps until the signal, so a rehearsal that
 // waited for the loop's next wake-up (an unref'd immediate) would only ever
-// run after the stop, too late to help (BENCHMARKS.md, signal latency).
+// run after the stop, too late to help (BENCHMARKS.md, "Signal-to-listener latency").
 import { describe, expect, test } from 'vitest';
 import { FixtureProcess } from './harness/child';
 

@@ -2,7 +2,7 @@
 // once they have settled, every time: 20 reloads back to back, each checked.
 // On systemd 252 (no Type=notify-reload) a Type=notify unit needs an
 // ExecReload= that waits for the service; `kill -HUP $MAINPID` alone races
-// (SYSTEMD.md: 2 of 8 reloads returned before RELOADING=1).
+// (measured on systemd 252: 2 of 8 reloads returned before RELOADING=1).
 import { afterEach, describe, expect, test } from 'vitest';
 import { events, fixtureArgs, guest, removeService, ring, servicehost, serviceName } from './harness/guest';
 

@@ -35,7 +35,7 @@ export const WINDOWS_NODES: NodeRow[] = [
 ];
 
 /**
- * Windows Node that Wine 8 cannot start (WINE.md: V8 "Fatal process out of
+ * Windows Node that Wine 8 cannot start (seen here: V8 "Fatal process out of
  * memory: SegmentedTable::InitializeTable", even `node -e 0`). The ring probes
  * it: when it starts after all (a newer Wine), its row runs like the others.
  */
@@ -47,7 +47,7 @@ export const WINDOWS_NODES_BEYOND_WINE: NodeRow[] = [{ version: '24.21.0', why: 
  * too dear for every CI run; Node 18 is proved on x64 and in the bullseye root.
  */
 export const ARM64_NODES: NodeRow[] = [
-  { version: '20.20.2', why: 'Node 20, seen working under qemu (DESIGN.md)' },
+  { version: '20.20.2', why: 'Node 20, seen working under qemu' },
   { version: '26.12.1', why: 'the newest Node on npm' },
 ];
 

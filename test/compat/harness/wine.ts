@@ -1,7 +1,7 @@
 // Windows Node under Wine for the compat ring, in a prefix of its own
 // (build/compat/wine): the Windows ring's prefix (build/wine) is stopped and
 // restarted by that ring's setup, which would end the ring's console programs
-// mid-run. Same recipe as scripts/windows-env.mjs (WINE.md): a persistent
+// mid-run. Same recipe as scripts/windows-env.mjs (its comments say why): a persistent
 // wineserver first, Windows 10, one wineboot with no pipes to hold; ended with
 // `wineserver -k` for this prefix only.
 import { spawn } from 'node:child_process';

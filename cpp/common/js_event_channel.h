@@ -1,10 +1,13 @@
 // Carries events from native threads into the Node event loop. Events wait in
 // a queue of the channel's own; one thread-safe function call wakes the main
-// thread, which takes the whole queue at once, in order. The queue is bounded
-// for events a caller may drop (Event::Droppable()), and repeats still waiting
-// merge into one (Event::TryMerge), so a flood of controls against a blocked
-// loop holds memory flat. A lock keeps every thread from using the function
-// after it is closed. A listener that throws reaches process 'uncaughtException'.
+// thread, which takes the whole queue at once, in order. Every event is
+// delivered as its own, up to a bound on the events a caller may drop
+// (Event::Droppable()): once that many wait, a droppable event folds into an
+// identical one still waiting (Event::TryMerge, which counts it), and is
+// dropped (counted) only when none waits. So a flood of controls against a
+// blocked loop holds memory flat, and below the bound nothing is merged. A
+// lock keeps every thread from using the function after it is closed. A
+// listener that throws reaches process 'uncaughtException'.
 #pragma once
 
 #include <napi.h>
@@ -20,8 +23,8 @@ namespace servicehost {
 
 struct ChannelStats {
   uint64_t delivered = 0;  // events handed to JavaScript
-  uint64_t merged = 0;     // repeats folded into an event still waiting
-  uint64_t dropped = 0;    // droppable events refused while the queue was full
+  uint64_t merged = 0;     // past the bound: repeats folded into an identical event still waiting
+  uint64_t dropped = 0;    // past the bound, with no identical event waiting: refused
 };
 
 // Event needs: bool Droppable() const; bool TryMerge(Event& waiting) const
@@ -29,7 +32,8 @@ struct ChannelStats {
 template <typename Event>
 class JsEventChannel {
  public:
-  // How many droppable events may wait at once; the others always get in.
+  // How many droppable events may wait at once, each its own; past it they
+  // merge or drop. The others always get in.
   static constexpr size_t kDroppableLimit = 1024;
 
   // Main thread. `holdsProcess`: the channel keeps the event loop alive until Hold(env, false).
@@ -59,14 +63,15 @@ class JsEventChannel {
   bool Deliver(std::unique_ptr<Event> event) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!open_) return false;
-    for (auto& waiting : queue_) {
-      if (event->TryMerge(*waiting)) {
-        ++stats_.merged;
-        return true;
-      }
-    }
     if (event->Droppable()) {
       if (droppableWaiting_ >= kDroppableLimit) {
+        // From the newest back: in a flood the last identical one is near the end.
+        for (auto waiting = queue_.rbegin(); waiting != queue_.rend(); ++waiting) {
+          if (event->TryMerge(**waiting)) {
+            ++stats_.merged;
+            return true;
+          }
+        }
         ++stats_.dropped;
         return true;
       }

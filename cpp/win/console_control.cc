@@ -93,7 +93,7 @@ void ConsoleControl::OnOwnerEnvCleanup() {
 void ConsoleEvent::ToJs(Napi::Env env, Napi::Function listener, const ConsoleEvent& event) {
   Napi::Object object = Napi::Object::New(env);
   object["ctrlType"] = Napi::Number::New(env, event.ctrlType);
-  object["receivedAt"] = Napi::BigInt::New(env, event.receivedAtNs);
+  object["receivedAt"] = Napi::Number::New(env, MonotonicMs(event.receivedAtNs));
   listener.Call({object});
 }
 

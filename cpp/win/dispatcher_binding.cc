@@ -6,6 +6,7 @@
 
 #include "../binding.h"
 #include "../common/js_error.h"
+#include "../common/monotonic_clock.h"
 #include "control_payload.h"
 #include "service_dispatcher.h"
 #include "service_status_js.h"
@@ -61,7 +62,7 @@ DispatcherPolicy ReadPolicy(Napi::Object options, const char* function, Dispatch
 
 void DispatcherEvent::ToJs(Napi::Env env, Napi::Function listener, const DispatcherEvent& event) {
   Napi::Object object = Napi::Object::New(env);
-  object["receivedAt"] = Napi::BigInt::New(env, event.receivedAtNs);
+  object["receivedAt"] = Napi::Number::New(env, MonotonicMs(event.receivedAtNs));
   switch (event.kind) {
     case DispatcherEvent::Kind::kServiceMain: {
       object["type"] = "service-main";

@@ -3,7 +3,8 @@
 // SERVICE_STATUS: the transitions a control implies (STOP_PENDING on stop,
 // shutdown and preshutdown; PAUSE_PENDING; CONTINUE_PENDING) are reported the
 // moment the control arrives, whatever the event loop is doing, and
-// JavaScript reports progress and the settled states. See DESIGN.md, "Native rules".
+// JavaScript reports progress and the settled states. What the Windows ring
+// proves of it under Wine and on windows-latest: test/windows/README.md.
 #pragma once
 
 #include <windows.h>
@@ -27,19 +28,21 @@ namespace servicehost {
 struct DispatcherEvent {
   enum class Kind { kServiceMain, kControl, kDispatcherExit };
   Kind kind = Kind::kControl;
-  uint64_t receivedAtNs = 0;          // monotonic; the clock process.hrtime.bigint() reads
+  uint64_t receivedAtNs = 0;          // monotonic, the clock process.hrtime.bigint() reads; JavaScript gets ms
   std::vector<std::u16string> args;   // kServiceMain: argv; argv[0] is the service name
   DWORD control = 0;                  // kControl: SERVICE_CONTROL_*
   DWORD eventType = 0;                // kControl: dwEventType
   ControlPayload payload;             // kControl: lpEventData, decoded
-  uint32_t repeats = 1;               // kControl: identical controls merged into this one while waiting
+  uint32_t repeats = 1;               // kControl: identical controls folded into this one while the queue was past its bound
   DWORD error = NO_ERROR;             // kServiceMain, kDispatcherExit: what failed, if anything
   const char* syscall = "";
 
-  // Any caller with the default service DACL may send these two: they may be
-  // merged and dropped. Every other event is acted on, in order.
+  // Any caller with the default service DACL may send these two (custom codes
+  // and interrogate): past the channel's bound they merge, then drop. Every
+  // other event is acted on, in order.
   bool Droppable() const;
   bool IsStop() const;
+  // Only past the channel's bound: true when `waiting` is the same control and counted this one.
   bool TryMerge(DispatcherEvent& waiting) const;
   // Main thread: the event as a plain object, to the listener.
   static void ToJs(Napi::Env env, Napi::Function listener, const DispatcherEvent& event);

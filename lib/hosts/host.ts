@@ -5,13 +5,17 @@
 // check it again.
 import type { Logger } from '../lifecycle/log';
 
-export const HOST_KINDS = ['windows-service', 'windows-console', 'systemd', 'posix'] as const;
-export type HostKind = (typeof HOST_KINDS)[number];
+/** Which host runs the service: the SCM, a Windows console, systemd, or plain POSIX signals. */
+export type HostKind = 'windows-service' | 'windows-console' | 'systemd' | 'posix';
 
 /** Why a stop was asked for. */
-export const STOP_REASONS = ['scm-stop', 'shutdown', 'preshutdown', 'signal', 'console', 'programmatic', 'error'] as const;
-export type StopReason = (typeof STOP_REASONS)[number];
+export type StopReason = 'scm-stop' | 'shutdown' | 'preshutdown' | 'signal' | 'console' | 'programmatic' | 'error';
 
+/**
+ * What a host delivers. Events are plain data (JSON.stringify takes them
+ * whole): a time is a number. `receivedAt` (Windows controls): when the
+ * native handler saw the control, ms on the clock of `Number(process.hrtime.bigint()) / 1e6`.
+ */
 export type HostEvent =
   /**
    * The OS asks the program to stop. `detail`: the signal or console event
@@ -24,13 +28,17 @@ export type HostEvent =
   /** Reload configuration (Windows PARAMCHANGE, SIGHUP). */
   | { type: 'reload' }
   /** Windows POWEREVENT: `eventType` is the PBT_* code; a setting change carries its GUID and value. */
-  | { type: 'power'; eventType: number; powerSetting?: string; data?: Buffer }
+  | { type: 'power'; eventType: number; powerSetting?: string; data?: Buffer; receivedAt?: number }
   /** Windows SESSIONCHANGE: `eventType` is the WTS_* reason. */
-  | { type: 'session'; eventType: number; sessionId: number }
-  /** A program-defined control, 128 to 255; `repeats`: how many arrived while it waited for the loop. */
-  | { type: 'custom'; code: number; repeats?: number }
+  | { type: 'session'; eventType: number; sessionId: number; receivedAt?: number }
+  /**
+   * A program-defined control, 128 to 255, each its own event. `repeats`: how
+   * many controls it stands for, 1 unless more than 1024 waited for a blocked
+   * loop (past that bound a repeat folds into an identical waiting one).
+   */
+  | { type: 'custom'; code: number; repeats?: number; receivedAt?: number }
   /** Any other platform control, by its name (netbindadd, timechange, deviceevent, interrogate, ...). */
-  | { type: 'control'; control: string; code: number; eventType: number; newTime?: number; oldTime?: number; deviceType?: number }
+  | { type: 'control'; control: string; code: number; eventType: number; newTime?: number; oldTime?: number; deviceType?: number; receivedAt?: number }
   /** The host cannot do its job (e.g. the SCM refused the connection). */
   | { type: 'error'; error: Error };
 

@@ -1,10 +1,13 @@
 // The raw binding's Windows functions (cpp/win/), typed. Arguments are checked
 // in TypeScript, at the public edge, before they reach C++.
-/** What the dispatcher hands JavaScript, as the C++ lays it out (cpp/win/dispatcher_binding.cc). */
+/**
+ * What the dispatcher hands JavaScript, as the C++ lays it out (cpp/win/dispatcher_binding.cc).
+ * `receivedAt`: ms on the clock of `Number(process.hrtime.bigint()) / 1e6`, taken natively.
+ */
 export type NativeDispatcherRecord =
-  | { type: 'service-main'; args: string[]; error: Error | undefined; receivedAt: bigint }
-  | ({ type: 'control'; code: number; eventType: number; repeats: number; receivedAt: bigint } & NativeControlPayload)
-  | { type: 'dispatcher-exit'; error: Error | undefined; receivedAt: bigint };
+  | { type: 'service-main'; args: string[]; error: Error | undefined; receivedAt: number }
+  | ({ type: 'control'; code: number; eventType: number; repeats: number; receivedAt: number } & NativeControlPayload)
+  | { type: 'dispatcher-exit'; error: Error | undefined; receivedAt: number };
 
 /** What HandlerEx copied out of lpEventData, by control. */
 export interface NativeControlPayload {
@@ -60,7 +63,7 @@ export interface NativeDispatcherBinding {
   setControlsAccepted(request: { controlsAccepted: number }): NativeServiceStatus;
   /** Changes what the dispatcher does on its own; fields left out keep their value. */
   setDispatcherPolicy(policy: NativeDispatcherPolicy): void;
-  /** Events delivered, repeats merged while waiting, droppable events refused on a full queue. */
+  /** Events delivered; past the queue's bound (1024 custom or interrogate waiting), repeats merged into a waiting one and the rest dropped. */
   getDispatcherStats(): { delivered: number; merged: number; dropped: number };
   /** Diagnostics: runs the real HandlerEx with a payload built from `payload`. */
   debugInvokeControlHandler(request: {
@@ -75,7 +78,7 @@ export interface NativeWindowsBinding extends NativeDispatcherBinding, NativeSer
   /** This process and its parent, from one Toolhelp snapshot. */
   getParentProcess(): { pid: number; parentPid: number; parentName: string };
   /** Installs the console control handler (SetConsoleCtrlHandler). */
-  startConsoleControlHandler(options: { onEvent: (event: { ctrlType: number; receivedAt: bigint }) => void; closeBudgetMs?: number }): void;
+  startConsoleControlHandler(options: { onEvent: (event: { ctrlType: number; receivedAt: number }) => void; closeBudgetMs?: number }): void;
   /** Lets a held close, logoff or shutdown event end the process. */
   releaseConsoleControl(): void;
   /** Removes the console control handler (Windows' default handling again); a later start installs it anew. */

@@ -35,8 +35,8 @@ export interface ServiceMainEvent {
   args: string[];
   /** Set when the control handler could not be registered. */
   error?: Error;
-  /** When the native side saw it, on the clock of `process.hrtime.bigint()`. */
-  receivedAt: bigint;
+  /** When the native side saw it: ms on the clock of `Number(process.hrtime.bigint()) / 1e6`. */
+  receivedAt: number;
 }
 
 interface ControlFields {
@@ -46,10 +46,18 @@ interface ControlFields {
   code: number;
   /** dwEventType: the PBT_* of a power event, the WTS_* reason of a session change, the DBT_* of a device event. */
   eventType: number;
-  /** How many identical controls (custom codes, interrogate) arrived while this one waited for the event loop; 1 normally. */
+  /**
+   * How many controls this event stands for: 1 unless more than 1024 waited.
+   * Each control is its own event; only when 1024 custom or interrogate
+   * controls already wait for a blocked event loop does another fold into an
+   * identical one still waiting (and, with none waiting, it is dropped: see getDispatcherStats()).
+   */
   repeats: number;
-  /** When the native handler saw it, on the clock of `process.hrtime.bigint()`. */
-  receivedAt: bigint;
+  /**
+   * When the native handler saw it: ms on the clock of `Number(process.hrtime.bigint()) / 1e6`
+   * (so `Number(process.hrtime.bigint()) / 1e6 - receivedAt` is how long it waited for the loop).
+   */
+  receivedAt: number;
 }
 
 /**
@@ -71,7 +79,8 @@ export interface DispatcherExitEvent {
   type: 'dispatcher-exit';
   /** ERROR_FAILED_SERVICE_CONTROLLER_CONNECT when the SCM did not start this process. */
   error?: Error;
-  receivedAt: bigint;
+  /** When the native side saw it: ms on the clock of `Number(process.hrtime.bigint()) / 1e6`. */
+  receivedAt: number;
 }
 
 export type DispatcherEvent = ServiceMainEvent | ControlEvent | DispatcherExitEvent;
@@ -257,7 +266,12 @@ export function setControlsAccepted(controls: readonly AcceptedControl[]): Servi
   return toPublicStatus(connected('setControlsAccepted').native.setControlsAccepted({ controlsAccepted }));
 }
 
-/** How the dispatcher's queue has fared: events delivered, repeats merged while the loop was busy, floods dropped. */
+/**
+ * How the dispatcher's queue has fared: events `delivered`; and past its bound
+ * (1024 custom or interrogate controls waiting for the loop), repeats `merged`
+ * into an identical waiting event and the others `dropped`. Each thing the
+ * dispatcher queued (every accepted control, ServiceMain) is counted once, in one of the three.
+ */
 export function getDispatcherStats(): { delivered: number; merged: number; dropped: number } {
   return connected('getDispatcherStats').native.getDispatcherStats();
 }

@@ -61,7 +61,7 @@ describe('WindowsServiceHost options (hostOptions.windowsService), checked at th
 });
 
 describe('parseDispatcherRecord: one parse, from the native record to the lifecycle event', () => {
-  const base = { eventType: 0, repeats: 1, receivedAt: 1n };
+  const base = { eventType: 0, repeats: 1, receivedAt: 1234.5678 };
   test.each([
     [1, { type: 'stop', reason: 'scm-stop', control: 'stop' }],
     [5, { type: 'stop', reason: 'shutdown', control: 'shutdown' }],
@@ -80,11 +80,11 @@ describe('parseDispatcherRecord: one parse, from the native record to the lifecy
   });
 
   test('service-main splits the service name from its arguments', () => {
-    expect(parseDispatcherRecord({ type: 'service-main', args: ['api', '--fast'], error: undefined, receivedAt: 2n })).toEqual({
+    expect(parseDispatcherRecord({ type: 'service-main', args: ['api', '--fast'], error: undefined, receivedAt: 2.25 })).toEqual({
       type: 'service-main',
       serviceName: 'api',
       args: ['--fast'],
-      receivedAt: 2n,
+      receivedAt: 2.25,
     });
   });
 });

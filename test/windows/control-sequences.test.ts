@@ -1,8 +1,9 @@
 // e2e: controls as the world sends them, back to back with no waiting, and
 // into a service whose event loop is blocked. A raw ControlService loop (the
 // product's own manager API in one Windows Node process) is the controller.
-// Every accepted control is acted on, in order, and the SCM sees each
-// control's pending state the moment the control returns.
+// Every accepted control is acted on, in order, each as its own event (up to
+// the queue's bound of 1024 waiting), and the SCM sees each control's pending
+// state the moment the control returns.
 import { describe, expect, inject, test } from 'vitest';
 import { controlService, isNativeWindows, parseStatus, queryService } from '../../scripts/windows-env.mjs';
 import { manage, type Outcome } from './harness/manage';
@@ -132,24 +133,55 @@ describe.skipIf(!ring.available)('a blocked event loop', () => {
   });
 });
 
-describe.skipIf(!ring.available || isNativeWindows)('[Wine only: the flood comes from the test controller, built under Wine] a flood of custom controls against a blocked loop', () => {
-  test('repeats merge while they wait: memory stays flat, and the listener hears one event with the count', async () => {
+describe.skipIf(!ring.available)('identical custom controls into a busy loop', () => {
+  test('300 back to back, well under the bound of 1024: 300 events, each with repeats 1', async () => {
+    await withControlService('burst-300', { blockMs: 6_000 }, async (service) => {
+      expect((await controlService('control', service.name, 203)).code).toBe(0);
+      await waitFor('the loop to block', () => count(service, 'custom') === 1);
+      const outcomes = await sendBackToBack(service.name, Array.from({ length: 300 }, () => 210));
+      const sentAt = Date.now();
+      expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+      await waitFor('the loop to be free', () => count(service, 'unblocked') === 1, 15_000);
+      const unblocked = service.records().find((record) => record.event === 'unblocked')!;
+      // All sent while the loop was blocked: every one of them waited in the queue together.
+      expect(sentAt, 'the burst outlasted the block').toBeLessThan(unblocked.at as number);
+      const burst = () => service.records().filter((record) => record.event === 'custom' && record.code === 210) as { repeats: number }[];
+      await waitFor('all 300 to be heard', () => burst().reduce((sum, record) => sum + record.repeats, 0) === 300, 10_000);
+      expect(burst().map((record) => record.repeats)).toEqual(Array.from({ length: 300 }, () => 1));
+    });
+  });
+});
+
+describe.skipIf(!ring.available || isNativeWindows)('[Wine only: the flood comes from the test controller, built under Wine] a flood past the bound against a blocked loop', () => {
+  test('1024 wait as events of their own; past that repeats merge into a waiting one and the rest drop; every control is counted once, and memory stays flat', async () => {
     await withControlService('flood', { blockMs: 6_000 }, async (service) => {
       expect((await controlService('control', service.name, 205)).code).toBe(0);
       await waitFor('the first figures', () => count(service, 'stats') === 1);
       expect((await controlService('control', service.name, 203)).code).toBe(0);
       await waitFor('the loop to block', () => count(service, 'custom') === 2);
-      const flood = await controlService('burst', service.name, 200, 5_000);
+      const flood = await controlService('burst', service.name, 210, 3_000);
       expect(flood.code, flood.output).toBe(0);
+      // A different code after the flood, still blocked: no identical one waits, so these are dropped.
+      const others = await controlService('burst', service.name, 211, 5);
+      expect(others.code, others.output).toBe(0);
+      const sentAt = Date.now();
       await waitFor('the loop to be free', () => count(service, 'unblocked') === 1, 15_000);
+      expect(sentAt, 'the flood outlasted the block').toBeLessThan(service.records().find((record) => record.event === 'unblocked')!.at as number);
       expect((await controlService('control', service.name, 205)).code).toBe(0);
       await waitFor('the second figures', () => count(service, 'stats') === 2, 10_000);
-      const [before, after] = service.records().filter((record) => record.event === 'stats') as { rss: number; stats: { merged: number; dropped: number } }[];
-      const floods = service.records().filter((record) => record.event === 'custom' && record.code === 200) as { repeats: number }[];
-      // Every control was counted: what arrived during the block came as few events carrying the rest as repeats.
-      expect(floods.reduce((sum, record) => sum + record.repeats, 0)).toBe(5_000);
-      expect(floods.length).toBeLessThan(50);
-      expect(after!.stats.merged - before!.stats.merged).toBeGreaterThan(4_900);
+      type Stats = { delivered: number; merged: number; dropped: number };
+      const [before, after] = service.records().filter((record) => record.event === 'stats') as { rss: number; stats: Stats }[];
+      const customs = (code: number) => service.records().filter((record) => record.event === 'custom' && record.code === code) as { repeats: number }[];
+      const floods = customs(210);
+      // The queue's bound: 1024 waited as events of their own, the rest folded into them.
+      expect(floods).toHaveLength(1024);
+      expect(floods.reduce((sum, record) => sum + record.repeats, 0)).toBe(3_000);
+      expect(floods.filter((record) => record.repeats > 1).length).toBeGreaterThan(0);
+      expect(customs(211)).toHaveLength(0);
+      const delta = (key: keyof Stats) => after!.stats[key] - before!.stats[key];
+      expect({ merged: delta('merged'), dropped: delta('dropped') }).toEqual({ merged: 3_000 - 1024, dropped: 5 });
+      // Sent between the two figures: 203, the flood, the five others, the second 205; each counted once.
+      expect(delta('delivered') + delta('merged') + delta('dropped')).toBe(1 + 3_000 + 5 + 1);
       expect(after!.rss - before!.rss).toBeLessThan(8 * 1024 * 1024);
     });
   });

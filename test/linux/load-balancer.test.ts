@@ -1,9 +1,9 @@
 // Behind a load balancer that probes readiness every 200 ms, under keep-alive
 // load: with drainDelayMs at least the probe interval no request fails; with
 // none, the requests routed between the SIGTERM and the next probe fail, all
-// within that one interval: docs/lifecycle.md says so where it explains
-// drainDelayMs, from the figures in BENCHMARKS.md ("2026-12-02, Linux: a stop
-// behind a load balancer").
+// within that one interval: docs/lifecycle.md says so ("Behind a load
+// balancer: `drainDelayMs`"), from the figures in BENCHMARKS.md ("2026-12-02,
+// Linux: a stop behind a load balancer").
 import { describe, expect, test } from 'vitest';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { emulateLoadBalancer } = require('./fixtures/load-balancer.js') as {

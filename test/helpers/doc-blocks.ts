@@ -164,6 +164,15 @@ export function docFiles(root: string): string[] {
   return ['README.md', ...docs];
 }
 
+/**
+ * The files to test: SERVICEHOST_DOC_FILES (comma-separated, relative to `root`)
+ * when set, to run one page while writing it; otherwise docFiles(root).
+ */
+export function selectedDocFiles(root: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const chosen = env.SERVICEHOST_DOC_FILES?.split(',').map((file) => file.trim()).filter((file) => file !== '');
+  return chosen && chosen.length > 0 ? chosen : docFiles(root);
+}
+
 /** Every block of the given Markdown files (paths relative to `root`, or absolute). */
 export function extractDocBlocks(files: readonly string[], root: string): DocBlock[] {
   return files.flatMap((file) => extractBlocks(readFileSync(path.resolve(root, file), 'utf8'), file));

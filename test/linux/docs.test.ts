@@ -12,7 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { docFiles, extractDocBlocks, markOf, markProblems, summarize, where, type DocBlock, type DocMark } from '../helpers/doc-blocks';
+import { extractDocBlocks, markOf, markProblems, selectedDocFiles, summarize, where, type DocBlock, type DocMark } from '../helpers/doc-blocks';
 import { scratchWithPackage, typecheckBlocks } from '../helpers/doc-typecheck';
 import { repoRoot } from './helpers';
 import { NotifyReceiver } from './harness/notify-receiver';
@@ -128,7 +128,7 @@ export function typecheckTargets(blocks: readonly DocBlock[]): DocBlock[] {
   });
 }
 
-const blocks = extractDocBlocks(docFiles(repoRoot), repoRoot);
+const blocks = extractDocBlocks(selectedDocFiles(repoRoot), repoRoot);
 const marked = (kind: 'run' | 'service') => blocks.filter((block) => markOf(block)?.kinds.includes(kind) && markProblems(block).length === 0);
 
 describe.runIf(process.platform === 'linux')('README.md and docs/*.md, as written', () => {

@@ -1,6 +1,7 @@
 // e2e: events are plain data. A Service under the real SCM whose listeners log
 // JSON.stringify(event) for every kind of event hears each one, stops with
-// exit 0, and every line parses back (fixtures/json-events-service.js).
+// exit 0, and every line parses back (fixtures/json-events-service.js); so
+// does a service on the raw contract (fixtures/json-events-raw.js).
 import { describe, expect, inject, test } from 'vitest';
 import { controlService, parseStatus } from '../../scripts/windows-env.mjs';
 import { startAndWaitRunning, stopAndWaitStopped, waitFor, waitForState, withService, type RunningFixture } from './harness/service';
@@ -58,6 +59,25 @@ describe.skipIf(!ring.available)('events are plain data', () => {
       expect(controls).toEqual(['interrogate', 'timechange', 'deviceevent']);
       for (const { event, args } of [...heard(service, 'custom'), ...heard(service, 'power'), ...heard(service, 'session'), ...heard(service, 'control')]) {
         expect(typeof args[0]!.receivedAt, `${event}: ${JSON.stringify(args[0])}`).toBe('number');
+      }
+    });
+  });
+
+  test('the raw contract too: service-main, a custom control, stop and dispatcher-exit survive JSON.stringify; receivedAt is ms on the hrtime clock', async () => {
+    await withService('json-events-raw', { script: 'json-events-raw.js' }, async (service) => {
+      await startAndWaitRunning(service.name);
+      expect((await controlService('control', service.name, 130)).code).toBe(0);
+      await stopAndWaitStopped(service.name);
+      const events = () => service.records().filter((record) => 'event' in record) as { event: Record<string, unknown>; heardAt: number }[];
+      await waitFor('the dispatcher to return', () => events().some(({ event }) => event.type === 'dispatcher-exit'), 10_000);
+      expect(service.records().filter((record) => 'uncaught' in record)).toEqual([]);
+      expect(events().map(({ event }) => event.type)).toEqual(['service-main', 'custom', 'stop', 'dispatcher-exit']);
+      expect(events()[0]!.event).toMatchObject({ serviceName: service.name, args: [] });
+      expect(events()[1]!.event).toMatchObject({ code: 130, repeats: 1 });
+      for (const { event, heardAt } of events()) {
+        expect(typeof event.receivedAt, JSON.stringify(event)).toBe('number');
+        expect(heardAt - (event.receivedAt as number)).toBeGreaterThanOrEqual(0);
+        expect(heardAt - (event.receivedAt as number)).toBeLessThan(5_000);
       }
     });
   });

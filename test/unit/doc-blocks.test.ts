@@ -1,7 +1,8 @@
 // The doc-test block extractor on inline Markdown: fences, info strings, list
 // indentation, and the marks above each block (none, one, two, bad ones).
 import { describe, expect, test } from 'vitest';
-import { extractBlocks, markOf, markProblems, parseMark, summarize } from '../helpers/doc-blocks';
+import { extractBlocks, markOf, markProblems, parseMark, selectedDocFiles, summarize } from '../helpers/doc-blocks';
+import { checkedName } from '../helpers/doc-typecheck';
 
 const md = (lines: string[]) => lines.join('\n');
 
@@ -164,5 +165,26 @@ describe('parseMark and markProblems', () => {
     expect(summarize(blocks)).toBe(
       '3 blocks: 0 run, 1 service, 1 windows-service, 0 typecheck, 1 skipped, 1 without a valid mark\n  skip b.md:5: output sample',
     );
+  });
+});
+
+describe('the files and the names the checks use', () => {
+  test('SERVICEHOST_DOC_FILES picks the pages; otherwise README.md, then docs/*.md', () => {
+    expect(selectedDocFiles('/nowhere', { SERVICEHOST_DOC_FILES: 'docs/a.md, README.md' })).toEqual(['docs/a.md', 'README.md']);
+  });
+
+  test('the type checker sees each block in the module format Node gives it', () => {
+    const names = extractBlocks(
+      md([
+        '<!-- doc-test: typecheck -->', '```ts', 'service.status("x");', '```',
+        '<!-- doc-test: typecheck -->', '```js', "const { Service } = require('servicehost');", '```',
+        '<!-- doc-test: typecheck -->', '```js', "import { Service } from 'servicehost';", '```',
+        '<!-- doc-test: run -->', '```js worker.js', "const { Service } = require('servicehost');", '```',
+        '<!-- doc-test: run -->', '```js server.js', "import http from 'node:http';", '```',
+        '<!-- doc-test: windows-service -->', '```js app.cjs', "import('servicehost');", '```',
+      ]),
+      'a.md',
+    ).map(checkedName);
+    expect(names).toEqual(['fragment.mts', 'fragment.cjs', 'fragment.mjs', 'worker.js', 'server.mjs', 'app.cjs']);
   });
 });

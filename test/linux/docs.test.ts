@@ -14,6 +14,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { extractDocBlocks, markOf, markProblems, selectedDocFiles, summarize, where, type DocBlock, type DocMark } from '../helpers/doc-blocks';
 import { scratchWithPackage, typecheckBlocks } from '../helpers/doc-typecheck';
+import { withPortLock } from '../helpers/port-lock';
 import { repoRoot } from './helpers';
 import { NotifyReceiver } from './harness/notify-receiver';
 
@@ -86,7 +87,11 @@ function get(port: number, urlPath: string): Promise<number> {
 }
 
 /** A `service` block under a notify socket of the test's own: READY=1, the probe, SIGTERM, STOPPING=1, the exit code. */
-export async function runService(block: DocBlock, mark: DocMark, stopTimeoutMs = STOP_TIMEOUT_MS): Promise<void> {
+export function runService(block: DocBlock, mark: DocMark, stopTimeoutMs = STOP_TIMEOUT_MS): Promise<void> {
+  return withPortLock(mark.httpPort, () => runServiceUnlocked(block, mark, stopTimeoutMs));
+}
+
+async function runServiceUnlocked(block: DocBlock, mark: DocMark, stopTimeoutMs: number): Promise<void> {
   const receiver = await NotifyReceiver.start('path');
   const child = startBlock(block, { NOTIFY_SOCKET: receiver.address });
   const name = `${where(block)}: ${block.fileName}`;

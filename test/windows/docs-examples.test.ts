@@ -12,6 +12,7 @@ import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { queryService, repoRoot, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
 import { extractDocBlocks, markOf, markProblems, selectedDocFiles, where, type DocBlock } from '../helpers/doc-blocks';
+import { withPortLock } from '../helpers/port-lock';
 import { servicehostCommand, uninstallQuietly } from './harness/manage';
 import { installPackageCopy } from './harness/package-copy';
 import {
@@ -76,7 +77,12 @@ describe.skipIf(!ring.available)('docs/windows.md raw-service.js under sc create
  * A windows-service block, as the convention says: installed with the servicehost command,
  * RUNNING, `sc stop`, STOPPED within `stopWithinMs` with the expected exit code, the process ended.
  */
-async function runWindowsService(block: DocBlock, label: string, stopWithinMs = 30_000): Promise<void> {
+function runWindowsService(block: DocBlock, label: string, stopWithinMs = 30_000): Promise<void> {
+  // The linux ring may be running the same block on the same port at the same time.
+  return withPortLock(markOf(block)?.httpPort, () => runWindowsServiceUnlocked(block, label, stopWithinMs));
+}
+
+async function runWindowsServiceUnlocked(block: DocBlock, label: string, stopWithinMs: number): Promise<void> {
   const expected = markOf(block)?.expectExit ?? 0;
   const { dir, script } = appWithBlock(label, block);
   const name = uniqueServiceName(label);

@@ -99,8 +99,8 @@ async function runServiceUnlocked(block: DocBlock, mark: DocMark, stopTimeoutMs:
     const exitedEarly = child.exited.then((exit) => {
       throw new Error(`${name} exited ${exit.code ?? exit.signal} before READY=1`);
     });
+    exitedEarly.catch(() => {}); // it settles either way; only the race below reads it
     await Promise.race([receiver.waitForLine('READY=1', READY_TIMEOUT_MS), exitedEarly]);
-    exitedEarly.catch(() => {});
     if (mark.httpPort !== undefined) {
       const urlPath = mark.httpPath ?? '/';
       const status = await get(mark.httpPort, urlPath).catch((error: Error) => {
@@ -217,6 +217,11 @@ describe.runIf(process.platform === 'linux')('the doc checks fail where they sho
   test('a service whose port is not open at READY=1 fails', async () => {
     const block = named('late-listener.js');
     await expect(runService(block, markOf(block)!)).rejects.toThrow(/late-listener\.js: GET \/ on port \d+ after READY=1 failed: connect ECONNREFUSED/u);
+  });
+
+  test('a service whose start fails (it exits before READY=1) fails, with its output', async () => {
+    const block = named('start-fails.js');
+    await expect(runService(block, markOf(block)!)).rejects.toThrow(/start-fails\.js exited 70 before READY=1[\s\S]*no database/u);
   });
 
   test('a program that exits non-zero fails', async () => {

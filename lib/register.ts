@@ -2,9 +2,12 @@
 /**
  * `servicehost/register`: connect to the Windows SCM before the application's
  * own imports run, so a slow start-up never misses the SCM's 30 s window, and
- * every control that arrives meanwhile is kept for the service. The
- * connection is shared by every copy of servicehost in the process, so an
- * app's own copy takes over what a global CLI's preload connected.
+ * every control that arrives meanwhile is kept for the service; a program that
+ * throws or exits while it loads reports STOPPED with its exit code (75 for an
+ * uncaught exception, see windows/early-exit.ts) instead of leaving the SCM
+ * waiting. The connection is shared by every copy of servicehost in the
+ * process, so an app's own copy takes over what a global CLI's preload
+ * connected.
  *
  *   node -r servicehost/register app.js
  *   node --import servicehost/register app.mjs
@@ -14,13 +17,18 @@
  * for Windows services, which otherwise start in System32), it changes to
  * that folder before the program runs, and removes the variable so child
  * processes do not inherit it.
+ *
+ * @packageDocumentation
  */
 import { WORKING_DIRECTORY_VARIABLE } from './lifecycle/installed-environment';
 
 if (process.platform === 'win32') {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { isWindowsService } = require('./windows/scm') as typeof import('./windows/scm');
-  if (isWindowsService()) (require('./windows/dispatcher') as typeof import('./windows/dispatcher')).connectDispatcher();
+  // reportEarlyExit: a program that ends before its Service (or a raw
+  // startServiceDispatcher) takes the connection reports STOPPED with its
+  // exit code, so a start fails at once instead of waiting out the SCM.
+  if (isWindowsService()) (require('./windows/dispatcher') as typeof import('./windows/dispatcher')).connectDispatcher({ reportEarlyExit: true });
 }
 
 const workingDirectory = process.env[WORKING_DIRECTORY_VARIABLE];

@@ -8,6 +8,7 @@
 import { ServicehostError } from '../errors';
 import { packageRoot, windowsNative } from '../native/load';
 import type { NativeDispatcherBinding, NativeDispatcherRecord } from '../native/windows-binding';
+import { reportStoppedOnEarlyExit } from './early-exit';
 
 /** Bumped whenever NativeDispatcherRecord or NativeDispatcherBinding change shape. */
 export const DISPATCHER_PROTOCOL = 1;
@@ -41,8 +42,12 @@ export function currentDispatcher(): DispatcherConnection | undefined {
   return connection;
 }
 
-/** Connects to the SCM unless some copy already has, and returns the connection. */
-export function connectDispatcher(options: { startWaitHintMs?: number } = {}): DispatcherConnection {
+/**
+ * Connects to the SCM unless some copy already has, and returns the connection.
+ * `reportEarlyExit` (the register preload): a process that ends before a
+ * consumer took the connection reports STOPPED on its way out (early-exit.ts).
+ */
+export function connectDispatcher(options: { startWaitHintMs?: number; reportEarlyExit?: boolean } = {}): DispatcherConnection {
   const existing = currentDispatcher();
   if (existing) return existing;
   const native = windowsNative();
@@ -68,5 +73,6 @@ export function connectDispatcher(options: { startWaitHintMs?: number } = {}): D
     },
   };
   Object.defineProperty(globalThis, CONNECTION_KEY, { value: connection, enumerable: false });
+  if (options.reportEarlyExit === true) reportStoppedOnEarlyExit(native, () => consumer !== undefined);
   return connection;
 }

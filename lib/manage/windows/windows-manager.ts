@@ -2,7 +2,6 @@
 // Everything is checked before the first call that changes anything, and an
 // install that fails half-way removes what it made.
 import { ServicehostError, isSystemError } from '../../errors';
-import { exitCodes, type ExitCodeName } from '../../lifecycle/exit-codes';
 import { windowsNative } from '../../native/load';
 import type { NativeConfig2, NativeQueriedConfig, NativeServiceManager, NativeServiceStatusProcess } from '../../native/windows-binding';
 import { WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environment';
@@ -16,6 +15,7 @@ import { WINDOWS_RECOVERY_ACTION_TYPES, checkServiceName, programArguments, reso
 import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
+import { describeStartFailure, type StartFailure } from './start-failure';
 
 /** A message file whose events 1 to 1000 are "%1": plain text shows as written. */
 export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
@@ -225,10 +225,47 @@ export async function installWindowsService(specInput: unknown): Promise<Install
   }
   let started = false;
   if (spec.start) {
-    await startWindowsService(spec.name, {});
+    try {
+      await startWindowsService(spec.name, {});
+    } catch (error) {
+      await rollBackInstall(spec.name);
+      throw error;
+    }
     started = true;
   }
   return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started, warnings };
+}
+
+/**
+ * Leaves nothing of an install whose start failed, as on systemd: a process
+ * still there (stuck starting, which no control reaches) is ended, then the
+ * service and its Event Log source are deleted, and the wait lasts until the
+ * SCM has let go of the name, so the same install can run again at once.
+ */
+async function rollBackInstall(name: string): Promise<void> {
+  let status: NativeServiceStatusProcess | undefined;
+  try {
+    status = native().scmQueryStatus(name);
+  } catch {
+    // Gone already, or unreadable: the delete below says which.
+  }
+  if (status && status.processId !== 0 && managedState(status.state) !== 'stopped') {
+    try {
+      process.kill(status.processId);
+    } catch {
+      // Ended meanwhile, or not ours to end: deletion still marks it.
+    }
+  }
+  uninstallQuietly(name);
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    try {
+      native().scmQueryStatus(name);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /**
@@ -256,28 +293,67 @@ function exitCodeOf(status: NativeServiceStatusProcess): number | undefined {
   return status.win32ExitCode === ERROR_SERVICE_NEVER_STARTED ? undefined : status.win32ExitCode;
 }
 
-function describeExit(status: NativeServiceStatusProcess): string {
-  if (status.win32ExitCode !== ERROR_SERVICE_SPECIFIC_ERROR) return `Win32 exit code ${status.win32ExitCode}`;
-  const known = (Object.keys(exitCodes) as ExitCodeName[]).find((key) => exitCodes[key] === status.serviceSpecificExitCode);
-  return `exit code ${status.serviceSpecificExitCode}${known ? ` (${known})` : ''}`;
+/** StartService's answer when the program ended or never connected in time, or (Wine) reported STOPPED before StartService returned. */
+function isRequestTimeout(error: unknown): boolean {
+  return isSystemError(error) && error.code === 'ERROR_SERVICE_REQUEST_TIMEOUT';
 }
 
+function startFailed(name: string, failure: StartFailure, cause?: unknown): ServiceManagerError {
+  return new ServiceManagerError('ERR_SERVICEHOST_START_FAILED', name, describeStartFailure(name, failure), cause);
+}
+
+// After a 1053 the SCM sets the service STOPPED (and ends a process that is
+// left); a moment's wait lets a query see that, and the exit code it holds.
+async function settledAfterTimeout(name: string): Promise<NativeServiceStatusProcess | undefined> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    const status = statusUntilGone(name);
+    if (managedState(status.state) === 'stopped' || Date.now() > deadline) return status;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Whether the process `pid` has ended; false when that cannot be seen (another account's process). */
+function processEnded(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+// The status while starting, and a failure when the process is gone: a
+// process that ends without reporting STOPPED leaves the SCM showing
+// START_PENDING (Wine, for ever) until it notices the crash.
+function startingStatus(name: string): NativeServiceStatusProcess {
+  const status = queryStatus(name);
+  if (managedState(status.state) !== 'starting' || status.processId === 0 || !processEnded(status.processId)) return status;
+  // It may have reported STOPPED just before it ended: that status says more.
+  const again = queryStatus(name);
+  if (managedState(again.state) === 'stopped') return again;
+  throw startFailed(name, { kind: 'process-ended', pid: status.processId });
+}
+
+/**
+ * Starts the service and waits until it runs. A program that ends while
+ * starting fails the start as soon as the SCM shows it (STOPPED with its exit
+ * code, StartService's 1053, or its process gone): ERR_SERVICEHOST_START_FAILED.
+ */
 export async function startWindowsService(nameInput: unknown, options: StartOptions = {}): Promise<NativeServiceStatusProcess> {
   const name = checkServiceName(nameInput, 'windows');
+  const began = Date.now();
   try {
+    // Synchronous: StartService returns once the program has connected (or ended, or the SCM gave up).
     native().scmStartService(name, options.args ?? []);
   } catch (error) {
+    if (isRequestTimeout(error)) throw startFailed(name, { kind: 'request-timeout', elapsedMs: Date.now() - began, status: await settledAfterTimeout(name) }, error);
     if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_ALREADY_RUNNING')) throw translateSystemError(error, name, 'start');
   }
   if (options.wait === false) return queryStatus(name);
-  return waitForServiceState(name, 'running', () => queryStatus(name), options, {
+  return waitForServiceState(name, 'running', () => startingStatus(name), options, {
     state: 'stopped',
-    error: (status) =>
-      new ServiceManagerError(
-        'ERR_SERVICEHOST_START_FAILED',
-        name,
-        `"${name}" stopped while starting: ${describeExit(status)}. Its log, or the Event Log, says why`,
-      ),
+    error: (status) => startFailed(name, { kind: 'stopped', status }),
   });
 }
 

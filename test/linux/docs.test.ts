@@ -26,7 +26,7 @@ const STOP_TIMEOUT_MS = 20_000;
 const HOST_VARIABLES = ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID', 'LISTEN_PID', 'LISTEN_FDS', 'LISTEN_FDNAMES', 'JOURNAL_STREAM', 'SYSTEMD_EXEC_PID', 'INVOCATION_ID'];
 
 interface Child {
-  /** The scratch app folder; removed once the block passed, kept (and named in the failure) otherwise. */
+  /** The scratch app folder, removed after the run (a failure quotes the output). */
   app: string;
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -47,7 +47,7 @@ function startBlock(block: DocBlock, env: NodeJS.ProcessEnv = {}): Child {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   return {
     app,
-    output: () => `--- output of ${block.fileName} (${app}) ---\n${output.trimEnd() || '(none)'}\n---`,
+    output: () => `--- output of ${block.fileName} ---\n${output.trimEnd() || '(none)'}\n---`,
     exited,
     kill: (signal) => child.kill(signal),
     running: () => child.exitCode === null && child.signalCode === null,
@@ -67,11 +67,11 @@ export async function runProgram(block: DocBlock, mark: DocMark, timeoutMs = RUN
     const exit = await within(child.exited, timeoutMs, `${where(block)}: ${block.fileName} did not exit by itself`);
     const expected = mark.expectExit ?? 0;
     if (exit.code !== expected) throw new Error(`${where(block)}: ${block.fileName} exited ${exit.code ?? exit.signal}, expected ${expected}`);
-    rmSync(child.app, { recursive: true, force: true });
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${child.output()}`);
   } finally {
     if (child.running()) child.kill('SIGKILL');
+    rmSync(child.app, { recursive: true, force: true });
   }
 }
 
@@ -115,11 +115,11 @@ async function runServiceUnlocked(block: DocBlock, mark: DocMark, stopTimeoutMs:
     await receiver.waitForLine('STOPPING=1', 1_000).catch(() => {
       throw new Error(`${name} exited without STOPPING=1; it sent: ${JSON.stringify(receiver.lines)}`);
     });
-    rmSync(child.app, { recursive: true, force: true });
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${child.output()}`);
   } finally {
     if (child.running()) child.kill('SIGKILL');
+    rmSync(child.app, { recursive: true, force: true });
     receiver.close();
   }
 }

@@ -5,12 +5,15 @@
  * Start with {@link Service}. The raw Windows SCM contract is
  * `servicehost/windows`; installing and controlling services is
  * `servicehost/manage`.
+ *
+ * @packageDocumentation
  */
 export { ServicehostError, isSystemError, SERVICEHOST_ERROR_CODES, type ServicehostErrorCode, type SystemError, type SystemErrorCode } from './errors';
 export {
   Service,
   SERVICE_STATES,
   type ServiceEventName,
+  type ServiceEventPayload,
   type ServiceEvents,
   type ServiceHealth,
   type ServiceListener,
@@ -27,6 +30,7 @@ export {
   type TeardownContext,
   type TeardownFunction,
   type TeardownPhase,
+  type TeardownRunHooks,
   type TeardownStep,
   type TeardownStepOptions,
   type TeardownStepResult,
@@ -38,8 +42,10 @@ export { stderrLogger, LOG_LEVELS, type Logger, type LogLevel } from './lifecycl
 import type { Logger } from './lifecycle/log';
 export type { HostOptions } from './hosts/detect';
 export type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
+export type { PosixHostOptions } from './hosts/posix';
 export type { SystemdHostOptions } from './hosts/systemd/systemd-host';
 export type { WindowsServiceHostOptions } from './hosts/windows-service';
+export type { AcceptedControl } from './windows/codes';
 export type { WindowsConsoleHostOptions } from './hosts/windows-console';
 
 // The rest is loaded on first use, so that what a service does not use costs it nothing at start-up.
@@ -47,29 +53,39 @@ export type { WindowsConsoleHostOptions } from './hosts/windows-console';
 type Http = typeof import('./lifecycle/http');
 type Health = typeof import('./lifecycle/health');
 type Native = typeof import('./native/load');
+import type { DrainOptions, HttpServer } from './lifecycle/http';
+import type { HealthHandler, HealthHandlerOptions } from './lifecycle/health';
+import type { ServiceHealth } from './lifecycle/service';
+import type { NativeBuildInfo } from './native/load';
+import type { ListenFd, ListenFdsOptions } from './hosts/systemd/socket-activation';
 export type { HttpServer, DrainOptions } from './lifecycle/http';
 export type { HealthCheck, HealthCheckResult, HealthHandler, HealthHandlerOptions } from './lifecycle/health';
 export type { HealthServerOptions } from './lifecycle/health-server';
 export type { NativeBuildInfo } from './native/load';
-export type { ListenFd } from './hosts/systemd/socket-activation';
+export type { ListenFd, ListenFdsOptions } from './hosts/systemd/socket-activation';
 
-/** Drains an http, https or http2 server: see lifecycle/http.ts. */
-export function drainHttpServer(...args: Parameters<Http['drainHttpServer']>): ReturnType<Http['drainHttpServer']> {
-  return (require('./lifecycle/http') as Http).drainHttpServer(...args);
+/**
+ * Drains an http, https or http2 server: stops accepting, lets requests in
+ * flight finish, closes idle keep-alive connections after a grace, and
+ * resolves once every connection is gone. `options.signal` aborting destroys
+ * what remains.
+ */
+export function drainHttpServer(server: HttpServer, options?: DrainOptions): Promise<void> {
+  return (require('./lifecycle/http') as Http).drainHttpServer(server, options);
 }
 
-/** Starts watching a server's connections for a later drain. */
-export function trackHttpServer(...args: Parameters<Http['trackHttpServer']>): ReturnType<Http['trackHttpServer']> {
-  return (require('./lifecycle/http') as Http).trackHttpServer(...args);
+/** Starts watching a server's connections for a later {@link drainHttpServer}. */
+export function trackHttpServer(server: HttpServer): void {
+  (require('./lifecycle/http') as Http).trackHttpServer(server);
 }
 
-/** /healthz and /readyz for the application's own server. */
-export function createHealthHandler(...args: Parameters<Health['createHealthHandler']>): ReturnType<Health['createHealthHandler']> {
-  return (require('./lifecycle/health') as Health).createHealthHandler(...args);
+/** /healthz and /readyz for the application's own server, answered from `source.health()` (a {@link Service}). */
+export function createHealthHandler(source: { health(): ServiceHealth }, options?: HealthHandlerOptions): HealthHandler {
+  return (require('./lifecycle/health') as Health).createHealthHandler(source, options);
 }
 
-/** Time for one turn of the event loop, measured on demand. */
-export function measureLoopDelay(): ReturnType<Health['measureLoopDelay']> {
+/** Time for one turn of the event loop in milliseconds, measured on demand. */
+export function measureLoopDelay(): Promise<number> {
   return (require('./lifecycle/health') as Health).measureLoopDelay();
 }
 
@@ -79,17 +95,17 @@ export function journalLogger(): Logger {
 }
 
 /** Socket activation: the listening fds systemd passed (LISTEN_FDS), for `server.listen({ fd })`. */
-export function listenFds(...args: Parameters<typeof import('./hosts/systemd/socket-activation').listenFds>): ReturnType<typeof import('./hosts/systemd/socket-activation').listenFds> {
-  return (require('./hosts/systemd/socket-activation') as typeof import('./hosts/systemd/socket-activation')).listenFds(...args);
+export function listenFds(options?: ListenFdsOptions): ListenFd[] {
+  return (require('./hosts/systemd/socket-activation') as typeof import('./hosts/systemd/socket-activation')).listenFds(options);
 }
 
 /** systemd's fd store (FDSTORE=1): keeps `fds` across a restart. */
-export function storeFds(...args: Parameters<typeof import('./hosts/systemd/fd-store').storeFds>): boolean {
-  return (require('./hosts/systemd/fd-store') as typeof import('./hosts/systemd/fd-store')).storeFds(...args);
+export function storeFds(fds: readonly number[], name: string): boolean {
+  return (require('./hosts/systemd/fd-store') as typeof import('./hosts/systemd/fd-store')).storeFds(fds, name);
 }
 
 /** What the loaded native binary was built as. */
-export function nativeBuildInfo(): ReturnType<Native['nativeBuildInfo']> {
+export function nativeBuildInfo(): NativeBuildInfo {
   return (require('./native/load') as Native).nativeBuildInfo();
 }
 

@@ -1,3 +1,58 @@
 /// <reference types="node" preserve="true" />
-// `servicehost/manage`: see lib/manage/index.ts.
-export * from './manage/index';
+/**
+ * `servicehost/manage`: install, control, query and remove services, with one
+ * API over the Windows SCM, systemd and launchd.
+ *
+ * ```js
+ * import { install, query, stop, uninstall } from 'servicehost/manage';
+ * await install({ name: 'api', script: 'server.js', args: ['--port', '8080'] });
+ * ```
+ *
+ * Every function checks its arguments first and throws a typed error with a
+ * `code` (ERR_SERVICEHOST_ACCESS_DENIED, ERR_SERVICEHOST_SERVICE_EXISTS, ...);
+ * see {@link ServiceManagerError}.
+ *
+ * @packageDocumentation
+ */
+// Named exports only: what is listed here is the public surface (etc/servicehost-manage.api.md).
+export { install, configure, uninstall, start, stop, restart, query, list } from './manage/index';
+export { managerPlatform, type ScopeOptions } from './manage/manager';
+export { ServiceManagerError } from './manage/errors';
+export { ServicehostError, isSystemError, SERVICEHOST_ERROR_CODES, type ServicehostErrorCode, type SystemError, type SystemErrorCode } from './errors';
+export type { CommandOverrides } from './manage/commands';
+export {
+  checkServiceName,
+  WINDOWS_START_TYPES,
+  WINDOWS_BUILT_IN_ACCOUNTS,
+  WINDOWS_RECOVERY_ACTION_TYPES,
+  WINDOWS_SID_TYPES,
+  SYSTEMD_RESTARTS,
+  SYSTEMD_SERVICE_TYPES,
+  type InstallSpec,
+  type LaunchdInstallOptions,
+  type SystemdInstallOptions,
+  type SystemdRestart,
+  type WindowsBuiltInAccount,
+  type WindowsInstallOptions,
+  type WindowsRecovery,
+  type WindowsRecoveryActionType,
+  type WindowsSidType,
+  type WindowsStartType,
+} from './manage/spec';
+export type {
+  InstallResult,
+  LaunchdServiceDetails,
+  ListFilter,
+  ManagedServiceState,
+  ManagerPlatform,
+  ServiceInfo,
+  ServiceSummary,
+  StartOptions,
+  StopOptions,
+  SystemdServiceDetails,
+  WaitOptions,
+  WindowsServiceDetails,
+} from './manage/types';
+export type { ServiceState } from './lifecycle/service';
+export { quoteSystemdWord, parseSystemdCommandLine } from './manage/systemd/unit';
+export { renderPlist, parsePlist, type PlistValue } from './manage/launchd/plist';

@@ -1,3 +1,8 @@
 /// <reference types="node" preserve="true" />
-// ESM entry of `servicehost/windows`: the CommonJS build's named exports, re-exported.
+/**
+ * `servicehost/windows`, as an ES module: the same named exports as its CommonJS entry.
+ *
+ * @packageDocumentation
+ */
+// Types only: see lib/index.mts.
 export * from './windows.js';

@@ -10,9 +10,40 @@
  * - The SCM's numbers and names: {@link SERVICE_STATES}, {@link ACCEPT_FLAGS}, {@link CONTROLS}.
  *
  * For the lifecycle (stop, pause, teardown, exit codes) use `Service` from `servicehost`.
+ *
+ * @packageDocumentation
  */
-export * from './windows/scm';
-export { SERVICE_STATES, ACCEPT_FLAGS, CONTROLS, controlName, type LifecycleStateName } from './windows/codes';
+// Named exports only: what is listed here is the public surface (etc/servicehost-windows.api.md);
+// the parse, the status conversion and the accept mask stay internal.
+export {
+  startServiceDispatcher,
+  setServiceStatus,
+  setControlsAccepted,
+  setControlDelivery,
+  getDispatcherStats,
+  isWindowsService,
+  simulateControlForDiagnostics,
+  type ControlDelivery,
+  type ControlEvent,
+  type ControlFields,
+  type DispatcherEvent,
+  type DispatcherExitEvent,
+  type ServiceMainEvent,
+  type ServiceStatus,
+  type ServiceStatusUpdate,
+  type SimulatedControl,
+  type StartServiceDispatcherOptions,
+} from './windows/scm';
+export {
+  SERVICE_STATES,
+  ACCEPT_FLAGS,
+  CONTROLS,
+  controlName,
+  type AcceptedControl,
+  type ControlName,
+  type LifecycleStateName,
+  type ServiceStateName,
+} from './windows/codes';
 export { EventLogWriter } from './windows/event-log';
 export { quoteWindowsArgument, windowsCommandLine, parseWindowsCommandLine } from './windows/command-line';
-export { raiseConsoleControlForDiagnostics, simulateConsoleEventForDiagnostics } from './windows/console-diagnostics';
+export { raiseConsoleControlForDiagnostics, simulateConsoleEventForDiagnostics, type ConsoleEventName } from './windows/console-diagnostics';

@@ -21,8 +21,16 @@ import { Readiness, type NotReadyReason } from './readiness';
 import { rehearseResourceSteps, resourceStep, type Closeable } from './resources';
 import { MAX_STEP_TIMEOUT_MS, Teardown, type TeardownFunction, type TeardownStepOptions, type TeardownStepResult } from './teardown';
 
-export const SERVICE_STATES = ['starting', 'running', 'pausing', 'paused', 'continuing', 'stopping', 'stopped'] as const;
-export type ServiceState = (typeof SERVICE_STATES)[number];
+/**
+ * A lifecycle state. Spelled out (not derived from SERVICE_STATES) so that
+ * `servicehost/manage` can name it without the list; the list is checked
+ * against it both ways below.
+ */
+export type ServiceState = 'starting' | 'running' | 'pausing' | 'paused' | 'continuing' | 'stopping' | 'stopped';
+/** Every lifecycle state, in the order a service passes them. */
+export const SERVICE_STATES = ['starting', 'running', 'pausing', 'paused', 'continuing', 'stopping', 'stopped'] as const satisfies readonly ServiceState[];
+const everyStateListed: [Exclude<ServiceState, (typeof SERVICE_STATES)[number]>] extends [never] ? true : never = true;
+void everyStateListed;
 
 export interface StopEvent {
   reason: StopReason;
@@ -102,7 +110,8 @@ export interface ServiceOptions {
   exitProcess?: (exitCode: number) => void;
 }
 
-type PayloadOf<K extends HostEventType> = Omit<Extract<HostEvent, { type: K }>, 'type'> & { type: K };
+/** The event a `power`, `session`, `custom` or `control` listener receives: the host's event of that type, as plain data. */
+export type ServiceEventPayload<K extends HostEventType> = Omit<Extract<HostEvent, { type: K }>, 'type'> & { type: K };
 
 /** The service's events, each with its payload. */
 export interface ServiceEvents {
@@ -114,10 +123,10 @@ export interface ServiceEvents {
   continue: [];
   /** Reload listeners may return a promise: systemd sees RELOADING=1 until they settle. */
   reload: [];
-  power: [PayloadOf<'power'>];
-  session: [PayloadOf<'session'>];
-  custom: [PayloadOf<'custom'>];
-  control: [PayloadOf<'control'>];
+  power: [ServiceEventPayload<'power'>];
+  session: [ServiceEventPayload<'session'>];
+  custom: [ServiceEventPayload<'custom'>];
+  control: [ServiceEventPayload<'control'>];
 }
 
 export type ServiceEventName = keyof ServiceEvents;
@@ -197,9 +206,11 @@ interface StopRequest extends StopEvent {
 /**
  * One service: create it first thing, register what must be closed, start it.
  *
- *   const service = new Service();
- *   await service.start(async ({ progress }) => { ... });
- *   service.add(server);
+ * ```js
+ * const service = new Service();
+ * await service.start(async ({ progress }) => { ... });
+ * service.add(server);
+ * ```
  *
  * A stop (SCM, signal, console, `service.stop()`) aborts `service.signal`,
  * emits 'stop', runs the teardown and ends the process with the outcome's code.

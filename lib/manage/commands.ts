@@ -7,11 +7,18 @@
 import { existsSync } from 'node:fs';
 import { ServicehostError } from '../errors';
 
-export const MANAGED_COMMANDS = ['systemctl', 'journalctl', 'launchctl'] as const;
-export type ManagedCommand = (typeof MANAGED_COMMANDS)[number];
+/** Other programs to run in place of the standard ones, by absolute path. */
+export interface CommandOverrides {
+  /** Runs in place of /usr/bin/systemctl. */
+  systemctl?: string;
+  /** Runs in place of /usr/bin/journalctl. */
+  journalctl?: string;
+  /** Runs in place of /bin/launchctl. */
+  launchctl?: string;
+}
 
-/** Other programs to run in their place, by command. */
-export type CommandOverrides = Partial<Record<ManagedCommand, string>>;
+export type ManagedCommand = keyof CommandOverrides;
+export const MANAGED_COMMANDS = ['systemctl', 'journalctl', 'launchctl'] as const satisfies readonly ManagedCommand[];
 
 const STANDARD_PATHS: Record<ManagedCommand, readonly string[]> = {
   systemctl: ['/usr/bin/systemctl', '/bin/systemctl'],

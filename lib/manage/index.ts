@@ -16,12 +16,8 @@ import { platformManager, type ScopeOptions } from './manager';
 import type { InstallSpec } from './spec';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
 
-export { ServiceManagerError } from './errors';
-export { managerPlatform, type ScopeOptions, type ServiceManager } from './manager';
-export { checkServiceName, type InstallSpec, type LaunchdInstallOptions, type SystemdInstallOptions, type WindowsInstallOptions, type WindowsRecovery } from './spec';
-export type * from './types';
-export { renderSystemdUnit, quoteSystemdWord, parseSystemdCommandLine } from './systemd/unit';
-export { renderPlist, parsePlist, type PlistValue } from './launchd/plist';
+// The functions of `servicehost/manage`; lib/manage.ts names what the entry exports.
+export type { ScopeOptions } from './manager';
 
 function scope(options: unknown, where: string): ScopeOptions {
   if (options === undefined) return {};

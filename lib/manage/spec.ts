@@ -96,7 +96,7 @@ export interface LaunchdInstallOptions {
   user?: boolean;
   /** The job's Label; default the service name. */
   label?: string;
-  /** Default { successfulExit: false }: restart after a failure, not after a clean exit. */
+  /** Default `{ successfulExit: false }`: restart after a failure, not after a clean exit. */
   keepAlive?: boolean | { successfulExit: boolean };
   /** Default true. */
   runAtLoad?: boolean;

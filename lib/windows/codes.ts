@@ -18,6 +18,26 @@ export type ServiceStateName = (typeof SERVICE_STATES)[number]['name'];
 /** The same states as Service and the manager name them. */
 export type LifecycleStateName = (typeof SERVICE_STATES)[number]['lifecycle'];
 
+/**
+ * A control the service can accept, by the name of its SERVICE_ACCEPT_* flag.
+ * Spelled out (not derived from ACCEPT_FLAGS) so that `servicehost`'s
+ * Windows host options can name it without the table; the table is checked
+ * against it both ways below.
+ */
+export type AcceptedControl =
+  | 'stop'
+  | 'pause-continue'
+  | 'shutdown'
+  | 'paramchange'
+  | 'netbindchange'
+  | 'hardwareprofilechange'
+  | 'powerevent'
+  | 'sessionchange'
+  | 'preshutdown'
+  | 'timechange'
+  | 'triggerevent'
+  | 'usermodereboot';
+
 /** SERVICE_ACCEPT_* flags, by the name of the control they let in. */
 export const ACCEPT_FLAGS = [
   { name: 'stop', flag: 0x1 },
@@ -32,9 +52,11 @@ export const ACCEPT_FLAGS = [
   { name: 'timechange', flag: 0x200 },
   { name: 'triggerevent', flag: 0x400 },
   { name: 'usermodereboot', flag: 0x800 },
-] as const;
+] as const satisfies readonly { name: AcceptedControl; flag: number }[];
 
-export type AcceptedControl = (typeof ACCEPT_FLAGS)[number]['name'];
+// Every AcceptedControl has its row (`satisfies` above checks the other way).
+const everyAcceptedControlHasAFlag: [Exclude<AcceptedControl, (typeof ACCEPT_FLAGS)[number]['name']>] extends [never] ? true : never = true;
+void everyAcceptedControlHasAFlag;
 
 /**
  * SERVICE_CONTROL_* codes: the name, the SERVICE_ACCEPT_* flag that lets it in
@@ -63,7 +85,8 @@ export const CONTROLS = [
 ] as const;
 
 type ControlRow = (typeof CONTROLS)[number];
-export type ControlName = ControlRow['name'] | 'custom' | 'unknown';
+/** A control's name: a row of {@link CONTROLS}, 'custom' for codes 128 to 255, 'unknown' for any other code. */
+export type ControlName = (typeof CONTROLS)[number]['name'] | 'custom' | 'unknown';
 /** The lifecycle event each control becomes. */
 export type ControlEventType = ControlRow['event'] | 'custom';
 

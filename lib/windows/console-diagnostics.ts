@@ -19,7 +19,11 @@ export function raiseConsoleControlForDiagnostics(control: 'ctrl-c' | 'ctrl-brea
   windowsNative().debugGenerateConsoleControl(ctrlType);
 }
 
-const CTRL_TYPES = { 'ctrl-c': 0, 'ctrl-break': 1, close: 2, logoff: 5, shutdown: 6 } as const;
+/** A console control event, by name: Ctrl-C, Ctrl-Break, the window closed, the user logged off, Windows shuts down. */
+export type ConsoleEventName = 'ctrl-c' | 'ctrl-break' | 'close' | 'logoff' | 'shutdown';
+
+// CTRL_*_EVENT, the handler's dwCtrlType.
+const CTRL_TYPES = { 'ctrl-c': 0, 'ctrl-break': 1, close: 2, logoff: 5, shutdown: 6 } as const satisfies Record<ConsoleEventName, number>;
 
 /**
  * Diagnostics: runs the console control handler on a new thread, as Windows
@@ -28,8 +32,8 @@ const CTRL_TYPES = { 'ctrl-c': 0, 'ctrl-break': 1, close: 2, logoff: 5, shutdown
  * from close, logoff or shutdown, the process is ended (exit code
  * STATUS_CONTROL_C_EXIT, 0xC000013A), so a test sees how long the hold lasted.
  */
-export function simulateConsoleEventForDiagnostics(event: keyof typeof CTRL_TYPES): void {
-  const name = expectOneOf('simulateConsoleEventForDiagnostics(event)', event, Object.keys(CTRL_TYPES) as (keyof typeof CTRL_TYPES)[]);
+export function simulateConsoleEventForDiagnostics(event: ConsoleEventName): void {
+  const name = expectOneOf('simulateConsoleEventForDiagnostics(event)', event, Object.keys(CTRL_TYPES) as ConsoleEventName[]);
   if (process.platform !== 'win32') {
     throw new ServicehostError('ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', 'simulateConsoleEventForDiagnostics is only available on Windows.');
   }

@@ -39,7 +39,8 @@ export interface ServiceMainEvent {
   receivedAt: number;
 }
 
-interface ControlFields {
+/** What every {@link ControlEvent} carries, whatever its type. */
+export interface ControlFields {
   /** The SCM's name of the control ('stop', 'paramchange', 'custom', ...). */
   control: ControlName;
   /** SERVICE_CONTROL_*, or 128 to 255 for the program's own. */

@@ -13,6 +13,14 @@ export interface ListenFd {
   socket: boolean;
 }
 
+/** Where {@link listenFds} reads the variables, and whether it removes them. */
+export interface ListenFdsOptions {
+  /** The environment to read LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES from. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Remove the three variables once read, so children do not claim the fds. Default true. */
+  unsetEnvironment?: boolean;
+}
+
 const SD_LISTEN_FDS_START = 3;
 let claimed: ListenFd[] | undefined;
 
@@ -22,7 +30,7 @@ let claimed: ListenFd[] | undefined;
  * variables are removed from the environment so children do not claim them;
  * later calls return the same list.
  */
-export function listenFds(options: { env?: NodeJS.ProcessEnv; unsetEnvironment?: boolean } = {}): ListenFd[] {
+export function listenFds(options: ListenFdsOptions = {}): ListenFd[] {
   const checked = expectObject('listenFds(options)', options);
   const env = (checked.env === undefined ? process.env : expectObject('listenFds: options.env', checked.env)) as NodeJS.ProcessEnv;
   const unset = optionalBoolean('listenFds: options.unsetEnvironment', checked.unsetEnvironment) ?? true;

@@ -67,6 +67,14 @@ export function scratchWithPackage(label: string, repoRoot: string): string {
  */
 export function typecheckBlocks(blocks: readonly DocBlock[], repoRoot: string): TypecheckResult {
   const scratch = scratchWithPackage('docs-typecheck', repoRoot);
+  try {
+    return typecheckIn(scratch, blocks, repoRoot);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function typecheckIn(scratch: string, blocks: readonly DocBlock[], repoRoot: string): TypecheckResult {
   const prelude = path.join(scratch, 'prelude.d.ts');
   writeFileSync(prelude, `${PRELUDE}\n`);
   const byFile = new Map<string, DocBlock>();
@@ -130,7 +138,6 @@ export function typecheckBlocks(blocks: readonly DocBlock[], repoRoot: string): 
     };
     visit(source);
   }
-  rmSync(scratch, { recursive: true, force: true });
   const fragments = [...byFile.values()].filter((block) => markOf(block)?.kinds.includes('typecheck')).length;
   return { errors, fragments, programs: byFile.size - fragments };
 }

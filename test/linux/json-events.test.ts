@@ -7,18 +7,17 @@ import { FixtureProcess, reap } from './harness/child';
 import { NotifyReceiver } from './harness/notify-receiver';
 
 let child: FixtureProcess | undefined;
-let receiver: NotifyReceiver | undefined;
+const receivers: NotifyReceiver[] = [];
 afterEach(() => {
   reap(child);
-  receiver?.close();
-  child = receiver = undefined;
+  for (const receiver of receivers.splice(0)) receiver.close();
 });
 
 describe.runIf(process.platform !== 'win32')('events a Service listener hears survive JSON.stringify', () => {
   for (const kind of ['posix', 'systemd'] as const) {
     test(`${kind} host: reload and stop, exit 0, every line parses`, async () => {
-      if (kind === 'systemd') receiver = await NotifyReceiver.start('path');
-      child = new FixtureProcess('json-events-service.js', { env: receiver ? { NOTIFY_SOCKET: receiver.address } : {} });
+      if (kind === 'systemd') receivers.push(await NotifyReceiver.start('path'));
+      child = new FixtureProcess('json-events-service.js', { env: kind === 'systemd' ? { NOTIFY_SOCKET: receivers[0]!.address } : {} });
       expect((await child.waitForEvent('host')).kind).toBe(kind);
       await child.waitForEvent('running');
       child.kill('SIGHUP');

@@ -9,11 +9,26 @@ const syncDispose: symbol = Symbol.dispose ?? Symbol.for('nodejs.dispose');
 
 /** Anything `service.add()` can close. */
 export type Closeable =
-  | { close(...args: never[]): unknown }
-  | { end(...args: never[]): unknown }
-  | { destroy(...args: never[]): unknown }
-  | { [Symbol.asyncDispose](): PromiseLike<void> }
-  | { [Symbol.dispose](): void };
+  | {
+      /** Closes it; a callback it takes, or a promise it returns, says when it is done. */
+      close(...args: never[]): unknown;
+    }
+  | {
+      /** Ends it, as close() (a stream, a pool). */
+      end(...args: never[]): unknown;
+    }
+  | {
+      /** Destroys it, as close(). */
+      destroy(...args: never[]): unknown;
+    }
+  | {
+      /** Disposes of it asynchronously (`await using`). */
+      [Symbol.asyncDispose](): PromiseLike<void>;
+    }
+  | {
+      /** Disposes of it (`using`). */
+      [Symbol.dispose](): void;
+    };
 
 export interface ResourceStep {
   name: string;
@@ -72,14 +87,15 @@ export function resourceStep(resource: unknown, name?: string): ResourceStep {
       return { name: label, phase: 'drain', run: ({ signal }) => http.drainHttpServer(resource, { signal }) };
     }
   }
-  for (const key of [asyncDispose, syncDispose]) {
-    const dispose = target[key];
-    if (typeof dispose === 'function') return { name: label, phase: 'close', run: async () => void (await dispose.call(resource)) };
-  }
   // A plain socket server (net.Server and kin: listen, address, close) stops
-  // accepting in the drain phase, with the http servers.
+  // accepting in the drain phase, with the http servers, whether it is closed
+  // through Symbol.asyncDispose (net.Server has it from Node 18.18 and 20.5) or close().
   const serverLike = typeof target.listen === 'function' && typeof target.address === 'function';
   const phase = serverLike ? 'drain' : 'close';
+  for (const key of [asyncDispose, syncDispose]) {
+    const dispose = target[key];
+    if (typeof dispose === 'function') return { name: label, phase, run: async () => void (await dispose.call(resource)) };
+  }
   for (const key of ['close', 'end'] as const) {
     const method = target[key];
     if (typeof method === 'function') return { name: label, phase, run: () => callClosing(resource, method as (...args: unknown[]) => unknown) };

@@ -126,7 +126,7 @@ export interface InstallSpec {
   env?: Record<string, string>;
   /** Preload servicehost/register so the SCM connection is made before the program's imports. Default true. */
   register?: boolean;
-  /** The program's stop deadline (Service's stopTimeoutMs), matched by TimeoutStopSec, ExitTimeOut and the preshutdown timeout. Default 30000. */
+  /** The program's stop deadline (Service's stopTimeoutMs). The managers give it 5 s more: TimeoutStopSec, launchd's ExitTimeOut and the SCM's preshutdown timeout are each this plus 5 s. Default 30000. */
   stopTimeoutMs?: number;
   /** Start the service once installed. Default true. */
   start?: boolean;

@@ -23,25 +23,30 @@ async function timed<T>(run: () => Promise<T>): Promise<T & { ms: number }> {
   return { ...result, ms: Date.now() - started };
 }
 
+/** Nothing of a failed install is left: the same install runs again and fails the same way, not with 6 (exists). */
+async function expectRolledBack(name: string, installArgs: string[]): Promise<void> {
+  expect((await queryService(name)).exists).toBe(false);
+  const again = await servicehostCommand(installArgs);
+  expect(again.code, again.stderr).not.toBe(6);
+  expect(again.code, again.stderr).toBe(8);
+  expect((await queryService(name)).exists).toBe(false);
+}
+
 describe.skipIf(!ring.available)('a program that fails while loading', () => {
   test('servicehost install: exit 8 at once, naming exit code 75; nothing is left, so a second install is not refused', async () => {
     const name = uniqueServiceName('fail-import');
     const ran = path.join(scratchDir('failed-install'), 'ran');
     const marker = toWindowsPath(ran);
     try {
-      const first = await timed(() => servicehostCommand(['install', '--name', name, '--', fixture('import-throw.js'), marker]));
+      const install = ['install', '--name', name, '--', fixture('import-throw.js'), marker];
+      const first = await timed(() => servicehostCommand(install));
       console.log(`install of an import-time throw: exit ${first.code} after ${first.ms} ms\n${first.stderr}`);
       // The program ran, and failed while loading.
       expect(existsSync(ran)).toBe(true);
       expect(first.code, first.stderr).toBe(8);
       expect(first.ms).toBeLessThan(QUICK_MS);
       expect(first.stderr).toMatch(/exited while starting with exit code 75 \(uncaughtError\)/u);
-      expect((await queryService(name)).exists).toBe(false);
-
-      const second = await servicehostCommand(['install', '--name', name, '--', fixture('import-throw.js'), marker]);
-      expect(second.code, second.stderr).not.toBe(6);
-      expect(second.code, second.stderr).toBe(8);
-      expect((await queryService(name)).exists).toBe(false);
+      await expectRolledBack(name, install);
     } finally {
       await uninstallQuietly(name);
     }
@@ -50,7 +55,8 @@ describe.skipIf(!ring.available)('a program that fails while loading', () => {
   test('servicehost install --no-register: exit 8, the program died while starting; nothing is left', async () => {
     const name = uniqueServiceName('fail-noreg');
     try {
-      const first = await timed(() => servicehostCommand(['install', '--name', name, '--no-register', '--', fixture('import-throw.js')]));
+      const install = ['install', '--name', name, '--no-register', '--', fixture('import-throw.js')];
+      const first = await timed(() => servicehostCommand(install));
       console.log(`install --no-register of an import-time throw: exit ${first.code} after ${first.ms} ms\n${first.stderr}`);
       expect(first.code, first.stderr).toBe(8);
       // Wine's StartService answers 1053 the moment the process ends; Windows may wait out its 30 s connect timeout.
@@ -60,12 +66,7 @@ describe.skipIf(!ring.available)('a program that fails while loading', () => {
       } else {
         expect(first.stderr).toMatch(/exited while starting|did not connect to the SCM/u);
       }
-      expect((await queryService(name)).exists).toBe(false);
-
-      const second = await servicehostCommand(['install', '--name', name, '--no-register', '--', fixture('import-throw.js')]);
-      expect(second.code, second.stderr).not.toBe(6);
-      expect(second.code, second.stderr).toBe(8);
-      expect((await queryService(name)).exists).toBe(false);
+      await expectRolledBack(name, install);
     } finally {
       await uninstallQuietly(name);
     }

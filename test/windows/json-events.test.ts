@@ -53,10 +53,13 @@ describe.skipIf(!ring.available)('events are plain data', () => {
       expect(heard(service, 'continue')).toHaveLength(1);
       expect(heard(service, 'reload')).toHaveLength(1);
       expect(heard(service, 'stop')[0]!.args).toEqual([{ reason: 'scm-stop' }]);
-      expect(heard(service, 'power')[0]!.args[0]).toMatchObject({ type: 'power', eventType: 0x8013, powerSetting: '{5D3E9A59-E9D5-4B00-A6BD-FF34FF516548}', data: { type: 'Buffer', data: [1, 0, 0, 0] } });
-      expect(heard(service, 'session')[0]!.args[0]).toMatchObject({ type: 'session', eventType: 5, sessionId: 3 });
+      // Contained, not equal: on windows-latest the real SCM may send a power or session change of its own.
+      expect(heard(service, 'power').map(({ args }) => args[0])).toContainEqual(
+        expect.objectContaining({ type: 'power', eventType: 0x8013, powerSetting: '{5D3E9A59-E9D5-4B00-A6BD-FF34FF516548}', data: { type: 'Buffer', data: [1, 0, 0, 0] } }),
+      );
+      expect(heard(service, 'session').map(({ args }) => args[0])).toContainEqual(expect.objectContaining({ type: 'session', eventType: 5, sessionId: 3 }));
       const controls = heard(service, 'control').map(({ args: [event] }) => event!.control);
-      expect(controls).toEqual(['interrogate', 'timechange', 'deviceevent']);
+      expect(controls).toEqual(expect.arrayContaining(['interrogate', 'timechange', 'deviceevent']));
       for (const { event, args } of [...heard(service, 'custom'), ...heard(service, 'power'), ...heard(service, 'session'), ...heard(service, 'control')]) {
         expect(typeof args[0]!.receivedAt, `${event}: ${JSON.stringify(args[0])}`).toBe('number');
       }

@@ -11,7 +11,7 @@ describe('resourceStep', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const step = resourceStep(server);
     expect(step.phase).toBe('drain');
-    await step.run({ signal: new AbortController().signal });
+    await step.run({ signal: new AbortController().signal, name: step.name, phase: step.phase });
     expect(server.listening).toBe(false);
   });
 

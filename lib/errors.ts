@@ -31,6 +31,7 @@ export const SERVICEHOST_ERROR_CODES = [
   'ERR_SERVICEHOST_COMMAND_FAILED',
   'ERR_SERVICEHOST_UNSAFE_PATH',
 ] as const;
+/** One of {@link SERVICEHOST_ERROR_CODES}. */
 export type ServicehostErrorCode = (typeof SERVICEHOST_ERROR_CODES)[number];
 
 /** The code of an operating-system failure: `ERROR_ACCESS_DENIED`, `WIN32_ERROR_1234`, `EACCES`. */
@@ -47,6 +48,7 @@ const BRAND = Symbol.for('servicehost.error');
  * `syscall` (see {@link SystemError}).
  */
 export class ServicehostError extends Error {
+  /** servicehost's own code (`ERR_SERVICEHOST_...`), or the system's (`ERROR_ACCESS_DENIED`, `EACCES`). */
   readonly code: ServicehostErrorCode | SystemErrorCode;
   /** The system's error number, for an operating-system failure. */
   declare readonly errno?: number;
@@ -60,6 +62,7 @@ export class ServicehostError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
+  /** `instanceof ServicehostError` holds for errors of any copy of servicehost in the process (a global CLI's and the app's own). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // Subclasses keep the ordinary prototype check.
     if (this !== ServicehostError) return Function.prototype[Symbol.hasInstance].call(this, value);
@@ -77,6 +80,7 @@ export interface SystemError extends ServicehostError {
   syscall: string;
 }
 
+/** True for an operating-system failure: a {@link ServicehostError} that carries the system's `code`, `errno` and `syscall`. */
 export function isSystemError(error: unknown): error is SystemError {
   return (
     error instanceof Error &&

@@ -27,6 +27,7 @@ export {
   type ControlEvent,
   type ControlFields,
   type DispatcherEvent,
+  type DispatcherStats,
   type DispatcherExitEvent,
   type ServiceMainEvent,
   type ServiceStatus,

@@ -8,8 +8,11 @@ import type { WindowsServiceHostOptions } from './windows-service';
 
 /** Options for the host Service detects, by host; Service passes them through unread. */
 export interface HostOptions {
+  /** For the Windows service host (the SCM started the process). */
   windowsService?: WindowsServiceHostOptions;
+  /** For the Windows console host (a terminal, a scheduled task). */
   windowsConsole?: WindowsConsoleHostOptions;
+  /** For the systemd host (NOTIFY_SOCKET is set). */
   systemd?: Omit<SystemdHostOptions, 'exitProcess'>;
 }
 

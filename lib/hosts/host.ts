@@ -17,31 +17,81 @@ export type StopReason = 'scm-stop' | 'shutdown' | 'preshutdown' | 'signal' | 'c
  * native handler saw the control, ms on the clock of `Number(process.hrtime.bigint()) / 1e6`.
  */
 export type HostEvent =
-  /**
-   * The OS asks the program to stop. `detail`: the signal or console event
-   * ('SIGTERM', 'ctrl-c', 'close'). `interactive`: a person asked (SIGINT,
-   * Ctrl-C, Ctrl-Break): asked again during the teardown, it forces the exit.
-   */
-  | { type: 'stop'; reason: StopReason; detail?: string; interactive?: boolean }
+  /** The OS asks the program to stop. */
+  | {
+      type: 'stop';
+      /** Who asked. */
+      reason: StopReason;
+      /** The signal or console event: 'SIGTERM', 'ctrl-c', 'close'. */
+      detail?: string;
+      /** A person asked (SIGINT, Ctrl-C, Ctrl-Break): asked again during the teardown, it forces the exit. */
+      interactive?: boolean;
+    }
   | { type: 'pause' }
   | { type: 'continue' }
   /** Reload configuration (Windows PARAMCHANGE, SIGHUP). */
   | { type: 'reload' }
-  /** Windows POWEREVENT: `eventType` is the PBT_* code; a setting change carries its GUID and value. */
-  | { type: 'power'; eventType: number; powerSetting?: string; data?: Buffer; receivedAt?: number }
-  /** Windows SESSIONCHANGE: `eventType` is the WTS_* reason. */
-  | { type: 'session'; eventType: number; sessionId: number; receivedAt?: number }
-  /**
-   * A program-defined control, 128 to 255, each its own event. `repeats`: how
-   * many controls it stands for, 1 unless more than 1024 waited for a blocked
-   * loop (past that bound a repeat folds into an identical waiting one).
-   */
-  | { type: 'custom'; code: number; repeats?: number; receivedAt?: number }
+  /** Windows POWEREVENT. */
+  | {
+      type: 'power';
+      /** The PBT_* code. */
+      eventType: number;
+      /** A power setting change (PBT_POWERSETTINGCHANGE): the setting's GUID, `{8-4-4-4-12}`. */
+      powerSetting?: string;
+      /** A power setting change: its new value. */
+      data?: Buffer;
+      /** When the native handler saw it (ms). */
+      receivedAt?: number;
+    }
+  /** Windows SESSIONCHANGE. */
+  | {
+      type: 'session';
+      /** The WTS_* reason. */
+      eventType: number;
+      /** The session it is about. */
+      sessionId: number;
+      /** When the native handler saw it (ms). */
+      receivedAt?: number;
+    }
+  /** A program-defined control, 128 to 255, each its own event. */
+  | {
+      type: 'custom';
+      /** The control's code, 128 to 255. */
+      code: number;
+      /**
+       * How many controls it stands for: 1 unless more than 1024 waited for a
+       * blocked loop (past that bound a repeat folds into an identical waiting one).
+       */
+      repeats?: number;
+      /** When the native handler saw it (ms). */
+      receivedAt?: number;
+    }
   /** Any other platform control, by its name (netbindadd, timechange, deviceevent, interrogate, ...). */
-  | { type: 'control'; control: string; code: number; eventType: number; newTime?: number; oldTime?: number; deviceType?: number; receivedAt?: number }
+  | {
+      type: 'control';
+      /** The control's name. */
+      control: string;
+      /** SERVICE_CONTROL_*. */
+      code: number;
+      /** dwEventType: the DBT_* of a device event, 0 for most. */
+      eventType: number;
+      /** timechange: the new system time, ms since 1970 (UTC). */
+      newTime?: number;
+      /** timechange: the system time before, ms since 1970 (UTC). */
+      oldTime?: number;
+      /** deviceevent, hardwareprofilechange: the device type (dbch_devicetype). */
+      deviceType?: number;
+      /** When the native handler saw it (ms). */
+      receivedAt?: number;
+    }
   /** The host cannot do its job (e.g. the SCM refused the connection). */
-  | { type: 'error'; error: Error };
+  | {
+      type: 'error';
+      /** What went wrong. */
+      error: Error;
+    };
 
+/** The `type` of a {@link HostEvent}. */
 export type HostEventType = HostEvent['type'];
 
 /**
@@ -52,11 +102,24 @@ export type HostEventType = HostEvent['type'];
  * (systemd RELOADING=1, then READY=1); a host without them ignores both.
  */
 export type HostStatus =
-  | { state: 'starting' | 'pausing' | 'continuing' | 'stopping'; waitHintMs?: number }
-  | { state: 'running' | 'paused' | 'reloading' }
-  /** `failed`: a reload listener threw or rejected. */
-  | { state: 'reloaded'; failed?: boolean };
+  | {
+      /** A pending state; reported again, it is progress. */
+      state: 'starting' | 'pausing' | 'continuing' | 'stopping';
+      /** Milliseconds until the next report. */
+      waitHintMs?: number;
+    }
+  | {
+      /** A settled state, or a reload under way. */
+      state: 'running' | 'paused' | 'reloading';
+    }
+  | {
+      /** The reload is over. */
+      state: 'reloaded';
+      /** A reload listener threw or rejected. */
+      failed?: boolean;
+    };
 
+/** How the process ends: what the lifecycle hands {@link Host.close}. */
 export interface ExitInfo {
   /** The process exit code, 0 to 255; 0 is a clean stop. */
   exitCode: number;
@@ -80,7 +143,12 @@ export interface HostContext {
   reloadSignals?: readonly NodeJS.Signals[];
 }
 
+/**
+ * The contract between `Service` and the one place that knows a platform: a host turns the OS's controls into {@link HostEvent}s and the lifecycle's progress into the OS's status reports.
+ * Hand one to `new Service({ host })` (a test's recording host); otherwise Service detects the host itself.
+ */
 export interface Host {
+  /** Which host this is. */
   readonly kind: HostKind;
   /** The name the OS knows the service by, once it has said (the SCM's service name). */
   readonly serviceName?: string;

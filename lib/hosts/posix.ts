@@ -9,6 +9,7 @@ import { stderrLogger, type Logger } from '../lifecycle/log';
 import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus } from './host';
 import { DEFAULT_RELOAD_SIGNALS, DEFAULT_STOP_SIGNALS, INTERACTIVE_SIGNALS } from './signals';
 
+/** Options of the host that runs on POSIX signals (a terminal, launchd, a container). */
 export interface PosixHostOptions {
   /** Ends the process; `process.exit` unless a test hands in another. */
   exitProcess?: (exitCode: number) => void;

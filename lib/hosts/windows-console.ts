@@ -5,6 +5,7 @@ import { windowsNative } from '../native/load';
 import { expectFunction, expectObject, optionalInteger } from '../validate';
 import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostStatus } from './host';
 
+/** Options of the Windows console host: the program runs in a console, not under the SCM. */
 export interface WindowsConsoleHostOptions {
   /**
    * How long a close, logoff or shutdown event holds the process open for the

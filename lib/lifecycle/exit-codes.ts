@@ -28,4 +28,5 @@ export const exitCodes = {
   failed: 76,
 } as const;
 
+/** A name in {@link exitCodes}: 'ok', 'startFailed', ... */
 export type ExitCodeName = keyof typeof exitCodes;

@@ -7,6 +7,7 @@ import { expectInteger, expectObject, expectString } from '../validate';
 import { createHealthHandler, type HealthHandlerOptions } from './health';
 import type { ServiceHealth } from './service';
 
+/** Options of `service.serveHealth()`: where the health server listens, and what its handler checks. */
 export interface HealthServerOptions extends HealthHandlerOptions {
   /** The port; 0 picks a free one (read it from server.address()). */
   port: number;
@@ -14,7 +15,9 @@ export interface HealthServerOptions extends HealthHandlerOptions {
   host?: string;
 }
 
+/** The health server `service.serveHealth()` started. */
 export interface ServedHealth {
+  /** The listening server (its port: `server.address()`). */
   server: http.Server;
   /** Closes the server and every connection it has, idle keep-alive probes included. */
   close(): Promise<void>;

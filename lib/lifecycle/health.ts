@@ -11,6 +11,7 @@ import { expectFunction, expectObject, expectString, optionalBoolean, optionalIn
 /** A health check: resolve (with optional details for the body) when healthy, throw or reject when not. */
 export type HealthCheck = (context: { signal: AbortSignal }) => unknown;
 
+/** Options of {@link createHealthHandler}: the paths, and what liveness and readiness check. */
 export interface HealthHandlerOptions {
   /** Liveness path. Default '/healthz'. */
   livePath?: string;
@@ -39,7 +40,9 @@ export type HealthHandler = (request: http.IncomingMessage, response: http.Serve
 
 /** One check's outcome, as the body shows it. */
 export interface HealthCheckResult {
+  /** Passed, threw or rejected, or overran `checkTimeoutMs`. */
   status: 'ok' | 'failed' | 'timed-out';
+  /** How long the check took. */
   durationMs: number;
   /** What the check resolved with, when it is a string, number, boolean or plain object. */
   details?: unknown;

@@ -16,8 +16,10 @@ import * as net from 'node:net';
 import { ServicehostError } from '../errors';
 import { expectObject, optionalInteger } from '../validate';
 
+/** A server the drain knows: http or https (`http.Server`), http2 with or without TLS. */
 export type HttpServer = http.Server | http2.Http2Server | http2.Http2SecureServer;
 
+/** Options of {@link drainHttpServer}. */
 export interface DrainOptions {
   /** Aborts at the step's deadline: every remaining connection is destroyed. */
   signal?: AbortSignal;

@@ -5,9 +5,12 @@
 // console); servicehost itself calls them with one string.
 import * as fs from 'node:fs';
 
+/** The four levels of a {@link Logger}, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+/** One of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** What `service.log` is, and what `logger` replaces it with: one method per level (pino, winston and console fit). */
 export type Logger = Record<LogLevel, (message: string) => void>;
 
 /** Writes to fd 2 at once (a service's last words must not wait in a stream buffer). */

@@ -7,6 +7,7 @@ import type { ServiceState } from './service';
 
 /** Why a service is not ready: its state, or what the application said. */
 export const NOT_READY_REASONS = ['starting', 'pausing', 'paused', 'continuing', 'stopping', 'stopped', 'set-not-ready', 'while-not-ready'] as const;
+/** One of {@link NOT_READY_REASONS}. */
 export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
 
 export class Readiness {

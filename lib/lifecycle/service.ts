@@ -32,7 +32,9 @@ export const SERVICE_STATES = ['starting', 'running', 'pausing', 'paused', 'cont
 const everyStateListed: [Exclude<ServiceState, (typeof SERVICE_STATES)[number]>] extends [never] ? true : never = true;
 void everyStateListed;
 
+/** What a 'stop' listener receives: why the service stops. */
 export interface StopEvent {
+  /** Who asked: the SCM, a signal, the console, `service.stop()`, an error. */
   reason: StopReason;
   /** The signal ('SIGTERM'), console event ('ctrl-c', 'close') or text given to stop(). */
   detail?: string;
@@ -40,6 +42,7 @@ export interface StopEvent {
   error?: unknown;
 }
 
+/** How the stop went (`service.stopped`). */
 export interface StopOutcome extends StopEvent {
   /** The process exit code, from the exit-code table. */
   exitCode: number;
@@ -51,7 +54,9 @@ export interface StopOutcome extends StopEvent {
   durationMs: number;
 }
 
+/** The service's health, as `service.health()` and the health handler see it. */
 export interface ServiceHealth {
+  /** The lifecycle state. */
   state: ServiceState;
   /** Running and taking work. */
   ready: boolean;
@@ -63,6 +68,7 @@ export interface ServiceHealth {
   reasons: NotReadyReason[];
 }
 
+/** What the start callback of `service.start(fn)` is called with. */
 export interface StartContext {
   /** Start progress: advances the host's start (SCM checkpoint, systemd STATUS= and EXTEND_TIMEOUT_USEC). */
   progress(text?: string): void;
@@ -70,6 +76,7 @@ export interface StartContext {
   signal: AbortSignal;
 }
 
+/** Options of `new Service(options)`. */
 export interface ServiceOptions {
   /** Used in log lines and as the Event Log source. Default: the SCM's service name, else the script's name. */
   name?: string;
@@ -115,7 +122,16 @@ export type ServiceEventPayload<K extends HostEventType> = Omit<Extract<HostEven
 
 /** The service's events, each with its payload. */
 export interface ServiceEvents {
-  statechange: [{ from: ServiceState; to: ServiceState }];
+  /** Each change of state, after it happened. */
+  statechange: [
+    {
+      /** The state before. */
+      from: ServiceState;
+      /** The state now. */
+      to: ServiceState;
+    },
+  ];
+  /** A stop began: listeners run before `service.signal` aborts and the teardown starts. */
   stop: [StopEvent];
   /** Pause listeners may return a promise: the service is paused when they settle (a rejection: the pause failed). */
   pause: [];
@@ -123,13 +139,19 @@ export interface ServiceEvents {
   continue: [];
   /** Reload listeners may return a promise: systemd sees RELOADING=1 until they settle. */
   reload: [];
+  /** Windows: a power event (POWEREVENT), once a listener lets it in. */
   power: [ServiceEventPayload<'power'>];
+  /** Windows: a session change (SESSIONCHANGE), once a listener lets it in. */
   session: [ServiceEventPayload<'session'>];
+  /** Windows: a control of the program's own, 128 to 255, each its own event. */
   custom: [ServiceEventPayload<'custom'>];
+  /** Windows: any other control (netbindadd, timechange, deviceevent, ...). */
   control: [ServiceEventPayload<'control'>];
 }
 
+/** The name of a service event: 'stop', 'pause', 'custom', ... */
 export type ServiceEventName = keyof ServiceEvents;
+/** A listener of event `K`; pause, continue and reload listeners may return a promise. */
 export type ServiceListener<K extends ServiceEventName> = (...args: ServiceEvents[K]) => unknown;
 
 // What a service event needs the host to let in.
@@ -216,7 +238,9 @@ interface StopRequest extends StopEvent {
  * emits 'stop', runs the teardown and ends the process with the outcome's code.
  */
 export class Service {
+  /** The host the service runs under (detected, or the one given). */
   readonly host: Host;
+  /** Where the service logs: `logger`, or the host's fit (Event Log, journal, stderr). */
   readonly log: Logger;
   readonly #events = new EventEmitter();
   readonly #name: string;
@@ -299,6 +323,7 @@ export class Service {
     return this.#name || this.host.serviceName || defaultName();
   }
 
+  /** The lifecycle state now. */
   get state(): ServiceState {
     return this.#state;
   }
@@ -328,28 +353,34 @@ export class Service {
     return this.#drainDelayMs;
   }
 
+  /** Listens for `event`. Listening is what lets a control in: a 'pause' listener makes the SCM offer pause. */
   on<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
     return this.#listen(event, listener, false);
   }
 
+  /** Same as {@link Service.on}. */
   addListener<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
     return this.#listen(event, listener, false);
   }
 
+  /** Listens for the next `event` only. */
   once<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
     return this.#listen(event, listener, true);
   }
 
+  /** Stops listening; with no listener left, the control is let in no more. */
   off<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
     this.#events.off(this.#eventName(event), listener as (...args: unknown[]) => void);
     this.#updateListened();
     return this;
   }
 
+  /** Same as {@link Service.off}. */
   removeListener<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
     return this.off(event, listener);
   }
 
+  /** Removes every listener of `event`, or of every event. */
   removeAllListeners(event?: ServiceEventName): this {
     if (event === undefined) this.#events.removeAllListeners();
     else this.#events.removeAllListeners(this.#eventName(event));
@@ -357,10 +388,12 @@ export class Service {
     return this;
   }
 
+  /** How many listeners `event` has. */
   listenerCount(event: ServiceEventName): number {
     return this.#events.listenerCount(event);
   }
 
+  /** The listeners of `event`. */
   listeners<K extends ServiceEventName>(event: K): ServiceListener<K>[] {
     return this.#events.listeners(event) as ServiceListener<K>[];
   }

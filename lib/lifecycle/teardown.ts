@@ -4,19 +4,25 @@
 import { ServicehostError } from '../errors';
 import { expectFunction, expectObject, expectOneOf, expectString, optionalInteger } from '../validate';
 
+/** The teardown's phases, in the order they run: stop taking work, close what is open, flush what is buffered. */
 export const TEARDOWN_PHASES = ['drain', 'close', 'flush'] as const;
+/** One of {@link TEARDOWN_PHASES}. */
 export type TeardownPhase = (typeof TEARDOWN_PHASES)[number];
 
+/** What a teardown step is called with. */
 export interface TeardownContext {
   /** Aborted when the step's own timeout passes: give up and release what is left. */
   signal: AbortSignal;
   /** The step's name. */
   name: string;
+  /** The phase it runs in. */
   phase: TeardownPhase;
 }
 
+/** A teardown step: done when it returns, or when the promise it returns settles. */
 export type TeardownFunction = (context: TeardownContext) => unknown;
 
+/** Options of a step (`service.defer(name, fn, options)`). */
 export interface TeardownStepOptions {
   /** The step's own deadline in ms. Default: the teardown's step timeout. */
   timeout?: number;
@@ -24,21 +30,31 @@ export interface TeardownStepOptions {
   phase?: TeardownPhase;
 }
 
+/** How one step went. */
 export interface TeardownStepResult {
+  /** The step's name. */
   name: string;
+  /** The phase it ran in. */
   phase: TeardownPhase;
+  /** Finished, threw or rejected, or overran its timeout. */
   outcome: 'ok' | 'failed' | 'timed-out';
+  /** How long it ran. */
   durationMs: number;
   /** What the step threw, for 'failed'. */
   error?: unknown;
 }
 
+/** A step waiting to run. */
 export interface TeardownStep {
+  /** The step's name. */
   readonly name: string;
+  /** The phase it runs in. */
   readonly phase: TeardownPhase;
+  /** Its deadline in ms. */
   readonly timeoutMs: number;
 }
 
+/** What {@link Teardown.run} tells its caller as it goes. */
 export interface TeardownRunHooks {
   /** Called after each step, with what happened. */
   onStepEnd?(result: TeardownStepResult): void;
@@ -50,6 +66,10 @@ interface RegisteredStep extends TeardownStep {
 
 export const MAX_STEP_TIMEOUT_MS = 2 ** 31 - 1;
 
+/**
+ * An ordered teardown: phases run drain, close, flush; within a phase, the step registered last runs first.
+ * Each step has its own deadline; a step that throws or overruns is recorded and the next one still runs. `Service` keeps one; it is exported for programs that run their own.
+ */
 export class Teardown {
   readonly #defaultTimeoutMs: number;
   readonly #steps: RegisteredStep[] = [];

@@ -9,19 +9,32 @@ import { STOP_TIMEOUT_VARIABLE } from '../lifecycle/installed-environment';
 import { checkCommandOverrides, type CommandOverrides } from './commands';
 import { ServiceManagerError } from './errors';
 
+/** When a Windows service starts: with the machine, shortly after it, when asked, never. */
 export const WINDOWS_START_TYPES = ['auto', 'delayed-auto', 'manual', 'disabled'] as const;
+/** One of {@link WINDOWS_START_TYPES}. */
 export type WindowsStartType = (typeof WINDOWS_START_TYPES)[number];
+/** The accounts a Windows service can run as without a password; 'virtual' is `NT SERVICE\<name>`. */
 export const WINDOWS_BUILT_IN_ACCOUNTS = ['virtual', 'LocalSystem', 'LocalService', 'NetworkService'] as const;
+/** One of {@link WINDOWS_BUILT_IN_ACCOUNTS}. */
 export type WindowsBuiltInAccount = (typeof WINDOWS_BUILT_IN_ACCOUNTS)[number];
 /** In SC_ACTION_TYPE order: the index is the system's number. */
 export const WINDOWS_RECOVERY_ACTION_TYPES = ['none', 'restart', 'reboot', 'run'] as const;
+/** One of {@link WINDOWS_RECOVERY_ACTION_TYPES}. */
 export type WindowsRecoveryActionType = (typeof WINDOWS_RECOVERY_ACTION_TYPES)[number];
+/** The service SID types (SERVICE_SID_TYPE_*). */
 export const WINDOWS_SID_TYPES = ['none', 'unrestricted', 'restricted'] as const;
+/** One of {@link WINDOWS_SID_TYPES}. */
 export type WindowsSidType = (typeof WINDOWS_SID_TYPES)[number];
 
+/** What the SCM does when the service fails (SERVICE_FAILURE_ACTIONS). */
 export interface WindowsRecovery {
   /** One action per failure: the first, the second, and every later one. */
-  actions: Array<{ type: WindowsRecoveryActionType; delayMs: number }>;
+  actions: Array<{
+    /** What the SCM does. */
+    type: WindowsRecoveryActionType;
+    /** How long it waits first, in ms. */
+    delayMs: number;
+  }>;
   /** Seconds without a failure after which the count starts again. Default 86400 (a day). */
   resetPeriodSec?: number;
   /** The command line a 'run' action runs. */
@@ -32,6 +45,7 @@ export interface WindowsRecovery {
   onNonCrashFailures?: boolean;
 }
 
+/** Windows-only parts of an {@link InstallSpec}. */
 export interface WindowsInstallOptions {
   /** Default 'auto': the service starts with the machine. */
   startType?: WindowsStartType;
@@ -41,7 +55,14 @@ export interface WindowsInstallOptions {
    * it access to a folder under a user profile. A user account is
    * `{ user: 'DOMAIN\\user' | '.\\user', password }`.
    */
-  account?: WindowsBuiltInAccount | { user: string; password?: string };
+  account?:
+    | WindowsBuiltInAccount
+    | {
+        /** `DOMAIN\user`, or `.\user` for a local account. */
+        user: string;
+        /** The account's password. */
+        password?: string;
+      };
   /** Services (or `+group`s) that must be running first. */
   dependencies?: string[];
   /** Default: restart after 1 s, 5 s, then 30 s; reset after a day; also on non-zero exits. `false` for none. */
@@ -56,15 +77,24 @@ export interface WindowsInstallOptions {
   eventLogSource?: boolean;
 }
 
+/** The values of systemd's Restart=. */
 export const SYSTEMD_RESTARTS = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'] as const;
+/** One of {@link SYSTEMD_RESTARTS}. */
 export type SystemdRestart = (typeof SYSTEMD_RESTARTS)[number];
+/** The unit's Type=: 'notify', or 'notify-reload' (systemd 253 and later). */
 export const SYSTEMD_SERVICE_TYPES = ['notify', 'notify-reload'] as const;
 
+/** systemd-only parts of an {@link InstallSpec}. */
 export interface SystemdInstallOptions {
   /** A per-user unit in ~/.config/systemd/user (no root needed). Default false. */
   user?: boolean;
   /** User= and Group= of a system unit. Default: root, as systemd does. */
-  runAs?: { user?: string; group?: string };
+  runAs?: {
+    /** User=. */
+    user?: string;
+    /** Group=. */
+    group?: string;
+  };
   /**
    * DynamicUser=yes: systemd runs the service as a user of its own, made for
    * it at start (the least privilege systemd offers; the program's files must
@@ -80,7 +110,12 @@ export interface SystemdInstallOptions {
   /** Default 'notify'; 'notify-reload' needs systemd 253. */
   type?: (typeof SYSTEMD_SERVICE_TYPES)[number];
   /** Opt-in sandboxing: NoNewPrivileges, ProtectSystem=strict, PrivateTmp and more; `readWritePaths` stay writable. */
-  hardening?: boolean | { readWritePaths?: string[] };
+  hardening?:
+    | boolean
+    | {
+        /** ReadWritePaths=: what stays writable under ProtectSystem=strict. */
+        readWritePaths?: string[];
+      };
   /** WantedBy=; default multi-user.target (system) or default.target (user). */
   wantedBy?: string;
   /**
@@ -91,38 +126,52 @@ export interface SystemdInstallOptions {
   root?: string;
 }
 
+/** launchd-only parts of an {@link InstallSpec}. */
 export interface LaunchdInstallOptions {
   /** A LaunchAgent in ~/Library/LaunchAgents (the user's session) instead of a LaunchDaemon. Default false. */
   user?: boolean;
   /** The job's Label; default the service name. */
   label?: string;
   /** Default `{ successfulExit: false }`: restart after a failure, not after a clean exit. */
-  keepAlive?: boolean | { successfulExit: boolean };
+  keepAlive?:
+    | boolean
+    | {
+        /** false: restart only after an exit with a non-zero code; true: only after a clean one. */
+        successfulExit: boolean;
+      };
   /** Default true. */
   runAtLoad?: boolean;
-  /** UserName and GroupName of a daemon. */
+  /** UserName of a daemon. */
   userName?: string;
+  /** GroupName of a daemon. */
   groupName?: string;
-  /** Default /Library/Logs/<name>/ (daemon) or ~/Library/Logs/<name>/ (agent), out.log and err.log. */
+  /** StandardOutPath. Default `/Library/Logs/<name>/out.log` (daemon) or `~/Library/Logs/<name>/out.log` (agent). */
   stdoutPath?: string;
+  /** StandardErrorPath. Default `err.log` beside it. */
   stderrPath?: string;
   /** Write the plist here instead of /Library/LaunchDaemons or ~/Library/LaunchAgents, and do not load it. */
   directory?: string;
 }
 
+/** What {@link install} and {@link configure} make: the program, how it runs, and each platform's own options. */
 export interface InstallSpec {
   /** The service's name: the SCM key, the systemd unit (<name>.service), the launchd label. */
   name: string;
+  /** The name people see. Default: the name. */
   displayName?: string;
+  /** What the service does, as the service manager shows it. Default empty. */
   description?: string;
   /** The program: a .js, .cjs or .mjs file. Made absolute. */
   script: string;
+  /** The script's arguments. Default none. */
   args?: string[];
   /** Default: the node running now (process.execPath); in Electron, its binary with ELECTRON_RUN_AS_NODE=1. */
   node?: string;
+  /** Arguments for node itself (`--max-old-space-size=512`). Default none. */
   nodeArgs?: string[];
   /** Default: the script's folder. (Windows services otherwise start in System32.) */
   workingDirectory?: string;
+  /** Environment variables the service gets. */
   env?: Record<string, string>;
   /** Preload servicehost/register so the SCM connection is made before the program's imports. Default true. */
   register?: boolean;
@@ -130,8 +179,11 @@ export interface InstallSpec {
   stopTimeoutMs?: number;
   /** Start the service once installed. Default true. */
   start?: boolean;
+  /** Windows only. */
   windows?: WindowsInstallOptions;
+  /** systemd only. */
   systemd?: SystemdInstallOptions;
+  /** launchd only. */
   launchd?: LaunchdInstallOptions;
   /** configure: act on a service servicehost did not install (it carries no servicehost marker). Default false. */
   force?: boolean;

@@ -2,37 +2,65 @@
 // platform's own details sit under `windows`, `systemd` or `launchd`.
 import type { ServiceState } from '../lifecycle/service';
 
+/** The service manager servicehost drives here: the Windows SCM, systemd or launchd. */
 export type ManagerPlatform = 'windows' | 'systemd' | 'launchd';
 
 /** A service's run state, in one vocabulary for the SCM, systemd and launchd. */
 export type ManagedServiceState = ServiceState | 'failed' | 'unknown';
 
+/** One service, as {@link list} reports it. */
 export interface ServiceSummary {
+  /** The service's name (the SCM key, the unit's name, the launchd label). */
   name: string;
+  /** The name people see. */
   displayName: string;
+  /** Its run state now. */
   state: ManagedServiceState;
   /** The process, while there is one. */
   pid: number | undefined;
 }
 
+/** What the Windows SCM says of a service beyond the common fields. */
 export interface WindowsServiceDetails {
+  /** When it starts. */
   startType: 'auto' | 'delayed-auto' | 'manual' | 'disabled' | 'boot' | 'system';
+  /** The command line the SCM runs (ImagePath). */
   imagePath: string;
+  /** SERVICE_STATUS.dwWin32ExitCode. */
   win32ExitCode: number;
+  /** SERVICE_STATUS.dwServiceSpecificExitCode. */
   serviceSpecificExitCode: number;
+  /** SERVICE_STATUS.dwCheckPoint. */
   checkPoint: number;
+  /** SERVICE_STATUS.dwWaitHint, ms. */
   waitHint: number;
+  /** SERVICE_STATUS.dwControlsAccepted, the SERVICE_ACCEPT_* mask. */
   controlsAccepted: number;
+  /** What the SCM does when the service fails (SERVICE_FAILURE_ACTIONS). */
   recovery: {
+    /** Seconds without a failure after which the failure count is reset. */
     resetPeriodSec: number;
+    /** The command a 'run' action runs. */
     command: string;
+    /** The message broadcast before a 'reboot' action. */
     rebootMessage: string;
-    actions: Array<{ type: 'restart' | 'run' | 'reboot' | 'none'; delayMs: number }>;
+    /** One action per failure, in order; the last repeats. */
+    actions: Array<{
+      /** What the SCM does. */
+      type: 'restart' | 'run' | 'reboot' | 'none';
+      /** How long it waits first. */
+      delayMs: number;
+    }>;
   } | undefined;
+  /** Whether a stop with a non-zero exit code counts as a failure for `recovery`. */
   failureActionsOnNonCrash: boolean | undefined;
+  /** An automatic start delayed until after boot. */
   delayedAutoStart: boolean | undefined;
+  /** How long a PRESHUTDOWN may take. */
   preshutdownTimeoutMs: number | undefined;
+  /** The service SID type. */
   sidType: 'none' | 'unrestricted' | 'restricted' | undefined;
+  /** The privileges it keeps; the others are removed from its token. */
   requiredPrivileges: string[] | undefined;
   /** The Environment value the SCM merges into the service's environment. */
   environment: Record<string, string>;
@@ -42,22 +70,35 @@ export interface WindowsServiceDetails {
   unavailable: Record<string, string>;
 }
 
+/** What systemd says of a service beyond the common fields. */
 export interface SystemdServiceDetails {
+  /** The unit file. */
   unitPath: string;
+  /** ActiveState: active, inactive, failed, ... */
   activeState: string;
+  /** SubState: running, exited, dead, ... */
   subState: string;
+  /** Result of the last run: success, exit-code, signal, timeout, ... */
   result: string;
+  /** UnitFileState: enabled, disabled, ... */
   unitFileState: string;
+  /** NRestarts: how often systemd restarted it. */
   restarts: number | undefined;
 }
 
+/** What launchd says of a service beyond the common fields. */
 export interface LaunchdServiceDetails {
+  /** The plist file. */
   plistPath: string;
+  /** The job's Label. */
   label: string;
 }
 
+/** One service in full, as {@link query} reports it. */
 export interface ServiceInfo extends ServiceSummary {
+  /** The service manager. */
   platform: ManagerPlatform;
+  /** Its description. */
   description: string;
   /** The program's last exit code, when the system knows it. */
   exitCode: number | undefined;
@@ -69,25 +110,35 @@ export interface ServiceInfo extends ServiceSummary {
   argv: string[];
   /** The same command line as one string a person can paste: the image path as the SCM has it, or argv quoted for a POSIX shell. */
   commandLine: string;
+  /** The folder it starts in. */
   workingDirectory: string | undefined;
+  /** The services it needs started first. */
   dependencies: string[];
+  /** Windows only: the SCM's details. */
   windows?: WindowsServiceDetails;
+  /** systemd only: the unit's details. */
   systemd?: SystemdServiceDetails;
+  /** launchd only: the job's details. */
   launchd?: LaunchdServiceDetails;
 }
 
+/** What {@link install} and {@link configure} did. */
 export interface InstallResult {
+  /** The service's name. */
   name: string;
+  /** The service manager. */
   platform: ManagerPlatform;
   /** The command line the system will run. */
   command: string;
   /** Where the unit or plist was written (systemd, launchd). */
   path: string | undefined;
+  /** Whether it was started (install starts it unless `start: false`). */
   started: boolean;
   /** Defaults this system does not support and skipped (Wine: several SCM levels). */
   warnings: string[];
 }
 
+/** How the controlling functions wait for the service to reach its state. */
 export interface WaitOptions {
   /** Wait until the service reaches the state. Default true. */
   wait?: boolean;
@@ -97,16 +148,19 @@ export interface WaitOptions {
   onProgress?: (progress: { state: ManagedServiceState; checkPoint: number; waitHint: number }) => void;
 }
 
+/** Options of {@link stop}. */
 export interface StopOptions extends WaitOptions {
   /** A comment the Windows SCM records with the stop reason. */
   comment?: string;
 }
 
+/** Options of {@link start}. */
 export interface StartOptions extends WaitOptions {
   /** Arguments given to ServiceMain (Windows only). */
   args?: string[];
 }
 
+/** Which services {@link list} reports. */
 export interface ListFilter {
   /** Keep names that contain this string, or match this expression. */
   match?: string | RegExp;

@@ -7,10 +7,15 @@ import { ServicehostError } from '../errors';
 import type { NativePosixBinding } from './posix-binding';
 import type { NativeWindowsBinding } from './windows-binding';
 
+/** How the loaded native addon was built. */
 export interface NativeBuildInfo {
+  /** The operating system it was built for. */
   platform: 'win32' | 'linux' | 'darwin';
+  /** The compiler that built it. */
   toolchain: 'msvc' | 'mingw-w64' | 'gcc' | 'clang';
+  /** The Node-API version it targets (NAPI_VERSION). */
   napiVersion: number;
+  /** Whether it was built with C++ exceptions. */
   cppExceptions: boolean;
 }
 

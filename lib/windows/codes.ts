@@ -14,6 +14,7 @@ export const SERVICE_STATES = [
   { name: 'paused', code: 7, lifecycle: 'paused' },
 ] as const satisfies readonly { name: string; code: number; lifecycle: ServiceState }[];
 
+/** A SERVICE_STATUS state by its name here: 'start-pending', 'running', ... */
 export type ServiceStateName = (typeof SERVICE_STATES)[number]['name'];
 /** The same states as Service and the manager name them. */
 export type LifecycleStateName = (typeof SERVICE_STATES)[number]['lifecycle'];
@@ -143,6 +144,7 @@ export function controlCode(name: ControlRow['name']): number {
   return controlByName.get(name)!.code;
 }
 
+/** The name of a SERVICE_CONTROL_* code: 'stop' for 1, 'custom' for 128 to 255, 'unknown' for a code the table lacks. */
 export function controlName(code: number): ControlName {
   if (code >= CUSTOM_CONTROL_MIN && code <= CUSTOM_CONTROL_MAX) return 'custom';
   return controlByCode.get(code)?.name ?? 'unknown';

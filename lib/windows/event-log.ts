@@ -11,7 +11,12 @@ const EVENTLOG_ERROR_TYPE = 1;
 const EVENTLOG_WARNING_TYPE = 2;
 const EVENTLOG_INFORMATION_TYPE = 4;
 
+/**
+ * Writes Windows Event Log entries (ReportEventW) under one event source, such as the service's name, which install registers.
+ * The constructor throws ERR_SERVICEHOST_UNSUPPORTED_PLATFORM off Windows.
+ */
 export class EventLogWriter {
+  /** The event source the entries appear under. */
   readonly source: string;
 
   constructor(source: string) {
@@ -24,14 +29,17 @@ export class EventLogWriter {
     this.source = source;
   }
 
+  /** An information entry. `eventId` 0 to 65535; default 1, which Event Viewer shows as written. */
   info(message: string, eventId = 1): void {
     this.#write(EVENTLOG_INFORMATION_TYPE, message, eventId);
   }
 
+  /** A warning entry, as {@link EventLogWriter.info}. */
   warn(message: string, eventId = 1): void {
     this.#write(EVENTLOG_WARNING_TYPE, message, eventId);
   }
 
+  /** An error entry, as {@link EventLogWriter.info}. */
   error(message: string, eventId = 1): void {
     this.#write(EVENTLOG_ERROR_TYPE, message, eventId);
   }

@@ -28,6 +28,7 @@ export type { AcceptedControl, ControlName, ServiceStateName } from './codes';
 
 /** The SCM started the service: ServiceMain ran and START_PENDING was reported. */
 export interface ServiceMainEvent {
+  /** The event's kind. */
   type: 'service-main';
   /** The name the SCM knows the service by (ServiceMain's argv[0]). */
   serviceName: string;
@@ -68,15 +69,38 @@ export interface ControlFields {
  * continue of a paused one.
  */
 export type ControlEvent =
-  | (ControlFields & { type: 'stop'; reason: 'scm-stop' | 'shutdown' | 'preshutdown' })
+  | (ControlFields & {
+      type: 'stop';
+      /** Which stop: SERVICE_CONTROL_STOP, SHUTDOWN or PRESHUTDOWN. */
+      reason: 'scm-stop' | 'shutdown' | 'preshutdown';
+    })
   | (ControlFields & { type: 'pause' | 'continue' | 'reload' })
-  | (ControlFields & { type: 'power'; powerSetting?: string; data?: Buffer })
-  | (ControlFields & { type: 'session'; sessionId: number })
+  | (ControlFields & {
+      type: 'power';
+      /** PBT_POWERSETTINGCHANGE: the setting's GUID, `{8-4-4-4-12}`. */
+      powerSetting?: string;
+      /** PBT_POWERSETTINGCHANGE: the setting's value. */
+      data?: Buffer;
+    })
+  | (ControlFields & {
+      type: 'session';
+      /** The session it is about (WTSSESSION_NOTIFICATION.dwSessionId). */
+      sessionId: number;
+    })
   | (ControlFields & { type: 'custom' })
-  | (ControlFields & { type: 'control'; newTime?: number; oldTime?: number; deviceType?: number });
+  | (ControlFields & {
+      type: 'control';
+      /** timechange: the new system time, ms since 1970 (UTC). */
+      newTime?: number;
+      /** timechange: the system time before, ms since 1970 (UTC). */
+      oldTime?: number;
+      /** deviceevent, hardwareprofilechange: the device type (dbch_devicetype). */
+      deviceType?: number;
+    });
 
 /** The dispatcher returned: after STOPPED, or at once when the process is not a service. */
 export interface DispatcherExitEvent {
+  /** The event's kind. */
   type: 'dispatcher-exit';
   /** ERROR_FAILED_SERVICE_CONTROLLER_CONNECT when the SCM did not start this process. */
   error?: Error;
@@ -84,6 +108,7 @@ export interface DispatcherExitEvent {
   receivedAt: number;
 }
 
+/** What `onEvent` receives: ServiceMain ran, a control, or the dispatcher returned. */
 export type DispatcherEvent = ServiceMainEvent | ControlEvent | DispatcherExitEvent;
 
 /** The one parse: a native record becomes its typed event. */
@@ -142,6 +167,7 @@ export function acceptMask(where: string, controls: unknown): number {
   return mask;
 }
 
+/** Which optional controls reach `onEvent`. */
 export interface ControlDelivery {
   /** Codes 128 to 255 reach onEvent; otherwise the handler refuses them (ERROR_CALL_NOT_IMPLEMENTED). */
   custom?: boolean;
@@ -149,6 +175,7 @@ export interface ControlDelivery {
   interrogate?: boolean;
 }
 
+/** Options of {@link startServiceDispatcher}. */
 export interface StartServiceDispatcherOptions {
   /** Called on the main thread for each event, in the order the SCM produced them. A throw is an uncaught exception. */
   onEvent: (event: DispatcherEvent) => void;
@@ -200,7 +227,9 @@ export function setControlDelivery(delivery: ControlDelivery): void {
   connected('setControlDelivery').native.setDispatcherPolicy(policy);
 }
 
+/** A SERVICE_STATUS report for {@link setServiceStatus}. */
 export interface ServiceStatusUpdate {
+  /** The state to report. */
   state: ServiceStateName;
   /** Controls to accept from now on; left out, the current ones stay. None are accepted while start-pending, stop-pending or stopped. */
   controlsAccepted?: readonly AcceptedControl[];
@@ -212,13 +241,19 @@ export interface ServiceStatusUpdate {
   serviceSpecificExitCode?: number;
 }
 
+/** SERVICE_STATUS as the SCM now has it. */
 export interface ServiceStatus {
+  /** The current state. */
   state: ServiceStateName;
+  /** The controls accepted now. */
   controlsAccepted: AcceptedControl[];
   /** Advances by one each time the same pending state is reported again. */
   checkPoint: number;
+  /** Milliseconds until the next report, for pending states. */
   waitHintMs: number;
+  /** A Win32 error code; 1066 when the exit code is the program's own. */
   win32ExitCode: number;
+  /** The program's own exit code, with win32ExitCode 1066. */
   serviceSpecificExitCode: number;
 }
 
@@ -267,13 +302,23 @@ export function setControlsAccepted(controls: readonly AcceptedControl[]): Servi
   return toPublicStatus(connected('setControlsAccepted').native.setControlsAccepted({ controlsAccepted }));
 }
 
+/** How the dispatcher's queue has fared ({@link getDispatcherStats}). */
+export interface DispatcherStats {
+  /** Events handed to JavaScript. */
+  delivered: number;
+  /** Repeats folded into an identical waiting event because 1024 already waited. */
+  merged: number;
+  /** Controls dropped because 1024 waited and none identical was among them. */
+  dropped: number;
+}
+
 /**
  * How the dispatcher's queue has fared: events `delivered`; and past its bound
  * (1024 custom or interrogate controls waiting for the loop), repeats `merged`
  * into an identical waiting event and the others `dropped`. Each thing the
  * dispatcher queued (every accepted control, ServiceMain) is counted once, in one of the three.
  */
-export function getDispatcherStats(): { delivered: number; merged: number; dropped: number } {
+export function getDispatcherStats(): DispatcherStats {
   return connected('getDispatcherStats').native.getDispatcherStats();
 }
 
@@ -290,15 +335,23 @@ export function isWindowsService(): boolean {
   return windowsServiceAnswer;
 }
 
+/** A control for {@link simulateControlForDiagnostics}, with the payload the SCM would pass. */
 export interface SimulatedControl {
+  /** The control by name, or its code (0 to 255). */
   control: Exclude<ControlName, 'custom' | 'unknown'> | number;
+  /** dwEventType: the PBT_*, WTS_* or DBT_* code. Default 0. */
   eventType?: number;
   /** Power setting change: the GUID as 16 bytes, in memory order. */
   powerSetting?: Buffer;
+  /** Power setting change: the setting's value. */
   data?: Buffer;
+  /** Session change: the session's id. */
   sessionId?: number;
+  /** Time change: the new system time, ms since 1970 (UTC). */
   newTime?: number;
+  /** Time change: the system time before, ms since 1970 (UTC). */
   oldTime?: number;
+  /** Device event: the device type (dbch_devicetype). */
   deviceType?: number;
 }
 

@@ -4,6 +4,7 @@ import { ServicehostError } from '../../errors';
 import { posixNative } from '../../native/load';
 import { expectObject, optionalBoolean } from '../../validate';
 
+/** A file descriptor systemd passed (socket activation or the fd store). */
 export interface ListenFd {
   /** The file descriptor, 3 and up. */
   fd: number;

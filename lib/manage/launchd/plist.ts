@@ -3,6 +3,7 @@
 // (NUL and most control characters) are rejected, never dropped.
 import { ServicehostError } from '../../errors';
 
+/** A value launchd's plists hold: string, integer, boolean, array or dict. */
 export type PlistValue = string | number | boolean | PlistValue[] | { [key: string]: PlistValue };
 
 const HEADER =
@@ -31,6 +32,7 @@ function render(value: PlistValue, indent: string): string {
   return `${indent}<dict>\n${entries.join('')}${indent}</dict>\n`;
 }
 
+/** An XML property list of `root`, as launchd reads it. Throws ERR_INVALID_ARG_VALUE for text XML 1.0 cannot carry or a number that is not whole. */
 export function renderPlist(root: { [key: string]: PlistValue }): string {
   return `${HEADER}${render(root, '')}</plist>\n`;
 }

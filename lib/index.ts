@@ -7,6 +7,7 @@
  * `servicehost/manage`.
  *
  * @packageDocumentation
+ * @module servicehost
  */
 export { ServicehostError, isSystemError, SERVICEHOST_ERROR_CODES, type ServicehostErrorCode, type SystemError, type SystemErrorCode } from './errors';
 export {

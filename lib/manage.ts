@@ -13,6 +13,7 @@
  * see {@link ServiceManagerError}.
  *
  * @packageDocumentation
+ * @module servicehost/manage
  */
 // Named exports only: what is listed here is the public surface (etc/servicehost-manage.api.md).
 export { install, configure, uninstall, start, stop, restart, query, list } from './manage/index';

@@ -19,6 +19,7 @@
  * processes do not inherit it.
  *
  * @packageDocumentation
+ * @module servicehost/register
  */
 import { WORKING_DIRECTORY_VARIABLE } from './lifecycle/installed-environment';
 

@@ -12,6 +12,7 @@
  * For the lifecycle (stop, pause, teardown, exit codes) use `Service` from `servicehost`.
  *
  * @packageDocumentation
+ * @module servicehost/windows
  */
 // Named exports only: what is listed here is the public surface (etc/servicehost-windows.api.md);
 // the parse, the status conversion and the accept mask stay internal.

@@ -8,8 +8,11 @@ import path from 'node:path';
 import { GUEST_NODE, liveDir, logsDir, rootDir } from './paths.mjs';
 import { ROOT_MARKER, assertBootableRoot, markerText, readMarker } from './root-guard.mjs';
 
-/** What the guest needs: systemd as init, logind (linger, user managers) over D-Bus, nspawn for the nspawn backend. */
-export const GUEST_PACKAGES = ['systemd', 'systemd-sysv', 'udev', 'dbus', 'libpam-systemd', 'kmod', 'procps', 'systemd-container'];
+/**
+ * What the guest needs: systemd as init, logind (linger, user managers) over D-Bus, nspawn for the nspawn backend,
+ * and curl, which the README's quick start runs (test/systemd-live/docs.test.ts; about 5 MB more).
+ */
+export const GUEST_PACKAGES = ['systemd', 'systemd-sysv', 'udev', 'dbus', 'libpam-systemd', 'kmod', 'procps', 'systemd-container', 'curl'];
 export const SUITE = 'bookworm';
 const MIRROR = process.env.SERVICEHOST_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 

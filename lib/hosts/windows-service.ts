@@ -14,7 +14,7 @@ import { eventLogLogger } from '../windows/event-log';
 import { acceptMask, parseDispatcherRecord, type DispatcherEvent } from '../windows/scm';
 import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostStatus } from './host';
 
-/** Options of the Windows service host (the SCM started the process): `new Service({ windowsService: { ... } })`. */
+/** Options of the Windows service host (the SCM started the process): `new Service({ hostOptions: { windowsService: { ... } } })`. */
 export interface WindowsServiceHostOptions {
   /** Controls to accept beyond those the listeners need (e.g. 'preshutdown', 'timechange'). */
   acceptedControls?: readonly import('../windows/codes').AcceptedControl[];

@@ -15,7 +15,7 @@ export interface HealthServerOptions extends HealthHandlerOptions {
   host?: string;
 }
 
-/** The health server `service.serveHealth()` started. */
+/** A running health server, and how to close it with its connections. */
 export interface ServedHealth {
   /** The listening server (its port: `server.address()`). */
   server: http.Server;

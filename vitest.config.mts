@@ -12,7 +12,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          // GitHub's workflow parser imports its schema JSON as a bundler would (no import
+          // attribute), which Node refuses: let Vite bundle it (test/unit/workflows.test.ts).
+          deps: { optimizer: { ssr: { enabled: true, include: ['@actions/workflow-parser'] } } },
+        },
       },
       {
         extends: true,

@@ -5,6 +5,8 @@
 //              SIGTERM, STOPPING=1, exit 0 (or expect-exit);
 //   typecheck  fragments and every named program, in one TypeScript program against dist/*.d.ts;
 //   windows-service  type-checked here, run under Wine's SCM by test/windows/docs-examples.test.ts;
+//   systemd-live  shell lines: their mark, language and comments checked and counted here, run in a
+//              real systemd by test/systemd-live/docs.test.ts;
 //   skip:      counted, with its reason printed.
 // The last describe proves the checks can fail, on Markdown samples in fixtures/docs-broken.
 import { spawn } from 'node:child_process';
@@ -166,7 +168,7 @@ describe.runIf(process.platform === 'linux')('the doc checks pass a correct samp
   test('its marks are valid and counted, nested and ~~~ blocks included', () => {
     expect(sample.flatMap(markProblems)).toEqual([]);
     expect(summarize(sample)).toBe(
-      '4 blocks: 1 run, 1 service, 1 windows-service, 1 typecheck, 1 skipped\n  skip test/linux/fixtures/docs-sample/README.md:35: output sample',
+      '4 blocks: 1 run, 1 service, 1 windows-service, 1 typecheck, 0 systemd-live, 1 skipped\n  skip test/linux/fixtures/docs-sample/README.md:35: output sample',
     );
   });
 

@@ -1,7 +1,7 @@
 // The doc-test block extractor on inline Markdown: fences, info strings, list
 // indentation, and the marks above each block (none, one, two, bad ones).
 import { describe, expect, test } from 'vitest';
-import { extractBlocks, markOf, markProblems, parseMark, selectedDocFiles, summarize } from '../helpers/doc-blocks';
+import { afterBlock, commentStart, extractBlocks, markOf, markProblems, parseMark, selectedDocFiles, shellLines, summarize } from '../helpers/doc-blocks';
 import { checkedName } from '../helpers/doc-typecheck';
 
 const md = (lines: string[]) => lines.join('\n');
@@ -115,6 +115,8 @@ describe('parseMark and markProblems', () => {
     ['service windows-service', { kinds: ['service', 'windows-service'] }],
     ['windows-service expect-exit=42', { kinds: ['windows-service'], expectExit: 42 }],
     ['skip: shell lines for Windows PowerShell', { kinds: ['skip'], skipReason: 'shell lines for Windows PowerShell' }],
+    ['systemd-live', { kinds: ['systemd-live'] }],
+    ['systemd-live after=server.mjs', { kinds: ['systemd-live'], after: 'server.mjs' }],
   ])('%s is valid', (text, expected) => {
     const mark = parseMark(text, 1);
     expect(mark.problems).toEqual([]);
@@ -131,6 +133,11 @@ describe('parseMark and markProblems', () => {
     ['service path=/x', /path= without http=/u],
     ['run expect-exit=-1', /bad option/u],
     ['service http=99999', /bad option/u],
+    ['systemd-live service', /cannot combine/u],
+    ['run after=a.js', /after= belongs to a systemd-live mark/u],
+    ['systemd-live after=../a.js', /bad option/u],
+    ['systemd-live expect-exit=1', /expect-exit= on a systemd-live mark/u],
+    ['systemd-live http=3000', /belong to a service/u],
   ])('%j is refused', (text, problem) => {
     expect(parseMark(text, 1).problems.join('; ')).toMatch(problem);
   });
@@ -163,8 +170,66 @@ describe('parseMark and markProblems', () => {
       'b.md',
     );
     expect(summarize(blocks)).toBe(
-      '3 blocks: 0 run, 1 service, 1 windows-service, 0 typecheck, 1 skipped, 1 without a valid mark\n  skip b.md:5: output sample',
+      '3 blocks: 0 run, 1 service, 1 windows-service, 0 typecheck, 0 systemd-live, 1 skipped, 1 without a valid mark\n  skip b.md:5: output sample',
     );
+  });
+});
+
+describe('systemd-live blocks: shell lines and what their comments expect', () => {
+  const quickStart = md([
+    '<!-- doc-test: service http=3000 -->', //                                              1
+    '```js server.mjs', //                                                                  2
+    '```', //                                                                               3
+    '<!-- doc-test: systemd-live after=server.mjs -->', //                                  4
+    '```sh', //                                                                             5
+    'node server.mjs                 # Ctrl-C: the drain runs, exit code 0', //             6
+    '', //                                                                                  7
+    '# a note of its own', //                                                               8
+    'npx servicehost install --user --name hello -- server.mjs', //                         9
+    'curl localhost:3000/readyz      # {"status":"ok","state":"running"}', //              10
+    "echo '# not a comment' a#b      # exit code 3", //                                    11
+    '```', //                                                                              12
+  ]);
+
+  test('after= finds the earlier block; each command line keeps its line number, command and expectation', () => {
+    const [server, live] = extractBlocks(quickStart, 'README.md');
+    expect(markProblems(live!)).toEqual([]);
+    expect(afterBlock([server!, live!], 'server.mjs', live)).toBe(server);
+    expect(shellLines(live!)).toEqual([
+      { line: 6, command: 'node server.mjs', comment: 'Ctrl-C: the drain runs, exit code 0', expect: { ctrlC: true, drain: true, exitCode: 0 }, problems: [] },
+      { line: 9, command: 'npx servicehost install --user --name hello -- server.mjs', expect: { ctrlC: false, drain: false }, problems: [] },
+      { line: 10, command: 'curl localhost:3000/readyz', comment: '{"status":"ok","state":"running"}', expect: { ctrlC: false, drain: false, json: { status: 'ok', state: 'running' } }, problems: [] },
+      { line: 11, command: "echo '# not a comment' a#b", comment: 'exit code 3', expect: { ctrlC: false, drain: false, exitCode: 3 }, problems: [] },
+    ]);
+    expect(summarize([server!, live!])).toBe('2 blocks: 0 run, 1 service, 0 windows-service, 0 typecheck, 1 systemd-live, 0 skipped');
+  });
+
+  test('a # inside quotes or a word starts no comment', () => {
+    expect(commentStart('a "b # c" d')).toBe(-1);
+    expect(commentStart("a 'b # c' # d")).toBe(10);
+    expect(commentStart('a#b')).toBe(-1);
+    expect(commentStart('# all')).toBe(0);
+  });
+
+  test('after= naming no earlier block, a JS block, a file name, and comments it cannot check are refused', () => {
+    const blocks = extractBlocks(
+      md([
+        '<!-- doc-test: systemd-live after=server.mjs -->', '```sh', 'true', '```',
+        '<!-- doc-test: run -->', '```js server.mjs', '```',
+        '<!-- doc-test: systemd-live -->', '```js x.js', 'true', '```',
+        '<!-- doc-test: systemd-live -->', '```sh', 'a   # works nicely', 'b   # {"status":', 'c \\', '```',
+        '<!-- doc-test: systemd-live -->', '```sh', '# only a comment', '```',
+      ]),
+      'a.md',
+    );
+    expect(markProblems(blocks[0]!)).toEqual(['mark "systemd-live after=server.mjs": after=server.mjs names no earlier block of this file']);
+    expect(markProblems(blocks[2]!)).toEqual(['a systemd-live block holds shell lines (```sh), not "js"', 'a systemd-live block names no file: its lines run in the app folder']);
+    expect(markProblems(blocks[3]!)).toEqual([
+      'line 14: the comment "works nicely" states nothing the test checks (Ctrl-C, the drain, exit code N, a JSON body)',
+      'line 15: the comment\'s {"status": is not JSON',
+      'line 16: a continued line (\\ at its end): write each command on one line',
+    ]);
+    expect(markProblems(blocks[4]!)).toEqual(['a systemd-live block with no command line']);
   });
 });
 

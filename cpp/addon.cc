@@ -40,6 +40,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "scmSetServiceValue", ScmSetServiceValue);
   Export(env, exports, "scmGetServiceValue", ScmGetServiceValue);
   Export(env, exports, "fileWriters", FileWriters);
+  Export(env, exports, "runElevated", RunElevated);
+  Export(env, exports, "createPrivateDirectory", CreatePrivateDirectory);
   Export(env, exports, "setEventLogSource", SetEventLogSource);
   Export(env, exports, "getEventLogSource", GetEventLogSource);
   Export(env, exports, "removeEventLogSource", RemoveEventLogSource);

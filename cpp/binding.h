@@ -40,6 +40,9 @@ Napi::Value ScmGetEnvironment(const Napi::CallbackInfo& info);
 Napi::Value ScmSetServiceValue(const Napi::CallbackInfo& info);
 Napi::Value ScmGetServiceValue(const Napi::CallbackInfo& info);
 Napi::Value FileWriters(const Napi::CallbackInfo& info);
+// Windows only: elevation (cpp/win/elevation.cc).
+Napi::Value RunElevated(const Napi::CallbackInfo& info);
+Napi::Value CreatePrivateDirectory(const Napi::CallbackInfo& info);
 Napi::Value SetEventLogSource(const Napi::CallbackInfo& info);
 Napi::Value GetEventLogSource(const Napi::CallbackInfo& info);
 Napi::Value RemoveEventLogSource(const Napi::CallbackInfo& info);

@@ -18,6 +18,8 @@
 // Named exports only: what is listed here is the public surface (etc/servicehost-manage.api.md).
 export { install, configure, uninstall, start, stop, restart, query, list } from './manage/index';
 export { managerPlatform, type ScopeOptions } from './manage/manager';
+export type { ElevateOptions } from './manage/elevate';
+export { handleElevatedRequest } from './manage/elevate-child';
 export { ServiceManagerError } from './manage/errors';
 export { ServicehostError, isSystemError, SERVICEHOST_ERROR_CODES, type ServicehostErrorCode, type SystemError, type SystemErrorCode } from './errors';
 export type { CommandOverrides } from './manage/commands';

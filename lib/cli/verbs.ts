@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ServicehostError } from '../errors';
 import * as manage from '../manage/index';
+import { runCommandElevated } from '../manage/elevate-cli';
+import { handleElevatedRequest } from '../manage/elevate-child';
+import { ELEVATED_MARKER } from '../manage/elevate-protocol';
 import type { ManagedServiceState, WaitOptions } from '../manage/types';
 import type { OptionSpec, ParsedCommand } from './args';
 import { EXIT_CODES } from './exit-codes';
@@ -106,6 +109,19 @@ async function installOrConfigure(command: ParsedCommand, output: Output, done: 
   return EXIT_CODES.ok;
 }
 
+const elevation: Record<string, OptionSpec> = {
+  elevate: { kind: 'boolean', description: 'Windows: run the command elevated (a UAC prompt), for a desktop app that runs unelevated; output and exit code come back unchanged' },
+};
+
+/** The verb, with --elevate: the same command line runs in an elevated servicehost. */
+function elevatable(verb: Verb): Verb {
+  return {
+    ...verb,
+    options: { ...verb.options, ...elevation },
+    run: async (command, output) => (command.options.elevate === true ? runCommandElevated(command, output, await accountPassword(command)) : verb.run(command, output)),
+  };
+}
+
 function control(verb: 'start' | 'stop' | 'restart', summary: string): Verb {
   return {
     summary,
@@ -135,19 +151,19 @@ async function runScript(command: ParsedCommand): Promise<undefined> {
 }
 
 export const VERBS: Record<string, Verb> = {
-  install: {
+  install: elevatable({
     summary: 'install a Node program as a service, and start it',
     usage: 'servicehost install --name <name> [options] -- <script> [args...]',
     options: { ...installOptions, start: { kind: 'boolean', description: 'start it once installed (default; --no-start to leave it stopped)' } },
     run: (command, output) => installOrConfigure(command, output, 'Installed'),
-  },
-  configure: {
+  }),
+  configure: elevatable({
     summary: 'change an installed service to match these options (restart it to apply a new command line)',
     usage: 'servicehost configure --name <name> [install options] -- <script> [args...]',
     options: { ...installOptions, ...force },
     run: (command, output) => installOrConfigure(command, output, 'Configured'),
-  },
-  uninstall: {
+  }),
+  uninstall: elevatable({
     summary: 'stop and remove a service',
     usage: 'servicehost uninstall <name> [options]',
     options: { ...common, ...scope, ...waiting, ...force },
@@ -157,9 +173,9 @@ export const VERBS: Record<string, Verb> = {
       print(output, { name, removed: true }, `Removed ${name}.`);
       return EXIT_CODES.ok;
     },
-  },
-  start: control('start', 'start a service and wait until it runs'),
-  stop: control('stop', 'stop a service and wait until it has stopped'),
+  }),
+  start: elevatable(control('start', 'start a service and wait until it runs')),
+  stop: elevatable(control('stop', 'stop a service and wait until it has stopped')),
   restart: control('restart', 'stop, then start a service'),
   status: {
     summary: 'state, process, exit code and configuration of a service',
@@ -190,5 +206,15 @@ export const VERBS: Record<string, Verb> = {
       env: { kind: 'list', value: 'KEY=value', description: 'an environment variable; repeat for more' },
     },
     run: runScript,
+  },
+  elevated: {
+    summary: 'used by --elevate: the elevated process runs the request it was given (servicehost starts it)',
+    usage: 'servicehost elevated --servicehost-elevated=<folder>',
+    options: { 'servicehost-elevated': { kind: 'string', value: 'folder', description: 'the private folder that holds the request' } },
+    async run(command) {
+      const folder = command.options['servicehost-elevated'];
+      if (typeof folder !== 'string') throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'servicehost elevated: only --elevate starts it, with --servicehost-elevated=<folder>');
+      return (await handleElevatedRequest([`${ELEVATED_MARKER}${folder}`])) ?? EXIT_CODES.failed;
+    },
   },
 };

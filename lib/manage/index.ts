@@ -12,6 +12,7 @@
 import { ServicehostError } from '../errors';
 import { expectObject, optionalBoolean } from '../validate';
 import { checkCommandOverrides } from './commands';
+import { elevatedCall, type ElevateOptions } from './elevate';
 import { platformManager, type ScopeOptions } from './manager';
 import type { InstallSpec } from './spec';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
@@ -43,8 +44,15 @@ function waitOptions(options: unknown, where: string): ScopeOptions & WaitOption
   return object;
 }
 
+/** `{ elevate: true }`: the call runs in an elevated servicehost (Windows; see ElevateOptions). */
+function elevates(options: unknown, where: string): boolean {
+  if (options === undefined) return false;
+  return optionalBoolean(`${where}.elevate`, (expectObject(where, options) as ElevateOptions).elevate) === true;
+}
+
 /** Installs (and by default starts) a service running `spec.script` under Node. */
-export async function install(spec: InstallSpec): Promise<InstallResult> {
+export async function install(spec: InstallSpec, options?: ElevateOptions): Promise<InstallResult> {
+  if (elevates(options, 'install(spec, options)')) return (await elevatedCall('install', [spec])) as InstallResult;
   return platformManager().install(spec);
 }
 
@@ -53,23 +61,30 @@ export async function install(spec: InstallSpec): Promise<InstallResult> {
  * it. A running service keeps its old command line until it is restarted
  * (the result's warnings say so); nothing is started or stopped.
  */
-export async function configure(spec: InstallSpec): Promise<InstallResult> {
+export async function configure(spec: InstallSpec, options?: ElevateOptions): Promise<InstallResult> {
+  if (elevates(options, 'configure(spec, options)')) return (await elevatedCall('configure', [spec])) as InstallResult;
   return platformManager().configure(spec);
 }
 
 /** Stops the service if it runs, then removes it and everything install() made. */
-export async function uninstall(name: string, options?: ScopeOptions & WaitOptions): Promise<void> {
-  return platformManager().uninstall(name, waitOptions(options, 'uninstall(name, options)'));
+export async function uninstall(name: string, options?: ScopeOptions & WaitOptions & ElevateOptions): Promise<void> {
+  const checked = waitOptions(options, 'uninstall(name, options)') as ScopeOptions & WaitOptions & ElevateOptions;
+  if (elevates(options, 'uninstall(name, options)')) return void (await elevatedCall('uninstall', [name, checked]));
+  return platformManager().uninstall(name, checked);
 }
 
 /** Starts the service and, unless `wait: false`, waits until it runs. Starting a running service succeeds. */
-export async function start(name: string, options?: ScopeOptions & StartOptions): Promise<void> {
-  return platformManager().start(name, waitOptions(options, 'start(name, options)') as ScopeOptions & StartOptions);
+export async function start(name: string, options?: ScopeOptions & StartOptions & ElevateOptions): Promise<void> {
+  const checked = waitOptions(options, 'start(name, options)') as ScopeOptions & StartOptions & ElevateOptions;
+  if (elevates(options, 'start(name, options)')) return void (await elevatedCall('start', [name, checked]));
+  return platformManager().start(name, checked);
 }
 
 /** Stops the service and, unless `wait: false`, waits until it has stopped. Stopping a stopped service succeeds. */
-export async function stop(name: string, options?: ScopeOptions & StopOptions): Promise<void> {
-  return platformManager().stop(name, waitOptions(options, 'stop(name, options)') as ScopeOptions & StopOptions);
+export async function stop(name: string, options?: ScopeOptions & StopOptions & ElevateOptions): Promise<void> {
+  const checked = waitOptions(options, 'stop(name, options)') as ScopeOptions & StopOptions & ElevateOptions;
+  if (elevates(options, 'stop(name, options)')) return void (await elevatedCall('stop', [name, checked]));
+  return platformManager().stop(name, checked);
 }
 
 /** Stops, then starts the service. */

@@ -89,6 +89,10 @@ export interface NativeWindowsBinding extends NativeDispatcherBinding, NativeSer
   debugInvokeConsoleHandler(ctrlType: 0 | 1 | 2 | 5 | 6): void;
   /** ReportEventW under `source`; type 1 error, 2 warning, 4 information. */
   writeEventLog(entry: { source: string; type: 1 | 2 | 4; eventId?: number; message: string }): void;
+  /** ShellExecuteExW "runas" (hidden window), then waits for the process, on a thread of its own; ERROR_CANCELLED (1223) when the prompt is declined. */
+  runElevated(request: { program: string; parameters?: string; directory?: string }): Promise<{ exitCode: number }>;
+  /** Creates a folder whose protected DACL admits only this process's user, Administrators and SYSTEM; returns its owner and DACL as read back (SDDL). */
+  createPrivateDirectory(path: string): string;
 }
 
 

@@ -6,7 +6,7 @@ import { repoRoot, runWindows, toWindowsPath, windowsNodeExe } from '../../../sc
 import { fixturesDir, scratchDir } from './service';
 
 export type Operation =
-  | { op: 'install' | 'configure'; spec: Record<string, unknown> }
+  | { op: 'install' | 'configure'; spec: Record<string, unknown>; options?: Record<string, unknown> }
   | { op: 'uninstall' | 'start' | 'stop' | 'restart'; name: string; options?: Record<string, unknown> }
   | { op: 'query'; name: string }
   | { op: 'list'; pattern?: string; filter?: Record<string, unknown> }

@@ -1,0 +1,134 @@
+// `--elevate` / `{ elevate: true }` against the real SCM: the command runs in
+// a servicehost started through ShellExecuteExW's "runas" verb, and its exit
+// code, JSON and typed errors come back as an unelevated run gives them.
+// Under Wine every process is an administrator and runas starts the program
+// at once, with no consent prompt; the prompt (and declining it) is
+// windows-latest's (windows-latest-only.test.ts).
+import path from 'node:path';
+import { describe, expect, inject, test } from 'vitest';
+import { isNativeWindows, runWindows, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
+import { manage, servicehostCommand, uninstallQuietly } from './harness/manage';
+import { fixturesDir, scratchDir, uniqueServiceName } from './harness/service';
+
+const ring = inject('windowsRing');
+
+/** The private folders elevate left in Windows' temp folder (it removes each one it makes). */
+async function leftoverFolders(): Promise<string[]> {
+  const listing = await runWindows(windowsNodeExe(), [
+    '-e',
+    "const fs=require('fs'),os=require('os');console.log(JSON.stringify(fs.readdirSync(os.tmpdir()).filter((n)=>n.startsWith('servicehost-elevate-'))))",
+  ]);
+  expect(listing.code, listing.stderr).toBe(0);
+  return JSON.parse(listing.stdout) as string[];
+}
+
+/** The same JSON with the service's name (and what contains it) made equal. */
+function withName(text: string, name: string, as: string): unknown {
+  return JSON.parse(text.split(name).join(as));
+}
+
+describe.skipIf(!ring.available)('elevate: the command and the API through runas', () => {
+  test('CLI: install, start, stop, uninstall with --elevate give the exit codes and JSON of the same commands unelevated; no private folder is left', async () => {
+    const elevated = uniqueServiceName('elev-cli');
+    const plain = uniqueServiceName('elev-plain');
+    const script = toWindowsPath(path.join(fixturesDir, 'argv-service.js'));
+    const log = toWindowsPath(path.join(scratchDir('elevate-cli'), 'argv.log'));
+    const before = await leftoverFolders();
+    try {
+      const install = (name: string, extra: string[]) =>
+        servicehostCommand(['install', ...extra, '--name', name, '--no-start', '--start-type', 'manual', '--json', '--', script, log, 'two words']);
+      const [viaRunas, direct] = [await install(elevated, ['--elevate']), await install(plain, [])];
+      expect(viaRunas.code, viaRunas.stderr + viaRunas.stdout).toBe(0);
+      expect(withName(viaRunas.stdout, elevated, 'X')).toEqual(withName(direct.stdout, plain, 'X'));
+      expect(JSON.parse(viaRunas.stdout)).toMatchObject({ name: elevated, platform: 'windows', started: false });
+
+      const started = await servicehostCommand(['start', elevated, '--elevate', '--json']);
+      expect(started.code, started.stderr).toBe(0);
+      expect(JSON.parse(started.stdout)).toMatchObject({ name: elevated, state: 'running', pid: expect.any(Number), argv: expect.arrayContaining(['two words']) });
+
+      const status = await servicehostCommand(['status', elevated, '--json']);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ state: 'running', pid: JSON.parse(started.stdout).pid });
+
+      const stopped = await servicehostCommand(['stop', elevated, '--elevate']);
+      expect(stopped.code, stopped.stderr).toBe(0);
+      expect(stopped.stdout).toBe(`${elevated}: stopped\n`);
+
+      const removed = await servicehostCommand(['uninstall', elevated, '--elevate', '--json']);
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(JSON.parse(removed.stdout)).toEqual({ name: elevated, removed: true });
+
+      // A typed failure: the same exit code (4) and the same JSON error as unelevated.
+      const [missing, missingDirect] = [await servicehostCommand(['start', elevated, '--elevate', '--json']), await servicehostCommand(['start', elevated, '--json'])];
+      expect(missing.code).toBe(4);
+      expect(missing.stdout).toBe(missingDirect.stdout);
+      expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND', systemCode: 'ERROR_SERVICE_DOES_NOT_EXIST', errno: 1060 });
+
+      expect(await leftoverFolders()).toEqual(before);
+    } finally {
+      await uninstallQuietly(elevated);
+      await uninstallQuietly(plain);
+    }
+  });
+
+  test('API: { elevate: true } installs, starts, stops and uninstalls; a typed error comes back with its class, code, errno and syscall', async () => {
+    const name = uniqueServiceName('elev-api');
+    const script = toWindowsPath(path.join(fixturesDir, 'argv-service.js'));
+    const log = toWindowsPath(path.join(scratchDir('elevate-api'), 'argv.log'));
+    const elevate = { elevate: true };
+    const before = await leftoverFolders();
+    try {
+      const outcomes = await manage([
+        { op: 'install', spec: { name, script, args: [log], start: false }, options: elevate },
+        { op: 'start', name, options: elevate },
+        { op: 'query', name },
+        { op: 'stop', name, options: elevate },
+        { op: 'query', name },
+        { op: 'uninstall', name, options: elevate },
+        { op: 'start', name, options: elevate },
+        { op: 'start', name },
+      ]);
+      const [installed, started, running, stopped, afterStop, removed, missing, missingDirect] = outcomes;
+      expect(installed, JSON.stringify(installed)).toMatchObject({ ok: true, value: { name, platform: 'windows', started: false, warnings: expect.any(Array) } });
+      expect(started).toEqual({ ok: true, value: null });
+      expect(running).toMatchObject({ ok: true, value: { state: 'running', pid: expect.any(Number) } });
+      expect(stopped).toEqual({ ok: true, value: null });
+      expect(afterStop).toMatchObject({ ok: true, value: { state: 'stopped' } });
+      expect(removed).toEqual({ ok: true, value: null });
+      expect(missing).toEqual(missingDirect);
+      expect(missing).toMatchObject({ ok: false, error: { name: 'ServiceManagerError', code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND', systemCode: 'ERROR_SERVICE_DOES_NOT_EXIST', errno: 1060 } });
+      expect(await leftoverFolders()).toEqual(before);
+    } finally {
+      await uninstallQuietly(name);
+    }
+  });
+
+  // Windows stores the DACL as given. Wine (8.0, this prefix) reads back only
+  // the owner's and SYSTEM's allow-all ACEs, unprotected: it keeps no
+  // Administrators ACE and no protected flag. Either way no one else is let in.
+  test('the private folder: only the caller, SYSTEM (and on Windows Administrators, protected) are let in', async () => {
+    const folder = toWindowsPath(path.join(scratchDir('elevate-acl'), 'private'));
+    const [created, again] = await manage([
+      { op: 'native', fn: 'createPrivateDirectory', args: [folder] },
+      { op: 'native', fn: 'createPrivateDirectory', args: [folder] },
+    ]);
+    expect(created!.ok, JSON.stringify(created)).toBe(true);
+    const sddl = (created as { value: string }).value;
+    const [, owner, flags, aceText] = /^O:([^D]+)D:([^(]*)((?:\([^)]*\))*)$/u.exec(sddl) ?? [];
+    expect(owner, sddl).toBeDefined();
+    const aces = aceText!.match(/\([^)]*\)/gu)!;
+    expect(aces.every((ace) => /^\(A;OICI;FA;;;/u.test(ace)), sddl).toBe(true);
+    const trustees = aces.map((ace) => ace.slice(ace.lastIndexOf(';') + 1, -1)).sort();
+    if (isNativeWindows) {
+      expect(flags, sddl).toContain('P');
+      // The owner is the user, or BA when the test runs elevated (windows-latest); the ACE names the user.
+      expect(trustees).toEqual(expect.arrayContaining(['BA', 'SY']));
+      expect(trustees.filter((sid) => sid.startsWith('S-1-5-21-'))).toHaveLength(1);
+      expect(trustees).toHaveLength(3);
+    } else {
+      expect({ flags, trustees }).toEqual({ flags: '', trustees: [owner, 'SY'].sort() });
+    }
+    // An existing name (a link included) is never reused.
+    expect(again).toMatchObject({ ok: false, error: { code: 'ERROR_ALREADY_EXISTS', errno: 183, syscall: 'CreateDirectoryW' } });
+  });
+});

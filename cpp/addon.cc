@@ -45,6 +45,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "setEventLogSource", SetEventLogSource);
   Export(env, exports, "getEventLogSource", GetEventLogSource);
   Export(env, exports, "removeEventLogSource", RemoveEventLogSource);
+  Export(env, exports, "joinKillOnCloseJob", JoinKillOnCloseJob);
+  Export(env, exports, "getAccountRights", GetAccountRights);
+  Export(env, exports, "grantAccountRights", GrantAccountRights);
+  Export(env, exports, "revokeAccountRights", RevokeAccountRights);
   Export(env, exports, "sdNotify", SdNotify);
   Export(env, exports, "claimInheritedFd", ClaimInheritedFd);
   return exports;

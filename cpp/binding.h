@@ -46,6 +46,11 @@ Napi::Value CreatePrivateDirectory(const Napi::CallbackInfo& info);
 Napi::Value SetEventLogSource(const Napi::CallbackInfo& info);
 Napi::Value GetEventLogSource(const Napi::CallbackInfo& info);
 Napi::Value RemoveEventLogSource(const Napi::CallbackInfo& info);
+// Windows only: the service's job (cpp/win/job_object.cc) and account rights (cpp/win/account_rights.cc).
+Napi::Value JoinKillOnCloseJob(const Napi::CallbackInfo& info);
+Napi::Value GetAccountRights(const Napi::CallbackInfo& info);
+Napi::Value GrantAccountRights(const Napi::CallbackInfo& info);
+Napi::Value RevokeAccountRights(const Napi::CallbackInfo& info);
 
 // POSIX only. On Windows they throw ERR_SERVICEHOST_UNSUPPORTED_PLATFORM.
 Napi::Value SdNotify(const Napi::CallbackInfo& info);

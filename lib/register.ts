@@ -30,6 +30,9 @@ if (process.platform === 'win32') {
   // startServiceDispatcher) takes the connection reports STOPPED with its
   // exit code, so a start fails at once instead of waiting out the SCM.
   if (isWindowsService()) (require('./windows/dispatcher') as typeof import('./windows/dispatcher')).connectDispatcher({ reportEarlyExit: true });
+  // Before the program can start a child: every child it starts ends with it.
+  const job = require('./windows/job') as typeof import('./windows/job');
+  if (job.takeKillChildrenSetting() && isWindowsService()) job.keepChildrenWithService();
 }
 
 const workingDirectory = process.env[WORKING_DIRECTORY_VARIABLE];

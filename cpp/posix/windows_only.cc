@@ -53,5 +53,9 @@ SERVICEHOST_WINDOWS_ONLY(CreatePrivateDirectory, "createPrivateDirectory")
 SERVICEHOST_WINDOWS_ONLY(SetEventLogSource, "setEventLogSource")
 SERVICEHOST_WINDOWS_ONLY(GetEventLogSource, "getEventLogSource")
 SERVICEHOST_WINDOWS_ONLY(RemoveEventLogSource, "removeEventLogSource")
+SERVICEHOST_WINDOWS_ONLY(JoinKillOnCloseJob, "joinKillOnCloseJob")
+SERVICEHOST_WINDOWS_ONLY(GetAccountRights, "getAccountRights")
+SERVICEHOST_WINDOWS_ONLY(GrantAccountRights, "grantAccountRights")
+SERVICEHOST_WINDOWS_ONLY(RevokeAccountRights, "revokeAccountRights")
 
 }  // namespace servicehost

@@ -47,6 +47,7 @@ function windowsOf(options: Options, password: string | undefined): WindowsInsta
     ...(account === undefined ? {} : { account }),
     ...(Array.isArray(options.dependency) ? { dependencies: options.dependency } : {}),
     ...(options.recovery === false ? { recovery: false as const } : {}),
+    ...(options['kill-children'] === false ? { killChildren: false } : {}),
   };
 }
 

@@ -54,6 +54,7 @@ const installOptions: Record<string, OptionSpec> = {
   'password-stdin': { kind: 'boolean', description: "Windows: read the --account user's password from stdin" },
   dependency: { kind: 'list', value: 'service', description: 'Windows: a service that must run first; repeat for more' },
   recovery: { kind: 'boolean', description: 'Windows: restart after a failure (default; --no-recovery for none)' },
+  'kill-children': { kind: 'boolean', description: "Windows: end the service's child processes with it (default; --no-kill-children leaves them running)" },
   'run-as': { kind: 'string', value: 'user[:group]', description: 'systemd: User= and Group=' },
   'watchdog-sec': { kind: 'integer', value: 's', description: 'systemd: WatchdogSec=' },
   hardening: { kind: 'boolean', description: 'systemd: sandbox the service (ProtectSystem=strict and more)' },

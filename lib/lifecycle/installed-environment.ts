@@ -8,6 +8,9 @@ export const STOP_TIMEOUT_VARIABLE = 'SERVICEHOST_STOP_TIMEOUT_MS';
 /** The working directory, for Windows services, which otherwise start in System32: servicehost/register moves there first. */
 export const WORKING_DIRECTORY_VARIABLE = 'SERVICEHOST_WORKING_DIRECTORY';
 
+/** '0' when the install opted out of ending the service's children with it (Windows: --no-kill-children); servicehost/register reads it. */
+export const KILL_CHILDREN_VARIABLE = 'SERVICEHOST_KILL_CHILDREN';
+
 /**
  * Set to 1 in units servicehost writes: the program acknowledges each reload
  * in $RUNTIME_DIRECTORY, where the unit's ExecReload= helper waits for it.

@@ -75,6 +75,12 @@ export interface WindowsInstallOptions {
   requiredPrivileges?: string[];
   /** Register the service's name as an Event Log source (default true). */
   eventLogSource?: boolean;
+  /**
+   * End the service's child processes with it, however it ends (default true):
+   * servicehost/register puts the service in a job object that kills on close.
+   * false leaves children running after the service (docs/windows.md).
+   */
+  killChildren?: boolean;
 }
 
 /** The values of systemd's Restart=. */
@@ -320,6 +326,7 @@ function checkWindows(value: unknown): WindowsInstallOptions {
   if (options.sidType !== undefined) expectOneOf(`${where}.sidType`, options.sidType, WINDOWS_SID_TYPES);
   stringList(`${where}.requiredPrivileges`, options.requiredPrivileges);
   optionalBoolean(`${where}.eventLogSource`, options.eventLogSource);
+  optionalBoolean(`${where}.killChildren`, options.killChildren);
   return options;
 }
 

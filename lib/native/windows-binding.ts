@@ -89,6 +89,8 @@ export interface NativeWindowsBinding extends NativeDispatcherBinding, NativeSer
   debugInvokeConsoleHandler(ctrlType: 0 | 1 | 2 | 5 | 6): void;
   /** ReportEventW under `source`; type 1 error, 2 warning, 4 information. */
   writeEventLog(entry: { source: string; type: 1 | 2 | 4; eventId?: number; message: string }): void;
+  /** Puts this process in a job with KILL_ON_JOB_CLOSE and BREAKAWAY_OK whose handle is never closed (cpp/win/job_object.cc): its children end with it. */
+  joinKillOnCloseJob(): { nested: boolean; already: boolean };
   /** ShellExecuteExW "runas" (hidden window), then waits for the process, on a thread of its own; ERROR_CANCELLED (1223) when the prompt is declined. */
   runElevated(request: { program: string; parameters?: string; directory?: string }): Promise<{ exitCode: number }>;
   /** Creates a folder whose protected DACL admits only this process's user, Administrators and SYSTEM; returns its owner and DACL as read back (SDDL). */
@@ -167,4 +169,10 @@ export interface NativeServiceManager {
   getEventLogSource(source: string): { messageFile: string | undefined; owner: string | undefined } | undefined;
   /** Removes a source servicehost registered for `owner`; false when there is none, or it is not servicehost's. */
   removeEventLogSource(source: string, owner: string): boolean;
+  /** The account's own user rights in the local security policy; `account` is DOMAIN\\user, .\\user or a SID string. */
+  getAccountRights(account: string): { sid: string; rights: string[] };
+  /** LsaAddAccountRights. */
+  grantAccountRights(account: string, rights: readonly string[]): void;
+  /** LsaRemoveAccountRights: these rights only, never the account's whole entry. */
+  revokeAccountRights(account: string, rights: readonly string[]): void;
 }

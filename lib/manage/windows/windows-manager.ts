@@ -4,7 +4,7 @@
 import { ServicehostError, isSystemError } from '../../errors';
 import { windowsNative } from '../../native/load';
 import type { NativeConfig2, NativeQueriedConfig, NativeServiceManager, NativeServiceStatusProcess } from '../../native/windows-binding';
-import { WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environment';
+import { KILL_CHILDREN_VARIABLE, WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environment';
 import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, controlCode, stateCode } from '../../windows/codes';
 import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
 import { ServiceManagerError, translateSystemError } from '../errors';
@@ -88,7 +88,8 @@ export function imagePathOf(spec: ResolvedSpec): string {
 
 export function environmentEntries(spec: ResolvedSpec): string[] {
   const entries = Object.entries(serviceEnvironment(spec)).map(([key, value]) => `${key}=${value}`);
-  return [...entries, `${WORKING_DIRECTORY_VARIABLE}=${spec.workingDirectory}`];
+  const killChildren = spec.windows.killChildren === false ? [`${KILL_CHILDREN_VARIABLE}=0`] : [];
+  return [...entries, `${WORKING_DIRECTORY_VARIABLE}=${spec.workingDirectory}`, ...killChildren];
 }
 
 interface Level {

@@ -262,10 +262,11 @@ async function runBlock(block: DocBlock, all: readonly DocBlock[] = blocks): Pro
         await Promise.race([probe.running.line(/"event":"connected"/u, PORT_TIMEOUT_MS + 5_000), early]);
         const pid = (await check(['cat', pidFile])).trim();
         await check(asUser(['kill', '-INT', pid]));
+        let timer: NodeJS.Timeout | undefined;
         const code = await Promise.race([
           foreground.exited,
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`line ${line.line} still ran ${EXIT_AFTER_CTRL_C_MS} ms after Ctrl-C`)), EXIT_AFTER_CTRL_C_MS)),
-        ]);
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`line ${line.line} still ran ${EXIT_AFTER_CTRL_C_MS} ms after Ctrl-C`)), EXIT_AFTER_CTRL_C_MS))),
+        ]).finally(() => clearTimeout(timer));
         record(line, { code, output: foreground.output() });
         foreground = undefined;
         await check(['rm', '-f', pidFile]);

@@ -67,4 +67,9 @@ describe.skipIf(!ring.available)('Windows behaviours Wine lacks', () => {
       await stopAndWaitStopped(service.name);
     });
   });
+
+  // Wine never prompts, and a CI runner is elevated with no one to decline. A
+  // standard user under ConsentPromptBehaviorUser=0 is denied automatically,
+  // which ShellExecuteExW reports as ERROR_CANCELLED (1223): that run is still to be written.
+  test.todo('[windows-latest only: no UAC prompt under Wine] a declined elevation rejects with ERR_SERVICEHOST_ELEVATION_CANCELLED and changes nothing');
 });

@@ -1,15 +1,26 @@
 // The password of a Windows user account for `install --account DOMAIN\user`:
-// from stdin (--password-stdin), else SERVICEHOST_ACCOUNT_PASSWORD (taken out
-// of the environment at once, so no child process inherits it), else asked
+// from stdin (--password-stdin), else SERVICEHOST_ACCOUNT_PASSWORD, else asked
 // on the terminal without echo. Never from the command line, where every
 // process list would show it.
 export const PASSWORD_VARIABLE = 'SERVICEHOST_ACCOUNT_PASSWORD';
 
-/** Takes the password out of the environment; undefined when it is not there. */
+// Taken out of the environment when the command's code loads, before any verb
+// runs: every verb starts children (systemctl, launchctl, sc, journalctl), and
+// whichever verb it is, none of them inherits the password.
+let taken: string | undefined = process.env[PASSWORD_VARIABLE];
+delete process.env[PASSWORD_VARIABLE];
+
+/**
+ * Takes the password out of the environment (again: the elevated side puts
+ * it back for the command it runs), else the one taken at load; undefined
+ * when there was none.
+ */
 export function takePasswordFromEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const password = env[PASSWORD_VARIABLE];
   delete env[PASSWORD_VARIABLE];
-  return password;
+  if (env !== process.env) return password;
+  if (password !== undefined) taken = password;
+  return taken;
 }
 
 /** All of stdin, without its final line break. */

@@ -68,7 +68,8 @@ function systemdOf(options: Options): SystemdInstallOptions {
 export function commandsOf(command: ParsedCommand): CommandOverrides {
   const systemctl = string(command.options, 'systemctl');
   const launchctl = string(command.options, 'launchctl');
-  return { ...(systemctl === undefined ? {} : { systemctl }), ...(launchctl === undefined ? {} : { launchctl }) };
+  const journalctl = string(command.options, 'journalctl');
+  return { ...(systemctl === undefined ? {} : { systemctl }), ...(launchctl === undefined ? {} : { launchctl }), ...(journalctl === undefined ? {} : { journalctl }) };
 }
 
 function launchdOf(options: Options): LaunchdInstallOptions {

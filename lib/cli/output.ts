@@ -29,3 +29,24 @@ export function describeService(info: ServiceInfo): string {
   if (info.launchd) lines.push(`  plist:       ${info.launchd.plistPath}`);
   return lines.join('\n');
 }
+
+/** The last lines of a service's output, as `status` shows them. */
+export interface ServiceOutput {
+  /** Where they were read: a folder, a file, a journalctl command. */
+  source: string;
+  lines: string[];
+  /** Why they could not be read. */
+  error?: string;
+}
+
+/** What a service with no lines has to say: nothing was written yet (not an error). */
+export function noOutputYet(name: string, source: string): string {
+  return `${name} has written no output yet${source ? ` (${source})` : ''}.`;
+}
+
+/** `status`'s last lines, under the service's description, as `systemctl status` ends with the journal. */
+export function describeOutput(name: string, output: ServiceOutput): string {
+  if (output.error !== undefined) return `  (its output cannot be read: ${output.error})`;
+  if (output.lines.length === 0) return `  ${noOutputYet(name, output.source)}`;
+  return output.lines.join('\n');
+}

@@ -11,7 +11,7 @@ import type { OptionSpec, ParsedCommand } from './args';
 import { EXIT_CODES } from './exit-codes';
 import { commandsOf, environmentOf, installSpecOf, namesUserAccount } from './install-spec';
 import { promptPassword, readPasswordFromStdin, takePasswordFromEnvironment } from './password';
-import { describeService, print, type Output } from './output';
+import { describeOutput, describeService, noOutputYet, print, type Output, type ServiceOutput } from './output';
 
 export interface Verb {
   summary: string;
@@ -29,6 +29,7 @@ const scope: Record<string, OptionSpec> = {
   root: { kind: 'string', value: 'dir', description: 'systemd: an offline root (an image or chroot), via systemctl --root' },
   systemctl: { kind: 'string', value: 'path', description: 'the systemctl to run (default /usr/bin/systemctl; tests)' },
   launchctl: { kind: 'string', value: 'path', description: 'the launchctl to run (default /bin/launchctl; tests)' },
+  journalctl: { kind: 'string', value: 'path', description: 'the journalctl to run (default /usr/bin/journalctl; tests)' },
 };
 const force: Record<string, OptionSpec> = {
   force: { kind: 'boolean', description: 'act on a service servicehost did not install' },
@@ -138,6 +139,52 @@ function control(verb: 'start' | 'stop' | 'restart', summary: string): Verb {
   };
 }
 
+/** The last lines of a service's output for `status`; a log that cannot be read says why instead of failing the status. */
+async function lastOutput(name: string, command: ParsedCommand, lines: number): Promise<ServiceOutput> {
+  try {
+    const log = await manage.logs(name, { ...scopeOf(command), lines });
+    const read: string[] = [];
+    for await (const line of log) read.push(line);
+    return { source: log.source, lines: read };
+  } catch (error) {
+    return { source: '', lines: [], error: (error as Error).message };
+  }
+}
+
+async function showLogs(command: ParsedCommand, output: Output): Promise<number> {
+  const name = requireName(command);
+  const follow = command.options.follow === true;
+  const lines = typeof command.options.lines === 'number' ? command.options.lines : follow ? 10 : undefined;
+  const since = typeof command.options.since === 'string' ? command.options.since : undefined;
+  const controller = new AbortController();
+  // Ctrl-C (or a stop) ends a follow as its normal end: exit 0, files closed, journalctl ended.
+  const stop = (): void => controller.abort();
+  if (follow) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
+  try {
+    const log = await manage.logs(name, { ...scopeOf(command), ...(lines === undefined ? {} : { lines }), ...(since === undefined ? {} : { since }), follow, signal: controller.signal });
+    let count = 0;
+    if (output.json && !follow) {
+      const read: string[] = [];
+      for await (const line of log) read.push(line);
+      count = read.length;
+      print(output, { name, source: log.source, lines: read }, '');
+    } else {
+      // --follow --json: one JSON string per line (JSON Lines), as each arrives.
+      for await (const line of log) {
+        output.out(output.json ? JSON.stringify(line) : line);
+        count += 1;
+      }
+    }
+    if (!output.json) {
+      for (const notice of log.notices) output.err(`note: ${notice}`);
+      if (count === 0 && !follow) output.err(noOutputYet(name, log.source));
+    }
+    return EXIT_CODES.ok;
+  } finally {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeListener(signal, stop);
+  }
+}
+
 async function runScript(command: ParsedCommand): Promise<undefined> {
   const [script, ...args] = command.rest;
   if (script === undefined) throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'servicehost run: give the script after --, e.g. `-- server.js`');
@@ -179,14 +226,33 @@ export const VERBS: Record<string, Verb> = {
   stop: elevatable(control('stop', 'stop a service and wait until it has stopped')),
   restart: control('restart', 'stop, then start a service'),
   status: {
-    summary: 'state, process, exit code and configuration of a service',
+    summary: 'state, process, exit code and configuration of a service, and its last lines of output',
     usage: 'servicehost status <name> [options]',
-    options: { ...common, ...scope },
+    options: {
+      ...common,
+      ...scope,
+      lines: { kind: 'integer', value: 'n', description: 'how many of its last lines of output to show (default 10)' },
+      output: { kind: 'boolean', description: 'show its last lines of output (default; --no-output leaves them out)' },
+    },
     async run(command, output) {
-      const info = await manage.query(requireName(command), scopeOf(command));
-      print(output, info, describeService(info));
+      const name = requireName(command);
+      const info = await manage.query(name, scopeOf(command));
+      const tail = command.options.output === false ? undefined : await lastOutput(name, command, typeof command.options.lines === 'number' ? command.options.lines : 10);
+      print(output, tail === undefined ? info : { ...info, output: tail.lines }, tail === undefined ? describeService(info) : `${describeService(info)}\n\n${describeOutput(name, tail)}`);
       return info.state === 'running' ? EXIT_CODES.ok : EXIT_CODES.notRunning;
     },
+  },
+  logs: {
+    summary: "a service's output: its captured files (Windows), the journal (systemd), its output file (launchd)",
+    usage: 'servicehost logs <name> [--follow] [--lines <n>] [--since <time>] [options]',
+    options: {
+      ...common,
+      ...scope,
+      follow: { kind: 'boolean', description: 'go on printing new lines as they are written, until Ctrl-C' },
+      lines: { kind: 'integer', value: 'n', description: 'only the last n lines (default: all; 10 with --follow)' },
+      since: { kind: 'string', value: 'time', description: 'only lines from this time on: 2026-12-05, "2026-12-05 14:30", @<epoch s>, today, yesterday, 10m, 2h, "1 day ago"' },
+    },
+    run: showLogs,
   },
   list: {
     summary: "list services (servicehost's own on systemd and launchd)",

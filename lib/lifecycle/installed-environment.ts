@@ -5,6 +5,9 @@
 /** The installed stop timeout in ms: Service keeps its whole stop inside it, on every host. */
 export const STOP_TIMEOUT_VARIABLE = 'SERVICEHOST_STOP_TIMEOUT_MS';
 
+/** The folder of a Windows service's captured output (output.log and its rotations), an absolute path. */
+export const LOG_DIR_VARIABLE = 'SERVICEHOST_LOG_DIR';
+
 /** The working directory, for Windows services, which otherwise start in System32: servicehost/register moves there first. */
 export const WORKING_DIRECTORY_VARIABLE = 'SERVICEHOST_WORKING_DIRECTORY';
 

@@ -9,6 +9,8 @@ export class ServiceManagerError extends ServicehostError {
   readonly service: string;
   /** The system's own code and number, when the system refused: 'ERROR_SERVICE_EXISTS', 1073. */
   readonly systemCode: string | undefined;
+  /** ERR_SERVICEHOST_START_FAILED: the last lines the program wrote while it started (its captured output, or the journal), oldest first. */
+  output: string[] | undefined;
 
   constructor(code: ServicehostErrorCode, service: string, message: string, cause?: unknown) {
     super(code, message, cause === undefined ? undefined : { cause });

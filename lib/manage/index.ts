@@ -14,6 +14,7 @@ import { expectObject, optionalBoolean } from '../validate';
 import { checkCommandOverrides } from './commands';
 import { elevatedCall, type ElevateOptions } from './elevate';
 import { platformManager, type ScopeOptions } from './manager';
+import { resolveLogsOptions, type LogsOptions, type ServiceLog } from './logs';
 import type { InstallSpec } from './spec';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
 
@@ -104,4 +105,23 @@ export async function list(filter?: ListFilter & ScopeOptions): Promise<ServiceS
     throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'list(filter): filter.match must be a string or a RegExp');
   }
   return platformManager().list(checked);
+}
+
+/**
+ * The service's output, line by line: its captured files on Windows (across
+ * rotations), the journal under systemd, the plist's StandardOutPath under
+ * launchd.
+ *
+ * ```js
+ * const log = await logs('api', { lines: 50, follow: true, signal });
+ * for await (const line of log) console.log(line);
+ * ```
+ *
+ * A service that has written nothing yet has no lines (with `follow`, the
+ * loop waits for its first); one that is not installed is
+ * ERR_SERVICEHOST_SERVICE_NOT_FOUND.
+ */
+export async function logs(name: string, options?: ScopeOptions & LogsOptions): Promise<ServiceLog> {
+  const where = 'logs(name, options)';
+  return platformManager().logs(name, { ...scope(options, where), ...resolveLogsOptions(options, where) });
 }

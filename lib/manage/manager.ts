@@ -3,6 +3,7 @@
 // operation to it.
 import { ServicehostError } from '../errors';
 import type { CommandOverrides } from './commands';
+import type { ResolvedLogsOptions, ServiceLog } from './logs';
 import type { InstallSpec } from './spec';
 import type { InstallResult, ListFilter, ManagerPlatform, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
 
@@ -30,6 +31,7 @@ export interface ServiceManager {
   restart(name: string, options: ScopeOptions & WaitOptions): Promise<void>;
   query(name: string, options: ScopeOptions): Promise<ServiceInfo>;
   list(filter: ListFilter & ScopeOptions): Promise<ServiceSummary[]>;
+  logs(name: string, options: ScopeOptions & ResolvedLogsOptions): Promise<ServiceLog>;
 }
 
 /** The service manager of this platform. */

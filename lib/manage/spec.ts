@@ -151,9 +151,9 @@ export interface LaunchdInstallOptions {
   userName?: string;
   /** GroupName of a daemon. */
   groupName?: string;
-  /** StandardOutPath. Default `/Library/Logs/<name>/out.log` (daemon) or `~/Library/Logs/<name>/out.log` (agent). */
+  /** StandardOutPath. Default `/Library/Logs/servicehost/<name>/output.log` (daemon) or `~/Library/Logs/servicehost/<name>/output.log` (agent). */
   stdoutPath?: string;
-  /** StandardErrorPath. Default `err.log` beside it. */
+  /** StandardErrorPath. Default the same file as StandardOutPath, so stdout and stderr lines keep their order (`servicehost logs` reads StandardOutPath). */
   stderrPath?: string;
   /** Write the plist here instead of /Library/LaunchDaemons or ~/Library/LaunchAgents, and do not load it. */
   directory?: string;

@@ -3,7 +3,7 @@
 // bootout. launchctl exists only on macOS, so a recording stand-in
 // (fixtures/fake-manager-command.js) takes its place; the plist format itself
 // is checked by Python's plistlib in plist-python.test.ts.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -38,7 +38,18 @@ describe('launchd agent, driven through launchctl', () => {
     const result = await launchd.installLaunchdService({ name: 'com.example.api', script: '/srv/api/server.js', args: ['two words'], launchd: { user: true }, commands });
     const plist = path.join(home, 'Library', 'LaunchAgents', 'com.example.api.plist');
     expect(result).toMatchObject({ platform: 'launchd', path: plist, started: true });
-    expect(existsSync(path.join(home, 'Library', 'Logs', 'com.example.api'))).toBe(true);
+    const output = path.join(home, 'Library', 'Logs', 'servicehost', 'com.example.api', 'output.log');
+    expect(existsSync(path.dirname(output))).toBe(true);
+    // logs reads the plist's StandardOutPath; before the job wrote anything there are no lines.
+    const lines = async (options = {}): Promise<string[]> => {
+      const read: string[] = [];
+      for await (const line of await launchd.logsLaunchdService('com.example.api', { user: true, ...options })) read.push(line);
+      return read;
+    };
+    expect(await lines()).toEqual([]);
+    writeFileSync(output, 'listening\nError: thrown\n');
+    expect(await lines()).toEqual(['listening', 'Error: thrown']);
+    expect(await lines({ lines: 1 })).toEqual(['Error: thrown']);
 
     process.env.FAKE_COMMAND_STDOUT = 'com.example.api = {\n\tstate = running\n\tpid = 4242\n\tlast exit code = 0\n}\n';
     const info = await launchd.queryLaunchdService('com.example.api', { user: true, commands });

@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { launchdPlist } from '../../lib/manage/launchd/launchd-manager';
 import { escapeXml, parsePlist, renderPlist, type PlistValue } from '../../lib/manage/launchd/plist';
@@ -25,6 +27,14 @@ describe('launchd plists', () => {
     const plist = launchdPlist(pinnedSpec({ name: 'api', script: '/srv/a.js' }, 'launchd'), '1');
     expect(plist).toMatchObject({ Label: 'api', RunAtLoad: true, KeepAlive: { SuccessfulExit: false }, ExitTimeOut: 35, WorkingDirectory: '/srv' });
     expect(plist.ProgramArguments).toEqual(['/usr/bin/node', '--require', '/usr/lib/node_modules/servicehost/dist/register.js', '/srv/a.js']);
+  });
+
+  test('defaults: stdout and stderr to one file, so their lines keep the order they were written in', () => {
+    const daemon = launchdPlist(pinnedSpec({ name: 'api', script: '/srv/a.js' }, 'launchd'), '1');
+    expect(daemon).toMatchObject({ StandardOutPath: '/Library/Logs/servicehost/api/output.log', StandardErrorPath: '/Library/Logs/servicehost/api/output.log' });
+    const agent = launchdPlist(pinnedSpec({ name: 'api', script: '/srv/a.js', launchd: { user: true } }, 'launchd'), '1');
+    expect(agent.StandardOutPath).toBe(path.join(os.homedir(), 'Library', 'Logs', 'servicehost', 'api', 'output.log'));
+    expect(agent.StandardErrorPath).toBe(agent.StandardOutPath);
   });
 
   test('property: hostile strings round-trip through render and parse', () => {

@@ -6,7 +6,7 @@ import { describeStartFailure } from '../../lib/manage/systemd/systemd-manager';
 describe('describeStartFailure', () => {
   test('an exit status, and a restart that Restart=on-failure has scheduled', () => {
     const said = describeStartFailure('api', { ActiveState: 'activating', SubState: 'auto-restart', Result: 'exit-code', ExecMainCode: '1', ExecMainStatus: '70', RestartUSec: '1s' });
-    expect(said).toBe('"api" stopped while starting: the program exited with status 70 (result: exit-code); systemd restarts it in 1s (Restart=on-failure): `servicehost status api` shows whether it came up. `journalctl -u api.service` says why');
+    expect(said).toBe('"api" stopped while starting: the program exited with status 70 (result: exit-code); systemd restarts it in 1s (Restart=on-failure): `servicehost status api` shows whether it came up. `servicehost logs api` (journalctl -u api.service) says why');
   });
 
   test('a signal, failed for good: nothing about a restart', () => {

@@ -14,6 +14,8 @@ import { posixCommandLine } from '../shell-quote';
 import { parsePlist, renderPlist, type PlistValue } from './plist';
 import { checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec } from '../spec';
 import { servicehostVersion } from '../version';
+import { serviceLog, type ResolvedLogsOptions, type ServiceLog } from '../logs';
+import { readFileLog, singleFileLayout } from '../logs-files';
 import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, WaitOptions } from '../types';
 
@@ -57,11 +59,16 @@ function launchctl(scope: LaunchdScope, args: readonly string[], service: string
   });
 }
 
+/** Where a job's output goes unless the spec says otherwise: one file for stdout and stderr, under servicehost's own folder of the Logs folder. */
+export function launchdOutputPath(name: string, user: boolean): string {
+  return path.join(user ? path.join(os.homedir(), 'Library', 'Logs') : '/Library/Logs', 'servicehost', name, 'output.log');
+}
+
 /** The plist's contents for `spec`. */
 export function launchdPlist(spec: ResolvedSpec, version: string): { [key: string]: PlistValue } {
   const options = spec.launchd;
   const label = options.label ?? spec.name;
-  const logDirectory = options.user ? path.join(os.homedir(), 'Library', 'Logs', spec.name) : path.join('/Library/Logs', spec.name);
+  const output = launchdOutputPath(spec.name, options.user === true);
   const plist: { [key: string]: PlistValue } = {
     Label: label,
     [PLIST_MARKER_KEY]: version,
@@ -72,8 +79,9 @@ export function launchdPlist(spec: ResolvedSpec, version: string): { [key: strin
     // launchd's SIGKILL waits this long after SIGTERM: the program's own deadline plus 5 s.
     ExitTimeOut: Math.ceil(spec.stopTimeoutMs / 1000) + 5,
     ProcessType: 'Standard',
-    StandardOutPath: options.stdoutPath ?? path.join(logDirectory, 'out.log'),
-    StandardErrorPath: options.stderrPath ?? path.join(logDirectory, 'err.log'),
+    // One file for both, so stdout and stderr lines stay in the order they were written (as the Windows capture keeps them).
+    StandardOutPath: options.stdoutPath ?? output,
+    StandardErrorPath: options.stderrPath ?? output,
   };
   plist.EnvironmentVariables = serviceEnvironment(spec);
   if (!options.user && options.userName !== undefined) plist.UserName = options.userName;
@@ -193,6 +201,36 @@ export async function restartLaunchdService(nameInput: unknown, scope: LaunchdSc
   await launchctl(scope, ['kickstart', '-k', `${domain(scope)}/${name}`], name);
 }
 
+/**
+ * The job's output: the file its plist names as StandardOutPath (by default
+ * also its StandardErrorPath). A plist that sends stderr elsewhere gets a
+ * notice naming that file, which is not read.
+ */
+export async function logsLaunchdService(nameInput: unknown, options: ResolvedLogsOptions & LaunchdScope = {}): Promise<ServiceLog> {
+  const name = checkServiceName(nameInput, 'launchd');
+  const file = requirePlist(name, options, 'read the output of');
+  const plist = parsePlist(readFileSync(file, 'utf8')) as { [key: string]: PlistValue };
+  const out = typeof plist.StandardOutPath === 'string' ? plist.StandardOutPath : undefined;
+  const err = typeof plist.StandardErrorPath === 'string' ? plist.StandardErrorPath : undefined;
+  const target = out ?? err;
+  if (target === undefined) return serviceLog(`${file} (no StandardOutPath)`, (notices) => noLines(notices, `${file} names no StandardOutPath or StandardErrorPath: launchd discards the job's output`));
+  const elsewhere = out !== undefined && err !== undefined && err !== out ? `stderr goes to ${err}, which is not shown here` : undefined;
+  return serviceLog(target, (notices) => {
+    if (elsewhere) notices.push(elsewhere);
+    return readFileLog(singleFileLayout(target), {
+      ...(options.lines === undefined ? {} : { lines: options.lines }),
+      ...(options.since === undefined ? {} : { since: options.since }),
+      ...(options.follow ? { follow: true } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  });
+}
+
+// eslint-disable-next-line require-yield
+async function* noLines(notices: string[], notice: string): AsyncGenerator<string> {
+  notices.push(notice);
+}
+
 /** `launchctl print` output: the few fields query() reports. */
 export function parseLaunchctlPrint(output: string): { state: string | undefined; pid: number | undefined; lastExitCode: number | undefined } {
   const field = (key: string): string | undefined => new RegExp(`^\\s*${key} = (.+)$`, 'mu').exec(output)?.[1]?.trim();
@@ -251,4 +289,5 @@ export const launchdManager: ServiceManager = {
   restart: restartLaunchdService,
   query: queryLaunchdService,
   list: listLaunchdServices,
+  logs: logsLaunchdService,
 };

@@ -16,6 +16,8 @@ import { posixCommandLine } from '../shell-quote';
 import { checkServiceName, resolveSpec, type ResolvedSpec } from '../spec';
 import { UNIT_MARKER, parseSystemdCommandLine, reloadHelperOf, renderSystemdUnit } from './unit';
 import { servicehostVersion } from '../version';
+import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOptions, type ServiceLog } from '../logs';
+import { journalctlArgs, readJournal, type JournalQuery } from './journal';
 import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
 
@@ -218,13 +220,47 @@ export async function restartSystemdService(nameInput: unknown, options: WaitOpt
  * does next (ERR_SERVICEHOST_START_FAILED, exit 8).
  */
 async function startJob(name: string, verb: 'start' | 'restart', options: WaitOptions & SystemdScope): Promise<void> {
+  const began = Date.now();
   try {
     await systemctl(options, [verb, ...blockArgs(options)], name, [unitName(name)], options.timeoutMs ?? START_WAIT_MS);
   } catch (error) {
     if (!(error instanceof ServiceManagerError) || error.code !== 'ERR_SERVICEHOST_COMMAND_FAILED' || !/job for .* failed/iu.test(error.message)) throw error;
     const shown = parseSystemctlShow(await systemctl(options, ['show', `--property=${START_FAILURE_SHOWN.join(',')}`], name, [unitName(name)]).catch(() => ''));
-    throw new ServiceManagerError('ERR_SERVICEHOST_START_FAILED', name, describeStartFailure(name, shown), error);
+    const failed = new ServiceManagerError('ERR_SERVICEHOST_START_FAILED', name, describeStartFailure(name, shown), error);
+    throw await withStartOutput(failed, () => startOutput(name, options, began));
   }
+}
+
+/**
+ * What the program wrote since the start began, from the journal. journald
+ * reads a service's stdout on its own schedule, so an empty answer is asked
+ * again for up to a second.
+ */
+async function startOutput(name: string, scope: SystemdScope, began: number): Promise<string[]> {
+  const query: JournalQuery = { unit: unitName(name), user: scope.user === true, lines: START_FAILURE_LINES, since: began };
+  const deadline = Date.now() + 1000;
+  for (;;) {
+    const lines: string[] = [];
+    for await (const line of readJournal(query, { ...(scope.commands ? { commands: scope.commands } : {}), service: name })) lines.push(line);
+    if (lines.length > 0 || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The unit's output from the journal (journalctl --unit, or --user-unit for a user unit). */
+export async function logsSystemdService(nameInput: unknown, options: ResolvedLogsOptions & SystemdScope = {}): Promise<ServiceLog> {
+  const name = checkServiceName(nameInput, 'systemd');
+  requireUnit(name, options, 'read the output of');
+  const query: JournalQuery = {
+    unit: unitName(name),
+    user: options.user === true,
+    ...(options.root === undefined ? {} : { root: options.root }),
+    ...(options.lines === undefined ? {} : { lines: options.lines }),
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.follow ? { follow: true } : {}),
+  };
+  const reading = { ...(options.commands ? { commands: options.commands } : {}), ...(options.signal ? { signal: options.signal } : {}), service: name };
+  return serviceLog(`journalctl ${journalctlArgs(query).join(' ')}`, (notices) => readJournal(query, { ...reading, notices }));
 }
 
 const START_FAILURE_SHOWN = ['ActiveState', 'SubState', 'Result', 'ExecMainCode', 'ExecMainStatus', 'NRestarts', 'RestartUSec'];
@@ -240,7 +276,7 @@ export function describeStartFailure(name: string, shown: Record<string, string>
     shown.SubState === 'auto-restart'
       ? `; systemd restarts it in ${shown.RestartUSec || 'a moment'} (Restart=on-failure): \`servicehost status ${name}\` shows whether it came up`
       : '';
-  return `"${name}" stopped while starting: ${ended}${result}${next}. \`journalctl -u ${name}.service\` says why`;
+  return `"${name}" stopped while starting: ${ended}${result}${next}. \`servicehost logs ${name}\` (journalctl -u ${name}.service) says why`;
 }
 
 const SHOWN = ['Id', 'Description', 'LoadState', 'ActiveState', 'SubState', 'Result', 'MainPID', 'ExecMainStatus', 'UnitFileState', 'NRestarts', 'User'];
@@ -345,4 +381,5 @@ export const systemdManager: ServiceManager = {
   restart: restartSystemdService,
   query: querySystemdService,
   list: listSystemdServices,
+  logs: logsSystemdService,
 };

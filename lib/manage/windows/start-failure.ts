@@ -17,7 +17,8 @@ export type StartFailure =
 // own connect timeout is 30 s by default (ServicesPipeTimeout; Wine's 10 s).
 const CONNECT_TIMEOUT_FLOOR_MS = 8000;
 
-const FIND_OUT = 'Its log, or the Event Log, says why; `servicehost run -- <script>` runs it in a terminal, where an error shows';
+const findOut = (name: string): string =>
+  `\`servicehost logs ${name}\` shows what it wrote (its captured output), and the Event Log what it reported; \`servicehost run -- <script>\` runs it in a terminal, where an error shows`;
 
 function exitCodeName(code: number): ExitCodeName | undefined {
   return (Object.keys(exitCodes) as ExitCodeName[]).find((key) => key !== 'ok' && exitCodes[key] === code);
@@ -43,14 +44,14 @@ export function describeStartFailure(name: string, failure: StartFailure): strin
   switch (failure.kind) {
     case 'stopped': {
       const exit = describeExit(failure.status);
-      if (exit) return `${lead}the program exited while starting with ${exit}. ${FIND_OUT}`;
+      if (exit) return `${lead}the program exited while starting with ${exit}. ${findOut(name)}`;
       const code = failure.status.win32ExitCode === 0 ? ' with exit code 0' : '';
-      return `${lead}the program stopped while starting${code}, before it reported running. ${FIND_OUT}`;
+      return `${lead}the program stopped while starting${code}, before it reported running. ${findOut(name)}`;
     }
     case 'process-ended':
       return (
         `${lead}its process (pid ${failure.pid}) exited while starting, without reporting STOPPED to the SCM: ` +
-        `it crashed, or it ended before its Service existed without the register preload to say so. ${FIND_OUT}`
+        `it crashed, or it ended before its Service existed without the register preload to say so. ${findOut(name)}`
       );
     case 'request-timeout': {
       // The program reported its own exit before the SCM gave up on it (Wine answers 1053 then).
@@ -62,7 +63,7 @@ export function describeStartFailure(name: string, failure: StartFailure): strin
           : `the program did not connect to the SCM within the SCM's own timeout (${answered}; 30 s by default)`;
       return (
         `${lead}${what}. Likely cause: an error while it loads, which nothing reports when it runs without the register preload ` +
-        `(installed with --no-register), or imports slower than the SCM waits (keep the register preload: it connects first). ${FIND_OUT}`
+        `(installed with --no-register), or imports slower than the SCM waits (keep the register preload: it connects first). ${findOut(name)}`
       );
     }
   }

@@ -16,6 +16,10 @@ import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
 import { describeStartFailure, type StartFailure } from './start-failure';
+import { grantLogonRightFor, grantedLogonRights, revokeGrantedLogonRights } from './logon-right';
+import { serviceLog, withStartOutput, type ResolvedLogsOptions, type ServiceLog } from '../logs';
+import { LogCursor, capturedLogLayout, hasLogFiles, readFileLog } from '../logs-files';
+import { windowsLogDirectory } from '../logs-windows';
 
 /** A message file whose events 1 to 1000 are "%1": plain text shows as written. */
 export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
@@ -257,7 +261,9 @@ async function rollBackInstall(name: string): Promise<void> {
       // Ended meanwhile, or not ours to end: deletion still marks it.
     }
   }
+  const granted = grantedLogonRights(name);
   uninstallQuietly(name);
+  revokeGrantedLogonRights(name, granted);
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     try {
@@ -343,6 +349,19 @@ function startingStatus(name: string): NativeServiceStatusProcess {
  */
 export async function startWindowsService(nameInput: unknown, options: StartOptions = {}): Promise<NativeServiceStatusProcess> {
   const name = checkServiceName(nameInput, 'windows');
+  // Opened before the start: a failed start shows exactly what this start wrote, across a rotation.
+  const layout = capturedLogLayout(logDirectoryOf(name));
+  const cursor = await LogCursor.open(layout).catch(() => undefined);
+  try {
+    return await startAndWait(name, options);
+  } catch (error) {
+    throw await withStartOutput(error, async () => (cursor && (await hasLogFiles(layout)) ? cursor.read(true) : undefined));
+  } finally {
+    await cursor?.close();
+  }
+}
+
+async function startAndWait(name: string, options: StartOptions): Promise<NativeServiceStatusProcess> {
   const began = Date.now();
   try {
     // Synchronous: StartService returns once the program has connected (or ended, or the SCM gave up).
@@ -390,10 +409,13 @@ export async function uninstallWindowsService(nameInput: unknown, options: WaitO
   requireOwnService(name, 'uninstall', options.force);
   const status = queryStatus(name);
   if (managedState(status.state) !== 'stopped') await stopForUninstall(name, options);
+  const granted = grantedLogonRights(name);
   call(name, 'uninstall', () => {
     native().scmDeleteService(name);
     native().removeEventLogSource(name, name);
   });
+  // What servicehost granted for this service, unless another service runs as that account.
+  revokeGrantedLogonRights(name, granted);
   // DeleteService only marks the service; it is gone once every handle closes and its process has ended.
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
@@ -428,6 +450,25 @@ function markedForDeletion(name: string, status: NativeServiceStatusProcess): Se
       ? `its process (pid ${status.processId}) is still ${state} and would not stop; Windows removes the service when that process ends (taskkill /PID ${status.processId} /F ends it now)`
       : 'another program still holds it open (the Services console, Event Viewer, a monitoring tool): close it';
   return new ServiceManagerError('ERR_SERVICEHOST_MARKED_FOR_DELETE', name, `"${name}" is marked for deletion but not gone: ${holder}`);
+}
+
+/** The service's captured-output folder; the default when its Environment value cannot be read (a service not installed by servicehost). */
+function logDirectoryOf(name: string): string {
+  let environment: Record<string, string> = {};
+  try {
+    environment = environmentRecord(readEnvironment(name));
+  } catch {
+    // Not found is reported by the operation itself.
+  }
+  return windowsLogDirectory(name, environment);
+}
+
+/** The captured files, across rotations (lib/manage/logs-files.ts). */
+export async function logsWindowsService(nameInput: unknown, options: ResolvedLogsOptions = {}): Promise<ServiceLog> {
+  const name = checkServiceName(nameInput, 'windows');
+  queryStatus(name); // ERR_SERVICEHOST_SERVICE_NOT_FOUND first
+  const directory = logDirectoryOf(name);
+  return serviceLog(directory, () => readFileLog(capturedLogLayout(directory), options));
 }
 
 // The service's registry key goes with the service: a missing key means the
@@ -529,4 +570,5 @@ export const windowsManager: ServiceManager = {
   restart: async (name, options) => void (await restartWindowsService(name, options)),
   query: async (name) => queryWindowsService(name),
   list: async (filter) => listWindowsServices(filter),
+  logs: logsWindowsService,
 };

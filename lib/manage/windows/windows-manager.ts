@@ -16,7 +16,6 @@ import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
 import { describeStartFailure, type StartFailure } from './start-failure';
-import { grantLogonRightFor, grantedLogonRights, revokeGrantedLogonRights } from './logon-right';
 import { serviceLog, withStartOutput, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { LogCursor, capturedLogLayout, hasLogFiles, readFileLog } from '../logs-files';
 import { windowsLogDirectory } from '../logs-windows';

@@ -107,7 +107,8 @@ async function installOrConfigure(command: ParsedCommand, output: Output, done: 
   const spec = installSpecOf(command, await accountPassword(command));
   const result = done === 'Installed' ? await manage.install(spec) : await manage.configure(spec);
   if (!output.json) for (const warning of result.warnings) output.err(`warning: ${warning}`);
-  print(output, result, `${done} ${result.name}${result.started ? ' and started it' : ''}.${result.path ? `\n  ${result.path}` : ''}\n  ${result.command}`);
+  const granted = (result.grantedRights ?? []).map(({ account, right }) => `\n  Granted ${account} the right to log on as a service (${right}); uninstall revokes it.`).join('');
+  print(output, result, `${done} ${result.name}${result.started ? ' and started it' : ''}.${result.path ? `\n  ${result.path}` : ''}\n  ${result.command}${granted}`);
   return EXIT_CODES.ok;
 }
 

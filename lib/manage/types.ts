@@ -136,6 +136,13 @@ export interface InstallResult {
   started: boolean;
   /** Defaults this system does not support and skipped (Wine: several SCM levels). */
   warnings: string[];
+  /** Windows: rights servicehost granted the service's user account (SeServiceLogonRight, as services.msc does); uninstall revokes them. */
+  grantedRights?: Array<{
+    /** The account as the spec names it. */
+    account: string;
+    /** The right: SeServiceLogonRight. */
+    right: string;
+  }>;
 }
 
 /** How the controlling functions wait for the service to reach its state. */

@@ -16,6 +16,7 @@ import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
 import { describeStartFailure, type StartFailure } from './start-failure';
+import { grantLogonRightFor, grantedLogonRights, revokeGrantedLogonRights } from './logon-right';
 import { serviceLog, withStartOutput, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { LogCursor, capturedLogLayout, hasLogFiles, readFileLog } from '../logs-files';
 import { windowsLogDirectory } from '../logs-windows';
@@ -227,6 +228,7 @@ export async function installWindowsService(specInput: unknown): Promise<Install
     uninstallQuietly(spec.name);
     throw translateSystemError(error, spec.name, 'install');
   }
+  const grantedRights = grantLogonRightFor(spec, warnings);
   let started = false;
   if (spec.start) {
     try {
@@ -237,7 +239,7 @@ export async function installWindowsService(specInput: unknown): Promise<Install
     }
     started = true;
   }
-  return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started, warnings };
+  return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started, warnings, grantedRights };
 }
 
 /**
@@ -285,8 +287,9 @@ export async function configureWindowsService(specInput: unknown): Promise<Insta
   checkRunPaths(spec);
   call(spec.name, 'configure', () => native().scmChangeConfig(spec.name, basicConfiguration(spec, imagePath)));
   const warnings = call(spec.name, 'configure', () => applyConfiguration(spec, true));
+  const grantedRights = grantLogonRightFor(spec, warnings);
   if (managedState(queryStatus(spec.name).state) !== 'stopped') warnings.push('the service is running: restart it for a new command line, account or environment to take effect');
-  return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started: false, warnings };
+  return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started: false, warnings, grantedRights };
 }
 
 function queryStatus(name: string): NativeServiceStatusProcess {

@@ -6,6 +6,7 @@ import { posixNative } from '../../native/load';
 import { expectFunction, expectObject, optionalBoolean } from '../../validate';
 import type { ExitInfo, HostContext, HostEvent, HostEventType, HostStatus } from '../host';
 import { PosixHost, type PosixHostOptions } from '../posix';
+import { decimal } from './decimal';
 import { NotifyOutbox } from './notify-outbox';
 import { notifySocketOf } from './notify-socket';
 import { ReloadAcknowledger } from './reload-ack';
@@ -37,13 +38,18 @@ function oneLine(text: string): string {
 // How long close() waits for messages still waiting in the outbox.
 const EXIT_FLUSH_MS = 2_000;
 
+// setInterval's longest delay (2^31-1 ms, about 24.8 days): a longer one fires every millisecond.
+const MAX_TIMER_MS = 0x7fffffff;
+
 /** How often WATCHDOG=1 must go out, from WATCHDOG_USEC and WATCHDOG_PID; undefined when not asked. */
 export function watchdogIntervalMs(env: NodeJS.ProcessEnv, pid = process.pid): number | undefined {
-  const microseconds = Number(env.WATCHDOG_USEC);
-  if (!env.WATCHDOG_USEC || !Number.isSafeInteger(microseconds) || microseconds <= 0) return undefined;
-  if (env.WATCHDOG_PID && Number(env.WATCHDOG_PID) !== pid) return undefined;
-  // Half the timeout, as sd_watchdog_enabled(3) advises.
-  return Math.max(1, Math.floor(microseconds / 2000));
+  // Decimal digits only, as systemd writes them (Number() would read 0x10, 1e3 or ' 5').
+  const microseconds = decimal(env.WATCHDOG_USEC);
+  if (microseconds === undefined || microseconds <= 0) return undefined;
+  if (env.WATCHDOG_PID && decimal(env.WATCHDOG_PID) !== pid) return undefined;
+  // Half the timeout, as sd_watchdog_enabled(3) advises; a timeout beyond the
+  // timer's range is pinged at the longest interval it can wait, which is sooner.
+  return Math.min(MAX_TIMER_MS, Math.max(1, Math.floor(microseconds / 2000)));
 }
 
 

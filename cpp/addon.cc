@@ -26,6 +26,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "debugGenerateConsoleControl", DebugGenerateConsoleControl);
   Export(env, exports, "debugInvokeConsoleHandler", DebugInvokeConsoleHandler);
   Export(env, exports, "writeEventLog", WriteEventLog);
+  Export(env, exports, "captureOutput", CaptureOutput);
+  Export(env, exports, "capturedOutputSize", CapturedOutputSizeFromJs);
   Export(env, exports, "scmCreateService", ScmCreateService);
   Export(env, exports, "scmChangeConfig", ScmChangeConfig);
   Export(env, exports, "scmQueryConfig", ScmQueryConfig);

@@ -24,6 +24,9 @@ Napi::Value StopConsoleControlHandler(const Napi::CallbackInfo& info);
 Napi::Value DebugGenerateConsoleControl(const Napi::CallbackInfo& info);
 Napi::Value DebugInvokeConsoleHandler(const Napi::CallbackInfo& info);
 Napi::Value WriteEventLog(const Napi::CallbackInfo& info);
+// Windows only: output capture (cpp/win/std_capture.cc).
+Napi::Value CaptureOutput(const Napi::CallbackInfo& info);
+Napi::Value CapturedOutputSizeFromJs(const Napi::CallbackInfo& info);
 
 // Windows only: the service manager (cpp/win/manager_*.cc, service_registry.cc).
 Napi::Value ScmCreateService(const Napi::CallbackInfo& info);

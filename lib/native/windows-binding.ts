@@ -89,6 +89,15 @@ export interface NativeWindowsBinding extends NativeDispatcherBinding, NativeSer
   debugInvokeConsoleHandler(ctrlType: 0 | 1 | 2 | 5 | 6): void;
   /** ReportEventW under `source`; type 1 error, 2 warning, 4 information. */
   writeEventLog(entry: { source: string; type: 1 | 2 | 4; eventId?: number; message: string }): void;
+  /**
+   * Output capture (cpp/win/std_capture.cc): opens `path` for appending, shared for read, write and delete,
+   * and makes it the standard handles, node's C runtime fds 1 and 2 and the addon's; an earlier capture's file is let go.
+   * `nodeFds` false: the host exports no way to move node's fds 1 and 2 (Electron); JavaScript writes to `stdoutFd`/`stderrFd` instead.
+   * `nodeStreams`: node's own stdout/stderr FILE streams (its fatal errors) write to fds 1 and 2.
+   */
+  captureOutput(path: string): { nodeFds: boolean; nodeStreams: boolean; stdoutFd: number; stderrFd: number };
+  /** The current capture file's size in bytes; -1 when nothing is captured. */
+  capturedOutputSize(): number;
   /** Puts this process in a job with KILL_ON_JOB_CLOSE and BREAKAWAY_OK whose handle is never closed (cpp/win/job_object.cc): its children end with it. */
   joinKillOnCloseJob(): { nested: boolean; already: boolean };
   /** ShellExecuteExW "runas" (hidden window), then waits for the process, on a thread of its own; ERROR_CANCELLED (1223) when the prompt is declined. */

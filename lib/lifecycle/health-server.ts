@@ -5,13 +5,14 @@ import type { Socket } from 'node:net';
 import { ServicehostError, type SystemErrorCode } from '../errors';
 import { expectInteger, expectObject, expectString } from '../validate';
 import { createHealthHandler, type HealthHandlerOptions } from './health';
+import type { Logger } from './log';
 import type { ServiceHealth } from './service';
 
 /** Options of `service.serveHealth()`: where the health server listens, and what its handler checks. */
 export interface HealthServerOptions extends HealthHandlerOptions {
   /** The port; 0 picks a free one (read it from server.address()). */
   port: number;
-  /** The address to listen on. Default: every interface, as probes from a kubelet or load balancer need. */
+  /** The address to listen on. Default: every interface, as probes from a kubelet or load balancer need; '127.0.0.1' (or '::1') serves this machine only. */
   host?: string;
 }
 
@@ -23,7 +24,7 @@ export interface ServedHealth {
   close(): Promise<void>;
 }
 
-export async function serveHealth(source: { health(): ServiceHealth }, options: HealthServerOptions): Promise<ServedHealth> {
+export async function serveHealth(source: { health(): ServiceHealth; readonly log?: Logger }, options: HealthServerOptions): Promise<ServedHealth> {
   const checked = expectObject('service.serveHealth(options)', options);
   const port = expectInteger('service.serveHealth: options.port', checked.port, 0, 65_535);
   const host = checked.host === undefined ? undefined : expectString('service.serveHealth: options.host', checked.host, { nonEmpty: true });

@@ -5,6 +5,7 @@
 // is stuck (a slow event loop, a failing liveness check) or its lifecycle ended.
 import type * as http from 'node:http';
 import { ServicehostError } from '../errors';
+import { isLogger, type Logger } from './log';
 import type { ServiceHealth } from './service';
 import { expectFunction, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
 
@@ -29,9 +30,17 @@ export interface HealthHandlerOptions {
    * belongs in `checks`: failing liveness for it restarts healthy processes.
    */
   liveChecks?: Record<string, HealthCheck>;
-  /** A check that takes longer fails ('timed-out'); its signal is aborted. Default 1000. */
+  /**
+   * A check that takes longer fails ('timed-out'); its signal is aborted. A
+   * check that goes on regardless is not run again until it settles: probes
+   * meanwhile get its last result, marked `stale`. Default 1000.
+   */
   checkTimeoutMs?: number;
-  /** Put a failed check's error message in the body. Default true; false for bodies others can read. */
+  /**
+   * Put a failed check's error message in the body. Default false: a message
+   * can hold what no prober should read (a connection string, a host name);
+   * the service's log gets it either way.
+   */
   showErrors?: boolean;
 }
 
@@ -48,6 +57,11 @@ export interface HealthCheckResult {
   details?: unknown;
   /** The failure's message (showErrors). */
   error?: string;
+  /**
+   * True: the check's last run overran `checkTimeoutMs` and is still going
+   * (it ignored its signal), so it was not run again; this is that run's result.
+   */
+  stale?: boolean;
 }
 
 /** Time for one turn of the event loop, measured on demand: nothing runs between probes. */
@@ -74,39 +88,72 @@ function shownDetails(value: unknown): unknown {
 
 const roundMs = (ms: number): number => Math.round(ms * 1000) / 1000;
 
-async function runCheck(check: HealthCheck, timeoutMs: number, showErrors: boolean): Promise<HealthCheckResult> {
-  const started = process.hrtime.bigint();
-  const elapsed = () => roundMs(Number(process.hrtime.bigint() - started) / 1e6);
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timed-out'>((resolve) => {
-    timer = setTimeout(() => resolve('timed-out'), timeoutMs);
-  });
-  try {
-    const value = await Promise.race([Promise.resolve().then(() => check({ signal: abort.signal })), timedOut]);
-    if (value === 'timed-out') {
-      abort.abort(new ServicehostError('ERR_SERVICEHOST_STEP_TIMEOUT', `the health check took longer than ${timeoutMs} ms`));
-      return { status: 'timed-out', durationMs: elapsed() };
+// One check's runs: at most one invocation in flight. A probe shares the run
+// under way; once that run has timed out but the check goes on (it ignored its
+// signal), probes get the last result, marked stale, and nothing new starts:
+// a probe burst against a hung check would otherwise pile up invocations.
+function checkSlot(name: string, check: HealthCheck, timeoutMs: number, showErrors: boolean, log: Logger | undefined) {
+  let waiting: Promise<HealthCheckResult> | undefined;
+  let inFlight = false;
+  let last: HealthCheckResult | undefined;
+  let lastLogged = '';
+
+  // A failure is logged when it first appears or its message changes, not at every probe.
+  const record = (result: HealthCheckResult, message: string | undefined): HealthCheckResult => {
+    const outcome = result.status === 'ok' ? '' : `${result.status}: ${message ?? ''}`;
+    if (outcome !== lastLogged) {
+      if (outcome !== '') log?.warn(`health check "${name}" ${result.status === 'timed-out' ? `took longer than ${timeoutMs} ms` : `failed: ${message ?? ''}`}`);
+      else log?.info(`health check "${name}" passes again`);
+      lastLogged = outcome;
     }
-    const details = shownDetails(value);
-    return { status: 'ok', durationMs: elapsed(), ...(details === undefined ? {} : { details }) };
-  } catch (error) {
-    return { status: 'failed', durationMs: elapsed(), ...(showErrors ? { error: error instanceof Error ? error.message : String(error) } : {}) };
-  } finally {
-    clearTimeout(timer);
-  }
+    last = result;
+    return result;
+  };
+
+  const run = async (): Promise<HealthCheckResult> => {
+    const started = process.hrtime.bigint();
+    const elapsed = () => roundMs(Number(process.hrtime.bigint() - started) / 1e6);
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed-out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed-out'), timeoutMs);
+    });
+    inFlight = true;
+    const invocation = Promise.resolve().then(() => check({ signal: abort.signal }));
+    const settled = () => {
+      inFlight = false;
+    };
+    invocation.then(settled, settled);
+    try {
+      const value = await Promise.race([invocation, timedOut]);
+      if (value === 'timed-out') {
+        abort.abort(new ServicehostError('ERR_SERVICEHOST_STEP_TIMEOUT', `the health check took longer than ${timeoutMs} ms`));
+        return record({ status: 'timed-out', durationMs: elapsed() }, undefined);
+      }
+      const details = shownDetails(value);
+      return record({ status: 'ok', durationMs: elapsed(), ...(details === undefined ? {} : { details }) }, undefined);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return record({ status: 'failed', durationMs: elapsed(), ...(showErrors ? { error: message } : {}) }, message);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return (): Promise<HealthCheckResult> => {
+    if (waiting !== undefined) return waiting;
+    if (inFlight && last !== undefined) return Promise.resolve({ ...last, stale: true });
+    waiting = run().finally(() => (waiting = undefined));
+    return waiting;
+  };
 }
 
-// Runs a set of checks; probes that arrive while a run is under way share it,
-// so a burst of probes runs each check once.
-function checkRunner(checks: [string, HealthCheck][], timeoutMs: number, showErrors: boolean) {
-  let running: Promise<Record<string, HealthCheckResult>> | undefined;
+// Runs a set of checks, each through its slot.
+function checkRunner(checks: [string, HealthCheck][], timeoutMs: number, showErrors: boolean, log: Logger | undefined) {
+  const slots = checks.map(([name, check]) => [name, checkSlot(name, check, timeoutMs, showErrors, log)] as const);
   return (): Promise<Record<string, HealthCheckResult>> | undefined => {
-    if (checks.length === 0) return undefined;
-    running ??= Promise.all(checks.map(async ([name, check]) => [name, await runCheck(check, timeoutMs, showErrors)] as const))
-      .then((entries) => Object.fromEntries(entries))
-      .finally(() => (running = undefined));
-    return running;
+    if (slots.length === 0) return undefined;
+    return Promise.all(slots.map(async ([name, result]) => [name, await result()] as const)).then((entries) => Object.fromEntries(entries));
   };
 }
 
@@ -114,7 +161,11 @@ function allPassed(results: Record<string, HealthCheckResult> | undefined): bool
   return results === undefined || Object.values(results).every((result) => result.status === 'ok');
 }
 
-export function createHealthHandler(source: { health(): ServiceHealth }, options: HealthHandlerOptions = {}): HealthHandler {
+/**
+ * The handler for `source` (a Service). A failed check is logged to
+ * `source.log` when it has one (a Service does), whatever `showErrors` says.
+ */
+export function createHealthHandler(source: { health(): ServiceHealth; readonly log?: Logger }, options: HealthHandlerOptions = {}): HealthHandler {
   if (typeof source !== 'object' || source === null || typeof source.health !== 'function') {
     throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'createHealthHandler(service): service must have a health() method');
   }
@@ -124,9 +175,10 @@ export function createHealthHandler(source: { health(): ServiceHealth }, options
   const readyPath = checked.readyPath === undefined ? '/readyz' : expectString(where('readyPath'), checked.readyPath, { nonEmpty: true });
   const maxLoopDelayMs = optionalInteger(where('maxLoopDelayMs'), checked.maxLoopDelayMs, 1, 2 ** 31 - 1) ?? 1_000;
   const checkTimeoutMs = optionalInteger(where('checkTimeoutMs'), checked.checkTimeoutMs, 1, 2 ** 31 - 1) ?? 1_000;
-  const showErrors = optionalBoolean(where('showErrors'), checked.showErrors) ?? true;
-  const readyChecks = checkRunner(checkChecks(where('checks'), checked.checks), checkTimeoutMs, showErrors);
-  const liveChecks = checkRunner(checkChecks(where('liveChecks'), checked.liveChecks), checkTimeoutMs, showErrors);
+  const showErrors = optionalBoolean(where('showErrors'), checked.showErrors) ?? false;
+  const log = isLogger(source.log) ? source.log : undefined;
+  const readyChecks = checkRunner(checkChecks(where('checks'), checked.checks), checkTimeoutMs, showErrors, log);
+  const liveChecks = checkRunner(checkChecks(where('liveChecks'), checked.liveChecks), checkTimeoutMs, showErrors, log);
 
   return (request, response, next) => {
     const pathname = (request.url ?? '').split('?')[0];

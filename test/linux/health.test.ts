@@ -88,7 +88,7 @@ describe('the health handler', () => {
     expect(() => createHealthHandler(service, { maxLoopDelayMs: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
   });
 
-  test('custom checks: results in the body, a failure or a timeout makes readiness 503, and showErrors: false hides messages', async () => {
+  test('custom checks: results in the body, a failure or a timeout makes readiness 503, and showErrors: true shows messages', async () => {
     const service = new BuiltService({ host: new RecordingHost(), logger: recordingLogger(), handleUncaughtErrors: false });
     await service.start();
     let dbUp = true;
@@ -102,7 +102,7 @@ describe('the health handler', () => {
       },
       queue: () => 'ok',
     };
-    const served = await service.serveHealth({ port: 0, host: '127.0.0.1', checks, checkTimeoutMs: 200 });
+    const served = await service.serveHealth({ port: 0, host: '127.0.0.1', checks, checkTimeoutMs: 200, showErrors: true });
     const port = (served.address() as AddressInfo).port;
     const hidden = await service.serveHealth({ port: 0, host: '127.0.0.1', checks: { db: checks.db, slow: () => new Promise(() => {}) }, checkTimeoutMs: 100, showErrors: false });
     const hiddenPort = (hidden.address() as AddressInfo).port;

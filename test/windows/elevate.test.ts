@@ -4,9 +4,10 @@
 // Under Wine every process is an administrator and runas starts the program
 // at once, with no consent prompt; the prompt (and declining it) is
 // windows-latest's (windows-latest-only.test.ts).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { isNativeWindows, runWindows, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
+import { isNativeWindows, repoRoot, runWindows, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
 import { manage, servicehostCommand, uninstallQuietly } from './harness/manage';
 import { fixturesDir, scratchDir, uniqueServiceName } from './harness/service';
 
@@ -101,6 +102,28 @@ describe.skipIf(!ring.available)('elevate: the command and the API through runas
     } finally {
       await uninstallQuietly(name);
     }
+  });
+
+  // What runas itself does, seen from the program it starts.
+  test('runElevated: the program runs in the folder given, its exit code comes back; under Wine it gets the caller\'s environment', async () => {
+    const dir = scratchDir('elevate-probe');
+    const seenFile = path.join(dir, 'seen.json');
+    const child = "require('fs').writeFileSync(process.argv[1], JSON.stringify({ probe: process.env.SERVICEHOST_ELEVATE_PROBE ?? null, cwd: process.cwd() })); process.exit(7)";
+    const caller = [
+      "const { loadNative } = require(process.argv[1]); const { windowsParameters } = require(process.argv[2]);",
+      "loadNative().runElevated({ program: process.execPath, parameters: windowsParameters(['-e', process.argv[3], process.argv[4]]), directory: process.argv[5] })",
+      '.then((result) => console.log(JSON.stringify(result)), (error) => console.log(JSON.stringify({ code: error.code, errno: error.errno })));',
+    ].join(' ');
+    const dist = (file: string) => toWindowsPath(path.join(repoRoot, 'dist', ...file.split('/')));
+    const run = await runWindows(windowsNodeExe(), ['-e', caller, dist('native/load.js'), dist('manage/elevate-protocol.js'), child, toWindowsPath(seenFile), toWindowsPath(dir)], {
+      env: { SERVICEHOST_ELEVATE_PROBE: 'from the caller' },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ exitCode: 7 });
+    const seen = JSON.parse(readFileSync(seenFile, 'utf8')) as { probe: string | null; cwd: string };
+    expect(seen.cwd.toLowerCase()).toBe(toWindowsPath(dir).toLowerCase());
+    // Real Windows (through the consent service) starts it with the user's standard environment; the code relies on neither.
+    if (!isNativeWindows) expect(seen.probe).toBe('from the caller');
   });
 
   // Windows stores the DACL as given. Wine (8.0, this prefix) reads back only

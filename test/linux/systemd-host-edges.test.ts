@@ -1,9 +1,16 @@
 // The systemd host against what systemd would never send, with a real child
 // process and a real AF_UNIX notify receiver: a watchdog timeout beyond the
-// timer's range, a NOTIFY_SOCKET it cannot use.
+// timer's range, a NOTIFY_SOCKET it cannot use, LISTEN_FDS that overstate
+// what was passed.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FixtureProcess, reap } from './harness/child';
 import { NotifyReceiver } from './harness/notify-receiver';
+
+const packageRoot = path.resolve(__dirname, '..', '..');
 
 let child: FixtureProcess | undefined;
 let receiver: NotifyReceiver | undefined;
@@ -27,5 +34,64 @@ describe.runIf(process.platform === 'linux')('the systemd host at the edges', ()
     expect((await child.exited).code).toBe(0);
     expect(receiver.lines.filter((line) => line === 'WATCHDOG=1').length).toBeLessThanOrEqual(2);
     expect(child.stderr).not.toMatch(/TimeoutOverflowWarning/u);
+  });
+
+  for (const [socket, said] of [
+    ['vsock:2:1234', /NOTIFY_SOCKET="vsock:2:1234" is an AF_VSOCK address, which servicehost does not support: systemd is not notified/gu],
+    ['run/notify.sock', /NOTIFY_SOCKET="run\/notify.sock" is a relative path, which systemd never sets .*: ignored, systemd is not notified/gu],
+  ] as const) {
+    test(`NOTIFY_SOCKET=${socket}: one warning in service.log, and the service still runs and stops`, async () => {
+      child = new FixtureProcess('lifecycle-service.js', { env: { NOTIFY_SOCKET: socket } });
+      expect((await child.waitForEvent('host')).kind).toBe('systemd');
+      await child.waitForEvent('running');
+      child.kill('SIGTERM');
+      expect((await child.exited).code).toBe(0);
+      expect(child.stderr.match(said)).toHaveLength(1);
+    });
+  }
+});
+
+// A child whose fd 3 is a real listening socket and fd 4 a regular file; it
+// reads LISTEN_FDS (and LISTEN_PID = its own pid) and prints what listenFds() returns.
+async function listenFdsInChild(listenFdsValue: string, options: object, passSocket = true): Promise<unknown> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const file = openSync(process.execPath, 'r');
+  try {
+    const script = `const { listenFds } = require(${JSON.stringify(packageRoot)});
+      const env = { LISTEN_PID: String(process.pid), LISTEN_FDS: ${JSON.stringify(listenFdsValue)} };
+      process.stdout.write(JSON.stringify(listenFds({ env, ...${JSON.stringify(options)} }).map(({ fd, socket }) => ({ fd, socket }))));`;
+    const stdio = passSocket ? ['ignore', 'pipe', 'pipe', (server as unknown as { _handle: unknown })._handle, file] : ['ignore', 'pipe', 'pipe'];
+    const child = spawn(process.execPath, ['-e', script], { stdio: stdio as never });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (chunk) => (out += chunk));
+    child.stderr!.on('data', (chunk) => (err += chunk));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`child exited ${code}: ${err}`);
+    return JSON.parse(out);
+  } finally {
+    closeSync(file);
+    server.close();
+  }
+}
+
+describe.runIf(process.platform === 'linux')('listenFds with real inherited fds', () => {
+  test('only sockets: a regular file and Node\'s own fds are skipped; nonSockets: true lists them as socket: false', async () => {
+    expect(await listenFdsInChild('4', {})).toEqual([{ fd: 3, socket: true }]);
+    const all = (await listenFdsInChild('3', { nonSockets: true })) as { fd: number; socket: boolean }[];
+    expect(all).toEqual([{ fd: 3, socket: true }, { fd: 4, socket: false }, { fd: 5, socket: false }]);
+  });
+
+  test('LISTEN_FDS=2 with nothing passed: none of Node\'s own fds', async () => {
+    expect(await listenFdsInChild('2', {}, false)).toEqual([]);
+  });
+
+  test('LISTEN_FDS past the open fds: the closed ones are skipped, not an EBADF', async () => {
+    expect(await listenFdsInChild('40', {})).toEqual([{ fd: 3, socket: true }]);
+  });
+
+  test('LISTEN_FDS=0x10 is refused, not read as 16', async () => {
+    await expect(listenFdsInChild('0x10', {})).rejects.toThrow(/LISTEN_FDS must be a decimal integer/u);
   });
 });

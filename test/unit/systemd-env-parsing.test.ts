@@ -1,6 +1,7 @@
 // The numbers systemd hands a service, read as systemd writes them: plain decimal.
 import { describe, expect, test } from 'vitest';
 import { decimal } from '../../lib/hosts/systemd/decimal';
+import { listenFds } from '../../lib/hosts/systemd/socket-activation';
 import { watchdogIntervalMs } from '../../lib/hosts/systemd/systemd-host';
 
 describe('decimal', () => {
@@ -25,5 +26,18 @@ describe('watchdogIntervalMs', () => {
     expect(watchdogIntervalMs({ WATCHDOG_USEC: '200000', WATCHDOG_PID: '1' }, 2)).toBeUndefined();
     expect(watchdogIntervalMs({ WATCHDOG_USEC: '200000', WATCHDOG_PID: '0x2' }, 2)).toBeUndefined();
     expect(watchdogIntervalMs({ WATCHDOG_USEC: '200000', WATCHDOG_PID: '2' }, 2)).toBe(100);
+  });
+});
+
+describe('listenFds reads decimal only', () => {
+  test('a LISTEN_PID in another notation is not this process\'s', () => {
+    expect(listenFds({ env: { LISTEN_PID: `0x${process.pid.toString(16)}`, LISTEN_FDS: '1' } })).toEqual([]);
+    expect(listenFds({ env: { LISTEN_PID: ` ${process.pid}`, LISTEN_FDS: '1' } })).toEqual([]);
+  });
+
+  test('LISTEN_FDS in another notation, or past any real count, is a typed error', () => {
+    for (const count of ['0x10', '1e1', '+1', '-1', '01', '65537']) {
+      expect(() => listenFds({ env: { LISTEN_PID: String(process.pid), LISTEN_FDS: count } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { ExitInfo, HostContext, HostEvent, HostEventType, HostStatus } from
 import { PosixHost, type PosixHostOptions } from '../posix';
 import { decimal } from './decimal';
 import { NotifyOutbox } from './notify-outbox';
-import { notifySocketOf } from './notify-socket';
+import { notifySocketOf, notifySocketProblem } from './notify-socket';
 import { ReloadAcknowledger } from './reload-ack';
 
 export interface SystemdHostOptions extends PosixHostOptions {
@@ -56,6 +56,7 @@ export function watchdogIntervalMs(env: NodeJS.ProcessEnv, pid = process.pid): n
 export class SystemdHost extends PosixHost {
   override readonly kind = 'systemd' as const;
   readonly #socket: string | undefined;
+  readonly #socketProblem: string | undefined;
   readonly #watchdogMs: number | undefined;
   readonly #warnOption: ((message: string) => void) | undefined;
   #outbox: NotifyOutbox | undefined;
@@ -69,6 +70,7 @@ export class SystemdHost extends PosixHost {
     const checked = expectObject('systemd host options', options);
     const env = (checked.env === undefined ? process.env : expectObject('systemd host options.env', checked.env)) as NodeJS.ProcessEnv;
     this.#socket = notifySocketOf(env);
+    this.#socketProblem = notifySocketProblem(env);
     this.#watchdogMs = optionalBoolean('systemd host options.watchdog', checked.watchdog) === false ? undefined : watchdogIntervalMs(env);
     this.#warnOption = checked.warn === undefined ? undefined : (expectFunction('systemd host options.warn', checked.warn) as (message: string) => void);
     this.#reloadAck = ReloadAcknowledger.fromEnvironment(env, (message) => this.#warn(message));
@@ -100,6 +102,7 @@ export class SystemdHost extends PosixHost {
     super.open(deliver, context);
     this.#log = context.log;
     const socket = this.#socket;
+    if (this.#socketProblem !== undefined) this.#warn(`servicehost: ${this.#socketProblem}`);
     if (socket === undefined) return;
     const native = posixNative();
     this.#outbox = new NotifyOutbox({ socket, send: (message) => native.sdNotify(socket, message), warn: (message) => this.#warn(message) });

@@ -2,6 +2,8 @@
 // the result and error that come back, and the refusal off Windows.
 import { describe, expect, test } from 'vitest';
 import { parseCommandLine } from '../../lib/cli/args';
+import { main } from '../../lib/cli/main';
+import { install, start, stop, uninstall } from '../../lib/manage/index';
 import { VERBS } from '../../lib/cli/verbs';
 import { ServicehostError } from '../../lib/errors';
 import { ServiceManagerError } from '../../lib/manage/errors';
@@ -98,6 +100,19 @@ describe('refusals', () => {
     expect(elevationError(declined)).toMatchObject({ code: 'ERR_SERVICEHOST_ELEVATION_CANCELLED', cause: declined });
     const missing = Object.assign(new ServicehostError('ERROR_FILE_NOT_FOUND', 'not found'), { errno: 2, syscall: 'ShellExecuteExW' });
     expect(elevationError(missing)).toBe(missing);
+  });
+
+  test.skipIf(process.platform === 'win32')('here (not Windows) the API and the command refuse elevate before touching anything; a non-boolean elevate is a type error', async () => {
+    const refused = { code: 'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', message: expect.stringMatching(/sudo/u) };
+    await expect(install({ name: 'api', script: '/nonexistent/server.js' }, { elevate: true })).rejects.toMatchObject(refused);
+    await expect(start('api', { elevate: true })).rejects.toMatchObject(refused);
+    await expect(stop('api', { elevate: true })).rejects.toMatchObject(refused);
+    await expect(uninstall('api', { elevate: true })).rejects.toMatchObject(refused);
+    await expect(start('api', { elevate: 'yes' } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    const lines: string[] = [];
+    const code = await main(['stop', 'api', '--elevate', '--json'], { json: false, out: (text) => lines.push(text), err: (text) => lines.push(text) });
+    expect(code).toBe(1);
+    expect(JSON.parse(lines.join('\n')).error).toMatchObject(refused);
   });
 
   test('elsewhere than Windows, elevate is refused and the message says sudo or pkexec', () => {

@@ -1,5 +1,6 @@
 // Where the command writes, and how a service looks to a person.
 import type { ServiceInfo } from '../manage/types';
+import { terminalSafe, terminalSafeValues } from './terminal-safe';
 
 export interface Output {
   /** --json: one JSON document on stdout instead of text. */
@@ -8,12 +9,14 @@ export interface Output {
   err: (text: string) => void;
 }
 
-/** The value as JSON under --json, else the text. */
+/** The value as JSON under --json, else the text, its controls escaped for the terminal (terminal-safe.ts). */
 export function print(output: Output, value: unknown, text: string): void {
-  output.out(output.json ? JSON.stringify(value, null, 2) : text);
+  output.out(output.json ? JSON.stringify(value, null, 2) : terminalSafe(text, true));
 }
 
-export function describeService(info: ServiceInfo): string {
+export function describeService(unsafe: ServiceInfo): string {
+  // Each value on its line: a newline in a unit's value cannot draw a line of its own.
+  const info = terminalSafeValues(unsafe);
   const lines = [
     `${info.name}: ${info.state}${info.pid === undefined ? '' : ` (pid ${info.pid})`}`,
     `  platform:    ${info.platform}`,

@@ -53,6 +53,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "revokeAccountRights", RevokeAccountRights);
   Export(env, exports, "sdNotify", SdNotify);
   Export(env, exports, "claimInheritedFd", ClaimInheritedFd);
+  Export(env, exports, "getXattr", GetXattr);
   return exports;
 }
 

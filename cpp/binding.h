@@ -9,6 +9,8 @@ namespace servicehost {
 // Everywhere.
 Napi::Value GetBuildInfo(const Napi::CallbackInfo& info);
 Napi::Value UseErrorClassFromJs(const Napi::CallbackInfo& info);
+// An extended attribute (Linux; null elsewhere): cpp/posix/xattr.cc.
+Napi::Value GetXattr(const Napi::CallbackInfo& info);
 
 // Windows only. On other platforms they throw ERR_SERVICEHOST_UNSUPPORTED_PLATFORM.
 Napi::Value StartDispatcher(const Napi::CallbackInfo& info);

@@ -2,15 +2,23 @@
 // more rights than its installer's own: what it runs must not be changeable
 // by another user (POSIX modes here, ACLs on Windows), and the result says
 // when a service runs as root.
-import { ServiceManagerError } from './errors';
-import { runPaths, type ResolvedSpec } from './spec';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { writableByOthers, type WritableFinding } from './writable-paths';
+import { Accounts } from './accounts';
+import { ServiceManagerError } from './errors';
+import { nativeAclReader } from './posix-acl';
+import { resolvePreload, servicePreloads } from './preloads';
+import { checkTrust, type TrustOptions, type WritableFinding } from './run-tree';
+import { runPaths, type ResolvedSpec } from './spec';
+
+/** At most this many findings are listed; the rest are counted. */
+const LISTED = 20;
 
 /** Refuses, unless spec.allowWritable, when `findings` name anything others can change. */
 export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFinding[], account: string): void {
   if (findings.length === 0 || spec.allowWritable) return;
-  const listed = findings.map((finding) => `  ${finding.path}: ${finding.why}`).join('\n');
+  const listed = findings.slice(0, LISTED).map((finding) => `  ${finding.path}: ${finding.why}`).join('\n') +
+    (findings.length > LISTED ? `\n  and ${findings.length - LISTED} more` : '');
   throw new ServiceManagerError(
     'ERR_SERVICEHOST_UNSAFE_PATH',
     spec.name,
@@ -19,9 +27,62 @@ export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFi
   );
 }
 
-/** The POSIX check for a service that runs as the users `trustedUids` (root is always trusted). */
-export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly number[], account: string, alsoRuns: readonly string[] = []): void {
-  refuseWritable(spec, writableByOthers([...runPaths(spec), ...alsoRuns], trustedUids), account);
+/** The folder a script's package starts at (the nearest package.json above it), else the script's own folder. */
+function packageRoot(script: string): string {
+  const own = path.dirname(script);
+  for (let folder = own; ; folder = path.dirname(folder)) {
+    if (existsSync(path.join(folder, 'package.json'))) return folder === '/' ? own : folder;
+    if (path.dirname(folder) === folder) return own;
+  }
+}
+
+/** Each node_modules folder node would search from `folder`: its own and every one above it. */
+function nodeModulesAbove(folder: string): string[] {
+  const found: string[] = [];
+  for (let current = folder; ; current = path.dirname(current)) {
+    if (path.basename(current) !== 'node_modules') found.push(path.join(current, 'node_modules'));
+    if (path.dirname(current) === current) return found;
+  }
+}
+
+/**
+ * What a POSIX service runs and loads code from: `paths` are checked entry by
+ * entry as given (node, the script, the register module, the working
+ * directory, each preload, `alsoRuns`), `trees` are walked (the script's
+ * package, the working directory, each preload's folder, NODE_PATH, and every
+ * node_modules above them). `warnings` say what could not be checked.
+ */
+export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = []): { paths: string[]; trees: string[]; warnings: string[] } {
+  const paths = [...runPaths(spec), ...alsoRuns];
+  const warnings: string[] = [];
+  const codeFolders = [packageRoot(spec.script), spec.workingDirectory, ...(spec.registerModule === undefined ? [] : [path.dirname(spec.registerModule)])];
+  for (const preload of servicePreloads(spec.nodeArgs, spec.env)) {
+    const resolved = resolvePreload(preload, spec.workingDirectory);
+    if ('none' in resolved) warnings.push(`${preload.option} ${preload.value}: ${resolved.none}, so it was not checked`);
+    else {
+      paths.push(resolved.file);
+      codeFolders.push(path.dirname(resolved.file));
+    }
+  }
+  // The dynamic linker loads LD_PRELOAD into node itself; NODE_PATH folders are searched for bare requires.
+  for (const file of (spec.env.LD_PRELOAD ?? '').split(/[\s:]+/u).filter(Boolean)) paths.push(path.resolve(spec.workingDirectory, file));
+  for (const folder of (spec.env.NODE_PATH ?? '').split(':').filter(Boolean)) codeFolders.push(path.resolve(spec.workingDirectory, folder));
+  const trees = new Set<string>();
+  for (const folder of codeFolders) {
+    // The whole file system is no tree to walk: a working directory of / is checked as a path only.
+    if (folder === '/') warnings.push('the working directory is /: the folders below it were not walked');
+    else trees.add(folder);
+    for (const modules of nodeModulesAbove(folder)) if (existsSync(modules)) trees.add(modules);
+  }
+  return { paths, trees: [...trees], warnings };
+}
+
+/** The POSIX check for a service that runs as the users `trustedUids` (root is always trusted); returns what it could not check. */
+export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly number[], account: string, alsoRuns: readonly string[] = [], options: Partial<TrustOptions> = {}): string[] {
+  const targets = runTargets(spec, alsoRuns);
+  const result = checkTrust(targets.paths, targets.trees, { trustedUids, accounts: new Accounts(), readAcl: nativeAclReader(), ...options });
+  refuseWritable(spec, result.findings, account);
+  return [...targets.warnings, ...result.warnings];
 }
 
 /**

@@ -4,26 +4,17 @@
 // env_keep), neither variable is trusted: the home is the target user's
 // (SUDO_USER) from the password database. Root's own environment (a root
 // shell, CI, a container) is root's, and is read as any user's.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Accounts } from './accounts';
 
-/** A user's home from the password database: getent (NSS), else /etc/passwd. */
-export function passwdHome(user: string): string | undefined {
-  const fromLine = (line: string | undefined) => {
-    const fields = line?.trim().split(':');
-    return fields && fields.length >= 7 && fields[0] === user && path.isAbsolute(fields[5]!) ? fields[5] : undefined;
-  };
-  try {
-    return fromLine(execFileSync('getent', ['passwd', '--', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  } catch {
-    try {
-      return fromLine(readFileSync('/etc/passwd', 'utf8').split('\n').find((line) => line.startsWith(`${user}:`)));
-    } catch {
-      return undefined;
-    }
-  }
+/**
+ * A user's home from the password database: /etc/passwd read directly (no
+ * program from root's PATH), then getent by its absolute path for NSS users.
+ */
+export function passwdHome(user: string, accounts: Accounts = new Accounts()): string | undefined {
+  const home = accounts.user(user)?.home;
+  return home !== undefined && path.isAbsolute(home) ? home : undefined;
 }
 
 export function userConfigHome(env: NodeJS.ProcessEnv = process.env, euid: number | undefined = process.geteuid?.()): string {

@@ -6,4 +6,6 @@ export interface NativePosixBinding {
   sdNotify(socketPath: string, message: string, fds?: readonly number[]): void;
   /** Sets FD_CLOEXEC on an inherited fd and says whether it is a socket. */
   claimInheritedFd(fd: number): { socket: boolean };
+  /** One extended attribute of a path, a final symlink not followed (lgetxattr); null when it has none. Linux; null elsewhere. */
+  getXattr(path: string, name: string): Uint8Array | null;
 }

@@ -98,15 +98,18 @@ function plistPath(label: string, scope: LaunchdScope): string {
 }
 
 
+/** A daemon runs as root unless UserName says otherwise, so what it runs is checked (install and configure alike); an agent runs as its user. */
+function checkPrivilege(spec: ResolvedSpec): string[] {
+  if (spec.launchd.user) return [];
+  const uid = spec.launchd.userName === undefined ? undefined : uidOf(spec.launchd.userName);
+  return checkRunPathsPosix(spec, uid === undefined ? [] : [uid], spec.launchd.userName ?? 'root');
+}
+
 export async function installLaunchdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'launchd');
   const scope = scopeOf(spec);
   const plist = launchdPlist(spec, servicehostVersion());
-  // A daemon runs as root unless UserName says otherwise; an agent as its user.
-  if (!spec.launchd.user) {
-    const uid = spec.launchd.userName === undefined ? undefined : uidOf(spec.launchd.userName);
-    checkRunPathsPosix(spec, uid === undefined ? [] : [uid], spec.launchd.userName ?? 'root');
-  }
+  const warnings = checkPrivilege(spec);
   const label = plist.Label as string;
   const file = plistPath(label, scope);
   if (existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists`);
@@ -130,7 +133,7 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
       throw error;
     }
   }
-  return { name: spec.name, platform: 'launchd', command: (plist.ProgramArguments as string[]).join(' '), path: file, started, warnings: [] };
+  return { name: spec.name, platform: 'launchd', command: (plist.ProgramArguments as string[]).join(' '), path: file, started, warnings };
 }
 
 /** Rewrites an installed plist to match `spec`; a loaded job is booted out and in again so launchd reads it. */
@@ -140,6 +143,7 @@ export async function configureLaunchdService(specInput: unknown): Promise<Insta
   const plist = launchdPlist(spec, servicehostVersion());
   const label = plist.Label as string;
   const file = requireOwnPlist(label, scope, 'configure');
+  const warnings = checkPrivilege(spec);
   writeFileAtomically(file, renderPlist(plist), spec.name, 'configure');
   let started = false;
   if (spec.launchd.directory === undefined) {
@@ -147,7 +151,7 @@ export async function configureLaunchdService(specInput: unknown): Promise<Insta
     await launchctl(scope, ['bootstrap', domain(scope), file], spec.name);
     started = plist.RunAtLoad === true;
   }
-  return { name: spec.name, platform: 'launchd', command: (plist.ProgramArguments as string[]).join(' '), path: file, started, warnings: [] };
+  return { name: spec.name, platform: 'launchd', command: (plist.ProgramArguments as string[]).join(' '), path: file, started, warnings };
 }
 
 function requirePlist(name: string, scope: LaunchdScope, doing: string): string {

@@ -150,9 +150,9 @@ function checkPrivilege(spec: ResolvedSpec): string[] {
   const account = spec.systemd.dynamicUser ? 'a dynamic user' : (runAs ?? 'root');
   // ExecReload= runs the reload helper as the same account: it is checked as ExecStart's files are.
   const reloadHelper = reloadHelperOf(spec);
-  checkRunPathsPosix(spec, uid === undefined ? [] : [uid], account, reloadHelper === undefined ? [] : [reloadHelper]);
-  if (runAs !== undefined || spec.systemd.dynamicUser) return [];
-  return ['the service runs as root: --run-as <user> (systemd.runAs), or --dynamic-user (systemd.dynamicUser), gives it only the rights it needs'];
+  const unchecked = checkRunPathsPosix(spec, uid === undefined ? [] : [uid], account, reloadHelper === undefined ? [] : [reloadHelper]);
+  if (runAs !== undefined || spec.systemd.dynamicUser) return unchecked;
+  return [...unchecked, 'the service runs as root: --run-as <user> (systemd.runAs), or --dynamic-user (systemd.dynamicUser), gives it only the rights it needs'];
 }
 
 function requireOwnUnit(name: string, scope: SystemdScope, doing: string): string {

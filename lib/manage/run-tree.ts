@@ -1,0 +1,268 @@
+// The POSIX half of the least-privilege check: for every path a service runs
+// (as given, each component and each symlink on the way), and for every
+// entry of the trees its code is loaded from, who besides root and the
+// service's own account could change it: by owning it, by a mode bit, by a
+// POSIX ACL, or as a member of a group that may write. The walk of the trees
+// is bounded; what it did not reach is said, not assumed safe.
+import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import * as path from 'node:path';
+import type { Accounts } from './accounts';
+import { ACL_ACCESS, ACL_DEFAULT, aclWriters, parseAcl, type AclReader } from './posix-acl';
+
+export interface WritableFinding {
+  path: string;
+  why: string;
+}
+
+export interface WalkBounds {
+  /** Entries looked at, across all trees. */
+  maxEntries: number;
+  /** Folders below a tree's top. */
+  maxDepth: number;
+  /** Milliseconds for the whole walk. */
+  maxMs: number;
+}
+
+export const DEFAULT_BOUNDS: WalkBounds = { maxEntries: 50_000, maxDepth: 32, maxMs: 10_000 };
+
+export interface TrustOptions {
+  /** Users who may change what runs: root always, and the service's own account. */
+  trustedUids: readonly number[];
+  accounts: Accounts;
+  /** Reads a POSIX ACL attribute; undefined when ACLs cannot be read here (then a warning says so). */
+  readAcl: AclReader | undefined;
+  bounds?: WalkBounds;
+  now?: () => number;
+}
+
+export interface TrustResult {
+  findings: WritableFinding[];
+  warnings: string[];
+}
+
+const SYMLINK_LIMIT = 40;
+
+/**
+ * Every entry met when the kernel looks `given` up, in order: each folder
+ * from the root down, each symlink itself and then the entries of its target.
+ * An entry that is not there ends the list (what would be made there later is
+ * judged by the folder it would be made in, which is listed).
+ */
+export function lookupEntries(given: string): string[] {
+  const entries = ['/'];
+  const pending = path.resolve(given).split('/').filter(Boolean);
+  let current = '/';
+  let links = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '.') continue;
+    if (part === '..') {
+      current = path.dirname(current);
+      continue;
+    }
+    const next = path.join(current, part);
+    let stat: Stats;
+    try {
+      stat = lstatSync(next);
+    } catch {
+      break;
+    }
+    entries.push(next);
+    if (stat.isSymbolicLink()) {
+      if (++links > SYMLINK_LIMIT) break;
+      const target = readlinkSync(next);
+      pending.unshift(...target.split('/').filter(Boolean));
+      if (path.isAbsolute(target)) current = '/';
+    } else {
+      current = next;
+    }
+  }
+  return [...new Set(entries)];
+}
+
+class Judge {
+  readonly findings = new Map<string, string>();
+  readonly warnings: string[] = [];
+  readonly #trusted: Set<number>;
+  readonly #groups = new Map<number, string | undefined>();
+  #aclWarned = false;
+
+  constructor(private readonly options: TrustOptions) {
+    this.#trusted = new Set([0, ...options.trustedUids]);
+  }
+
+  /** Why a user other than the trusted ones may write through group `gid`; undefined when none may. */
+  #group(gid: number): string | undefined {
+    if (!this.#groups.has(gid)) {
+      const group = this.options.accounts.groupUsers(gid);
+      const others = group?.users.filter((user) => !this.#trusted.has(user.uid)) ?? [];
+      this.#groups.set(gid, group === undefined
+        ? `group ${gid}, whose members cannot be known (not in /etc/group)`
+        : others.length === 0 ? undefined : `group ${group.name} (${gid}), which holds ${others.map((user) => user.name).join(', ')}`);
+    }
+    return this.#groups.get(gid);
+  }
+
+  #acl(file: string, attribute: string): ReturnType<typeof aclWriters> | string | undefined {
+    const read = this.options.readAcl;
+    if (read === undefined) {
+      if (!this.#aclWarned) this.warnings.push('POSIX ACLs were not checked: the native addon cannot read extended attributes here');
+      this.#aclWarned = true;
+      return undefined;
+    }
+    try {
+      const value = read(file, attribute);
+      return value === undefined ? undefined : aclWriters(parseAcl(value));
+    } catch (error) {
+      return `its ACL cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    }
+  }
+
+  /**
+   * Why others may change `file` (already lstat'ed as `stat`), or undefined.
+   * In a sticky folder met on the way to a path (/tmp), nobody may replace
+   * another's entry, so its write bits are no finding there; inside a tree
+   * code is loaded from they are (a new file can shadow a module).
+   */
+  why(file: string, stat: Stats, onTheWay: boolean): string | undefined {
+    if (!this.#trusted.has(stat.uid)) return `owned by uid ${stat.uid}`;
+    if (stat.isSymbolicLink()) return undefined;
+    const reasons: string[] = [];
+    const exempt = onTheWay && stat.isDirectory() && (stat.mode & 0o1000) !== 0;
+    const access = this.#acl(file, ACL_ACCESS);
+    if (typeof access === 'string') return access;
+    if (!exempt) {
+      // With an ACL, the mode's group bits are its mask; the ACL says who may write.
+      const everyone = access === undefined ? (stat.mode & 0o002) !== 0 : access.other;
+      const owningGroup = access === undefined ? (stat.mode & 0o020) !== 0 : access.owningGroup;
+      if (everyone) return 'writable by everyone';
+      if (owningGroup) {
+        const group = this.#group(stat.gid);
+        if (group !== undefined) reasons.push(`writable by ${group}`);
+      }
+      for (const uid of access?.users ?? []) if (!this.#trusted.has(uid)) reasons.push(`its ACL lets uid ${uid} write`);
+      for (const gid of access?.groups ?? []) {
+        const group = this.#group(gid);
+        if (group !== undefined) reasons.push(`its ACL lets ${group} write`);
+      }
+    }
+    if (stat.isDirectory()) {
+      // A default ACL is copied onto each entry made in the folder later: one that lets others write makes every new file theirs to change.
+      const inherited = this.#acl(file, ACL_DEFAULT);
+      if (typeof inherited === 'string') reasons.push(inherited);
+      else if (inherited !== undefined) {
+        const who = [
+          ...(inherited.other ? ['everyone'] : []),
+          ...inherited.users.filter((uid) => !this.#trusted.has(uid)).map((uid) => `uid ${uid}`),
+          ...inherited.groups.map((gid) => this.#group(gid)).filter((group): group is string => group !== undefined),
+        ];
+        if (who.length > 0) reasons.push(`its default ACL lets ${who.join(', ')} write what is made in it`);
+      }
+    }
+    return reasons.length === 0 ? undefined : reasons.join('; ');
+  }
+
+  judge(file: string, stat: Stats, onTheWay: boolean): string | undefined {
+    if (this.findings.has(file)) return this.findings.get(file);
+    const reason = this.why(file, stat, onTheWay);
+    if (reason !== undefined) this.findings.set(file, reason);
+    return reason;
+  }
+
+  /** Every entry on the way to `given`, as given and through each symlink. */
+  path(given: string): void {
+    for (const entry of lookupEntries(given)) {
+      try {
+        this.judge(entry, lstatSync(entry), true);
+      } catch {
+        // Gone since the lookup: nothing to run from it.
+      }
+    }
+  }
+}
+
+function formatList(folders: readonly string[]): string {
+  const shown = folders.slice(0, 5).join(', ');
+  return folders.length > 5 ? `${shown} and ${folders.length - 5} more` : shown;
+}
+
+/**
+ * The whole POSIX check: each of `paths` entry by entry (as given, symlinks
+ * followed and each checked), and each of `trees` walked (every file, folder
+ * and link below it, links' targets looked up as paths and walked when they
+ * are folders), within `bounds`.
+ */
+export function checkTrust(paths: readonly string[], trees: readonly string[], options: TrustOptions): TrustResult {
+  const judge = new Judge(options);
+  for (const given of paths) judge.path(given);
+  const bounds = options.bounds ?? DEFAULT_BOUNDS;
+  const now = options.now ?? Date.now;
+  const deadline = now() + bounds.maxMs;
+  const walked = new Set<string>();
+  const queue: Array<{ folder: string; depth: number }> = [];
+  const tooDeep: string[] = [];
+  const enqueue = (folder: string, depth: number) => {
+    let real: string;
+    try {
+      real = realpathSync(folder);
+    } catch {
+      return;
+    }
+    if (walked.has(real)) return;
+    walked.add(real);
+    if (depth > bounds.maxDepth) tooDeep.push(folder);
+    else queue.push({ folder, depth });
+  };
+  for (const tree of trees) {
+    judge.path(tree);
+    // The top of a tree is judged as inside it: a sticky folder anyone may add files to is no place to load code from.
+    try {
+      const real = realpathSync(tree);
+      if (judge.judge(real, lstatSync(real), false) !== undefined) continue;
+    } catch {
+      continue;
+    }
+    enqueue(tree, 0);
+  }
+  let seen = 0;
+  let stopped: string | undefined;
+  while (queue.length > 0) {
+    if (seen >= bounds.maxEntries) stopped = `after ${seen} entries`;
+    else if (now() > deadline) stopped = `after ${bounds.maxMs} ms`;
+    if (stopped !== undefined) break;
+    const { folder, depth } = queue.shift()!;
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch (error) {
+      judge.warnings.push(`${folder} could not be listed (${(error as NodeJS.ErrnoException).code}): what is in it was not checked`);
+      continue;
+    }
+    for (const name of names) {
+      const entry = path.join(folder, name);
+      seen++;
+      let stat: Stats;
+      try {
+        stat = lstatSync(entry);
+      } catch {
+        continue;
+      }
+      // Whoever may change a folder may change all below it: one finding says so.
+      if (judge.judge(entry, stat, false) !== undefined) continue;
+      if (stat.isDirectory()) enqueue(entry, depth + 1);
+      else if (stat.isSymbolicLink()) {
+        judge.path(entry);
+        try {
+          if (lstatSync(realpathSync(entry)).isDirectory()) enqueue(entry, depth + 1);
+        } catch {
+          // A dangling link: the folder it is in was judged.
+        }
+      }
+    }
+  }
+  if (stopped !== undefined) {
+    judge.warnings.push(`the least-privilege walk stopped ${stopped} (its bound): not checked below ${formatList(queue.map((item) => item.folder))}`);
+  }
+  if (tooDeep.length > 0) judge.warnings.push(`the least-privilege walk goes ${bounds.maxDepth} folders deep: not checked below ${formatList(tooDeep)}`);
+  return { findings: [...judge.findings].map(([file, why]) => ({ path: file, why })), warnings: judge.warnings };
+}

@@ -49,6 +49,26 @@ export function elevatedArguments(cliScript: string, folder: string): string[] {
   return [cliScript, 'elevated', `${ELEVATED_MARKER}${folder}`];
 }
 
+/**
+ * Why the folder's security descriptor, as read back (SDDL), is not private;
+ * undefined when only the caller's account, Administrators and SYSTEM are
+ * let in. A file system that keeps no ACLs (FAT) reads back no DACL at all.
+ */
+export function privateFolderProblem(sddl: string): string | undefined {
+  const dacl = /D:([^(]*)((?:\([^)]*\))*)/u.exec(sddl);
+  if (dacl === null || dacl[1]!.includes('NO_ACCESS_CONTROL')) return `it has no access list (${sddl}): the file system keeps none`;
+  const accounts = new Set<string>();
+  for (const ace of dacl[2]!.match(/\([^)]*\)/gu) ?? []) {
+    const fields = ace.slice(1, -1).split(';');
+    const trustee = fields[5] ?? '';
+    if (fields[0] !== 'A' || trustee === 'BA' || trustee === 'SY') continue;
+    // One account's own SID (S-1-5-21-...): the caller's. Anything else (Users, Everyone) is too many.
+    if (!trustee.startsWith('S-1-5-21-')) return `it lets ${trustee} in (${sddl})`;
+    accounts.add(trustee);
+  }
+  return accounts.size > 1 ? `it lets more than one account in (${sddl})` : undefined;
+}
+
 /** ShellExecuteExW's lpParameters: the arguments quoted as CommandLineToArgvW and the C runtime split them. */
 export function windowsParameters(args: readonly string[]): string {
   return args.map((argument) => quoteWindowsArgument(argument)).join(' ');

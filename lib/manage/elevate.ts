@@ -24,6 +24,7 @@ import {
   deserializeError,
   elevatedArguments,
   parseElevationResult,
+  privateFolderProblem,
   windowsParameters,
   type ElevatableCall,
   type ElevationRequest,
@@ -73,8 +74,10 @@ export async function requestElevated(request: ElevationRequest): Promise<Elevat
   checkElevationPlatform();
   const native = windowsNative();
   const folder = path.join(os.tmpdir(), `servicehost-elevate-${randomBytes(16).toString('hex')}`);
-  native.createPrivateDirectory(folder);
+  const sddl = native.createPrivateDirectory(folder);
   try {
+    const problem = privateFolderProblem(sddl);
+    if (problem !== undefined) throw new ServicehostError('ERR_SERVICEHOST_COMMAND_FAILED', `Cannot elevate: the private folder ${folder} is not private: ${problem}. Point TEMP at a folder on an NTFS volume.`);
     // 'wx': a name that exists (nothing should, in a folder just made) is refused, never followed.
     writeFileSync(path.join(folder, REQUEST_FILE), JSON.stringify(request), { flag: 'wx', mode: 0o600 });
     let exitCode: number;

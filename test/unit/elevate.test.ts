@@ -15,6 +15,7 @@ import {
   elevatedFolderOf,
   parseElevationRequest,
   parseElevationResult,
+  privateFolderProblem,
   serializeError,
   windowsParameters,
 } from '../../lib/manage/elevate-protocol';
@@ -61,6 +62,23 @@ describe('the elevated program', () => {
 
   test('relative paths are refused', () => {
     expect(() => elevatedArguments('dist/cli.js', folder)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+  });
+});
+
+describe('the private folder, as read back', () => {
+  const user = 'S-1-5-21-1004336348-1177238915-682003330-1001';
+  test('the caller, Administrators and SYSTEM pass, as Windows stores them and as Wine reads them back', () => {
+    expect(privateFolderProblem(`O:${user}D:P(A;OICI;FA;;;${user})(A;OICI;FA;;;BA)(A;OICI;FA;;;SY)`)).toBeUndefined();
+    expect(privateFolderProblem(`O:BAD:P(A;OICI;FA;;;${user})(A;OICI;FA;;;BA)(A;OICI;FA;;;SY)`)).toBeUndefined();
+    expect(privateFolderProblem('O:S-1-5-21-0-0-0-1000D:(A;OICI;FA;;;SY)(A;OICI;FA;;;S-1-5-21-0-0-0-1000)')).toBeUndefined();
+  });
+
+  test('no DACL, a broad group or a second account is refused', () => {
+    expect(privateFolderProblem(`O:${user}D:NO_ACCESS_CONTROL`)).toMatch(/no access list/u);
+    expect(privateFolderProblem(`O:${user}`)).toMatch(/no access list/u);
+    expect(privateFolderProblem(`O:${user}D:(A;OICI;FA;;;${user})(A;OICI;0x1200a9;;;BU)`)).toMatch(/lets BU in/u);
+    expect(privateFolderProblem(`O:${user}D:(A;OICI;FA;;;${user})(A;;FA;;;WD)`)).toMatch(/lets WD in/u);
+    expect(privateFolderProblem(`O:${user}D:(A;OICI;FA;;;${user})(A;OICI;FA;;;S-1-5-21-1-2-3-1002)`)).toMatch(/more than one account/u);
   });
 });
 

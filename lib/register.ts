@@ -7,7 +7,9 @@
  * uncaught exception, see windows/early-exit.ts) instead of leaving the SCM
  * waiting. The connection is shared by every copy of servicehost in the
  * process, so an app's own copy takes over what a global CLI's preload
- * connected.
+ * connected. Under the SCM it also puts the process in a job object, so the
+ * service's child processes end when it ends, however it ends
+ * (SERVICEHOST_KILL_CHILDREN=0, written by `--no-kill-children`, opts out).
  *
  *   node -r servicehost/register app.js
  *   node --import servicehost/register app.mjs

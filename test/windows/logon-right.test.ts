@@ -53,7 +53,7 @@ describe.skipIf(!ring.available)('the "log on as a service" right', () => {
       ]);
       expect(removed!.ok).toBe(true);
       expect(afterUninstall).toMatchObject({ ok: true });
-      if (afterUninstall!.ok) expect(afterUninstall.value.rights).not.toContain(LOGON_RIGHT);
+      if (afterUninstall?.ok) expect(afterUninstall.value.rights).not.toContain(LOGON_RIGHT);
     } finally {
       await uninstallQuietly(name);
     }

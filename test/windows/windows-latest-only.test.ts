@@ -5,7 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, test } from 'vitest';
 import { isNativeWindows, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
-import { fixturesDir, readLines, scratchDir, startAndWaitRunning, stopAndWaitStopped, waitFor, withService } from './harness/service';
+import { fixturesDir, readLines, scratchDir, startAndWaitRunning, stopAndWaitStopped, uniqueServiceName, waitFor, withService } from './harness/service';
+import { manage, manageOk } from './harness/manage';
+import { createTestUser, deleteTestUser } from './harness/test-user';
 
 const execFileAsync = promisify(execFile);
 const ring = inject('windowsRing');
@@ -72,4 +74,36 @@ describe.skipIf(!ring.available)('Windows behaviours Wine lacks', () => {
   // standard user under ConsentPromptBehaviorUser=0 is denied automatically,
   // which ShellExecuteExW reports as ERROR_CANCELLED (1223): that run is still to be written.
   test.todo('[windows-latest only: no UAC prompt under Wine] a declined elevation rejects with ERR_SERVICEHOST_ELEVATION_CANCELLED and changes nothing');
+
+  // Wine's LsaAddAccountRights stores nothing and its SCM never logs on as the
+  // account (logon-right.test.ts asserts what Wine does): the real grant, a
+  // start as the user, and a right held before the install are proven here.
+  test.runIf(isNativeWindows)('[windows-latest only: Wine stores no account rights] a user account granted SeServiceLogonRight by install runs the service, uninstall revokes the grant, and a right held before stays', async () => {
+    const user = await createTestUser();
+    const granted = uniqueServiceName('logon-real');
+    const held = uniqueServiceName('logon-held');
+    const dir = scratchDir('logon-real');
+    const rightsOf = async () => (await manageOk({ op: 'native', fn: 'getAccountRights', args: [user.account] })).rights as string[];
+    try {
+      // The service writes its record here as the user.
+      await execFileAsync('icacls', [dir, '/grant', `${user.name}:(OI)(CI)M`]);
+      const script = toWindowsPath(path.join(fixturesDir, 'argv-service.js'));
+      const account = { user: user.account, password: user.password };
+      const installed = await manageOk({ op: 'install', spec: { name: granted, script, args: [toWindowsPath(path.join(dir, 'argv.log'))], windows: { account, recovery: false } } });
+      expect(installed).toMatchObject({ started: true, grantedRights: [{ account: user.account, right: 'SeServiceLogonRight' }] });
+      expect((await manageOk({ op: 'query', name: granted })).state).toBe('running');
+      expect(await rightsOf()).toContain('SeServiceLogonRight');
+      await manageOk({ op: 'uninstall', name: granted });
+      expect(await rightsOf()).not.toContain('SeServiceLogonRight');
+
+      await manageOk({ op: 'native', fn: 'grantAccountRights', args: [user.account, ['SeServiceLogonRight']] });
+      const second = await manageOk({ op: 'install', spec: { name: held, script, start: false, windows: { account } } });
+      expect(second.grantedRights).toEqual([]);
+      await manageOk({ op: 'uninstall', name: held });
+      expect(await rightsOf()).toContain('SeServiceLogonRight');
+    } finally {
+      await manage([{ op: 'uninstall', name: granted }, { op: 'uninstall', name: held }, { op: 'native', fn: 'revokeAccountRights', args: [user.account, ['SeServiceLogonRight']] }]);
+      await deleteTestUser(user);
+    }
+  });
 });

@@ -106,7 +106,7 @@ class Judge {
   #acl(file: string, attribute: string): ReturnType<typeof aclWriters> | string | undefined {
     const read = this.options.readAcl;
     if (read === undefined) {
-      if (!this.#aclWarned) this.warnings.push('POSIX ACLs were not checked: the native addon cannot read extended attributes here');
+      if (!this.#aclWarned) this.warnings.push(`ACLs were not checked: ${process.platform === 'linux' ? 'the native addon cannot read extended attributes here' : `servicehost reads POSIX ACLs on Linux only (on ${process.platform}, \`ls -le\` shows them)`}`);
       this.#aclWarned = true;
       return undefined;
     }

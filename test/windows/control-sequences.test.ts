@@ -4,6 +4,8 @@
 // Every accepted control is acted on, in order, each as its own event (up to
 // the queue's bound of 1024 waiting), and the SCM sees each control's pending
 // state the moment the control returns.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { controlService, isNativeWindows, parseStatus, queryService } from '../../scripts/windows-env.mjs';
 import { manage, type Outcome } from './harness/manage';
@@ -135,11 +137,12 @@ describe.skipIf(!ring.available)('a blocked event loop', () => {
 
 describe.skipIf(!ring.available)('identical custom controls into a busy loop', () => {
   test('300 back to back, well under the bound of 1024: 300 events, each with repeats 1', async () => {
-    await withControlService('burst-300', { blockMs: 6_000 }, async (service) => {
+    await withControlService('burst-300', { blockMs: 60_000, blockUntilReleased: true }, async (service) => {
       expect((await controlService('control', service.name, 203)).code).toBe(0);
       await waitFor('the loop to block', () => count(service, 'custom') === 1);
       const outcomes = await sendBackToBack(service.name, Array.from({ length: 300 }, () => 210));
       const sentAt = Date.now();
+      writeFileSync(path.join(service.dir, 'release'), '');
       expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
       await waitFor('the loop to be free', () => count(service, 'unblocked') === 1, 15_000);
       const unblocked = service.records().find((record) => record.event === 'unblocked')!;
@@ -154,7 +157,7 @@ describe.skipIf(!ring.available)('identical custom controls into a busy loop', (
 
 describe.skipIf(!ring.available || isNativeWindows)('[Wine only: the flood comes from the test controller, built under Wine] a flood past the bound against a blocked loop', () => {
   test('1024 wait as events of their own; past that repeats merge into a waiting one and the rest drop; every control is counted once, and memory stays flat', async () => {
-    await withControlService('flood', { blockMs: 6_000 }, async (service) => {
+    await withControlService('flood', { blockMs: 60_000, blockUntilReleased: true }, async (service) => {
       expect((await controlService('control', service.name, 205)).code).toBe(0);
       await waitFor('the first figures', () => count(service, 'stats') === 1);
       expect((await controlService('control', service.name, 203)).code).toBe(0);
@@ -165,6 +168,7 @@ describe.skipIf(!ring.available || isNativeWindows)('[Wine only: the flood comes
       const others = await controlService('burst', service.name, 211, 5);
       expect(others.code, others.output).toBe(0);
       const sentAt = Date.now();
+      writeFileSync(path.join(service.dir, 'release'), '');
       await waitFor('the loop to be free', () => count(service, 'unblocked') === 1, 15_000);
       expect(sentAt, 'the flood outlasted the block').toBeLessThan(service.records().find((record) => record.event === 'unblocked')!.at as number);
       expect((await controlService('control', service.name, 205)).code).toBe(0);

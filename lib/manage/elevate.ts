@@ -61,6 +61,14 @@ function cliScript(): string {
   return path.join(__dirname, '..', 'cli.js');
 }
 
+/** Why an elevated process may have ended without a result. */
+export function noResultHint(versions: NodeJS.ProcessVersions = process.versions): string {
+  // Electron's binary starts the app itself there (the variable that would make it Node does not cross): only the app's main can answer.
+  return versions.electron === undefined
+    ? `${process.execPath} could not run ${cliScript()}?`
+    : "in Electron the elevated process is the app itself, whose main process must call handleElevatedRequest() from 'servicehost/manage' before anything else (docs/electron.md)";
+}
+
 /** The elevated process's error for a failed elevation, typed. */
 export function elevationError(error: unknown): unknown {
   if (isSystemError(error) && error.errno === ERROR_CANCELLED) {
@@ -94,7 +102,7 @@ export async function requestElevated(request: ElevationRequest): Promise<Elevat
     try {
       text = readFileSync(path.join(folder, RESULT_FILE), 'utf8');
     } catch (error) {
-      throw new ServicehostError('ERR_SERVICEHOST_COMMAND_FAILED', `The elevated servicehost ended with exit code ${exitCode} and wrote no result (${process.execPath} could not run ${cliScript()}?)`, { cause: error });
+      throw new ServicehostError('ERR_SERVICEHOST_COMMAND_FAILED', `The elevated servicehost ended with exit code ${exitCode} and wrote no result: ${noResultHint()}`, { cause: error });
     }
     return parseElevationResult(text, request.kind);
   } finally {

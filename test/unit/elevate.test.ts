@@ -7,7 +7,7 @@ import { install, start, stop, uninstall } from '../../lib/manage/index';
 import { VERBS } from '../../lib/cli/verbs';
 import { ServicehostError } from '../../lib/errors';
 import { ServiceManagerError } from '../../lib/manage/errors';
-import { ERROR_CANCELLED, checkElevationPlatform, elevationError } from '../../lib/manage/elevate';
+import { ERROR_CANCELLED, checkElevationPlatform, elevationError, noResultHint } from '../../lib/manage/elevate';
 import { argvOf } from '../../lib/manage/elevate-cli';
 import {
   deserializeError,
@@ -131,6 +131,11 @@ describe('refusals', () => {
     const code = await main(['stop', 'api', '--elevate', '--json'], { json: false, out: (text) => lines.push(text), err: (text) => lines.push(text) });
     expect(code).toBe(1);
     expect(JSON.parse(lines.join('\n')).error).toMatchObject(refused);
+  });
+
+  test('an elevated process that wrote no result: in Electron, the message names the hook the app\'s main process lacks', () => {
+    expect(noResultHint({ ...process.versions, electron: '33.0.0' } as NodeJS.ProcessVersions)).toMatch(/handleElevatedRequest\(\)/u);
+    expect(noResultHint({ node: '20.0.0' } as NodeJS.ProcessVersions)).toMatch(/could not run .*cli\.js/u);
   });
 
   test('elsewhere than Windows, elevate is refused and the message says sudo or pkexec', () => {

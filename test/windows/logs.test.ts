@@ -1,0 +1,112 @@
+// `servicehost logs` and `status`'s last lines against the real SCM: a
+// service's captured files read back in order across rotations, the last N,
+// JSON, a follow that goes on across a rotation, and what a service with no
+// output yet and a missing one say. The files are written by the test into
+// the service's log folder (the default, %ProgramData%\servicehost\<name>\logs),
+// as the capture names them.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, inject, test } from 'vitest';
+import { isNativeWindows, repoRoot, runWindows, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
+import { manage, servicehostCommand, uninstallQuietly } from './harness/manage';
+import { fixturesDir, scratchDir, uniqueServiceName, waitFor } from './harness/service';
+
+const ring = inject('windowsRing');
+
+/** C:\ProgramData as this side sees it: the prefix's drive_c under Wine. */
+const programData = isNativeWindows ? (process.env.ProgramData ?? 'C:\\ProgramData') : path.join(repoRoot, 'build', 'wine', 'drive_c', 'ProgramData');
+const logFolder = (name: string): string => path.join(programData, 'servicehost', name, 'logs');
+
+const numbered = (from: number, to: number): string => Array.from({ length: to - from + 1 }, (_, index) => `line ${from + index}\r\n`).join('');
+const range = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, index) => `line ${from + index}`);
+
+async function installStopped(name: string): Promise<void> {
+  const [installed] = await manage([{ op: 'install', spec: { name, script: toWindowsPath(path.join(fixturesDir, 'lifecycle-service.js')), start: false, windows: { startType: 'manual' } } }]);
+  expect(installed!.ok, JSON.stringify(installed)).toBe(true);
+}
+
+async function withService(label: string, body: (name: string, folder: string) => Promise<void>): Promise<void> {
+  const name = uniqueServiceName(label);
+  const folder = logFolder(name);
+  try {
+    await installStopped(name);
+    await body(name, folder);
+  } finally {
+    await uninstallQuietly(name);
+    rmSync(path.dirname(folder), { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
+  test('the captured files in order across rotations; --lines; --json; status ends with the last lines', async () => {
+    await withService('logs', async (name, folder) => {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'output.20261205T100000000Z.log'), numbered(1, 10));
+      writeFileSync(path.join(folder, 'output.20261205T100000000Z-1.log'), numbered(11, 20));
+      writeFileSync(path.join(folder, 'output.log'), numbered(21, 25));
+
+      const all = await servicehostCommand(['logs', name]);
+      expect(all.code, all.stderr).toBe(0);
+      expect(all.stdout.split(/\r?\n/u).filter(Boolean)).toEqual(range(1, 25));
+
+      const last = await servicehostCommand(['logs', name, '--lines', '7']);
+      expect(last.stdout.split(/\r?\n/u).filter(Boolean)).toEqual(range(19, 25));
+
+      const json = await servicehostCommand(['logs', name, '--lines', '2', '--json']);
+      expect(JSON.parse(json.stdout)).toEqual({ name, source: expect.stringMatching(/servicehost\\.*\\logs$/u), lines: ['line 24', 'line 25'] });
+
+      // A rotated file from before --since is skipped whole.
+      const since = await servicehostCommand(['logs', name, '--since', '2026-12-05T10:00:00.500Z']);
+      expect(since.stdout.split(/\r?\n/u).filter(Boolean)).toEqual(range(21, 25));
+
+      const status = await servicehostCommand(['status', name, '--lines', '3']);
+      expect(status.code).toBe(3); // installed, not running
+      expect(status.stdout.trimEnd().split(/\r?\n/u).slice(-4)).toEqual(['', ...range(23, 25)]);
+      const statusJson = await servicehostCommand(['status', name, '--json']);
+      expect(JSON.parse(statusJson.stdout)).toMatchObject({ name, state: 'stopped', output: range(16, 25) });
+      const bare = await servicehostCommand(['status', name, '--no-output', '--json']);
+      expect(JSON.parse(bare.stdout).output).toBeUndefined();
+    });
+  });
+
+  test('a service with no output yet says so and exits 0; a missing one exits 4', async () => {
+    await withService('logs-none', async (name, folder) => {
+      expect(existsSync(folder)).toBe(false);
+      const none = await servicehostCommand(['logs', name]);
+      expect(none.code, none.stderr).toBe(0);
+      expect(none.stdout).toBe('');
+      expect(none.stderr).toContain(`${name} has written no output yet`);
+      const status = await servicehostCommand(['status', name]);
+      expect(status.stdout).toContain(`${name} has written no output yet`);
+    });
+    const missing = await servicehostCommand(['logs', uniqueServiceName('logs-missing'), '--json']);
+    expect(missing.code).toBe(4);
+    expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND' });
+  });
+
+  test('a follow shows new lines, and goes on across a rotation without losing or repeating one', async () => {
+    await withService('logs-follow', async (name, folder) => {
+      mkdirSync(folder, { recursive: true });
+      const current = path.join(folder, 'output.log');
+      writeFileSync(current, numbered(1, 5));
+      const dir = scratchDir('logs-follow');
+      const ready = path.join(dir, 'ready');
+      const result = path.join(dir, 'result.json');
+      const follower = runWindows(windowsNodeExe(), [toWindowsPath(path.join(fixturesDir, 'logs-follow.js')), name, toWindowsPath(ready), toWindowsPath(result), '12000'], { timeoutMs: 60_000 });
+      await waitFor('the follow to begin', () => existsSync(ready), 30_000);
+      appendFileSync(current, numbered(6, 7));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // A rotation as the capture makes it: the current file renamed, a new one begun.
+      appendFileSync(current, numbered(8, 8));
+      renameSync(current, path.join(folder, 'output.20261205T120000000Z.log'));
+      writeFileSync(current, numbered(9, 10));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      appendFileSync(current, numbered(11, 11));
+      const run = await follower;
+      expect(run.code, run.stderr).toBe(0);
+      const seen = JSON.parse(readFileSync(result, 'utf8')) as { lines?: string[]; error?: string };
+      expect(seen.error).toBeUndefined();
+      expect(seen.lines).toEqual(range(4, 11));
+    });
+  });
+});

@@ -257,6 +257,24 @@ export function checkServiceName(name: unknown, platform: 'windows' | 'systemd' 
   return name;
 }
 
+/**
+ * What a new systemd unit's name must also be: its RuntimeDirectory=
+ * (servicehost-<name>, the reload handshake's folder) reads ':' as the start
+ * of a symlink target, so "web:x" would share "web"'s folder; and that folder
+ * name must fit in 255 bytes. Checked where a unit is written, so that units
+ * installed before can still be stopped and removed.
+ */
+export function checkNewSystemdUnitName(name: string): void {
+  const fail = (why: string): never => {
+    throw new ServiceManagerError('ERR_SERVICEHOST_INVALID_SERVICE_NAME', name, `Invalid service name ${JSON.stringify(name)}: ${why}`);
+  };
+  if (name.includes(':')) fail(`a systemd service name may not hold ':': RuntimeDirectory=servicehost-${name} would be read as the folder servicehost-${name.split(':')[0]} and a link`);
+  if (name.length > MAX_SYSTEMD_NAME_LENGTH) fail(`it is ${name.length} characters long; a systemd service's limit is ${MAX_SYSTEMD_NAME_LENGTH} (its folder servicehost-<name> must fit in 255)`);
+}
+
+/** 255 (a file name) less 'servicehost-', the runtime folder's prefix. */
+export const MAX_SYSTEMD_NAME_LENGTH = 243;
+
 function stringList(where: string, value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of strings`);
@@ -275,6 +293,7 @@ function environment(value: unknown): Record<string, string> {
     if (key === '' || key.includes('=') || key.includes('\0')) {
       throw new ServicehostError('ERR_INVALID_ARG_VALUE', `install(spec): spec.env has an invalid variable name ${JSON.stringify(key)}`);
     }
+    if (key === 'RUNTIME_DIRECTORY') throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'install(spec): spec.env may not set RUNTIME_DIRECTORY: systemd sets it to the unit\'s own runtime folder');
     result[key] = expectText(`install(spec): spec.env.${key}`, entry);
   }
   return result;
@@ -373,6 +392,7 @@ function checkLaunchd(value: unknown): LaunchdInstallOptions {
 export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'launchd'): ResolvedSpec {
   const object = expectObject('install(spec)', spec) as InstallSpec & Record<string, unknown>;
   const name = checkServiceName(object.name, platform);
+  if (platform === 'systemd') checkNewSystemdUnitName(name);
   const script = path.resolve(expectText('install(spec): spec.script', object.script, { nonEmpty: true }));
   const workingDirectory = object.workingDirectory === undefined
     ? path.dirname(script)

@@ -1,7 +1,9 @@
 // The numbers systemd hands a service, read as systemd writes them: plain decimal.
 import { describe, expect, test } from 'vitest';
-import { decimal } from '../../lib/hosts/systemd/decimal';
+import { unitCgroups } from '../../lib/hosts/systemd/cgroup';
+import { decimal, parseMainPid } from '../../lib/hosts/systemd/decimal';
 import { listenFds } from '../../lib/hosts/systemd/socket-activation';
+import { checkServiceName, resolveSpec } from '../../lib/manage/spec';
 import { watchdogIntervalMs } from '../../lib/hosts/systemd/systemd-host';
 
 describe('decimal', () => {
@@ -38,6 +40,48 @@ describe('listenFds reads decimal only', () => {
   test('LISTEN_FDS in another notation, or past any real count, is a typed error', () => {
     for (const count of ['0x10', '1e1', '+1', '-1', '01', '65537']) {
       expect(() => listenFds({ env: { LISTEN_PID: String(process.pid), LISTEN_FDS: count } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    }
+  });
+});
+
+describe('the reload helper\'s reading of $MAINPID and /proc/<pid>/cgroup', () => {
+  test('a PID: decimal from 2 to 2^22', () => {
+    expect(parseMainPid('2')).toBe(2);
+    expect(parseMainPid('4194304')).toBe(4194304);
+    for (const text of [undefined, '', '0', '1', '1e3', '0x10', '+5', '05', ' 5', '5\n', '4194305', '99999999999']) expect(parseMainPid(text)).toBeUndefined();
+  });
+
+  test('the unit is told by the unified and the name=systemd lines, whatever the hierarchy numbers', () => {
+    const hybrid = '12:memory:/system.slice/api.service\n1:name=systemd:/system.slice/api.service\n0::/system.slice/api.service\n';
+    expect(unitCgroups(hybrid)).toBe(':/system.slice/api.service\nname=systemd:/system.slice/api.service');
+    expect(unitCgroups('9:name=systemd:/system.slice/api.service\n4:memory:/elsewhere\n0::/system.slice/api.service')).toBe(unitCgroups(hybrid));
+    expect(unitCgroups('0::/system.slice/other.service\n')).not.toBe(unitCgroups('0::/system.slice/api.service\n'));
+    expect(unitCgroups('3:cpu,cpuacct:/x\n')).toBe('');
+  });
+});
+
+describe('what a new systemd unit may be called, and may set', () => {
+  const spec = { script: '/srv/app/server.js', node: '/usr/bin/node' };
+
+  test("':' is refused for systemd (RuntimeDirectory= would read servicehost-web:x as servicehost-web and a link), kept elsewhere and for the other verbs", () => {
+    expect(() => resolveSpec({ ...spec, name: 'web:x' }, 'systemd')).toThrow(
+      expect.objectContaining({ code: 'ERR_SERVICEHOST_INVALID_SERVICE_NAME', message: expect.stringContaining('would be read as the folder servicehost-web and a link') }),
+    );
+    expect(resolveSpec({ ...spec, name: 'web:x' }, 'launchd').name).toBe('web:x');
+    // An installed unit of that name can still be stopped and removed.
+    expect(checkServiceName('web:x', 'systemd')).toBe('web:x');
+  });
+
+  test('the runtime folder servicehost-<name> must fit in a file name: 243 characters at most', () => {
+    expect(resolveSpec({ ...spec, name: 'a'.repeat(243) }, 'systemd').name).toHaveLength(243);
+    expect(() => resolveSpec({ ...spec, name: 'a'.repeat(244) }, 'systemd')).toThrow(expect.objectContaining({ code: 'ERR_SERVICEHOST_INVALID_SERVICE_NAME' }));
+  });
+
+  test('spec.env may not point RUNTIME_DIRECTORY elsewhere (Environment= would override what systemd sets)', () => {
+    for (const platform of ['systemd', 'launchd', 'windows'] as const) {
+      expect(() => resolveSpec({ ...spec, name: 'web', env: { RUNTIME_DIRECTORY: '/tmp' } }, platform)).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('may not set RUNTIME_DIRECTORY') }),
+      );
     }
   });
 });

@@ -8,3 +8,12 @@ export function decimal(text: string | undefined): number | undefined {
   const value = Number(text);
   return Number.isSafeInteger(value) ? value : undefined;
 }
+
+/** Linux's largest pid_max (PID_MAX_LIMIT, 2^22). */
+export const MAX_PID = 4_194_304;
+
+/** $MAINPID as systemd writes it: decimal digits, no sign, no leading zero, 2 to 2^22. */
+export function parseMainPid(text: string | undefined): number | undefined {
+  const pid = decimal(text);
+  return pid !== undefined && pid >= 2 && pid <= MAX_PID ? pid : undefined;
+}

@@ -2,10 +2,13 @@
 // helper (reload-wait.ts): it says whether it listens for 'reload', takes the
 // helper's nonce when a reload begins, and acknowledges it once the reload's
 // listeners settled. Main thread; synchronous file calls in a folder of the
-// unit's own (RuntimeDirectory=, mode 0700), a few bytes each.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// unit's own (RuntimeDirectory=, mode 0700), a few bytes each, checked before
+// each use (runtime-folder.ts): never through a link, never in a folder
+// another account can write.
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { RELOAD_ACK_VARIABLE, RELOAD_FILES } from '../../lifecycle/installed-environment';
+import { checkRuntimeFolder, createFile, readSmallFile, replaceFile, runtimeFolderOf } from './runtime-folder';
 
 export class ReloadAcknowledger {
   readonly #directory: string;
@@ -21,8 +24,8 @@ export class ReloadAcknowledger {
 
   /** Only in a unit servicehost wrote (its SERVICEHOST_RELOAD_ACK=1 and RuntimeDirectory=). */
   static fromEnvironment(env: NodeJS.ProcessEnv, warn: (message: string) => void): ReloadAcknowledger | undefined {
-    const directory = env.RUNTIME_DIRECTORY?.split(':')[0];
-    if (env[RELOAD_ACK_VARIABLE] !== '1' || !directory || !path.isAbsolute(directory)) return undefined;
+    const directory = runtimeFolderOf(env);
+    if (env[RELOAD_ACK_VARIABLE] !== '1' || directory === undefined) return undefined;
     // A child process is not the unit's main process: it must not answer.
     if (env === process.env) delete process.env[RELOAD_ACK_VARIABLE];
     return new ReloadAcknowledger(directory, warn);
@@ -32,13 +35,14 @@ export class ReloadAcknowledger {
     if (listening === this.#accepting) return;
     this.#accepting = listening;
     const file = path.join(this.#directory, RELOAD_FILES.accepts);
-    this.#attempt(() => (listening ? writeFileSync(file, '', { mode: 0o600 }) : rmSync(file, { force: true })));
+    this.#attempt(() => (listening ? createFile(file) : rmSync(file, { force: true })));
   }
 
   /** A reload begins: the request it answers is the one written before the signal. */
   begin(): void {
     try {
-      this.#nonce = readFileSync(path.join(this.#directory, RELOAD_FILES.request), 'utf8').trim();
+      checkRuntimeFolder(this.#directory);
+      this.#nonce = readSmallFile(path.join(this.#directory, RELOAD_FILES.request)).trim();
     } catch {
       // Signalled by someone else (kill -HUP): nobody waits.
       this.#nonce = undefined;
@@ -50,14 +54,12 @@ export class ReloadAcknowledger {
     this.#nonce = undefined;
     if (nonce === undefined) return;
     const file = path.join(this.#directory, RELOAD_FILES.ack);
-    this.#attempt(() => {
-      writeFileSync(`${file}.tmp`, `${nonce} ${ok ? 'ok' : 'failed'}`, { mode: 0o600 });
-      renameSync(`${file}.tmp`, file);
-    });
+    this.#attempt(() => replaceFile(file, `${nonce} ${ok ? 'ok' : 'failed'}`));
   }
 
   #attempt(write: () => void): void {
     try {
+      checkRuntimeFolder(this.#directory);
       write();
     } catch (error) {
       this.#warn(`servicehost: the reload handshake in ${this.#directory} failed (${(error as Error).message}); systemctl reload waits until its timeout`);

@@ -8,10 +8,16 @@
 // writes a fresh nonce into the request file, sends SIGHUP, and waits for
 // "<nonce> ok" or "<nonce> failed" in the ack file, which the program writes
 // when the reload it began after that request has settled (SystemdHost).
+// It trusts the folder only when it is the helper's own and no one else can
+// write it, writes through no link, and signals only a process in its own
+// unit's cgroup: a PID from anywhere else is refused, never signalled.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RELOAD_FILES } from '../../lifecycle/installed-environment';
+import { unitCgroups } from './cgroup';
+import { MAX_PID, parseMainPid } from './decimal';
+import { readSmallFile, replaceFile, runtimeFolderOf, runtimeFolderProblem } from './runtime-folder';
 
 const POLL_MS = 10;
 // systemd bounds ExecReload= with TimeoutStartSec= as well; this is for a run by hand.
@@ -20,6 +26,16 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 function fail(message: string): never {
   process.stderr.write(`servicehost reload: ${message}\n`);
   process.exit(1);
+}
+
+function readCgroups(pid: number | 'self'): string {
+  try {
+    return unitCgroups(readFileSync(`/proc/${pid}/cgroup`, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (pid !== 'self' && code === 'ENOENT') fail(`there is no process ${pid}: the program is not running`);
+    return fail(`cannot read /proc/${pid}/cgroup (${(error as Error).message})`);
+  }
 }
 
 function alive(pid: number): boolean {
@@ -33,26 +49,43 @@ function alive(pid: number): boolean {
 
 function readAck(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8').trim();
+    return readSmallFile(file).trim();
   } catch {
     return undefined;
   }
 }
 
 async function main(): Promise<void> {
-  const pid = Number(process.argv[2]);
-  if (!Number.isSafeInteger(pid) || pid <= 1) fail(`expected the service's main PID, got ${JSON.stringify(process.argv[2] ?? '')}`);
-  const directory = process.env.RUNTIME_DIRECTORY?.split(':')[0];
-  if (!directory) fail('$RUNTIME_DIRECTORY is not set: run by systemd as ExecReload= of a unit servicehost wrote');
-  if (!existsSync(path.join(directory, RELOAD_FILES.accepts))) {
+  const pid = parseMainPid(process.argv[2]);
+  if (pid === undefined) fail(`expected the service's main PID (decimal, 2 to ${MAX_PID}), got ${JSON.stringify(process.argv[2] ?? '')}`);
+  const directory = runtimeFolderOf(process.env);
+  if (directory === undefined) fail('$RUNTIME_DIRECTORY is not set to an absolute path: run by systemd as ExecReload= of a unit servicehost wrote');
+  const problem = runtimeFolderProblem(directory);
+  if (problem !== undefined) fail(`the unit's runtime folder cannot be trusted: ${problem}`);
+  try {
+    lstatSync(path.join(directory, RELOAD_FILES.accepts));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      fail(`cannot look in the unit's runtime folder ${directory} (${(error as Error).message}); it must be the unit's own RuntimeDirectory=, which this helper runs as the owner of`);
+    }
     fail(`the program (pid ${pid}) does not listen for 'reload', and SIGHUP would stop it: add service.on('reload', ...)`);
   }
+  // Only the unit's own main process: a pid from elsewhere (by hand, or
+  // reused) must never get the signal. The pid could still exit and be reused
+  // between this check and the kill; that window is a few microseconds.
+  const own = readCgroups('self');
+  if (own === '') fail('cannot tell which unit this helper runs in: /proc/self/cgroup names no unified or name=systemd hierarchy');
+  if (readCgroups(pid) !== own) fail(`process ${pid} is not in this unit's cgroup (${own.replace(/\n/gu, ', ')}): it is not the unit's main process, and is not signalled`);
   const nonce = randomUUID();
-  const request = path.join(directory, RELOAD_FILES.request);
   // Whole or not at all: the program may read it at any moment.
-  writeFileSync(`${request}.${nonce}`, nonce, { mode: 0o600 });
-  renameSync(`${request}.${nonce}`, request);
-  process.kill(pid, 'SIGHUP');
+  replaceFile(path.join(directory, RELOAD_FILES.request), nonce);
+  try {
+    process.kill(pid, 'SIGHUP');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') fail(`the program (pid ${pid}) exited before the reload`);
+    fail(`cannot signal the program (pid ${pid}): ${code === 'EPERM' ? 'not permitted (EPERM): it runs as another user than this helper' : (error as Error).message}`);
+  }
   const ack = path.join(directory, RELOAD_FILES.ack);
   const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
   for (;;) {
@@ -65,4 +98,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

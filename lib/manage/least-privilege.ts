@@ -45,6 +45,23 @@ function nodeModulesAbove(folder: string): string[] {
   }
 }
 
+/** The files node arguments and NODE_OPTIONS make node load, resolved from the working directory; a warning for each that cannot be. */
+export function preloadFiles(spec: ResolvedSpec): { files: string[]; warnings: string[] } {
+  const files: string[] = [];
+  const warnings: string[] = [];
+  for (const preload of servicePreloads(spec.nodeArgs, spec.env)) {
+    const resolved = resolvePreload(preload, spec.workingDirectory);
+    if ('none' in resolved) warnings.push(`${preload.option} ${preload.value}: ${resolved.none}, so it was not checked`);
+    else files.push(resolved.file);
+  }
+  return { files, warnings };
+}
+
+/** What the Windows check asks about: the run paths and each preload (the trees below them are not walked on Windows). */
+export function windowsRunPaths(spec: ResolvedSpec): string[] {
+  return [...runPaths(spec), ...preloadFiles(spec).files];
+}
+
 /**
  * What a POSIX service runs and loads code from: `paths` are checked entry by
  * entry as given (node, the script, the register module, the working
@@ -56,13 +73,11 @@ export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [])
   const paths = [...runPaths(spec), ...alsoRuns];
   const warnings: string[] = [];
   const codeFolders = [packageRoot(spec.script), spec.workingDirectory, ...(spec.registerModule === undefined ? [] : [path.dirname(spec.registerModule)])];
-  for (const preload of servicePreloads(spec.nodeArgs, spec.env)) {
-    const resolved = resolvePreload(preload, spec.workingDirectory);
-    if ('none' in resolved) warnings.push(`${preload.option} ${preload.value}: ${resolved.none}, so it was not checked`);
-    else {
-      paths.push(resolved.file);
-      codeFolders.push(path.dirname(resolved.file));
-    }
+  const preloads = preloadFiles(spec);
+  warnings.push(...preloads.warnings);
+  for (const file of preloads.files) {
+    paths.push(file);
+    codeFolders.push(path.dirname(file));
   }
   // The dynamic linker loads LD_PRELOAD into node itself; NODE_PATH folders are searched for bare requires.
   for (const file of (spec.env.LD_PRELOAD ?? '').split(/[\s:]+/u).filter(Boolean)) paths.push(path.resolve(spec.workingDirectory, file));

@@ -70,16 +70,19 @@ interface Run {
   units: Record<string, string>;
 }
 
-async function install(args: string[]): Promise<Run> {
+/** `servicehost <verb>` in a private namespace, starting from the units in `seed` (an earlier run's). */
+async function servicehost(verb: 'install' | 'configure', args: string[], seed: Record<string, string> = {}): Promise<Run> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'servicehost-lpw-run-'));
   made.push(work);
   const dump = path.join(work, 'units.json');
+  const seedFile = path.join(work, 'seed.json');
+  writeFileSync(seedFile, JSON.stringify(seed));
   const name = `servicehost-lpw-${process.pid}`;
   return new Promise((resolve) => {
     execFile(
       UNSHARE,
-      ['-m', process.execPath, path.join(fixturesDir, 'private-systemd.js'), process.execPath, cli, 'install', '--name', name, '--no-start', ...args],
-      { env: { ...process.env, FAKE_COMMAND_LOG: path.join(work, 'systemctl.log'), PRIVATE_SYSTEMD_DUMP: dump } },
+      ['-m', process.execPath, path.join(fixturesDir, 'private-systemd.js'), process.execPath, cli, verb, '--name', name, ...(verb === 'install' ? ['--no-start'] : []), ...args],
+      { env: { ...process.env, FAKE_COMMAND_LOG: path.join(work, 'systemctl.log'), PRIVATE_SYSTEMD_DUMP: dump, PRIVATE_SYSTEMD_SEED: seedFile } },
       (error, _stdout, stderr) =>
         resolve({
           code: error ? Number((error as { code?: number }).code) : 0,
@@ -89,6 +92,8 @@ async function install(args: string[]): Promise<Run> {
     );
   });
 }
+
+const install = (args: string[]) => servicehost('install', args);
 
 function expectRefused(run: Run, line: string | RegExp): void {
   expect(run.code, run.stderr).toBe(10);
@@ -221,6 +226,19 @@ describe.runIf(canRun)('the least-privilege check, as root through servicehost i
       const run = await install(['--', script]);
       expect(run.code, run.stderr).toBe(0);
     });
+  });
+});
+
+describe.runIf(canRun)('5: every verb that writes a service definition runs the check', () => {
+  test('systemd: servicehost configure to a script a user owns is refused (exit 10), the unit left as it was', async () => {
+    const { base, script } = app();
+    const installed = await install(['--', script]);
+    expect(installed.code, installed.stderr).toBe(0);
+    const unsafe = userFile(path.join(base, 'other', 'app.js'));
+    const refused = await servicehost('configure', ['--', unsafe], installed.units);
+    expect(refused.code, refused.stderr).toBe(10);
+    expect(refused.stderr).toContain(`${unsafe}: owned by uid ${uid}`);
+    expect(refused.units).toEqual(installed.units);
   });
 });
 

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Accounts, parseGroup, parsePasswd, uidOf } from '../../lib/manage/accounts';
-import { runTargets } from '../../lib/manage/least-privilege';
+import { runTargets, windowsRunPaths } from '../../lib/manage/least-privilege';
 import { aclWriters, parseAcl } from '../../lib/manage/posix-acl';
 import { preloadsOf, resolvePreload, servicePreloads, splitNodeOptions } from '../../lib/manage/preloads';
 import { checkTrust, lookupEntries } from '../../lib/manage/run-tree';
@@ -132,6 +132,8 @@ describe('preloads', () => {
     expect(targets.paths).toContain(path.join(root, 'tools', 'pre.js'));
     expect(targets.trees).toEqual(expect.arrayContaining([path.join(root, 'app'), path.join(root, 'app', 'node_modules'), path.join(root, 'tools')]));
     expect(targets.warnings).toEqual([`-r nowhere: cannot be resolved from ${path.join(root, 'app')}, so it was not checked`]);
+    // Windows asks its ACL check about the same preloads (its trees are not walked).
+    expect(windowsRunPaths(spec)).toContain(path.join(root, 'tools', 'pre.js'));
     const atRoot = runTargets(resolveSpec({ name: 'x', script: path.join(root, 'app', 'server.js'), register: false, workingDirectory: '/' }, 'systemd'));
     expect(atRoot.trees).not.toContain('/');
     expect(atRoot.warnings).toContain('the working directory is /: the folders below it were not walked');

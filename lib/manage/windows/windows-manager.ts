@@ -8,10 +8,10 @@ import { KILL_CHILDREN_VARIABLE, WORKING_DIRECTORY_VARIABLE } from '../../lifecy
 import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, controlCode, stateCode } from '../../windows/codes';
 import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
 import { ServiceManagerError, translateSystemError } from '../errors';
-import { refuseWritable, windowsFindings } from '../least-privilege';
+import { refuseWritable, windowsFindings, windowsRunPaths } from '../least-privilege';
 import { servicehostVersion } from '../version';
 import { matchesName } from '../list-filter';
-import { WINDOWS_RECOVERY_ACTION_TYPES, checkServiceName, programArguments, resolveSpec, runPaths, serviceEnvironment, type ResolvedSpec, type WindowsRecovery, type WindowsSidType } from '../spec';
+import { WINDOWS_RECOVERY_ACTION_TYPES, checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec, type WindowsRecovery, type WindowsSidType } from '../spec';
 import type { ServiceManager } from '../manager';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
@@ -213,7 +213,7 @@ function basicConfiguration(spec: ResolvedSpec, imagePath: string) {
 // it runs must be changeable by administrators alone.
 function checkRunPaths(spec: ResolvedSpec): void {
   const account = accountOf(spec).account;
-  refuseWritable(spec, windowsFindings(runPaths(spec), (file) => native().fileWriters(file)), account);
+  refuseWritable(spec, windowsFindings(windowsRunPaths(spec), (file) => native().fileWriters(file)), account);
 }
 
 export async function installWindowsService(specInput: unknown): Promise<InstallResult> {

@@ -28,6 +28,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "writeEventLog", WriteEventLog);
   Export(env, exports, "captureOutput", CaptureOutput);
   Export(env, exports, "capturedOutputSize", CapturedOutputSizeFromJs);
+  Export(env, exports, "setLogDirectoryAcl", SetLogDirectoryAcl);
+  Export(env, exports, "fileDacl", FileDacl);
   Export(env, exports, "scmCreateService", ScmCreateService);
   Export(env, exports, "scmChangeConfig", ScmChangeConfig);
   Export(env, exports, "scmQueryConfig", ScmQueryConfig);

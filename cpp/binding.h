@@ -29,6 +29,8 @@ Napi::Value WriteEventLog(const Napi::CallbackInfo& info);
 // Windows only: output capture (cpp/win/std_capture.cc).
 Napi::Value CaptureOutput(const Napi::CallbackInfo& info);
 Napi::Value CapturedOutputSizeFromJs(const Napi::CallbackInfo& info);
+Napi::Value SetLogDirectoryAcl(const Napi::CallbackInfo& info);
+Napi::Value FileDacl(const Napi::CallbackInfo& info);
 
 // Windows only: the service manager (cpp/win/manager_*.cc, service_registry.cc).
 Napi::Value ScmCreateService(const Napi::CallbackInfo& info);

@@ -117,3 +117,76 @@ Napi::Value FileWriters(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace servicehost
+
+namespace servicehost {
+
+namespace {
+
+std::wstring SidString(PSID sid) {
+  LPWSTR text = nullptr;
+  if (!ConvertSidToStringSidW(sid, &text)) return L"";
+  std::wstring result(text);
+  LocalFree(text);
+  return result;
+}
+
+}  // namespace
+
+// setLogDirectoryAcl(path, account?): a service's log folder, for its captured
+// output. A protected DACL, inherited by what is made in it: SYSTEM and
+// Administrators full control, `account` (the service's) modify, Users read.
+// Main thread (install, elevated).
+Napi::Value SetLogDirectoryAcl(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::wstring path = ExpectWideString(info[0], "setLogDirectoryAcl(path)");
+  // FA full control, FRFX read and execute; 0x1301bf is modify (read, write, execute, delete).
+  std::wstring sddl = L"D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FRFX;;;BU)";
+  if (info.Length() > 1 && !info[1].IsUndefined()) {
+    std::wstring account = ExpectWideString(info[1], "setLogDirectoryAcl(path, account)");
+    BYTE sid[SECURITY_MAX_SID_SIZE];
+    DWORD sidSize = sizeof(sid);
+    wchar_t domain[256];
+    DWORD domainSize = 256;
+    SID_NAME_USE use;
+    if (!LookupAccountNameW(nullptr, account.c_str(), sid, &sidSize, domain, &domainSize, &use)) {
+      throw Win32Error(env, GetLastError(), "LookupAccountNameW");
+    }
+    sddl += L"(A;OICI;0x1301bf;;;" + SidString(sid) + L")";
+  }
+  PSECURITY_DESCRIPTOR descriptor = nullptr;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.c_str(), SDDL_REVISION_1, &descriptor, nullptr)) {
+    throw Win32Error(env, GetLastError(), "ConvertStringSecurityDescriptorToSecurityDescriptorW");
+  }
+  BOOL present = FALSE;
+  BOOL defaulted = FALSE;
+  PACL dacl = nullptr;
+  GetSecurityDescriptorDacl(descriptor, &present, &dacl, &defaulted);
+  DWORD status = SetNamedSecurityInfoW(const_cast<wchar_t*>(path.c_str()), SE_FILE_OBJECT,
+                                       DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, nullptr, nullptr,
+                                       dacl, nullptr);
+  LocalFree(descriptor);
+  if (status != ERROR_SUCCESS) throw Win32Error(env, status, "SetNamedSecurityInfoW");
+  return env.Undefined();
+}
+
+// fileDacl(path) → the DACL as SDDL ("D:PAI(A;OICI;FA;;;SY)..."), as the system reports it. Main thread.
+Napi::Value FileDacl(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::wstring path = ExpectWideString(info[0], "fileDacl(path)");
+  PACL dacl = nullptr;
+  PSECURITY_DESCRIPTOR descriptor = nullptr;
+  DWORD status = GetNamedSecurityInfoW(path.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl,
+                                       nullptr, &descriptor);
+  if (status != ERROR_SUCCESS) throw Win32Error(env, status, "GetNamedSecurityInfoW");
+  LPWSTR text = nullptr;
+  BOOL converted = ConvertSecurityDescriptorToStringSecurityDescriptorW(descriptor, SDDL_REVISION_1,
+                                                                        DACL_SECURITY_INFORMATION, &text, nullptr);
+  DWORD error = GetLastError();
+  LocalFree(descriptor);
+  if (!converted) throw Win32Error(env, error, "ConvertSecurityDescriptorToStringSecurityDescriptorW");
+  Napi::String result = WideToJs(env, text);
+  LocalFree(text);
+  return result;
+}
+
+}  // namespace servicehost

@@ -5,6 +5,7 @@ import { ServicehostError } from '../errors';
 import { WINDOWS_BUILT_IN_ACCOUNTS, type InstallSpec, type LaunchdInstallOptions, type SystemdInstallOptions, type WindowsInstallOptions } from '../manage/spec';
 import type { CommandOverrides } from '../manage/commands';
 import type { ParsedCommand } from './args';
+import { parseLogSize } from '../windows/output-capture-files';
 
 type Options = ParsedCommand['options'];
 
@@ -48,6 +49,22 @@ function windowsOf(options: Options, password: string | undefined): WindowsInsta
     ...(Array.isArray(options.dependency) ? { dependencies: options.dependency } : {}),
     ...(options.recovery === false ? { recovery: false as const } : {}),
     ...(options['kill-children'] === false ? { killChildren: false } : {}),
+    ...logOptionsOf(options),
+  };
+}
+
+/** --log-*: the output capture's options; --log-max-size as bytes or 10M / 512K. */
+function logOptionsOf(options: Options): Partial<WindowsInstallOptions> {
+  const size = string(options, 'log-max-size');
+  const logMaxSize = size === undefined ? undefined : (parseLogSize(size) ?? usage(`--log-max-size takes bytes or a size such as 10M or 512K; got ${JSON.stringify(size)}`));
+  const logDir = string(options, 'log-dir');
+  return {
+    ...(typeof options['log-capture'] === 'boolean' ? { logCapture: options['log-capture'] } : {}),
+    ...(logDir === undefined ? {} : { logDir }),
+    ...(logMaxSize === undefined ? {} : { logMaxSize }),
+    ...(typeof options['log-keep'] === 'number' ? { logKeep: options['log-keep'] } : {}),
+    ...(options['log-daily'] === true ? { logDaily: true } : {}),
+    ...(options['log-timestamps'] === true ? { logTimestamps: true } : {}),
   };
 }
 

@@ -1,5 +1,7 @@
 // The command's verbs: each with its help, its options and what it does.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { LOG_DIR_VARIABLE } from '../lifecycle/installed-environment';
 import { pathToFileURL } from 'node:url';
 import { ServicehostError } from '../errors';
 import * as manage from '../manage/index';
@@ -56,6 +58,12 @@ const installOptions: Record<string, OptionSpec> = {
   dependency: { kind: 'list', value: 'service', description: 'Windows: a service that must run first; repeat for more' },
   recovery: { kind: 'boolean', description: 'Windows: restart after a failure (default; --no-recovery for none)' },
   'kill-children': { kind: 'boolean', description: "Windows: end the service's child processes with it (default; --no-kill-children leaves them running)" },
+  'log-capture': { kind: 'boolean', description: "Windows: capture stdout and stderr in <log dir>\\output.log (default; --no-log-capture for none)" },
+  'log-dir': { kind: 'string', value: 'dir', description: 'Windows: the folder of the captured output (default %ProgramData%\\servicehost\\<name>\\logs)' },
+  'log-max-size': { kind: 'string', value: 'size', description: 'Windows: rotate output.log before it passes this size: bytes, or 10M, 512K (default 10M)' },
+  'log-keep': { kind: 'integer', value: 'n', description: 'Windows: rotated files to keep (default 10)' },
+  'log-daily': { kind: 'boolean', description: 'Windows: also rotate at midnight UTC' },
+  'log-timestamps': { kind: 'boolean', description: 'Windows: prefix lines written through process.stdout/stderr with their ISO time' },
   'run-as': { kind: 'string', value: 'user[:group]', description: 'systemd: User= and Group=' },
   'watchdog-sec': { kind: 'integer', value: 's', description: 'systemd: WatchdogSec=' },
   hardening: { kind: 'boolean', description: 'systemd: sandbox the service (ProtectSystem=strict and more)' },
@@ -77,6 +85,14 @@ function scopeOf(command: ParsedCommand): manage.ScopeOptions {
     ...(command.options.force === true ? { force: true } : {}),
     ...(Object.keys(commands).length > 0 ? { commands } : {}),
   };
+}
+
+/** Windows: the folder of the service's captured output, which uninstall leaves. */
+async function keptLogFolder(name: string, command: ParsedCommand): Promise<string | undefined> {
+  if (process.platform !== 'win32') return undefined;
+  const info = await manage.query(name, scopeOf(command)).catch(() => undefined);
+  const folder = info?.windows?.environment[LOG_DIR_VARIABLE];
+  return folder !== undefined && existsSync(folder) ? folder : undefined;
 }
 
 const PENDING: readonly ManagedServiceState[] = ['starting', 'stopping', 'pausing', 'continuing'];
@@ -215,11 +231,13 @@ export const VERBS: Record<string, Verb> = {
   uninstall: elevatable({
     summary: 'stop and remove a service',
     usage: 'servicehost uninstall <name> [options]',
-    options: { ...common, ...scope, ...waiting, ...force },
+    options: { ...common, ...scope, ...waiting, ...force, 'remove-logs': { kind: 'boolean', description: "Windows: also delete the service's captured output (kept by default)" } },
     async run(command, output) {
       const name = requireName(command);
-      await manage.uninstall(name, { ...scopeOf(command), ...waitOptionsOf(command, name, output) });
-      print(output, { name, removed: true }, `Removed ${name}.`);
+      const removeLogs = command.options['remove-logs'] === true;
+      const kept = removeLogs ? undefined : await keptLogFolder(name, command);
+      await manage.uninstall(name, { ...scopeOf(command), ...(removeLogs ? { removeLogs } : {}), ...waitOptionsOf(command, name, output) });
+      print(output, { name, removed: true, ...(kept === undefined ? {} : { logsKept: kept }) }, `Removed ${name}.${kept === undefined ? '' : `\n  Its output stays in ${kept} (--remove-logs deletes it).`}`);
       return EXIT_CODES.ok;
     },
   }),

@@ -26,6 +26,7 @@ function scope(options: unknown, where: string): ScopeOptions {
   const object = expectObject(where, options) as ScopeOptions & Record<string, unknown>;
   optionalBoolean(`${where}.user`, object.user);
   optionalBoolean(`${where}.force`, object.force);
+  optionalBoolean(`${where}.removeLogs`, object.removeLogs);
   checkCommandOverrides(`${where}.commands`, object.commands);
   for (const key of ['root', 'directory'] as const) {
     if (object[key] !== undefined && typeof object[key] !== 'string') throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where}.${key} must be a string`);

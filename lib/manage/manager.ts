@@ -17,6 +17,8 @@ export interface ScopeOptions {
   directory?: string;
   /** uninstall: remove a service servicehost did not install (it carries no servicehost marker). Default false. */
   force?: boolean;
+  /** uninstall, Windows: also delete the folder of the service's captured output. Default false: the logs stay. */
+  removeLogs?: boolean;
   /** Programs to run instead of the standard systemctl / launchctl (tests, unusual installs). */
   commands?: CommandOverrides;
 }

@@ -7,6 +7,7 @@ import { ServicehostError } from '../errors';
 import { expectInteger, expectObject, expectOneOf, expectText, optionalBoolean, optionalInteger } from '../validate';
 import { STOP_TIMEOUT_VARIABLE } from '../lifecycle/installed-environment';
 import { checkCommandOverrides, type CommandOverrides } from './commands';
+import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_SIZE, MAX_LOG_KEEP, MIN_LOG_MAX_SIZE, type CaptureSettings } from '../windows/output-capture-files';
 import { ServiceManagerError } from './errors';
 
 /** When a Windows service starts: with the machine, shortly after it, when asked, never. */
@@ -75,6 +76,22 @@ export interface WindowsInstallOptions {
   requiredPrivileges?: string[];
   /** Register the service's name as an Event Log source (default true). */
   eventLogSource?: boolean;
+  /**
+   * Capture the program's stdout and stderr (and Node's own fatal errors, and
+   * children that inherit them) in output.log in `logDir`. Default true; needs
+   * the register preload. `false`: output goes nowhere, as the SCM leaves it.
+   */
+  logCapture?: boolean;
+  /** The folder of output.log and its rotations. Default `%ProgramData%\servicehost\<name>\logs`. Made absolute. */
+  logDir?: string;
+  /** Rotate output.log before it passes this many bytes. Default 10 MiB (10485760); at least 1024. */
+  logMaxSize?: number;
+  /** Rotated files kept; older ones are deleted. Default 10. */
+  logKeep?: number;
+  /** Also rotate at UTC midnight. Default false. */
+  logDaily?: boolean;
+  /** Prefix each line written through process.stdout/stderr with its ISO time (not native writes or children's). Default false. */
+  logTimestamps?: boolean;
   /**
    * End the service's child processes with it, however it ends (default true):
    * servicehost/register puts the service in a job object that kills on close.
@@ -346,7 +363,41 @@ function checkWindows(value: unknown): WindowsInstallOptions {
   stringList(`${where}.requiredPrivileges`, options.requiredPrivileges);
   optionalBoolean(`${where}.eventLogSource`, options.eventLogSource);
   optionalBoolean(`${where}.killChildren`, options.killChildren);
+  checkLogOptions(where, options);
   return options;
+}
+
+function checkLogOptions(where: string, options: WindowsInstallOptions): void {
+  const capture = optionalBoolean(`${where}.logCapture`, options.logCapture);
+  if (options.logDir !== undefined) expectText(`${where}.logDir`, options.logDir, { nonEmpty: true });
+  optionalInteger(`${where}.logMaxSize`, options.logMaxSize, MIN_LOG_MAX_SIZE, Number.MAX_SAFE_INTEGER);
+  optionalInteger(`${where}.logKeep`, options.logKeep, 0, MAX_LOG_KEEP);
+  optionalBoolean(`${where}.logDaily`, options.logDaily);
+  optionalBoolean(`${where}.logTimestamps`, options.logTimestamps);
+  const given = (['logDir', 'logMaxSize', 'logKeep', 'logDaily', 'logTimestamps'] as const).filter((key) => options[key] !== undefined);
+  if (capture === false && given.length > 0) {
+    throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}.${given[0]} has no effect with logCapture: false`);
+  }
+}
+
+/**
+ * The output capture the service gets, or undefined: off when asked, and
+ * without the register preload (which does the capturing) unless asked for.
+ */
+export function logCaptureOf(spec: ResolvedSpec, defaultDir: string): CaptureSettings | undefined {
+  const options = spec.windows;
+  if (options.logCapture === false) return undefined;
+  if (spec.registerModule === undefined) {
+    if (options.logCapture === true) throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'install(spec): spec.windows.logCapture needs the register preload (spec.register: false leaves it out)');
+    return undefined;
+  }
+  return {
+    dir: options.logDir === undefined ? defaultDir : path.resolve(options.logDir),
+    maxSize: options.logMaxSize ?? DEFAULT_LOG_MAX_SIZE,
+    keep: options.logKeep ?? DEFAULT_LOG_KEEP,
+    daily: options.logDaily ?? false,
+    timestamps: options.logTimestamps ?? false,
+  };
 }
 
 function checkSystemd(value: unknown): SystemdInstallOptions {

@@ -98,12 +98,12 @@ export interface NativeWindowsBinding extends NativeDispatcherBinding, NativeSer
   captureOutput(path: string): { nodeFds: boolean; nodeStreams: boolean; stdoutFd: number; stderrFd: number };
   /** The current capture file's size in bytes; -1 when nothing is captured. */
   capturedOutputSize(): number;
-  /** Puts this process in a job with KILL_ON_JOB_CLOSE and BREAKAWAY_OK whose handle is never closed (cpp/win/job_object.cc): its children end with it. */
-  joinKillOnCloseJob(): { nested: boolean; already: boolean };
   /** ShellExecuteExW "runas" (hidden window), then waits for the process, on a thread of its own; ERROR_CANCELLED (1223) when the prompt is declined. */
   runElevated(request: { program: string; parameters?: string; directory?: string }): Promise<{ exitCode: number }>;
   /** Creates a folder whose protected DACL admits only this process's user, Administrators and SYSTEM; returns its owner and DACL as read back (SDDL). */
   createPrivateDirectory(path: string): string;
+  /** Puts this process in a job with KILL_ON_JOB_CLOSE and BREAKAWAY_OK whose handle is never closed (cpp/win/job_object.cc): its children end with it. */
+  joinKillOnCloseJob(): { nested: boolean; already: boolean };
 }
 
 
@@ -172,6 +172,10 @@ export interface NativeServiceManager {
   scmSetServiceValue(name: string, valueName: string, text: string): void;
   /** Who besides administrators can change `path`: broad groups its DACL lets write, a non-administrator owner. */
   fileWriters(path: string): Array<{ who: string; why: string }>;
+  /** A service's log folder: a protected DACL, SYSTEM and Administrators full control, `account` modify, Users read (cpp/win/file_acl.cc). */
+  setLogDirectoryAcl(path: string, account?: string): void;
+  /** The DACL of `path` as SDDL, as the system reports it. */
+  fileDacl(path: string): string;
   scmGetServiceValue(name: string, valueName: string): string | undefined;
   /** Registers the source for servicehost's service `owner`; false when a source of that name exists and is not servicehost's (it is left as it is). */
   setEventLogSource(source: string, messageFile: string, owner: string): boolean;

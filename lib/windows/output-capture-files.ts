@@ -1,13 +1,15 @@
-// The captured output's files and settings, pure: the install-time to
+// The captured output's settings and file names, pure: the install-time to
 // run-time contract (the SERVICEHOST_LOG_* variables), sizes as people write
-// them, and the names of the rotated files and their order. Read by the
-// register preload (output-capture.ts), the manager and `servicehost logs`.
-import { ServicehostError } from '../errors';
+// them, and the name a rotation gives. Read by the register preload
+// (output-capture.ts) and the manager; `servicehost logs` reads the files
+// back in order (manage/logs-files.ts).
+import { LOG_DIR_VARIABLE } from '../lifecycle/installed-environment';
+import { capturedLogLayout, orderRotated } from '../manage/logs-files';
 
 /** The variables the manager writes into the service's environment; the register preload reads and removes them. */
 export const LOG_VARIABLES = {
   /** The folder; capture is on when set. */
-  dir: 'SERVICEHOST_LOG_DIR',
+  dir: LOG_DIR_VARIABLE,
   /** Bytes. */
   maxSize: 'SERVICEHOST_LOG_MAX_SIZE',
   /** Rotated files to keep. */
@@ -18,8 +20,6 @@ export const LOG_VARIABLES = {
   timestamps: 'SERVICEHOST_LOG_TIMESTAMPS',
 } as const;
 
-/** The file written now; rotated files are `output.<UTC time>.log` beside it. */
-export const CURRENT_LOG_FILE = 'output.log';
 export const DEFAULT_LOG_MAX_SIZE = 10 * 1024 * 1024;
 export const DEFAULT_LOG_KEEP = 10;
 /** A smaller limit would rotate at nearly every line. */
@@ -42,16 +42,6 @@ export function parseLogSize(text: string): number | undefined {
   if (!match) return undefined;
   const bytes = Number(match[1]) * UNITS[match[2]!.toUpperCase()]!;
   return Number.isSafeInteger(bytes) ? bytes : undefined;
-}
-
-/** The size limit as given to install: bytes, or a size text; checked at the edge. */
-export function checkLogMaxSize(where: string, value: unknown): number {
-  const bytes = typeof value === 'string' ? parseLogSize(value) : value;
-  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes)) {
-    throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where} must be a number of bytes or a size such as 10M or 512K; got ${JSON.stringify(value)}`);
-  }
-  if (bytes < MIN_LOG_MAX_SIZE) throw new ServicehostError('ERR_OUT_OF_RANGE', `${where} must be at least ${MIN_LOG_MAX_SIZE} bytes; got ${bytes}`);
-  return bytes;
 }
 
 /** The variables for `settings`; the manager puts them into the service's environment. */
@@ -99,46 +89,22 @@ export function rotationStamp(at: Date): string {
   return at.toISOString().replace(/[-:.]/gu, '');
 }
 
-const ROTATED = /^output\.(\d{8}T\d{9}Z)(?:-(\d+))?\.log$/u;
-
-/** Whether `name` is a rotated capture file. */
-export function isRotatedLogName(name: string): boolean {
-  return ROTATED.test(name);
-}
-
 /**
  * The name a rotation at `at` gives the current file: `output.<stamp>.log`,
  * or `output.<stamp>-<n>.log` when that name is taken (two rotations in one
- * millisecond, or a clock set back).
+ * millisecond, or a clock set back). `servicehost logs` reads them back in
+ * order (manage/logs-files.ts).
  */
-export function rotatedLogName(at: Date, taken: (name: string) => boolean): string {
+export function nameForRotation(at: Date, taken: (name: string) => boolean): string {
   const stamp = rotationStamp(at);
   let name = `output.${stamp}.log`;
   for (let n = 1; taken(name); n += 1) name = `output.${stamp}-${n}.log`;
   return name;
 }
 
-/**
- * Oldest first. Plain string order is right but for one case: `-<n>` sorts
- * before `.log` and `-10` before `-2`, so names of one stamp go by their number.
- */
-export function compareRotatedLogNames(a: string, b: string): number {
-  const left = ROTATED.exec(a);
-  const right = ROTATED.exec(b);
-  if (!left || !right) return a < b ? -1 : a > b ? 1 : 0;
-  if (left[1] !== right[1]) return left[1]! < right[1]! ? -1 : 1;
-  return Number(left[2] ?? 0) - Number(right[2] ?? 0);
-}
-
-/** The capture files among `names`, oldest first, `output.log` (the newest) last when present. */
-export function capturedLogFiles(names: readonly string[]): string[] {
-  const rotated = names.filter(isRotatedLogName).sort(compareRotatedLogNames);
-  return names.includes(CURRENT_LOG_FILE) ? [...rotated, CURRENT_LOG_FILE] : rotated;
-}
-
-/** The rotated files to delete so that `keep` remain. */
+/** The rotated files to delete, oldest first, so that `keep` remain. */
 export function rotatedLogsBeyond(names: readonly string[], keep: number): string[] {
-  const rotated = names.filter(isRotatedLogName).sort(compareRotatedLogNames);
+  const rotated = orderRotated(capturedLogLayout(''), names);
   return rotated.slice(0, Math.max(0, rotated.length - keep));
 }
 

@@ -14,15 +14,8 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
 import { windowsNative } from '../native/load';
-import {
-  CURRENT_LOG_FILE,
-  LOG_VARIABLES,
-  nextUtcMidnight,
-  readCaptureSettings,
-  rotatedLogName,
-  rotatedLogsBeyond,
-  type CaptureSettings,
-} from './output-capture-files';
+import { CURRENT_LOG_NAME } from '../manage/logs-files';
+import { LOG_VARIABLES, nameForRotation, nextUtcMidnight, readCaptureSettings, rotatedLogsBeyond, type CaptureSettings } from './output-capture-files';
 
 /** How often the real size is checked, for writes that bypass process.stdout/stderr. */
 export const SIZE_CHECK_INTERVAL_MS = 10_000;
@@ -43,7 +36,7 @@ class OutputCapture {
     private readonly settings: CaptureSettings,
     opened: { nodeFds: boolean; stdoutFd: number; stderrFd: number },
   ) {
-    this.current = path.join(settings.dir, CURRENT_LOG_FILE);
+    this.current = path.join(settings.dir, CURRENT_LOG_NAME);
     this.fds = { stdout: opened.stdoutFd, stderr: opened.stderrFd };
     this.written = Math.max(0, windowsNative().capturedOutputSize());
     this.nextMidnight = nextUtcMidnight(Date.now());
@@ -97,7 +90,7 @@ class OutputCapture {
     const now = Date.now();
     if (now < this.retryAt) return;
     const dir = this.settings.dir;
-    const rotated = path.join(dir, rotatedLogName(new Date(now), (name) => existsSync(path.join(dir, name))));
+    const rotated = path.join(dir, nameForRotation(new Date(now), (name) => existsSync(path.join(dir, name))));
     try {
       renameSync(this.current, rotated);
     } catch (error) {
@@ -208,7 +201,7 @@ export function captureOutputFromEnvironment(environment: NodeJS.ProcessEnv = pr
   let opened;
   try {
     mkdirSync(settings.dir, { recursive: true });
-    opened = windowsNative().captureOutput(path.join(settings.dir, CURRENT_LOG_FILE));
+    opened = windowsNative().captureOutput(path.join(settings.dir, CURRENT_LOG_NAME));
   } catch (error) {
     process.emitWarning(`servicehost: output is not captured: ${(error as Error).message}`, 'ServicehostWarning');
     return false;
@@ -220,5 +213,6 @@ export function captureOutputFromEnvironment(environment: NodeJS.ProcessEnv = pr
   replaceStream('stderr', new CapturedOutputStream(capture, 'stderr'));
   for (const problem of problems) capture.note(`servicehost: ${problem}`);
   if (!opened.nodeFds) capture.note('servicehost: this host does not let its own fds 1 and 2 move: Node\'s fatal errors and children with stdio "inherit" are not captured');
+  else if (!opened.nodeStreams) capture.note("servicehost: this host's C runtime streams were not found: Node's fatal errors (out of memory, abort) are not captured");
   return true;
 }

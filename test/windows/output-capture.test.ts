@@ -9,11 +9,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { repoRoot, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
-import { capturedLogFiles, isRotatedLogName } from '../../lib/windows/output-capture-files';
-import { fixturesDir, scratchDir, waitFor, waitForState, withService, type RunningFixture } from './harness/service';
+import { isNativeWindows, repoRoot, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
+import { capturedLogLayout, orderRotated } from '../../lib/manage/logs-files';
+import { fixturesDir, scratchDir, uniqueServiceName, waitFor, waitForState, withService, type RunningFixture } from './harness/service';
+import { manage, manageOk, servicehostCommand, uninstallQuietly } from './harness/manage';
 
 const ring = inject('windowsRing');
+// Wine keeps no DACL set on a folder: it reports its default one (SYSTEM and the prefix's user, full control) whatever was set.
+const WINE_DEFAULT_DACL = /^D:\(A;OICI;FA;;;SY\)\(A;OICI;FA;;;S-1-5-21-[\d-]+\)$/u;
 const registerCjs = toWindowsPath(path.join(repoRoot, 'dist', 'register.js'));
 
 interface Capture {
@@ -118,9 +121,9 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
     expect(readerDone.find((record) => record.event === 'reader-done')?.bytes).toBeGreaterThan(0);
 
     const names = readdirSync(capture.logDir);
-    const files = capturedLogFiles(names);
+    const rotated = orderRotated(capturedLogLayout(capture.logDir), names);
+    const files = [...rotated, 'output.log'];
     expect(files.length).toBe(names.length);
-    const rotated = names.filter(isRotatedLogName);
     expect(rotated.length).toBeGreaterThan(0);
     expect(rotated.length).toBeLessThanOrEqual(keep);
     for (const name of files) expect(statSync(path.join(capture.logDir, name)).size, name).toBeLessThanOrEqual(maxSize);
@@ -136,4 +139,63 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
       if (index > 0 && value !== numbers[index - 1]! + 1) expect.fail(`line ${value} follows line ${numbers[index - 1]} (file order ${files.join(', ')})`);
     });
   }, 240_000);
+
+  test('install makes the log folder with its ACL and passes the settings; uninstall keeps the logs and says where, --remove-logs deletes them', async () => {
+    const name = uniqueServiceName('capture-install');
+    const other = uniqueServiceName('capture-off');
+    const logDir = path.join(scratchDir('capture-install'), 'logs');
+    const script = toWindowsPath(path.join(fixturesDir, 'output-service.js'));
+    try {
+      const installed = await servicehostCommand([
+        'install', '--name', name, '--log-dir', toWindowsPath(logDir), '--log-max-size', '64K', '--log-keep', '3', '--log-daily', '--log-timestamps', '--no-start', '--', script,
+      ]);
+      expect(installed.code, installed.stdout + installed.stderr).toBe(0);
+      // Wine knows no NT SERVICE\ accounts: the folder's ACL leaves the account out, and install says so.
+      if (isNativeWindows) expect(installed.stderr).not.toContain('does not name');
+      else expect(installed.stderr).toContain(`does not name NT SERVICE\\${name} (ERROR_NONE_MAPPED)`);
+      expect(existsSync(logDir)).toBe(true);
+      const info = await manageOk({ op: 'query', name });
+      expect(info.windows.environment).toMatchObject({
+        SERVICEHOST_LOG_DIR: toWindowsPath(logDir),
+        SERVICEHOST_LOG_MAX_SIZE: '65536',
+        SERVICEHOST_LOG_KEEP: '3',
+        SERVICEHOST_LOG_DAILY: '1',
+        SERVICEHOST_LOG_TIMESTAMPS: '1',
+      });
+      const dacl = await manageOk({ op: 'native', fn: 'fileDacl', args: [toWindowsPath(logDir)] });
+      if (isNativeWindows) {
+        // Protected; SYSTEM and Administrators full control, Users read and execute, NT SERVICE\<name> modify.
+        expect(dacl).toMatch(/^D:PAI/u);
+        for (const ace of ['(A;OICI;FA;;;SY)', '(A;OICI;FA;;;BA)', '(A;OICI;0x1200a9;;;BU)']) expect(dacl).toContain(ace);
+        expect(dacl).toMatch(/\(A;OICI;0x1301bf;;;S-1-5-80-[\d-]+\)/u);
+      } else {
+        expect(dacl).toMatch(WINE_DEFAULT_DACL);
+      }
+
+      const removed = await servicehostCommand(['uninstall', name]);
+      expect(removed.code, removed.stdout + removed.stderr).toBe(0);
+      expect(removed.stdout).toContain(`Its output stays in ${toWindowsPath(logDir)} (--remove-logs deletes it).`);
+      expect(existsSync(logDir)).toBe(true);
+
+      const off = await servicehostCommand(['install', '--name', other, '--no-log-capture', '--no-start', '--', script]);
+      expect(off.code, off.stdout + off.stderr).toBe(0);
+      expect(Object.keys((await manageOk({ op: 'query', name: other })).windows.environment)).not.toContain('SERVICEHOST_LOG_DIR');
+
+      const again = await servicehostCommand(['install', '--name', name, '--log-dir', toWindowsPath(logDir), '--no-start', '--', script]);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      const purged = await servicehostCommand(['uninstall', name, '--remove-logs']);
+      expect(purged.code, purged.stdout + purged.stderr).toBe(0);
+      expect(purged.stdout).not.toContain('stays in');
+      expect(existsSync(logDir)).toBe(false);
+
+      const refused = await servicehostCommand(['install', '--name', name, '--log-max-size', '10 apples', '--no-start', '--', script]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('--log-max-size');
+      const [contradiction] = await manage([{ op: 'install', spec: { name, script, start: false, windows: { logCapture: false, logKeep: 3 } } }]);
+      expect(contradiction).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_ARG_VALUE' } });
+    } finally {
+      await uninstallQuietly(name);
+      await uninstallQuietly(other);
+    }
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 // The Windows service manager: lib/manage's operations on the native SCM API.
 // Everything is checked before the first call that changes anything, and an
 // install that fails half-way removes what it made.
+import { rmSync } from 'node:fs';
 import { ServicehostError, isSystemError } from '../../errors';
 import { windowsNative } from '../../native/load';
 import type { NativeConfig2, NativeQueriedConfig, NativeServiceManager, NativeServiceStatusProcess } from '../../native/windows-binding';
@@ -20,6 +21,7 @@ import { grantLogonRightFor, grantedLogonRights, revokeGrantedLogonRights } from
 import { serviceLog, withStartOutput, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { LogCursor, capturedLogLayout, hasLogFiles, readFileLog } from '../logs-files';
 import { windowsLogDirectory } from '../logs-windows';
+import { logEnvironmentEntries, prepareLogFolder } from './log-folder';
 
 /** A message file whose events 1 to 1000 are "%1": plain text shows as written. */
 export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
@@ -93,7 +95,7 @@ export function imagePathOf(spec: ResolvedSpec): string {
 export function environmentEntries(spec: ResolvedSpec): string[] {
   const entries = Object.entries(serviceEnvironment(spec)).map(([key, value]) => `${key}=${value}`);
   const killChildren = spec.windows.killChildren === false ? [`${KILL_CHILDREN_VARIABLE}=0`] : [];
-  return [...entries, `${WORKING_DIRECTORY_VARIABLE}=${spec.workingDirectory}`, ...killChildren];
+  return [...entries, `${WORKING_DIRECTORY_VARIABLE}=${spec.workingDirectory}`, ...killChildren, ...logEnvironmentEntries(spec)];
 }
 
 interface Level {
@@ -224,6 +226,8 @@ export async function installWindowsService(specInput: unknown): Promise<Install
   let warnings: string[];
   try {
     warnings = applyConfiguration(spec, false);
+    // After the service exists: its virtual account is named only then.
+    warnings.push(...prepareLogFolder(spec, accountOf(spec).account));
   } catch (error) {
     uninstallQuietly(spec.name);
     throw translateSystemError(error, spec.name, 'install');
@@ -286,7 +290,7 @@ export async function configureWindowsService(specInput: unknown): Promise<Insta
   requireOwnService(spec.name, 'configure', spec.force);
   checkRunPaths(spec);
   call(spec.name, 'configure', () => native().scmChangeConfig(spec.name, basicConfiguration(spec, imagePath)));
-  const warnings = call(spec.name, 'configure', () => applyConfiguration(spec, true));
+  const warnings = call(spec.name, 'configure', () => [...applyConfiguration(spec, true), ...prepareLogFolder(spec, accountOf(spec).account)]);
   const grantedRights = grantLogonRightFor(spec, warnings);
   if (managedState(queryStatus(spec.name).state) !== 'stopped') warnings.push('the service is running: restart it for a new command line, account or environment to take effect');
   return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started: false, warnings, grantedRights };
@@ -406,9 +410,11 @@ export async function restartWindowsService(name: unknown, options: WaitOptions 
   return startWindowsService(name, { ...options, wait: options.wait ?? true });
 }
 
-export async function uninstallWindowsService(nameInput: unknown, options: WaitOptions & { force?: boolean } = {}): Promise<void> {
+export async function uninstallWindowsService(nameInput: unknown, options: WaitOptions & { force?: boolean; removeLogs?: boolean } = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'windows');
   requireOwnService(name, 'uninstall', options.force);
+  // Read before the service (and its Environment value) goes; the logs stay unless asked.
+  const removeLogs = options.removeLogs === true ? logDirectoryOf(name) : undefined;
   const status = queryStatus(name);
   if (managedState(status.state) !== 'stopped') await stopForUninstall(name, options);
   const granted = grantedLogonRights(name);
@@ -418,6 +424,7 @@ export async function uninstallWindowsService(nameInput: unknown, options: WaitO
   });
   // What servicehost granted for this service, unless another service runs as that account.
   revokeGrantedLogonRights(name, granted);
+  if (removeLogs !== undefined) rmSync(removeLogs, { recursive: true, force: true });
   // DeleteService only marks the service; it is gone once every handle closes and its process has ended.
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {

@@ -19,6 +19,8 @@ export function environmentOf(list: unknown): Record<string, string> {
   for (const entry of (list as string[] | undefined) ?? []) {
     const at = entry.indexOf('=');
     if (at <= 0) usage(`--env expects KEY=value; got ${JSON.stringify(entry)}`);
+    // An assignment of '__proto__' sets a prototype: the variable would vanish without a word.
+    if (entry.slice(0, at) === '__proto__') usage(`--env: ${JSON.stringify(entry)} has an invalid variable name`);
     result[entry.slice(0, at)] = entry.slice(at + 1);
   }
   return result;
@@ -69,7 +71,9 @@ function logOptionsOf(options: Options): Partial<WindowsInstallOptions> {
 }
 
 function systemdOf(options: Options): SystemdInstallOptions {
-  const [user, group] = string(options, 'run-as')?.split(':') ?? [];
+  const runAs = string(options, 'run-as')?.split(':') ?? [];
+  if (runAs.length > 2) usage(`--run-as expects user[:group]; got ${JSON.stringify(string(options, 'run-as'))}`);
+  const [user, group] = runAs;
   const root = string(options, 'root');
   return {
     ...(options.user === true ? { user: true } : {}),

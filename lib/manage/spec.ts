@@ -307,7 +307,8 @@ function environment(value: unknown): Record<string, string> {
   const object = expectObject('install(spec): spec.env', value);
   const result: Record<string, string> = {};
   for (const [key, entry] of Object.entries(object)) {
-    if (key === '' || key.includes('=') || key.includes('\0')) {
+    // '__proto__' would be dropped on the way (an assignment sets a prototype), not installed.
+    if (key === '' || key.includes('=') || key.includes('\0') || key === '__proto__') {
       throw new ServicehostError('ERR_INVALID_ARG_VALUE', `install(spec): spec.env has an invalid variable name ${JSON.stringify(key)}`);
     }
     if (key === 'RUNTIME_DIRECTORY') throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'install(spec): spec.env may not set RUNTIME_DIRECTORY: systemd sets it to the unit\'s own runtime folder');

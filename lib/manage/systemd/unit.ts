@@ -10,7 +10,32 @@ import { programArguments, serviceEnvironment, type ResolvedSpec } from '../spec
 export const UNIT_MARKER = '# Installed by servicehost.';
 
 function reject(setting: string, value: string, why: string): never {
-  throw new ServicehostError('ERR_INVALID_ARG_VALUE', `systemd ${setting}=: ${JSON.stringify(value)} ${why}`);
+  // A megabyte of value is no help in a message: its start and its length are.
+  const shown = value.length > 200 ? `${JSON.stringify(value.slice(0, 100))}... (${value.length} characters)` : JSON.stringify(value);
+  throw new ServicehostError('ERR_INVALID_ARG_VALUE', `systemd ${setting}=: ${shown} ${why}`);
+}
+
+// systemd's own limits: a value past one is not an error at install time but
+// a unit that fails to load, or a setting it drops or changes with a warning
+// in the journal. Each is refused here, so what is installed is what runs.
+/** A unit file line of this many bytes or more fails the whole unit (read_line's LONG_LINE_MAX). */
+export const LONG_LINE_MAX = 1024 * 1024;
+/** A path setting of this many bytes or more is dropped (PATH_MAX, the NUL included). */
+const PATH_MAX = 4096;
+/** A path component longer than this is dropped (NAME_MAX). */
+const NAME_MAX = 255;
+/** uid_is_valid(): 0..2^32-2, but not 65535 (the 16-bit -1). */
+const UID_MAX = 4294967294;
+
+/** A lone UTF-16 surrogate is written as U+FFFD: the value would change on the way. */
+function rejectLoneSurrogates(setting: string, value: string): void {
+  if (/\p{Cs}/u.test(value)) reject(setting, value, 'contains a lone UTF-16 surrogate, which has no UTF-8 form');
+}
+
+function checkPathLimits(setting: string, value: string): void {
+  if (Buffer.byteLength(value) >= PATH_MAX) reject(setting, value, `is ${Buffer.byteLength(value)} bytes long; systemd takes a path of at most ${PATH_MAX - 1}`);
+  const long = value.split('/').find((part) => Buffer.byteLength(part) > NAME_MAX);
+  if (long !== undefined) reject(setting, value, `has a name of ${Buffer.byteLength(long)} bytes; systemd takes at most ${NAME_MAX} per name`);
 }
 
 function escapeCharacter(character: string, options: { dollar: boolean }): string {
@@ -37,6 +62,7 @@ function escapeCharacter(character: string, options: { dollar: boolean }): strin
  */
 export function quoteSystemdWord(word: string, options: { dollar: boolean } = { dollar: true }): string {
   if (word.includes('\0')) reject('ExecStart', word, 'contains a NUL character');
+  rejectLoneSurrogates('ExecStart', word);
   // A lone ";" separates commands, quoted or not; "\;" is the literal.
   if (word === ';') return '\\;';
   const escaped = Array.from(word, (character) => escapeCharacter(character, options)).join('');
@@ -48,18 +74,38 @@ export function escapeSystemdText(setting: string, value: string): string {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/u.test(value)) reject(setting, value, 'contains a line break or another control character');
   if (value.endsWith('\\')) reject(setting, value, 'ends with a backslash, which would join the next line');
+  // systemd strips a value's leading and trailing spaces: it would read another value.
+  if (value.startsWith(' ') || value.endsWith(' ')) reject(setting, value, 'begins or ends with a space, which systemd strips');
+  rejectLoneSurrogates(setting, value);
   return value.replaceAll('%', '%%');
 }
 
 /** An absolute path setting (WorkingDirectory=): taken verbatim after specifiers. */
 export function escapeSystemdPath(setting: string, value: string): string {
   if (!path.posix.isAbsolute(value)) reject(setting, value, 'is not an absolute path');
+  checkPathLimits(setting, value);
   return escapeSystemdText(setting, value);
 }
 
-/** User=, Group=: systemd accepts a name in this shape, or a numeric id. */
+/**
+ * The program of a command line (ExecStart=, ExecReload=): systemd runs this
+ * path as written, with no $VAR expansion (so neither $$ nor $ can carry a
+ * '$' to both the path and argv[0]), and refuses one holding a quote or a
+ * backslash ("special characters"): each is refused here.
+ */
+export function checkSystemdProgram(setting: string, value: string): string {
+  if (!path.posix.isAbsolute(value)) reject(setting, value, 'must start with an absolute path to node');
+  if (/["'\\$]/u.test(value)) reject(setting, value, "holds a quote, a backslash or a '$', which systemd does not take in a program's path");
+  checkPathLimits(setting, value);
+  return value;
+}
+
+/** User=, Group=: systemd accepts a name in this shape, or a numeric id other than 65535 and 4294967295. */
 export function checkSystemdUserName(setting: string, value: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$|^[0-9]{1,10}$/u.test(value)) reject(setting, value, 'is not a valid user or group name');
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$|^(0|[1-9][0-9]{0,9})$/u.test(value)) reject(setting, value, 'is not a valid user or group name');
+  if (/^[0-9]+$/u.test(value) && (Number(value) > UID_MAX || Number(value) === 65535)) {
+    reject(setting, value, `is not an id systemd takes (0 to ${UID_MAX}, but not 65535)`);
+  }
   return value;
 }
 
@@ -120,8 +166,8 @@ export interface SystemdUnitContext {
 export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContext): string {
   const options = spec.systemd;
   const user = options.user === true;
+  checkSystemdProgram('ExecStart', spec.node);
   const execStart = [spec.node, ...programArguments(spec)].map((word) => quoteSystemdWord(word)).join(' ');
-  if (!path.posix.isAbsolute(spec.node)) reject('ExecStart', spec.node, 'must start with an absolute path to node');
   const lines = [
     `${UNIT_MARKER} servicehost ${context.version}; \`servicehost uninstall ${spec.name}\` removes it.`,
     '[Unit]',
@@ -172,12 +218,16 @@ export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContex
       if (!path.posix.isAbsolute(writablePath)) reject('ReadWritePaths', writablePath, 'is not an absolute path');
       // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f]/u.test(writablePath)) reject('ReadWritePaths', writablePath, 'contains a control character');
+      checkPathLimits('ReadWritePaths', writablePath);
       // ProtectSystem=strict with / writable is no sandbox at all.
       if (path.posix.resolve(writablePath) === '/') reject('ReadWritePaths', writablePath, 'would make the whole file system writable again');
     }
     lines.push(`ReadWritePaths=${writable.map((writablePath) => quoteSystemdWord(writablePath, { dollar: false })).join(' ')}`);
   }
   lines.push('', '[Install]', `WantedBy=${checkUnitName('WantedBy', options.wantedBy ?? (user ? 'default.target' : 'multi-user.target'))}`, '');
+  for (const line of lines) {
+    if (Buffer.byteLength(line) >= LONG_LINE_MAX) reject(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1), `makes a line of ${Buffer.byteLength(line)} bytes; systemd reads at most ${LONG_LINE_MAX - 1}`);
+  }
   return lines.join('\n');
 }
 

@@ -333,7 +333,7 @@ export function resolveRegisterModule(script: string): string {
   }
 }
 
-function checkWindows(value: unknown): WindowsInstallOptions {
+function checkWindows(value: unknown, withoutRegister = false): WindowsInstallOptions {
   if (value === undefined) return {};
   const where = 'install(spec): spec.windows';
   const options = expectObject(where, value) as WindowsInstallOptions & Record<string, unknown>;
@@ -364,12 +364,13 @@ function checkWindows(value: unknown): WindowsInstallOptions {
   stringList(`${where}.requiredPrivileges`, options.requiredPrivileges);
   optionalBoolean(`${where}.eventLogSource`, options.eventLogSource);
   optionalBoolean(`${where}.killChildren`, options.killChildren);
-  checkLogOptions(where, options);
+  checkLogOptions(where, options, withoutRegister);
   return options;
 }
 
-function checkLogOptions(where: string, options: WindowsInstallOptions): void {
+function checkLogOptions(where: string, options: WindowsInstallOptions, withoutRegister: boolean): void {
   const capture = optionalBoolean(`${where}.logCapture`, options.logCapture);
+  if (capture === true && withoutRegister) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}.logCapture needs the register preload, which spec.register: false leaves out`);
   if (options.logDir !== undefined) expectText(`${where}.logDir`, options.logDir, { nonEmpty: true });
   optionalInteger(`${where}.logMaxSize`, options.logMaxSize, MIN_LOG_MAX_SIZE, Number.MAX_SAFE_INTEGER);
   optionalInteger(`${where}.logKeep`, options.logKeep, 0, MAX_LOG_KEEP);
@@ -383,15 +384,11 @@ function checkLogOptions(where: string, options: WindowsInstallOptions): void {
 
 /**
  * The output capture the service gets, or undefined: off when asked, and
- * without the register preload (which does the capturing) unless asked for.
+ * without the register preload, which does the capturing.
  */
 export function logCaptureOf(spec: ResolvedSpec, defaultDir: string): CaptureSettings | undefined {
   const options = spec.windows;
-  if (options.logCapture === false) return undefined;
-  if (spec.registerModule === undefined) {
-    if (options.logCapture === true) throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'install(spec): spec.windows.logCapture needs the register preload (spec.register: false leaves it out)');
-    return undefined;
-  }
+  if (options.logCapture === false || spec.registerModule === undefined) return undefined;
   return {
     dir: options.logDir === undefined ? defaultDir : path.resolve(options.logDir),
     maxSize: options.logMaxSize ?? DEFAULT_LOG_MAX_SIZE,
@@ -464,7 +461,7 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
     registerModule: optionalBoolean('install(spec): spec.register', object.register) === false ? undefined : resolveRegisterModule(script),
     stopTimeoutMs,
     start: optionalBoolean('install(spec): spec.start', object.start) ?? true,
-    windows: checkWindows(object.windows),
+    windows: checkWindows(object.windows, object.register === false),
     systemd: checkSystemd(object.systemd),
     launchd: checkLaunchd(object.launchd),
     force: optionalBoolean('install(spec): spec.force', object.force) ?? false,

@@ -4,18 +4,17 @@
 // Each install runs in a private mount namespace (unshare -m,
 // fixtures/private-systemd.js): /etc/systemd/system is a tmpfs there and
 // systemctl a recording stand-in, so nothing of the host is touched.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { configureLaunchdService, installLaunchdService } from '../../lib/manage/launchd/launchd-manager';
 import { fixturesDir } from './harness/child';
+import { canRunPrivate, privateServicehost, type PrivateRun } from './harness/private-systemd';
 
-const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
-const UNSHARE = '/usr/bin/unshare';
 const SETFACL = '/usr/bin/setfacl';
-const canRun = process.platform === 'linux' && process.getuid?.() === 0 && existsSync(UNSHARE) && existsSync('/usr/sbin/useradd');
+const canRun = canRunPrivate && existsSync('/usr/sbin/useradd');
 
 // Unique names, removed in afterAll whatever happens.
 const suffix = `${process.pid % 100000}${Math.floor(Math.random() * 1000)}`;
@@ -64,35 +63,10 @@ function userFile(file: string): string {
   return file;
 }
 
-interface Run {
-  code: number;
-  stderr: string;
-  units: Record<string, string>;
-}
+type Run = PrivateRun;
 
-/** `servicehost <verb>` in a private namespace, starting from the units in `seed` (an earlier run's). */
-async function servicehost(verb: 'install' | 'configure', args: string[], seed: Record<string, string> = {}): Promise<Run> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'servicehost-lpw-run-'));
-  made.push(work);
-  const dump = path.join(work, 'units.json');
-  const seedFile = path.join(work, 'seed.json');
-  writeFileSync(seedFile, JSON.stringify(seed));
-  const name = `servicehost-lpw-${process.pid}`;
-  return new Promise((resolve) => {
-    execFile(
-      UNSHARE,
-      ['-m', process.execPath, path.join(fixturesDir, 'private-systemd.js'), process.execPath, cli, verb, '--name', name, ...(verb === 'install' ? ['--no-start'] : []), ...args],
-      { env: { ...process.env, FAKE_COMMAND_LOG: path.join(work, 'systemctl.log'), PRIVATE_SYSTEMD_DUMP: dump, PRIVATE_SYSTEMD_SEED: seedFile } },
-      (error, _stdout, stderr) =>
-        resolve({
-          code: error ? Number((error as { code?: number }).code) : 0,
-          stderr,
-          units: existsSync(dump) ? (JSON.parse(readFileSync(dump, 'utf8')) as Record<string, string>) : {},
-        }),
-    );
-  });
-}
-
+const name = `servicehost-lpw-${process.pid}`;
+const servicehost = (verb: 'install' | 'configure', args: string[], seed: Record<string, string> = {}) => privateServicehost(verb, name, args, seed);
 const install = (args: string[]) => servicehost('install', args);
 
 function expectRefused(run: Run, line: string | RegExp): void {

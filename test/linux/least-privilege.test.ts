@@ -1,15 +1,16 @@
 // Least privilege: a system service must not run files another user can
 // change. The check reads the real file system: modes and owners of each path
-// the service runs and of every folder above it.
-import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+// the service runs and of every folder above it. The installs run in a
+// private mount namespace (unshare -m), so the host's units are never touched.
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { writableByOthers } from '../../lib/manage/writable-paths';
-import { fixturesDir } from './harness/child';
+import { canRunPrivate, privateServicehost } from './harness/private-systemd';
 
-const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
+
+const privateInstall = (name: string, args: string[]) => privateServicehost('install', name, args);
 
 function tree(): { root: string; app: string; script: string } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'servicehost-lp-'));
@@ -47,36 +48,22 @@ describe.runIf(process.platform === 'linux')('what a service runs, and who else 
     expect(writableByOthers([script], []).map((finding) => finding.path)).not.toContain(os.tmpdir());
   });
 
-  test.runIf(process.getuid?.() === 0)('servicehost install refuses a system unit running a script another user can rewrite: exit 10, nothing written; --allow-writable accepts it', async () => {
+  test.runIf(canRunPrivate)('servicehost install refuses a system unit running a script another user can rewrite: exit 10, nothing written; --allow-writable accepts it', async () => {
     const { app, script } = tree();
     chownSync(app, 65534, 65534);
     const name = `servicehost-lp-${process.pid}`;
-    const fake = path.join(fixturesDir, 'fake-manager-command.js');
-    const log = path.join(os.tmpdir(), `${name}.log`);
-    const run = (extra: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [cli, 'install', '--name', name, '--no-start', '--systemctl', fake, ...extra, '--', script], { env: { ...process.env, FAKE_COMMAND_LOG: log } }, (error, stdout, stderr) =>
-          resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
-        );
-      });
-    const unit = `/etc/systemd/system/${name}.service`;
-    try {
-      const refused = await run([]);
-      expect(refused.code, refused.stderr).toBe(10);
-      expect(refused.stderr).toContain(`${app}: owned by uid 65534`);
-      expect(existsSync(unit)).toBe(false);
-      expect(existsSync(log)).toBe(false);
-      const accepted = await run(['--allow-writable']);
-      expect(accepted.code, accepted.stderr).toBe(0);
-      expect(accepted.stderr).toMatch(/runs as root: --run-as <user>/u);
-    } finally {
-      const { rmSync } = await import('node:fs');
-      rmSync(unit, { force: true });
-      rmSync(log, { force: true });
-    }
+    const refused = await privateInstall(name, ['--', script]);
+    expect(refused.code, refused.stderr).toBe(10);
+    expect(refused.stderr).toContain(`${app}: owned by uid 65534`);
+    expect(refused.units).toEqual({});
+    expect(refused.systemctl).toEqual([]);
+    const accepted = await privateInstall(name, ['--allow-writable', '--', script]);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(Object.keys(accepted.units)).toEqual([`${name}.service`]);
+    expect(accepted.stderr).toMatch(/runs as root: --run-as <user>/u);
   });
 
-  test.runIf(process.getuid?.() === 0)('the unit\'s ExecReload= helper is checked as ExecStart\'s files are: a writable folder under the app\'s own servicehost refuses the install', async () => {
+  test.runIf(canRunPrivate)('the unit\'s ExecReload= helper is checked as ExecStart\'s files are: a writable folder under the app\'s own servicehost refuses the install', async () => {
     const { app, script } = tree();
     // The app's own copy of servicehost, whose register the unit preloads and whose reload helper ExecReload= runs.
     const copy = path.join(app, 'node_modules', 'servicehost');
@@ -87,16 +74,10 @@ describe.runIf(process.platform === 'linux')('what a service runs, and who else 
     const helperFolder = path.join(copy, 'dist', 'hosts', 'systemd');
     writeFileSync(path.join(helperFolder, 'reload-wait.js'), '', { mode: 0o644 });
     chmodSync(helperFolder, 0o777);
-    const name = `servicehost-lp-reload-${process.pid}`;
-    const fake = path.join(fixturesDir, 'fake-manager-command.js');
-    const refused = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, [cli, 'install', '--name', name, '--no-start', '--systemctl', fake, '--', script], { env: { ...process.env, FAKE_COMMAND_LOG: path.join(os.tmpdir(), `${name}.log`) } }, (error, _stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code) : 0, stderr }),
-      );
-    });
+    const refused = await privateInstall(`servicehost-lp-reload-${process.pid}`, ['--', script]);
     expect(refused.code, refused.stderr).toBe(10);
     expect(refused.stderr).toContain(`${helperFolder}: writable by everyone`);
-    expect(existsSync(`/etc/systemd/system/${name}.service`)).toBe(false);
+    expect(refused.units).toEqual({});
   });
 });
 

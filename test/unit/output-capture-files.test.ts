@@ -42,6 +42,7 @@ describe('rotated names', () => {
 
   test('output.<UTC yyyymmddTHHMMSSmmmZ>.log, then -1, -2 when taken', () => {
     expect(nameForRotation(at, () => false)).toBe('output.20261205T230405067Z.log');
+    expect(nameForRotation(at, (name) => name === 'output.20261205T230405067Z.log')).toBe('output.20261205T230405067Z-1.log');
     const taken = new Set(['output.20261205T230405067Z.log', 'output.20261205T230405067Z-1.log']);
     expect(nameForRotation(at, (name) => taken.has(name))).toBe('output.20261205T230405067Z-2.log');
   });

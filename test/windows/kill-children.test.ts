@@ -3,8 +3,10 @@
 // or taskkill /F ends its children, a `detached: true` child and an orphaned
 // grandchild too. --no-kill-children leaves them running; Node's own job
 // (libuv's) still ends a plain child, which the test asserts as it happens.
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, inject, test } from 'vitest';
 import { isNativeWindows, queryService, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
 import { manageOk, servicehostCommand, uninstallQuietly } from './harness/manage';
@@ -14,18 +16,21 @@ const ring = inject('windowsRing');
 const underWine = !isNativeWindows;
 const fixture = toWindowsPath(path.join(fixturesDir, 'children-service.js'));
 const KINDS = ['direct', 'detached', 'grandchild'] as const;
-type Kind = (typeof KINDS)[number];
+type Kind = (typeof KINDS)[number] | 'breakaway';
 
-function pidsOf(folder: string): Record<Kind, number> {
+type Pids = Partial<Record<Kind, number>>;
+type Alive = Partial<Record<Kind, boolean>>;
+
+function pidsOf(folder: string, kinds: readonly Kind[]): Pids {
   const read = (kind: Kind) => Number(readFileSync(path.join(folder, kind), 'utf8'));
-  return Object.fromEntries(KINDS.map((kind) => [kind, read(kind)])) as Record<Kind, number>;
+  return Object.fromEntries(kinds.map((kind) => [kind, read(kind)]));
 }
 
 /** Which of the pids name a live process, asked from Windows (Wine's pids are not Linux pids). */
-async function alive(pids: Record<Kind, number>): Promise<Record<Kind, boolean>> {
+async function alive(pids: Pids): Promise<Alive> {
   const script = `const r={};for(const [k,p] of Object.entries(JSON.parse(process.argv[1]))){try{process.kill(p,0);r[k]=true}catch{r[k]=false}}console.log(JSON.stringify(r))`;
   const run = await runWindows(windowsNodeExe(), ['-e', script, JSON.stringify(pids)]);
-  return JSON.parse(run.stdout) as Record<Kind, boolean>;
+  return JSON.parse(run.stdout) as Alive;
 }
 
 async function isAlive(pid: number): Promise<boolean> {
@@ -33,7 +38,7 @@ async function isAlive(pid: number): Promise<boolean> {
   return run.stdout.trim() === '1';
 }
 
-async function endAll(pids: Record<Kind, number>): Promise<void> {
+async function endAll(pids: Pids): Promise<void> {
   await runWindows(windowsNodeExe(), ['-e', `for(const p of JSON.parse(process.argv[1])){try{process.kill(p)}catch{}}`, JSON.stringify(Object.values(pids))]);
 }
 
@@ -43,12 +48,12 @@ async function servicePid(name: string): Promise<number> {
   return info.pid as number;
 }
 
-async function waitUntil(pids: Record<Kind, number>, expected: Record<Kind, boolean>, timeoutMs = 15_000): Promise<Record<Kind, boolean>> {
-  let last: Record<Kind, boolean> | undefined;
+async function waitUntil(pids: Pids, expected: Alive, timeoutMs = 15_000): Promise<Alive> {
+  let last: Alive | undefined;
   try {
     await waitFor('the children to match', async () => {
       last = await alive(pids);
-      return KINDS.every((kind) => last![kind] === expected[kind]) || undefined;
+      return Object.keys(expected).every((kind) => last![kind as Kind] === expected[kind as Kind]) || undefined;
     }, timeoutMs);
   } catch {
     // The assertion below shows which.
@@ -60,23 +65,29 @@ async function waitUntil(pids: Record<Kind, number>, expected: Record<Kind, bool
  * Installs and starts children-service.js, runs `body` with its children's
  * pids, and removes the service and any child left, whatever happens.
  */
-async function withChildren(label: string, extraInstallArgs: string[], body: (name: string, pids: Record<Kind, number>, folder: string) => Promise<void>): Promise<void> {
+async function withChildren(
+  label: string,
+  extraInstallArgs: string[],
+  body: (name: string, pids: Pids, folder: string) => Promise<void>,
+  launcher?: string,
+): Promise<void> {
+  const kinds: Kind[] = [...KINDS, ...(launcher === undefined ? [] : ['breakaway' as const])];
   const name = uniqueServiceName(label);
   const folder = scratchDir(`kill-children-${label}`);
-  let pids: Record<Kind, number> | undefined;
+  let pids: Pids | undefined;
   try {
     // No recovery: on Windows the SCM would restart a killed service, with new children.
-    const installed = await servicehostCommand(['install', '--name', name, '--no-recovery', ...extraInstallArgs, '--', fixture, toWindowsPath(folder)]);
+    const installed = await servicehostCommand(['install', '--name', name, '--no-recovery', ...extraInstallArgs, '--', fixture, toWindowsPath(folder), ...(launcher === undefined ? [] : [toWindowsPath(launcher)])]);
     expect(installed.code, installed.stderr).toBe(0);
     pids = await waitFor('the pid files', () => {
       try {
-        const read = pidsOf(folder);
-        return KINDS.every((kind) => read[kind] > 0) ? read : undefined;
+        const read = pidsOf(folder, kinds);
+        return kinds.every((kind) => (read[kind] ?? 0) > 0) ? read : undefined;
       } catch {
         return undefined;
       }
     });
-    expect(await alive(pids)).toEqual({ direct: true, detached: true, grandchild: true });
+    expect(await alive(pids)).toEqual(Object.fromEntries(kinds.map((kind) => [kind, true])));
     await body(name, pids, folder);
   } finally {
     if (pids) await endAll(pids);
@@ -127,5 +138,21 @@ describe.skipIf(!ring.available)('children end with the service', () => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(await alive(pids)).toEqual(expected);
     });
+  });
+
+  // The job allows breakaway (JOB_OBJECT_LIMIT_BREAKAWAY_OK), so an updater's own
+  // launcher can start a process that outlives the service (docs/windows.md).
+  // The launcher is built here with mingw-w64, so this runs under Wine only;
+  // on Windows the same flag is the system's documented behaviour.
+  test.runIf(underWine)('a child started with CREATE_BREAKAWAY_FROM_JOB outlives the service; the rest still end', async () => {
+    const launcher = path.join(scratchDir('kill-children-launcher'), 'breakaway-launcher.exe');
+    await promisify(execFile)('x86_64-w64-mingw32-g++-posix', ['-O2', '-municode', '-static', '-s', path.join(fixturesDir, 'breakaway-launcher.cc'), '-o', launcher]);
+    await withChildren('breakaway', [], async (name, pids) => {
+      const stopped = await sc(['stop', name]);
+      expect(stopped.code, stopped.output).toBe(0);
+      await waitForState(name, 'STOPPED');
+      const expected = { direct: false, detached: false, grandchild: false, breakaway: true };
+      expect(await waitUntil(pids, expected)).toEqual(expected);
+    }, launcher);
   });
 });

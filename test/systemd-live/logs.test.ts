@@ -1,0 +1,73 @@
+// `servicehost logs` and status's last lines under a real systemd, through
+// journalctl, and a start failure whose output names the thrown error.
+import { describe, expect, test } from 'vitest';
+import { FIXTURES, fixtureArgs, removeService, ring, servicehost, serviceName, waitFor } from './harness/guest';
+
+/** Runs `body` with a fresh service name, and removes whatever the test made of that service after. */
+async function withName(label: string, body: (name: string) => Promise<void>): Promise<void> {
+  const name = serviceName(label);
+  try {
+    await body(name);
+  } finally {
+    await removeService(name);
+  }
+}
+
+// The read-only checkout holds folders others may write (the guest's own root under build/): what the
+// least-privilege check refuses is not what these tests are about.
+const INSTALL = ['--allow-writable'];
+
+const linesOf = (stdout: string): string[] => stdout.split('\n').filter(Boolean);
+
+describe.skipIf(!ring.available)(`servicehost logs under systemd (${ring.backend})`, () => {
+  test('logs prints the unit\'s journal lines; --lines the last N; --json; status ends with them', () => withName('logs', async (name) => {
+    const token = `tok${process.pid}`;
+    const installed = await servicehost(['install', ...INSTALL, '--name', name, '--', ...fixtureArgs(name, { log: token })]);
+    expect(installed.code, installed.stderr).toBe(0);
+    // The Service logger's four lines (error, warn, info, debug), in order.
+    const all = await waitFor('the four lines in servicehost logs', async () => {
+      const run = await servicehost(['logs', name]);
+      const ours = linesOf(run.stdout).filter((line) => line.includes(token));
+      return run.code === 0 && ours.length === 4 ? ours : undefined;
+    });
+    expect(all.map((line) => line.replace(/^.*? (\w+) line$/u, '$1'))).toEqual(['error', 'warn', 'info', 'debug']);
+
+    const last = await servicehost(['logs', name, '--lines', '2']);
+    expect(last.code, last.stderr).toBe(0);
+    expect(linesOf(last.stdout)).toEqual(all.slice(2));
+
+    const json = await servicehost(['logs', name, '--lines', '1', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({ name, source: `journalctl --unit=${name}.service --no-pager --output=cat --lines=1`, lines: [all[3]] });
+
+    const since = await servicehost(['logs', name, '--since', '1 hour ago']);
+    expect(linesOf(since.stdout).filter((line) => line.includes(token))).toEqual(all);
+
+    const status = await servicehost(['status', name, '--lines', '2']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(linesOf(status.stdout).slice(-2)).toEqual(all.slice(2));
+    const statusJson = JSON.parse((await servicehost(['status', name, '--json'])).stdout) as { output: string[] };
+    expect(statusJson.output.filter((line) => line.includes(token))).toEqual(all);
+  }));
+
+  test('a unit with nothing in the journal says so and exits 0; a missing one exits 4', () => withName('logs-none', async (name) => {
+    expect((await servicehost(['install', ...INSTALL, '--no-start', '--name', name, '--', ...fixtureArgs(name)])).code).toBe(0);
+    const none = await servicehost(['logs', name]);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain(`${name} has written no output yet`);
+    expect((await servicehost(['logs', `${name}-missing`])).code).toBe(4);
+  }));
+
+  test('install of a program that throws while loading exits 8 and prints the thrown message, from the journal', () => withName('logs-throw', async (name) => {
+    const marker = `marker${process.pid}`;
+    const started = Date.now();
+    const install = await servicehost(['install', ...INSTALL, '--name', name, '--', `${FIXTURES}/throws-at-import.js`, marker]);
+    const ms = Date.now() - started;
+    console.log(`install of an import-time throw: exit ${install.code} after ${ms} ms\n${install.stderr}`);
+    expect(install.code, install.stderr).toBe(8);
+    expect(install.stderr).toContain(`Error: configuration is missing: ${marker}`);
+    expect(install.stderr).toContain(`starting ${marker}`);
+    expect(install.stderr).toMatch(/Its last \d+ lines:/u);
+    expect(ms).toBeLessThan(15_000);
+  }));
+});

@@ -3,7 +3,7 @@
 // invocation, hands them: real processes, real signals, a real unrelated
 // process that must survive, real links planted where the handshake writes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -30,6 +30,7 @@ afterEach(async () => {
 /** A runtime folder as systemd makes it (0700), owned by `uid`, optionally with the accepts file. */
 function runtimeFolder(options: { uid?: number; accepts?: boolean; mode?: number } = {}): string {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'servicehost-guard-'));
+  cleanups.push(() => rmSync(parent, { recursive: true, force: true }));
   chmodSync(parent, 0o755);
   const directory = path.join(parent, 'servicehost-app');
   mkdirSync(directory, { mode: 0o700 });
@@ -71,13 +72,15 @@ function moveToOtherCgroup(pid: number): boolean {
     } catch {
       continue;
     }
-    cleanups.unshift(() => rmdirSync(group));
+    // A real cgroup goes with rmdir once empty; a plain folder on a tmpfs needs its file removed first.
+    cleanups.unshift(() => (existsSync(path.join(group, 'cgroup.controllers')) || existsSync(path.join(group, 'tasks')) ? rmdirSync(group) : rmSync(group, { recursive: true, force: true })));
     try {
       writeFileSync(path.join(group, 'cgroup.procs'), String(pid));
-      return true;
     } catch {
       continue;
     }
+    // A tmpfs at /sys/fs/cgroup (cgroup v1) takes the mkdir and the write as plain files: moved only if the kernel says so.
+    if (readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(path.basename(group))) return true;
   }
   return false;
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseCommandLine, type ParsedCommand } from './args';
 import { EXIT_CODES, exitCodeHelp, exitCodeOf } from './exit-codes';
 import type { Output } from './output';
+import { terminalSafe } from './terminal-safe';
 import { VERBS, type Verb } from './verbs';
 
 export { EXIT_CODES } from './exit-codes';
@@ -47,7 +48,8 @@ function report(error: unknown, command: ParsedCommand, output: Output): void {
     const { name, code, message, systemCode, errno, syscall } = error as Record<string, unknown>;
     output.out(JSON.stringify({ error: { name, code, message, systemCode, errno, syscall } }, null, 2));
   } else {
-    output.err(`servicehost ${command.verb}: ${(error as Error).message}`);
+    // A message can hold a path or a value from a unit: escaped for the terminal (terminal-safe.ts).
+    output.err(terminalSafe(`servicehost ${command.verb}: ${(error as Error).message}`, true));
   }
 }
 

@@ -14,6 +14,7 @@ import { EXIT_CODES } from './exit-codes';
 import { commandsOf, environmentOf, installSpecOf, namesUserAccount } from './install-spec';
 import { promptPassword, readPasswordFromStdin, takePasswordFromEnvironment } from './password';
 import { describeOutput, describeService, noOutputYet, print, type Output, type ServiceOutput } from './output';
+import { terminalSafe } from './terminal-safe';
 
 export interface Verb {
   summary: string;
@@ -122,7 +123,7 @@ async function accountPassword(command: ParsedCommand): Promise<string | undefin
 async function installOrConfigure(command: ParsedCommand, output: Output, done: 'Installed' | 'Configured'): Promise<number> {
   const spec = installSpecOf(command, await accountPassword(command));
   const result = done === 'Installed' ? await manage.install(spec) : await manage.configure(spec);
-  if (!output.json) for (const warning of result.warnings) output.err(`warning: ${warning}`);
+  if (!output.json) for (const warning of result.warnings) output.err(terminalSafe(`warning: ${warning}`, true));
   const granted = (result.grantedRights ?? []).map(({ account, right }) => `\n  Granted ${account} the right to log on as a service (${right}); uninstall revokes it.`).join('');
   print(output, result, `${done} ${result.name}${result.started ? ' and started it' : ''}.${result.path ? `\n  ${result.path}` : ''}\n  ${result.command}${granted}`);
   return EXIT_CODES.ok;
@@ -188,12 +189,12 @@ async function showLogs(command: ParsedCommand, output: Output): Promise<number>
     } else {
       // --follow --json: one JSON string per line (JSON Lines), as each arrives.
       for await (const line of log) {
-        output.out(output.json ? JSON.stringify(line) : line);
+        output.out(output.json ? JSON.stringify(line) : terminalSafe(line));
         count += 1;
       }
     }
     if (!output.json) {
-      for (const notice of log.notices) output.err(`note: ${notice}`);
+      for (const notice of log.notices) output.err(terminalSafe(`note: ${notice}`, true));
       if (count === 0 && !follow) output.err(noOutputYet(name, log.source));
     }
     return EXIT_CODES.ok;

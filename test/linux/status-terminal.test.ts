@@ -28,7 +28,7 @@ function servicehost(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: nu
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 const forged = '\u001b[2J\u001b[Hapi: running (all good)\r\u009b31m\u202eevil\u007f';
 
-describe.skipIf(process.platform !== 'linux')('status escapes controls for the terminal (stand-ins; skipped off Linux)', () => {
+describe.skipIf(process.platform !== 'linux')('status and logs escape controls for the terminal (stand-ins; skipped off Linux)', () => {
   test('a Description and output lines with ESC[2J, CR, C1 CSI, DEL and a bidi override are printed escaped; --json keeps them exact', async () => {
     const journalctl = path.join(dir, 'journalctl');
     writeFileSync(journalctl, `#!${process.execPath}\nprocess.stdout.write(${JSON.stringify(`${forged}\nplain line\n`)});\n`);
@@ -52,6 +52,13 @@ describe.skipIf(process.platform !== 'linux')('status escapes controls for the t
     expect(tail).toContain('\\x1b[2J\\x1b[Hapi: running (all good)');
     expect(tail).toContain('\\x9b31m\\u202eevil\\x7f');
     expect(tail).toContain('\nplain line');
+
+    // `logs` prints the same lines escaped; --json keeps them.
+    const logs = await servicehost(['logs', 'term', ...scope], env);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).not.toMatch(RAW_CONTROL);
+    expect(logs.stdout).toContain('\\x1b[2J\\x1b[Hapi: running (all good)');
+    expect(logs.stdout).toContain('\nplain line\n');
 
     const json = await servicehost(['status', 'term', ...scope, '--json'], env);
     const parsed = JSON.parse(json.stdout) as { description: string; output: string[] };

@@ -10,6 +10,9 @@
  * connected. Under the SCM it also puts the process in a job object, so the
  * service's child processes end when it ends, however it ends
  * (SERVICEHOST_KILL_CHILDREN=0, written by `--no-kill-children`, opts out).
+ * On Windows, first of all, when SERVICEHOST_LOG_DIR is set (install sets it),
+ * the process's stdout and stderr go to output.log in that folder, at the OS
+ * level and with rotation (windows/output-capture.ts).
  *
  *   node -r servicehost/register app.js
  *   node --import servicehost/register app.mjs

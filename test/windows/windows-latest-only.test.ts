@@ -13,6 +13,24 @@ const execFileAsync = promisify(execFile);
 const ring = inject('windowsRing');
 
 describe.skipIf(!ring.available)('Windows behaviours Wine lacks', () => {
+  // Wine's services.exe ignores the Environment value, knows no NT SERVICE\ accounts and keeps no folder DACL.
+  test.runIf(isNativeWindows)("[windows-latest only: Wine ignores the Environment value and keeps no folder ACL] an installed service's output lands in its log folder, whose ACL lets its virtual account write and Users only read", async () => {
+    const name = uniqueServiceName('capture-acl');
+    const marker = path.join(scratchDir('capture-acl'), 'marker.log');
+    const logDir = path.join(process.env.ProgramData ?? 'C:\\ProgramData', 'servicehost', name, 'logs');
+    try {
+      await manageOk({ op: 'install', spec: { name, script: path.join(fixturesDir, 'output-service.js'), args: [marker, 'serve'] } });
+      await waitFor('the running line in output.log', () => readLines(path.join(logDir, 'output.log')).includes('capture fixture: running as a service'), 30_000);
+      const dacl = String(await manageOk({ op: 'native', fn: 'fileDacl', args: [logDir] }));
+      expect(dacl).toMatch(/^D:PAI/u);
+      for (const ace of ['(A;OICI;FA;;;SY)', '(A;OICI;FA;;;BA)', '(A;OICI;0x1200a9;;;BU)']) expect(dacl).toContain(ace);
+      expect(dacl).toMatch(/\(A;OICI;0x1301bf;;;S-1-5-80-[\d-]+\)/u);
+      expect(await manageOk({ op: 'native', fn: 'fileWriters', args: [logDir] })).toEqual([]);
+    } finally {
+      await manage([{ op: 'uninstall', name, options: { removeLogs: true } }]);
+    }
+  });
+
   // Wine's ReportEventW is a stub: it returns TRUE and stores nothing to read back.
   test.runIf(isNativeWindows)('[windows-latest only: Wine\'s ReportEventW stores nothing] Event Log entries are written under the source and read back', async () => {
     const source = `servicehost-test-${process.pid}`;

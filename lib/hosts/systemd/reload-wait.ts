@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     lstatSync(path.join(directory, RELOAD_FILES.accepts));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      fail(`cannot look in the unit's runtime folder ${directory} (${(error as Error).message}); it must be the unit's own RuntimeDirectory=, which this helper runs as the owner of`);
+      fail(`cannot look in the unit's runtime folder ${directory} (${(error as Error).message}): this helper, uid ${process.geteuid?.()}, has no access to it`);
     }
     fail(`the program (pid ${pid}) does not listen for 'reload', and SIGHUP would stop it: add service.on('reload', ...)`);
   }

@@ -116,22 +116,6 @@ Napi::Value FileWriters(const Napi::CallbackInfo& info) {
   return result;
 }
 
-}  // namespace servicehost
-
-namespace servicehost {
-
-namespace {
-
-std::wstring SidString(PSID sid) {
-  LPWSTR text = nullptr;
-  if (!ConvertSidToStringSidW(sid, &text)) return L"";
-  std::wstring result(text);
-  LocalFree(text);
-  return result;
-}
-
-}  // namespace
-
 // setLogDirectoryAcl(path, account?): a service's log folder, for its captured
 // output. A protected DACL, inherited by what is made in it: SYSTEM and
 // Administrators full control, `account` (the service's) modify, Users read.
@@ -151,7 +135,8 @@ Napi::Value SetLogDirectoryAcl(const Napi::CallbackInfo& info) {
     if (!LookupAccountNameW(nullptr, account.c_str(), sid, &sidSize, domain, &domainSize, &use)) {
       throw Win32Error(env, GetLastError(), "LookupAccountNameW");
     }
-    sddl += L"(A;OICI;0x1301bf;;;" + SidString(sid) + L")";
+    std::string sidText = SidText(sid);  // S-1-5-80-...: ASCII
+    sddl += L"(A;OICI;0x1301bf;;;" + std::wstring(sidText.begin(), sidText.end()) + L")";
   }
   PSECURITY_DESCRIPTOR descriptor = nullptr;
   if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.c_str(), SDDL_REVISION_1, &descriptor, nullptr)) {

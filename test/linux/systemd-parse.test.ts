@@ -125,7 +125,7 @@ describe.skipIf(skip !== undefined)(`systemd's own parser (systemd --test --user
       description: 'Mine: 100% "ok" $HOME \\x  inner  é✓',
       script: '/srv/a b/s%n.js',
       args: ['x$y', '${HOME}', '$HOME', '%h', 'q"uote', 'back\\slash', "it's", 'tab\there', 'new\nline', 'é✓', ';', '', ' lead', 'trail '],
-      workingDirectory: '/srv/my "app" %i é  two',
+      workingDirectory: '/srv/my "app" %i $HOME \\x41 é  two',
       env: { A: '1 2', B: '$HOME %h "q" \\ é', C: '', D: ' padded ' },
       register: false,
       systemd: { runAs: { user: '4294967294', group: '0' }, hardening: { readWritePaths } },

@@ -2,25 +2,16 @@
 // command, whichever verb runs: the recording stand-in for systemctl
 // (fixtures/fake-manager-command.js) writes down the names of the variables
 // each child sees. Issue 21: stop and restart used to hand it on.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { fixturesDir } from './harness/child';
+import { servicehost } from './harness/servicehost-cli';
 
-const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const fake = path.join(fixturesDir, 'fake-manager-command.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'servicehost-password-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function servicehost(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' }, (error, _stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr });
-    });
-  });
-}
 
 describe.skipIf(process.platform !== 'linux')('the account password in children\'s environment (systemctl stand-in; skipped off Linux)', () => {
   const script = path.join(fixturesDir, 'lifecycle-service.js');

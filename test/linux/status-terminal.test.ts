@@ -3,25 +3,16 @@
 // fake "all good", a C1 CSI, a carriage return, a bidi override) is shown
 // escaped, never sent raw. Issue 21. systemctl and journalctl are stand-ins
 // here (fixtures/fake-manager-command.js and a scratch script): no systemd runs.
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { fixturesDir } from './harness/child';
+import { servicehost } from './harness/servicehost-cli';
 
-const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const fake = path.join(fixturesDir, 'fake-manager-command.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'servicehost-terminal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function servicehost(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 // Every control a terminal acts on: C0 but newline, DEL, C1, and the bidi/format controls that reorder text.
 // eslint-disable-next-line no-control-regex

@@ -75,6 +75,17 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
     });
   });
 
+  test("V8 out of memory: Node's fatal error report is in output.log", async () => {
+    const capture = captureInto('oom');
+    const nodeArgs = ['--max-old-space-size=32', ...capture.nodeArgs];
+    await withService('capture-oom', { script: 'output-service.js', args: ['oom'], nodeArgs }, async (service) => {
+      expect((await sc(['start', service.name])).code).toBe(0);
+      await waitFor('the fatal error in output.log', () => /FATAL ERROR: .*JavaScript heap out of memory/u.test(output(capture)), 60_000);
+      expect(marks(service)).toContain('allocating');
+      expect(output(capture)).toContain('capture fixture: allocating until V8 gives up\n');
+    });
+  }, 90_000);
+
   test("a child started with stdio 'inherit' writes into the same file", async () => {
     const capture = captureInto('child');
     await withService('capture-child', { script: 'output-service.js', args: ['child'], nodeArgs: capture.nodeArgs }, async (service) => {

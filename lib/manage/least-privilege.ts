@@ -57,7 +57,7 @@ export function preloadFiles(spec: ResolvedSpec): { files: string[]; warnings: s
   return { files, warnings };
 }
 
-/** What the Windows check asks about: the run paths and each preload (the trees below them are not walked on Windows). */
+/** What the Windows check asks about: the run paths and each preload. It does not walk the trees below them: one ACL read per entry is too slow for a whole node_modules. */
 export function windowsRunPaths(spec: ResolvedSpec): string[] {
   return [...runPaths(spec), ...preloadFiles(spec).files];
 }
@@ -81,11 +81,11 @@ export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [])
   }
   // The dynamic linker loads LD_PRELOAD into node itself; NODE_PATH folders are searched for bare requires.
   for (const file of (spec.env.LD_PRELOAD ?? '').split(/[\s:]+/u).filter(Boolean)) paths.push(path.resolve(spec.workingDirectory, file));
-  for (const folder of (spec.env.NODE_PATH ?? '').split(':').filter(Boolean)) codeFolders.push(path.resolve(spec.workingDirectory, folder));
+  for (const folder of (spec.env.NODE_PATH ?? '').split(path.delimiter).filter(Boolean)) codeFolders.push(path.resolve(spec.workingDirectory, folder));
   const trees = new Set<string>();
   for (const folder of codeFolders) {
-    // The whole file system is no tree to walk: a working directory of / is checked as a path only.
-    if (folder === '/') warnings.push('the working directory is /: the folders below it were not walked');
+    // The whole file system is no tree to walk: a working directory of / (or C:\\) is checked as a path only.
+    if (path.parse(folder).root === folder) warnings.push(`${folder} is the root of a file system: the folders below it were not walked`);
     else trees.add(folder);
     for (const modules of nodeModulesAbove(folder)) if (existsSync(modules)) trees.add(modules);
   }

@@ -4,26 +4,16 @@
 // service's own account could change it: by owning it, by a mode bit, by a
 // POSIX ACL, or as a member of a group that may write. The walk of the trees
 // is bounded; what it did not reach is said, not assumed safe.
-import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { Accounts } from './accounts';
 import { ACL_ACCESS, ACL_DEFAULT, aclWriters, parseAcl, type AclReader } from './posix-acl';
+import { linksToFolder, walkTrees, type WalkBounds } from './tree-walk';
 
 export interface WritableFinding {
   path: string;
   why: string;
 }
-
-export interface WalkBounds {
-  /** Entries looked at, across all trees. */
-  maxEntries: number;
-  /** Folders below a tree's top. */
-  maxDepth: number;
-  /** Milliseconds for the whole walk. */
-  maxMs: number;
-}
-
-export const DEFAULT_BOUNDS: WalkBounds = { maxEntries: 50_000, maxDepth: 32, maxMs: 10_000 };
 
 export interface TrustOptions {
   /** Users who may change what runs: root always, and the service's own account. */
@@ -181,11 +171,6 @@ class Judge {
   }
 }
 
-function formatList(folders: readonly string[]): string {
-  const shown = folders.slice(0, 5).join(', ');
-  return folders.length > 5 ? `${shown} and ${folders.length - 5} more` : shown;
-}
-
 /**
  * The whole POSIX check: each of `paths` entry by entry (as given, symlinks
  * followed and each checked), and each of `trees` walked (every file, folder
@@ -195,74 +180,24 @@ function formatList(folders: readonly string[]): string {
 export function checkTrust(paths: readonly string[], trees: readonly string[], options: TrustOptions): TrustResult {
   const judge = new Judge(options);
   for (const given of paths) judge.path(given);
-  const bounds = options.bounds ?? DEFAULT_BOUNDS;
-  const now = options.now ?? Date.now;
-  const deadline = now() + bounds.maxMs;
-  const walked = new Set<string>();
-  const queue: Array<{ folder: string; depth: number }> = [];
-  const tooDeep: string[] = [];
-  const enqueue = (folder: string, depth: number) => {
-    let real: string;
-    try {
-      real = realpathSync(folder);
-    } catch {
-      return;
-    }
-    if (walked.has(real)) return;
-    walked.add(real);
-    if (depth > bounds.maxDepth) tooDeep.push(folder);
-    else queue.push({ folder, depth });
-  };
+  const tops: string[] = [];
   for (const tree of trees) {
     judge.path(tree);
     // The top of a tree is judged as inside it: a sticky folder anyone may add files to is no place to load code from.
     try {
       const real = realpathSync(tree);
-      if (judge.judge(real, lstatSync(real), false) !== undefined) continue;
+      if (judge.judge(real, lstatSync(real), false) === undefined) tops.push(tree);
     } catch {
-      continue;
-    }
-    enqueue(tree, 0);
-  }
-  let seen = 0;
-  let stopped: string | undefined;
-  while (queue.length > 0) {
-    if (seen >= bounds.maxEntries) stopped = `after ${seen} entries`;
-    else if (now() > deadline) stopped = `after ${bounds.maxMs} ms`;
-    if (stopped !== undefined) break;
-    const { folder, depth } = queue.shift()!;
-    let names: string[];
-    try {
-      names = readdirSync(folder);
-    } catch (error) {
-      judge.warnings.push(`${folder} could not be listed (${(error as NodeJS.ErrnoException).code}): what is in it was not checked`);
-      continue;
-    }
-    for (const name of names) {
-      const entry = path.join(folder, name);
-      seen++;
-      let stat: Stats;
-      try {
-        stat = lstatSync(entry);
-      } catch {
-        continue;
-      }
-      // Whoever may change a folder may change all below it: one finding says so.
-      if (judge.judge(entry, stat, false) !== undefined) continue;
-      if (stat.isDirectory()) enqueue(entry, depth + 1);
-      else if (stat.isSymbolicLink()) {
-        judge.path(entry);
-        try {
-          if (lstatSync(realpathSync(entry)).isDirectory()) enqueue(entry, depth + 1);
-        } catch {
-          // A dangling link: the folder it is in was judged.
-        }
-      }
+      // Not there: nothing to load from it.
     }
   }
-  if (stopped !== undefined) {
-    judge.warnings.push(`the least-privilege walk stopped ${stopped} (its bound): not checked below ${formatList(queue.map((item) => item.folder))}`);
-  }
-  if (tooDeep.length > 0) judge.warnings.push(`the least-privilege walk goes ${bounds.maxDepth} folders deep: not checked below ${formatList(tooDeep)}`);
-  return { findings: [...judge.findings].map(([file, why]) => ({ path: file, why })), warnings: judge.warnings };
+  const unreached = walkTrees(tops, (entry, stat) => {
+    // Whoever may change a folder may change all below it: one finding says so.
+    if (judge.judge(entry, stat, false) !== undefined) return false;
+    if (stat.isDirectory()) return true;
+    if (!stat.isSymbolicLink()) return false;
+    judge.path(entry);
+    return linksToFolder(entry);
+  }, options.bounds, options.now);
+  return { findings: [...judge.findings].map(([file, why]) => ({ path: file, why })), warnings: [...judge.warnings, ...unreached] };
 }

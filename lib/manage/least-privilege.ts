@@ -27,15 +27,6 @@ export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFi
   );
 }
 
-/** The folder a script's package starts at (the nearest package.json above it), else the script's own folder. */
-function packageRoot(script: string): string {
-  const own = path.dirname(script);
-  for (let folder = own; ; folder = path.dirname(folder)) {
-    if (existsSync(path.join(folder, 'package.json'))) return folder === '/' ? own : folder;
-    if (path.dirname(folder) === folder) return own;
-  }
-}
-
 /** Each node_modules folder node would search from `folder`: its own and every one above it. */
 function nodeModulesAbove(folder: string): string[] {
   const found: string[] = [];
@@ -66,13 +57,13 @@ export function windowsRunPaths(spec: ResolvedSpec): string[] {
  * What a POSIX service runs and loads code from: `paths` are checked entry by
  * entry as given (node, the script, the register module, the working
  * directory, each preload, `alsoRuns`), `trees` are walked (the script's
- * package, the working directory, each preload's folder, NODE_PATH, and every
+ * folder, the working directory, each preload's folder, NODE_PATH, and every
  * node_modules above them). `warnings` say what could not be checked.
  */
 export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = []): { paths: string[]; trees: string[]; warnings: string[] } {
   const paths = [...runPaths(spec), ...alsoRuns];
   const warnings: string[] = [];
-  const codeFolders = [packageRoot(spec.script), spec.workingDirectory, ...(spec.registerModule === undefined ? [] : [path.dirname(spec.registerModule)])];
+  const codeFolders = [path.dirname(spec.script), spec.workingDirectory, ...(spec.registerModule === undefined ? [] : [path.dirname(spec.registerModule)])];
   const preloads = preloadFiles(spec);
   warnings.push(...preloads.warnings);
   for (const file of preloads.files) {

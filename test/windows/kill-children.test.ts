@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, test } from 'vitest';
-import { isNativeWindows, queryService, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
+import { isNativeWindows, queryService, repoRoot, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
 import { manageOk, servicehostCommand, uninstallQuietly } from './harness/manage';
 import { fixturesDir, scratchDir, uniqueServiceName, waitFor, waitForState } from './harness/service';
 
@@ -154,5 +154,15 @@ describe.skipIf(!ring.available)('children end with the service', () => {
       const expected = { direct: false, detached: false, grandchild: false, breakaway: true };
       expect(await waitUntil(pids, expected)).toEqual(expected);
     }, launcher);
+  });
+
+  // A service host may run the service inside a job of its own: the job then
+  // nests (Windows 8 and later, and Wine). A child of Node is in Node's own
+  // job (libuv's), so it stands in for such a service here.
+  test('a process already in a job joins a nested kill-on-close job', async () => {
+    const inner = `const n=require(process.argv[1]).loadNative();console.log(JSON.stringify(n.joinKillOnCloseJob()))`;
+    const outer = `const r=require('node:child_process').spawnSync(process.execPath,['-e',process.argv[2],process.argv[1]],{encoding:'utf8'});process.stdout.write(r.stdout+r.stderr)`;
+    const run = await runWindows(windowsNodeExe(), ['-e', outer, toWindowsPath(path.join(repoRoot, 'dist', 'native', 'load.js')), inner]);
+    expect(JSON.parse(run.stdout.trim()), run.stdout + run.stderr).toEqual({ nested: true, already: false });
   });
 });

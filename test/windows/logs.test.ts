@@ -3,8 +3,10 @@
 // JSON, a follow that goes on across a rotation, and what a service with no
 // output yet and a missing one say. The files are written by the test into
 // the service's log folder (the default, %ProgramData%\servicehost\<name>\logs),
-// as the capture names them.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// as the capture names them; then a service whose output the register
+// preload captures for real (rotating every half second), and a program that
+// throws while it loads, whose install names the thrown error.
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { isNativeWindows, repoRoot, runWindows, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
@@ -108,5 +110,77 @@ describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
       expect(seen.error).toBeUndefined();
       expect(seen.lines).toEqual(range(4, 11));
     });
+  });
+
+  /**
+   * Capture into a folder of the test's own: --log-dir (install writes it to the
+   * service's Environment value, where `logs` reads it) and, as Wine's
+   * services.exe ignores that value, the same variables through node's --env-file.
+   */
+  function captured(label: string, variables: Record<string, string> = {}): { logDir: string; args: string[] } {
+    const dir = scratchDir(`${label}-capture`);
+    const logDir = path.join(dir, 'logs');
+    const envFile = path.join(dir, 'capture.env');
+    const all = { SERVICEHOST_LOG_DIR: toWindowsPath(logDir), ...variables };
+    writeFileSync(envFile, `${Object.entries(all).map(([key, value]) => `${key}=${value}`).join('\n')}\n`);
+    const maxSize = variables.SERVICEHOST_LOG_MAX_SIZE === undefined ? [] : ['--log-max-size', variables.SERVICEHOST_LOG_MAX_SIZE];
+    // --allow-writable: the checkout's build/ folder holds what others may write (the systemd-live guest's root), which the
+    // least-privilege walk of the script's tree refuses; that refusal is not what these tests are about.
+    return { logDir, args: ['--allow-writable', '--log-dir', toWindowsPath(logDir), ...maxSize, ...(isNativeWindows ? [] : [`--node-arg=--env-file=${toWindowsPath(envFile)}`])] };
+  }
+
+  const ticks = (lines: readonly string[]): number[] => lines.filter((line) => line.startsWith('tick ')).map((line) => Number(line.split(' ')[1]));
+
+  test('a captured service: logs shows its lines, a follow its new lines across real rotations (each once, none lost), status its last lines', async () => {
+    const name = uniqueServiceName('logs-live');
+    // A 210-byte line every 50 ms and a 2 KiB limit: a rotation about every half second.
+    const capture = captured('logs-live', { SERVICEHOST_LOG_MAX_SIZE: '2048' });
+    try {
+      const installed = await servicehostCommand(['install', '--name', name, ...capture.args, '--', toWindowsPath(path.join(fixturesDir, 'ticking-service.js')), '50', '200']);
+      expect(installed.code, installed.stderr).toBe(0);
+      const rotated = (): string[] => (existsSync(capture.logDir) ? readdirSync(capture.logDir).filter((file) => file !== 'output.log') : []);
+      await waitFor('two rotations', () => rotated().length >= 2, 30_000);
+
+      const all = await servicehostCommand(['logs', name]);
+      expect(all.code, all.stderr).toBe(0);
+      const numbers = ticks(all.stdout.split(/\r?\n/u));
+      expect(numbers.length).toBeGreaterThan(10);
+      expect(numbers).toEqual(numbers.map((_, index) => numbers[0]! + index));
+
+      const dir = scratchDir('logs-live-follow');
+      const result = path.join(dir, 'result.json');
+      const follow = await runWindows(windowsNodeExe(), [toWindowsPath(path.join(fixturesDir, 'logs-follow.js')), name, toWindowsPath(path.join(dir, 'ready')), toWindowsPath(result), '6000'], { timeoutMs: 60_000 });
+      expect(follow.code, follow.stderr).toBe(0);
+      const followed = ticks((JSON.parse(readFileSync(result, 'utf8')) as { lines: string[] }).lines);
+      console.log(`followed ${followed.length} lines across rotations (${rotated().length} rotated files now)`);
+      // At 20 lines a second for 6 s, across about ten rotations: every number once, in order.
+      expect(followed.length).toBeGreaterThan(40);
+      expect(followed).toEqual(followed.map((_, index) => followed[0]! + index));
+
+      const status = await servicehostCommand(['status', name, '--lines', '3']);
+      expect(status.code, status.stderr).toBe(0);
+      const tail = ticks(status.stdout.trimEnd().split(/\r?\n/u).slice(-3));
+      expect(tail).toHaveLength(3);
+      expect(tail[0]!).toBeGreaterThan(followed[followed.length - 1]! - 5);
+    } finally {
+      await uninstallQuietly(name);
+    }
+  });
+
+  test('install of a program that throws while loading: exit 8 within seconds, and the thrown error in its own output', async () => {
+    const name = uniqueServiceName('logs-throw');
+    const capture = captured('logs-throw');
+    try {
+      const started = Date.now();
+      const install = await servicehostCommand(['install', '--name', name, ...capture.args, '--', toWindowsPath(path.join(fixturesDir, 'import-throw.js'))]);
+      const ms = Date.now() - started;
+      console.log(`install of an import-time throw, captured: exit ${install.code} after ${ms} ms\n${install.stderr}`);
+      expect(install.code, install.stderr).toBe(8);
+      expect(ms).toBeLessThan(15_000);
+      expect(install.stderr).toMatch(/Its last \d+ lines:/u);
+      expect(install.stderr).toContain('Error: import-throw fixture: this program fails while loading');
+    } finally {
+      await uninstallQuietly(name);
+    }
   });
 });

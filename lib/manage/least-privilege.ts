@@ -70,9 +70,11 @@ export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [])
     paths.push(file);
     codeFolders.push(path.dirname(file));
   }
-  // The dynamic linker loads LD_PRELOAD into node itself; NODE_PATH folders are searched for bare requires.
+  // The dynamic linker loads LD_PRELOAD into node itself and searches LD_LIBRARY_PATH first; NODE_PATH folders are searched for bare requires.
   for (const file of (spec.env.LD_PRELOAD ?? '').split(/[\s:]+/u).filter(Boolean)) paths.push(path.resolve(spec.workingDirectory, file));
-  for (const folder of (spec.env.NODE_PATH ?? '').split(path.delimiter).filter(Boolean)) codeFolders.push(path.resolve(spec.workingDirectory, folder));
+  for (const variable of ['NODE_PATH', 'LD_LIBRARY_PATH']) {
+    for (const folder of (spec.env[variable] ?? '').split(path.delimiter).filter(Boolean)) codeFolders.push(path.resolve(spec.workingDirectory, folder));
+  }
   const trees = new Set<string>();
   for (const folder of codeFolders) {
     // The whole file system is no tree to walk: a working directory of / (or C:\\) is checked as a path only.

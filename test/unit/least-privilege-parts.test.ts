@@ -134,6 +134,9 @@ describe('preloads', () => {
     expect(targets.warnings).toEqual([`-r nowhere: cannot be resolved from ${path.join(root, 'app')}, so it was not checked`]);
     // Windows asks its ACL check about the same preloads (its trees are not walked).
     expect(windowsRunPaths(spec)).toContain(path.join(root, 'tools', 'pre.js'));
+    const withEnv = runTargets(resolveSpec({ name: 'x', script: path.join(root, 'app', 'server.js'), register: false, env: { LD_PRELOAD: `${root}/tools/pre.js`, LD_LIBRARY_PATH: `${root}/tools`, NODE_PATH: `${root}/app` } }, 'systemd'));
+    expect(withEnv.paths).toContain(path.join(root, 'tools', 'pre.js'));
+    expect(withEnv.trees).toContain(path.join(root, 'tools'));
     const atRoot = runTargets(resolveSpec({ name: 'x', script: path.join(root, 'app', 'server.js'), register: false, workingDirectory: '/' }, 'systemd'));
     expect(atRoot.trees).not.toContain('/');
     expect(atRoot.warnings).toContain('/ is the root of a file system: the folders below it were not walked');

@@ -22,16 +22,17 @@ const logFolder = (name: string): string => path.join(programData, 'servicehost'
 const numbered = (from: number, to: number): string => Array.from({ length: to - from + 1 }, (_, index) => `line ${from + index}\r\n`).join('');
 const range = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, index) => `line ${from + index}`);
 
-async function installStopped(name: string): Promise<void> {
-  const [installed] = await manage([{ op: 'install', spec: { name, script: toWindowsPath(path.join(fixturesDir, 'lifecycle-service.js')), start: false, windows: { startType: 'manual' } } }]);
+async function installStopped(name: string, windows: Record<string, unknown> = {}): Promise<void> {
+  const spec = { name, script: toWindowsPath(path.join(fixturesDir, 'lifecycle-service.js')), start: false, allowWritable: true, windows: { startType: 'manual', ...windows } };
+  const [installed] = await manage([{ op: 'install', spec }]);
   expect(installed!.ok, JSON.stringify(installed)).toBe(true);
 }
 
-async function withService(label: string, body: (name: string, folder: string) => Promise<void>): Promise<void> {
+async function withService(label: string, body: (name: string, folder: string) => Promise<void>, windows: Record<string, unknown> = {}): Promise<void> {
   const name = uniqueServiceName(label);
   const folder = logFolder(name);
   try {
-    await installStopped(name);
+    await installStopped(name, windows);
     await body(name, folder);
   } finally {
     await uninstallQuietly(name);
@@ -73,14 +74,21 @@ describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
 
   test('a service with no output yet says so and exits 0; a missing one exits 4', async () => {
     await withService('logs-none', async (name, folder) => {
-      expect(existsSync(folder)).toBe(false);
+      // install makes the folder (with its ACL); the service never ran, so nothing is in it.
+      expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
       const none = await servicehostCommand(['logs', name]);
       expect(none.code, none.stderr).toBe(0);
       expect(none.stdout).toBe('');
       expect(none.stderr).toContain(`${name} has written no output yet`);
       const status = await servicehostCommand(['status', name]);
       expect(status.stdout).toContain(`${name} has written no output yet`);
+      expect(none.stderr).not.toContain('output capture');
     });
+    await withService('logs-off', async (name) => {
+      const off = await servicehostCommand(['logs', name]);
+      expect(off.code, off.stderr).toBe(0);
+      expect(off.stderr).toContain(`${name} is not installed with output capture`);
+    }, { logCapture: false });
     const missing = await servicehostCommand(['logs', uniqueServiceName('logs-missing'), '--json']);
     expect(missing.code).toBe(4);
     expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND' });

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { ServicehostError, isSystemError } from '../../errors';
 import { windowsNative } from '../../native/load';
 import type { NativeConfig2, NativeQueriedConfig, NativeServiceManager, NativeServiceStatusProcess } from '../../native/windows-binding';
-import { KILL_CHILDREN_VARIABLE, WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environment';
+import { KILL_CHILDREN_VARIABLE, LOG_DIR_VARIABLE, WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environment';
 import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, controlCode, stateCode } from '../../windows/codes';
 import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
 import { ServiceManagerError, translateSystemError } from '../errors';
@@ -477,7 +477,12 @@ export async function logsWindowsService(nameInput: unknown, options: ResolvedLo
   const name = checkServiceName(nameInput, 'windows');
   queryStatus(name); // ERR_SERVICEHOST_SERVICE_NOT_FOUND first
   const directory = logDirectoryOf(name);
-  return serviceLog(directory, () => readFileLog(capturedLogLayout(directory), options));
+  // No folder in its configuration: installed with --no-log-capture, by another tool, or by a servicehost before capture.
+  const uncaptured = !(LOG_DIR_VARIABLE in environmentRecord(readEnvironment(name)));
+  return serviceLog(directory, (notices) => {
+    if (uncaptured) notices.push(`${name} is not installed with output capture (its configuration names no ${LOG_DIR_VARIABLE}): reading the default folder; \`servicehost configure\` without --no-log-capture turns capture on`);
+    return readFileLog(capturedLogLayout(directory), options);
+  });
 }
 
 // The service's registry key goes with the service: a missing key means the

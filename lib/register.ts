@@ -26,12 +26,12 @@
  * @packageDocumentation
  * @module servicehost/register
  */
-import { WORKING_DIRECTORY_VARIABLE } from './lifecycle/installed-environment';
+import { LOG_DIR_VARIABLE, WORKING_DIRECTORY_VARIABLE } from './lifecycle/installed-environment';
 
 if (process.platform === 'win32') {
   /* eslint-disable @typescript-eslint/no-require-imports */
   // First, before anything writes: with SERVICEHOST_LOG_DIR set (by install), stdout and stderr go to its output.log.
-  (require('./windows/output-capture') as typeof import('./windows/output-capture')).captureOutputFromEnvironment();
+  if (process.env[LOG_DIR_VARIABLE]) (require('./windows/output-capture') as typeof import('./windows/output-capture')).captureOutputFromEnvironment();
   const { isWindowsService } = require('./windows/scm') as typeof import('./windows/scm');
   // reportEarlyExit: a program that ends before its Service (or a raw
   // startServiceDispatcher) takes the connection reports STOPPED with its

@@ -30,6 +30,8 @@ class OutputCapture {
   private readonly atLineStart: Record<Kind, boolean> = { stdout: true, stderr: true };
   private nextMidnight: number;
   private retryAt = 0;
+  /** A failed rotation was noted in the file; said once until one succeeds. */
+  private deferredNoted = false;
   private readonly current: string;
 
   constructor(
@@ -94,18 +96,26 @@ class OutputCapture {
     try {
       renameSync(this.current, rotated);
     } catch (error) {
+      // Gone (an earlier rotation renamed it but could not open the next one, or someone deleted it): just open a new one.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.reopen(now);
       // A reader that opened it without delete sharing (PowerShell's Get-Content) blocks the rename: keep writing, try later.
       this.retryAt = now + RETRY_AFTER_MS;
-      this.note(`servicehost: output.log not rotated, will try again: ${(error as Error).message}`);
+      if (!this.deferredNoted) this.note(`servicehost: output.log not rotated, trying again every ${RETRY_AFTER_MS / 1000} s: ${(error as Error).message}`);
+      this.deferredNoted = true;
       return;
     }
+    this.reopen(now, path.basename(rotated));
+  }
+
+  /** Main thread: a new output.log at every level; `writingOnIn` is where writes go if it cannot be opened. */
+  private reopen(now: number, writingOnIn = 'the old file'): void {
     let opened;
     try {
       opened = windowsNative().captureOutput(this.current);
     } catch (error) {
       // The renamed file is still written to; the next rotation tries again.
       this.retryAt = now + RETRY_AFTER_MS;
-      this.note(`servicehost: cannot open a new output.log, writing on in ${path.basename(rotated)}: ${(error as Error).message}`);
+      this.note(`servicehost: cannot open a new output.log, writing on in ${writingOnIn}: ${(error as Error).message}`);
       return;
     }
     if (!opened.nodeFds) {
@@ -115,6 +125,7 @@ class OutputCapture {
     }
     this.written = Math.max(0, windowsNative().capturedOutputSize());
     this.nextMidnight = nextUtcMidnight(now);
+    this.deferredNoted = false;
     this.prune();
   }
 
@@ -126,8 +137,11 @@ class OutputCapture {
       return;
     }
     for (const name of rotatedLogsBeyond(names, this.settings.keep)) {
-      // A reader without delete sharing keeps it until the next rotation.
-      rmSync(path.join(this.settings.dir, name), { force: true, maxRetries: 0 });
+      try {
+        rmSync(path.join(this.settings.dir, name), { force: true });
+      } catch {
+        // A reader without delete sharing holds it: it goes at a later rotation.
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 // `servicehost logs` and status's last lines under a real systemd, through
 // journalctl, and a start failure whose output names the thrown error.
 import { describe, expect, test } from 'vitest';
-import { FIXTURES, fixtureArgs, removeService, ring, servicehost, serviceName, waitFor } from './harness/guest';
+import { FIXTURES, check, fixtureArgs, guest, removeService, ring, servicehost, serviceName, sh, show, waitFor } from './harness/guest';
 
 /** Runs `body` with a fresh service name, and removes whatever the test made of that service after. */
 async function withName(label: string, body: (name: string) => Promise<void>): Promise<void> {
@@ -70,4 +70,27 @@ describe.skipIf(!ring.available)(`servicehost logs under systemd (${ring.backend
     expect(install.stderr).toMatch(/Its last \d+ lines:/u);
     expect(ms).toBeLessThan(15_000);
   }));
+
+  test("a --user unit's lines, read as its user through journalctl --user-unit", async () => {
+    const user = { name: 'logtester', uid: 1501 };
+    const name = serviceName('logs-user');
+    const token = `usertok${process.pid}`;
+    await sh(`id ${user.name} >/dev/null 2>&1 || useradd --create-home --uid ${user.uid} ${user.name}`);
+    await check(['install', '-d', '-m', '0777', '/results']);
+    await check(['loginctl', 'enable-linger', user.name]);
+    try {
+      await waitFor("the user's manager", async () => (await show(`user@${user.uid}.service`, ['ActiveState'])).ActiveState === 'active', 20_000);
+      const installed = await servicehost(['install', '--user', ...INSTALL, '--name', name, '--', ...fixtureArgs(name, { log: token })], { user });
+      expect(installed.code, installed.stderr).toBe(0);
+      const ours = await waitFor('the four lines as the user', async () => {
+        const run = await servicehost(['logs', '--user', name], { user });
+        const lines = linesOf(run.stdout).filter((line) => line.includes(token));
+        return run.code === 0 && lines.length === 4 ? lines : undefined;
+      });
+      expect(ours.map((line) => line.replace(/^.*? (\w+) line$/u, '$1'))).toEqual(['error', 'warn', 'info', 'debug']);
+    } finally {
+      await servicehost(['uninstall', '--user', name], { user });
+      await guest(['loginctl', 'disable-linger', user.name]);
+    }
+  });
 });

@@ -2,18 +2,24 @@
 // change. The check reads the real file system: modes and owners of each path
 // the service runs and of every folder above it. The installs run in a
 // private mount namespace (unshare -m), so the host's units are never touched.
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { writableByOthers } from '../../lib/manage/writable-paths';
 import { canRunPrivate, privateServicehost } from './harness/private-systemd';
 
 
 const privateInstall = (name: string, args: string[]) => privateServicehost('install', name, args);
 
+const made: string[] = [];
+afterAll(() => {
+  for (const folder of made) rmSync(folder, { recursive: true, force: true });
+});
+
 function tree(): { root: string; app: string; script: string } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'servicehost-lp-'));
+  made.push(root);
   chmodSync(root, 0o755);
   const app = path.join(root, 'app');
   mkdirSync(app, { mode: 0o755 });

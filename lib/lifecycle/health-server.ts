@@ -6,7 +6,7 @@ import { ServicehostError, type SystemErrorCode } from '../errors';
 import { expectInteger, expectObject, expectString } from '../validate';
 import { createHealthHandler, type HealthHandlerOptions } from './health';
 import type { Logger } from './log';
-import type { ServiceHealth } from './service';
+import type { ServiceHealth } from './states';
 
 /** Options of `service.serveHealth()`: where the health server listens, and what its handler checks. */
 export interface HealthServerOptions extends HealthHandlerOptions {

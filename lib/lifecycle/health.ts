@@ -6,7 +6,7 @@
 import type * as http from 'node:http';
 import { ServicehostError } from '../errors';
 import { isLogger, type Logger } from './log';
-import type { ServiceHealth } from './service';
+import type { ServiceHealth } from './states';
 import { expectFunction, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
 
 /** A health check: resolve (with optional details for the body) when healthy, throw or reject when not. */

@@ -3,12 +3,9 @@
 // settles (whileNotReady, as lightship's blocking tasks). Load balancers and
 // Kubernetes read it from the health handler's readiness path.
 import { ServicehostError } from '../errors';
-import type { ServiceState } from './service';
+import type { NotReadyReason, ServiceState } from './states';
 
-/** Why a service is not ready: its state, or what the application said. */
-export const NOT_READY_REASONS = ['starting', 'pausing', 'paused', 'continuing', 'stopping', 'stopped', 'set-not-ready', 'while-not-ready'] as const;
-/** One of {@link NOT_READY_REASONS}. */
-export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
+export { NOT_READY_REASONS, type NotReadyReason } from './states';
 
 export class Readiness {
   #setNotReady = false;

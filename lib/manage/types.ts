@@ -1,6 +1,6 @@
 // What the manager reports, the same shape on every platform; the
 // platform's own details sit under `windows`, `systemd` or `launchd`.
-import type { ServiceState } from '../lifecycle/service';
+import type { ServiceState } from '../lifecycle/states';
 
 /** The service manager servicehost drives here: the Windows SCM, systemd or launchd. */
 export type ManagerPlatform = 'windows' | 'systemd' | 'launchd';

@@ -1,7 +1,7 @@
 // The SCM's numbers and names, once. The raw contract, the Windows hosts and
 // the Windows manager all read these tables; every name type and lookup is
 // derived from them.
-import type { ServiceState } from '../lifecycle/service';
+import type { ServiceState } from '../lifecycle/states';
 
 /** SERVICE_STATUS.dwCurrentState: the SCM's code, its name here, and the lifecycle's name for it. */
 export const SERVICE_STATES = [

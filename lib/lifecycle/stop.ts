@@ -1,0 +1,262 @@
+// The stop path of a Service: one stop request (later ones only cut the drain
+// delay short, force the exit, or are logged), the 'stop' listeners, the abort,
+// the drain delay, the ordered teardown under its overall deadline with a
+// report to the host for every step, and the one outcome that ends the process.
+// Also its warm-up: the path run once with nothing happening, so that the one
+// real stop does not wait for V8 to compile it.
+import { channel } from 'node:diagnostics_channel';
+import { ServicehostError } from '../errors';
+import type { Host, HostEvent } from '../hosts/host';
+import { DrainDelay } from './drain-delay';
+import { exitCodes } from './exit-codes';
+import type { Logger } from './log';
+import { rehearseResourceSteps } from './resources';
+import type { ServiceState, StopEvent, StopOutcome } from './states';
+import { Teardown, type TeardownStepResult } from './teardown';
+
+// The margin a wait hint adds to a step's own timeout: reporting the next step takes a moment.
+const WAIT_HINT_MARGIN_MS = 1_000;
+
+// The stop the stop path delivers to the service once, and the event it emits then: no listener has it (see rehearse).
+const REHEARSAL = Symbol('servicehost.stop-rehearsal');
+// Tests watch the rehearsal here; with no subscriber a publish costs nothing.
+const rehearsals = channel('servicehost:stop-rehearsal');
+
+/** A stop as asked for: the event, the exit code it asks for, and when. */
+export interface StopRequest extends StopEvent {
+  exitCode: number;
+  requestedAt: number;
+}
+
+/** What the stop path needs of its Service. */
+export interface StopPathParts {
+  readonly host: Host;
+  readonly log: Logger;
+  readonly teardown: Teardown;
+  readonly stopTimeoutMs: number;
+  readonly drainDelayMs: number;
+  readonly forceOnSecondStop: boolean;
+  /** The first of the host's stop signals, which the warm-up stop names. */
+  readonly stopSignal: NodeJS.Signals | undefined;
+  name(): string;
+  setState(to: ServiceState): void;
+  emit(type: string | symbol, ...args: unknown[]): void;
+  /** start()'s promise, while it runs: a stop during start waits for it. */
+  starting(): Promise<void> | undefined;
+  /** Whether the service reached running (a stop then waits drainDelayMs). */
+  ran(): boolean;
+  /** Lets the event loop go: from here the teardown's own deadline holds the process. */
+  letGo(): void;
+  /** Removes the process listeners the service added, just before the host ends the process. */
+  removeProcessListeners(): void;
+}
+
+/** An error as a log line shows it: its stack, else its name and message. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function systemErrno(error: unknown): number | undefined {
+  const errno = (error as { errno?: unknown } | null)?.errno;
+  return typeof errno === 'number' && Number.isInteger(errno) && errno !== 0 ? Math.abs(errno) : undefined;
+}
+
+/** The stop path of one Service, and the owner of its stop request and outcome. */
+export class StopPath {
+  readonly stopped: Promise<StopOutcome>;
+  readonly #parts: StopPathParts;
+  readonly #abort = new AbortController();
+  readonly #drainDelay = new DrainDelay();
+  readonly #rehearsalEvent: HostEvent;
+  #resolveStopped!: (outcome: StopOutcome) => void;
+  #request: StopRequest | undefined;
+  #startFailure: { exitCode: number; error: unknown } | undefined;
+  // An uncaught error after the stop began: the outcome says so (75) however the teardown ends.
+  #uncaughtDuringStop = false;
+  #results: TeardownStepResult[] = [];
+  #finished = false;
+  // True while rehearse runs the stop path with nothing happening.
+  #rehearsing = false;
+
+  constructor(parts: StopPathParts) {
+    this.#parts = parts;
+    this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
+    this.#rehearsalEvent = parts.stopSignal
+      ? { type: 'stop', reason: 'signal', detail: parts.stopSignal, interactive: false }
+      : { type: 'stop', reason: 'programmatic', interactive: false };
+  }
+
+  /** Aborted when stopping begins, right after the 'stop' listeners ran. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** The stop asked for, once one was. */
+  get request(): StopRequest | undefined {
+    return this.#request;
+  }
+
+  /** The start failure that began the stop, if one did. */
+  get startFailure(): { exitCode: number; error: unknown } | undefined {
+    return this.#startFailure;
+  }
+
+  /** The outcome is settled (or the service was disposed): nothing more happens. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** A start that failed: logged, then a stop whose outcome carries `exitCode`. */
+  failToStart(error: unknown, detail: string, exitCode: number = exitCodes.startFailed): void {
+    if (this.#startFailure) return;
+    this.#startFailure = { exitCode, error };
+    this.#parts.log.error(`${this.#parts.name()}: ${detail}: ${errorText(error)}`);
+    this.requestStop({ reason: 'error', detail, error, exitCode }, undefined);
+  }
+
+  /** uncaughtException, unhandledRejection: logged, then a stop that ends with 75. */
+  onUncaught(error: unknown, what: string): void {
+    this.#parts.log.error(`${this.#parts.name()}: ${what}: ${errorText(error)}`);
+    if (this.#request) this.#uncaughtDuringStop = true;
+    this.requestStop({ reason: 'error', detail: what, error, exitCode: exitCodes.uncaughtError }, undefined);
+  }
+
+  // `fromHost`: the host's stop event, for a stop the OS asked for; undefined for one from code.
+  requestStop(request: Omit<StopRequest, 'requestedAt'>, fromHost: HostEvent | undefined): void {
+    if (this.#finished) return;
+    const { log } = this.#parts;
+    if (this.#request) {
+      if (fromHost === undefined) return;
+      const what = request.detail ?? request.reason;
+      const interactive = fromHost.type === 'stop' && fromHost.interactive === true;
+      if (interactive && this.#drainDelay.waiting) {
+        log.warn(`${this.#parts.name()}: second stop request (${what}): the drain starts now`);
+        this.#drainDelay.cut();
+      } else if (interactive && this.#parts.forceOnSecondStop) {
+        log.warn(`${this.#parts.name()}: second stop request (${what}): ending now`);
+        this.#finish(exitCodes.forced, true);
+      } else {
+        // Supervisors and process groups repeat SIGTERM: the teardown goes on, bounded by its deadlines.
+        log.info(`${this.#parts.name()}: stop request (${what}) while stopping: the teardown goes on`);
+      }
+      return;
+    }
+    const stopRequest: StopRequest = { ...request, requestedAt: Date.now() };
+    const { reason, detail, error } = stopRequest;
+    const stopEvent: StopEvent = { reason, ...(detail === undefined ? {} : { detail }), ...(error === undefined ? {} : { error }) };
+    if (this.#rehearsing) {
+      // Everything up to the listeners, with an event no listener has: nothing happens.
+      this.#parts.emit(REHEARSAL, stopEvent);
+      return;
+    }
+    this.#request = stopRequest;
+    // The listeners first: they hear the stop before anything else on this path runs.
+    this.#parts.emit('stop', stopEvent);
+    this.#abort.abort(error ?? new ServicehostError('ERR_SERVICEHOST_STOPPED', `stopping: ${detail ?? reason}`));
+    void this.#stopAfterStart();
+  }
+
+  /**
+   * A process hears one stop, so its path always runs cold: V8 compiling it
+   * then costs signal latency. So it runs once with nothing happening: the
+   * host's stop event through `deliver` (the service's own delivery), then the
+   * machinery past the emit on objects of its own.
+   */
+  rehearse(deliver: (event: HostEvent) => void): void {
+    if (this.#request || this.#finished) return;
+    this.#rehearsing = true;
+    try {
+      deliver(this.#rehearsalEvent);
+    } finally {
+      this.#rehearsing = false;
+    }
+    // An abort, and a teardown of one step that does nothing. Nothing of this service's changes.
+    new AbortController().abort();
+    const teardown = new Teardown();
+    teardown.defer('rehearsal', () => {});
+    void teardown.run();
+    rehearseResourceSteps();
+    rehearsals.publish({ part: 'service' });
+  }
+
+  /** service.dispose(): nothing more happens, and a drain delay under way ends. */
+  dispose(): void {
+    this.#finished = true;
+    this.#drainDelay.cut();
+  }
+
+  async #stopAfterStart(): Promise<void> {
+    const { host, log, teardown, stopTimeoutMs } = this.#parts;
+    // A stop during start waits for start to settle, at most until its own deadline.
+    const starting = this.#parts.starting();
+    if (starting) await starting;
+    if (this.#finished) return;
+    this.#parts.setState('stopping');
+    // From here the teardown's own deadline holds the process, and nothing after it.
+    this.#parts.letGo();
+    const delayMs = this.#parts.ran() && this.#request!.exitCode !== exitCodes.uncaughtError ? this.#parts.drainDelayMs : 0;
+    host.report({ state: 'stopping', waitHintMs: delayMs > 0 ? delayMs + WAIT_HINT_MARGIN_MS : this.#nextWaitHintMs() });
+    // Ref'd on purpose: teardown is real work the process must stay up for.
+    const deadline = setTimeout(() => {
+      log.error(`${this.#parts.name()}: teardown passed its ${stopTimeoutMs} ms deadline: ending now`);
+      this.#finish(exitCodes.stopTimeout, true);
+    }, stopTimeoutMs);
+    if (delayMs > 0) {
+      // Readiness answers 503 already; the listeners keep serving until the balancers have seen it.
+      await this.#drainDelay.wait(delayMs);
+      if (this.#finished) return;
+      // Progress: the SCM's checkpoint advances, systemd extends its timeout, for the teardown.
+      host.report({ state: 'stopping', waitHintMs: this.#nextWaitHintMs() });
+    }
+    await teardown.run({
+      onStepEnd: (result) => {
+        this.#results.push(result);
+        if (result.outcome === 'failed') log.error(`${this.#parts.name()}: teardown step "${result.name}" failed: ${errorText(result.error)}`);
+        if (result.outcome === 'timed-out') log.error(`${this.#parts.name()}: teardown step "${result.name}" overran its deadline`);
+        // Progress: the SCM's checkpoint advances, systemd extends its timeout, for the next step.
+        if (teardown.nextStep() && !this.#finished) host.report({ state: 'stopping', waitHintMs: this.#nextWaitHintMs() });
+      },
+    });
+    clearTimeout(deadline);
+    const failedStep = this.#results.some((result) => result.outcome !== 'ok');
+    const requested = this.#startFailure?.exitCode ?? this.#request!.exitCode;
+    const exitCode = requested !== exitCodes.ok ? requested : this.#uncaughtDuringStop ? exitCodes.uncaughtError : failedStep ? exitCodes.teardownFailed : exitCodes.ok;
+    this.#finish(exitCode, false);
+  }
+
+  #nextWaitHintMs(): number {
+    const next = this.#parts.teardown.nextStep();
+    const remaining = Math.max(0, this.#request!.requestedAt + this.#parts.stopTimeoutMs - Date.now());
+    return Math.min(next ? next.timeoutMs : 0, remaining) + WAIT_HINT_MARGIN_MS;
+  }
+
+  #finish(exitCode: number, forced: boolean): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const request = this.#request!;
+    const outcome: StopOutcome = {
+      reason: request.reason,
+      ...(request.detail === undefined ? {} : { detail: request.detail }),
+      ...(request.error === undefined ? {} : { error: request.error }),
+      exitCode,
+      steps: [...this.#results],
+      forced,
+      durationMs: Date.now() - request.requestedAt,
+    };
+    this.#parts.setState('stopped');
+    this.#parts.letGo();
+    this.#resolveStopped(outcome);
+    const failure = this.#startFailure?.error ?? request.error;
+    const errno = systemErrno(failure);
+    // One turn of the loop lets code awaiting `stopped` run before the host ends the process.
+    setImmediate(() => {
+      this.#parts.removeProcessListeners();
+      void this.#parts.host.close({
+        exitCode,
+        ...(exitCode === 0 ? {} : { message: `${request.detail ?? request.reason}: exit code ${exitCode}` }),
+        ...(errno === undefined ? {} : { errno }),
+      });
+    });
+  }
+}

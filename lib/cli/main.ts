@@ -45,8 +45,9 @@ function verbHelp(name: string, verb: Verb): string {
 
 function report(error: unknown, command: ParsedCommand, output: Output): void {
   if (output.json) {
-    const { name, code, message, systemCode, errno, syscall } = error as Record<string, unknown>;
-    output.out(JSON.stringify({ error: { name, code, message, systemCode, errno, syscall } }, null, 2));
+    // output: a failed start's last lines (ERR_SERVICEHOST_START_FAILED), as a list for scripts.
+    const { name, code, message, systemCode, errno, syscall, output: lines } = error as Record<string, unknown>;
+    output.out(JSON.stringify({ error: { name, code, message, systemCode, errno, syscall, ...(Array.isArray(lines) ? { output: lines } : {}) } }, null, 2));
   } else {
     // A message can hold a path or a value from a unit: escaped for the terminal (terminal-safe.ts).
     output.err(terminalSafe(`servicehost ${command.verb}: ${(error as Error).message}`, true));

@@ -69,6 +69,10 @@ describe.skipIf(!ring.available)(`servicehost logs under systemd (${ring.backend
     expect(install.stderr).toContain(`starting ${marker}`);
     expect(install.stderr).toMatch(/Its last \d+ lines:/u);
     expect(ms).toBeLessThan(15_000);
+    // --json: the same lines as a list, for scripts.
+    const json = await servicehost(['install', ...INSTALL, '--json', '--name', name, '--', `${FIXTURES}/throws-at-import.js`, marker]);
+    expect(json.code).toBe(8);
+    expect((JSON.parse(json.stdout) as { error: { output: string[] } }).error.output).toContain(`Error: configuration is missing: ${marker}`);
   }));
 
   test("a --user unit's lines, read as its user through journalctl --user-unit", async () => {

@@ -97,6 +97,35 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
     });
   });
 
+  test('--log-timestamps stamps the lines written through process.stdout, not what a child writes', async () => {
+    const capture = captureInto('stamps', { SERVICEHOST_LOG_TIMESTAMPS: '1' });
+    await withService('capture-stamps', { script: 'output-service.js', args: ['child'], nodeArgs: capture.nodeArgs }, async (service) => {
+      expect((await sc(['start', service.name])).code).toBe(0);
+      await waitFor('the parent line after the child', () => output(capture).includes('after the child'), 20_000);
+      const lines = output(capture).split('\n');
+      expect(lines).toContain("capture fixture: the child's line");
+      expect(lines.find((line) => line.endsWith('capture fixture: after the child'))).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z capture fixture: after the child$/u);
+      expect(marks(service)).toContain('child-exit');
+    });
+  });
+
+  test("output that bypasses process.stdout (a child's) is rotated by the size check, with no write of the service's own", async () => {
+    const capture = captureInto('flood', { SERVICEHOST_LOG_MAX_SIZE: '16384' });
+    await withService('capture-flood', { script: 'output-service.js', args: ['flood', '3000'], nodeArgs: capture.nodeArgs }, async (service) => {
+      expect((await sc(['start', service.name])).code).toBe(0);
+      await waitFor('the child to write', () => marks(service).includes('flooded'), 20_000);
+      const rotated = await waitFor('a rotation by the size check', () => {
+        const names = orderRotated(capturedLogLayout(capture.logDir), readdirSync(capture.logDir));
+        return names.length > 0 ? names : undefined;
+      }, 25_000);
+      expect(rotated).toHaveLength(1);
+      const childLines = readFileSync(path.join(capture.logDir, rotated[0]!), 'utf8').split('\n').filter(Boolean);
+      expect(childLines.length).toBe(3000);
+      expect(childLines.at(-1)).toBe('child line 3000');
+      expect(output(capture)).toBe('');
+    });
+  }, 60_000);
+
   test('rotation under 100,000 lines with a reader holding output.log open: every kept line exactly once, in order; at most keep rotated files, none past the limit', async () => {
     const maxSize = 16_384;
     const keep = 5;

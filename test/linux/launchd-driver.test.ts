@@ -3,7 +3,7 @@
 // bootout. launchctl exists only on macOS, so a recording stand-in
 // (fixtures/fake-manager-command.js) takes its place; the plist format itself
 // is checked by Python's plistlib in plist-python.test.ts.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -76,6 +76,14 @@ describe('launchd agent, driven through launchctl', () => {
       message: expect.stringContaining('launchctl bootstrap'),
     });
     expect(existsSync(path.join(home, 'Library', 'LaunchAgents', 'com.example.bad.plist'))).toBe(false);
+  });
+
+  test('configure makes the output folder again: launchd makes none, and a job without one loses its output', async () => {
+    await launchd.installLaunchdService({ name: 'com.example.cfg', script: '/srv/a.js', launchd: { user: true }, commands });
+    const folder = path.join(home, 'Library', 'Logs', 'servicehost', 'com.example.cfg');
+    rmSync(folder, { recursive: true });
+    await launchd.configureLaunchdService({ name: 'com.example.cfg', script: '/srv/a.js', launchd: { user: true }, commands });
+    expect(existsSync(folder)).toBe(true);
   });
 
   test('list finds servicehost\'s plists only', async () => {

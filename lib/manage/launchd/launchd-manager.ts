@@ -16,7 +16,7 @@ import { checkServiceName, programArguments, resolveSpec, serviceEnvironment, ty
 import { servicehostVersion } from '../version';
 import { serviceLog, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { readFileLog, singleFileLayout } from '../logs-files';
-import type { ServiceManager } from '../manager';
+import type { ServiceManager } from '../types';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, WaitOptions } from '../types';
 
 export interface LaunchdScope {
@@ -105,6 +105,15 @@ function checkPrivilege(spec: ResolvedSpec): string[] {
   return checkRunPathsPosix(spec, uid === undefined ? [] : [uid], spec.launchd.userName ?? 'root');
 }
 
+/** launchd opens StandardOutPath and StandardErrorPath but makes no folder: without one the job's output is lost. */
+function makeOutputFolders(plist: { [key: string]: PlistValue }, name: string, doing: string): void {
+  try {
+    for (const log of [plist.StandardOutPath, plist.StandardErrorPath]) mkdirSync(path.dirname(log as string), { recursive: true });
+  } catch (error) {
+    throw translateSystemError(error, name, doing);
+  }
+}
+
 export async function installLaunchdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'launchd');
   const scope = scopeOf(spec);
@@ -113,11 +122,7 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
   const label = plist.Label as string;
   const file = plistPath(label, scope);
   if (existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists`);
-  try {
-    for (const log of [plist.StandardOutPath, plist.StandardErrorPath]) mkdirSync(path.dirname(log as string), { recursive: true });
-  } catch (error) {
-    throw translateSystemError(error, spec.name, 'install');
-  }
+  makeOutputFolders(plist, spec.name, 'install');
   writeFileAtomically(file, renderPlist(plist), spec.name, 'install');
   let started = false;
   if (spec.launchd.directory === undefined) {
@@ -144,6 +149,7 @@ export async function configureLaunchdService(specInput: unknown): Promise<Insta
   const label = plist.Label as string;
   const file = requireOwnPlist(label, scope, 'configure');
   const warnings = checkPrivilege(spec);
+  makeOutputFolders(plist, spec.name, 'configure');
   writeFileAtomically(file, renderPlist(plist), spec.name, 'configure');
   let started = false;
   if (spec.launchd.directory === undefined) {

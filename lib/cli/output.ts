@@ -40,6 +40,8 @@ export interface ServiceOutput {
   lines: string[];
   /** Why they could not be read. */
   error?: string;
+  /** What the reader said besides (Windows: the service is not installed with output capture). */
+  notices?: string[];
 }
 
 /** What a service with no lines has to say: nothing was written yet (not an error). */
@@ -50,6 +52,7 @@ export function noOutputYet(name: string, source: string): string {
 /** `status`'s last lines, under the service's description, as `systemctl status` ends with the journal. */
 export function describeOutput(name: string, output: ServiceOutput): string {
   if (output.error !== undefined) return `  (its output cannot be read: ${output.error})`;
-  if (output.lines.length === 0) return `  ${noOutputYet(name, output.source)}`;
+  // No lines, and the reader knows why (no capture configured): that, rather than "nothing written yet".
+  if (output.lines.length === 0) return (output.notices ?? []).length > 0 ? output.notices!.map((notice) => `  ${notice}`).join('\n') : `  ${noOutputYet(name, output.source)}`;
   return output.lines.join('\n');
 }

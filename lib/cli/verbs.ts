@@ -163,7 +163,7 @@ async function lastOutput(name: string, command: ParsedCommand, lines: number): 
     const log = await manage.logs(name, { ...scopeOf(command), lines });
     const read: string[] = [];
     for await (const line of log) read.push(line);
-    return { source: log.source, lines: read };
+    return { source: log.source, lines: read, notices: log.notices };
   } catch (error) {
     return { source: '', lines: [], error: (error as Error).message };
   }

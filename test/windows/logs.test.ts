@@ -88,6 +88,10 @@ describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
       const off = await servicehostCommand(['logs', name]);
       expect(off.code, off.stderr).toBe(0);
       expect(off.stderr).toContain(`${name} is not installed with output capture`);
+      // status says the same, rather than "no output yet".
+      const status = await servicehostCommand(['status', name]);
+      expect(status.stdout).toContain(`${name} is not installed with output capture`);
+      expect(status.stdout).not.toContain('has written no output yet');
     }, { logCapture: false });
     const missing = await servicehostCommand(['logs', uniqueServiceName('logs-missing'), '--json']);
     expect(missing.code).toBe(4);

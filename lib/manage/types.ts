@@ -1,6 +1,9 @@
 // What the manager reports, the same shape on every platform; the
 // platform's own details sit under `windows`, `systemd` or `launchd`.
 import type { ServiceState } from '../lifecycle/states';
+import type { CommandOverrides } from './commands';
+import type { ResolvedLogsOptions, ServiceLog } from './logs';
+import type { InstallSpec } from './spec';
 
 /** The service manager servicehost drives here: the Windows SCM, systemd or launchd. */
 export type ManagerPlatform = 'windows' | 'systemd' | 'launchd';
@@ -173,4 +176,33 @@ export interface ListFilter {
   match?: string | RegExp;
   /** Only services servicehost installed. Default: true on systemd and launchd, false on Windows. */
   servicehostOnly?: boolean;
+}
+
+/** Where a service lives when it is not the system-wide default. */
+export interface ScopeOptions {
+  /** systemd: the user's manager (--user). launchd: a LaunchAgent. */
+  user?: boolean;
+  /** systemd: an offline root (systemctl --root). */
+  root?: string;
+  /** launchd: the folder the plist is in. */
+  directory?: string;
+  /** uninstall: remove a service servicehost did not install (it carries no servicehost marker). Default false. */
+  force?: boolean;
+  /** uninstall, Windows: also delete the folder of the service's captured output. Default false: the logs stay. */
+  removeLogs?: boolean;
+  /** Programs to run instead of the standard systemctl / launchctl (tests, unusual installs). */
+  commands?: CommandOverrides;
+}
+
+export interface ServiceManager {
+  readonly platform: ManagerPlatform;
+  install(spec: InstallSpec): Promise<InstallResult>;
+  configure(spec: InstallSpec): Promise<InstallResult>;
+  uninstall(name: string, options: ScopeOptions & WaitOptions): Promise<void>;
+  start(name: string, options: ScopeOptions & StartOptions): Promise<void>;
+  stop(name: string, options: ScopeOptions & StopOptions): Promise<void>;
+  restart(name: string, options: ScopeOptions & WaitOptions): Promise<void>;
+  query(name: string, options: ScopeOptions): Promise<ServiceInfo>;
+  list(filter: ListFilter & ScopeOptions): Promise<ServiceSummary[]>;
+  logs(name: string, options: ScopeOptions & ResolvedLogsOptions): Promise<ServiceLog>;
 }

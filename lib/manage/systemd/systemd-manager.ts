@@ -18,7 +18,7 @@ import { UNIT_MARKER, parseSystemdCommandLine, reloadHelperOf, renderSystemdUnit
 import { servicehostVersion } from '../version';
 import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
-import type { ServiceManager } from '../manager';
+import type { ServiceManager } from '../types';
 import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
 
 export interface SystemdScope {

@@ -13,7 +13,7 @@ import { refuseWritable, windowsFindings, windowsRunPaths } from '../least-privi
 import { servicehostVersion } from '../version';
 import { matchesName } from '../list-filter';
 import { WINDOWS_RECOVERY_ACTION_TYPES, checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec, type WindowsRecovery, type WindowsSidType } from '../spec';
-import type { ServiceManager } from '../manager';
+import type { ServiceManager } from '../types';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
 import { describeStartFailure, type StartFailure } from './start-failure';

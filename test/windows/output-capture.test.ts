@@ -7,7 +7,9 @@
 // Wine's services.exe ignores the Environment value install writes, so the
 // SERVICEHOST_LOG_* variables reach the service through node's --env-file.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, inject, test } from 'vitest';
 import { isNativeWindows, repoRoot, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
 import { capturedLogLayout, orderRotated } from '../../lib/manage/logs-files';
@@ -40,6 +42,22 @@ function output(capture: Capture): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * Holds `file` open without FILE_SHARE_DELETE until `release` exists: under
+ * Wine a mingw-built fixtures/share-holder.cc, on Windows PowerShell (whose
+ * Get-Content opens files this way too).
+ */
+async function startShareHolder(dir: string, file: string, release: string, opened: string): Promise<{ done: ReturnType<typeof runWindows> }> {
+  if (isNativeWindows) {
+    const script = path.join(dir, 'hold.ps1');
+    writeFileSync(script, "$f = [IO.File]::Open($args[0], 'Open', 'Read', 'ReadWrite'); New-Item -ItemType File $args[2] | Out-Null; while (-not (Test-Path $args[1])) { Start-Sleep -Milliseconds 20 }; $f.Close()\n");
+    return { done: runWindows('powershell.exe', ['-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', script, file, release, opened], { timeoutMs: 120_000 }) };
+  }
+  const exe = path.join(dir, 'share-holder.exe');
+  await promisify(execFile)('x86_64-w64-mingw32-g++-posix', ['-O2', '-municode', '-static', '-s', path.join(fixturesDir, 'share-holder.cc'), '-o', exe]);
+  return { done: runWindows(toWindowsPath(exe), [toWindowsPath(file), toWindowsPath(release), toWindowsPath(opened)], { timeoutMs: 120_000 }) };
 }
 
 function marks(service: RunningFixture): string[] {
@@ -179,6 +197,39 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
       if (index > 0 && value !== numbers[index - 1]! + 1) expect.fail(`line ${value} follows line ${numbers[index - 1]} (file order ${files.join(', ')})`);
     });
   }, 240_000);
+
+  test('a reader holding output.log without delete sharing defers rotation (noted once in the file); once it lets go, the next write rotates, losing nothing', async () => {
+    const capture = captureInto('held', { SERVICEHOST_LOG_MAX_SIZE: '16384' });
+    mkdirSync(capture.logDir, { recursive: true });
+    const current = path.join(capture.logDir, 'output.log');
+    writeFileSync(current, '');
+    const holderDir = scratchDir('capture-holder');
+    const release = path.join(holderDir, 'release');
+    const opened = path.join(holderDir, 'opened');
+    const holder = await startShareHolder(holderDir, current, release, opened);
+    try {
+      await waitFor('the holder to open output.log', () => existsSync(opened), 30_000);
+      await withService('capture-held', { script: 'output-service.js', args: ['loop', '5000', 'tick'], nodeArgs: capture.nodeArgs }, async (service) => {
+        expect((await sc(['start', service.name])).code).toBe(0);
+        await waitFor('the write loop to end', () => marks(service).includes('loop-done'), 60_000);
+        expect(orderRotated(capturedLogLayout(capture.logDir), readdirSync(capture.logDir))).toEqual([]);
+        expect(statSync(current).size).toBeGreaterThan(16_384);
+        expect(output(capture).split('\n').filter((line) => line.includes('output.log not rotated'))).toHaveLength(1);
+
+        writeFileSync(release, '');
+        expect((await holder.done).code).toBe(0);
+        const rotated = await waitFor('the rotation that waited', () => {
+          const names = orderRotated(capturedLogLayout(capture.logDir), readdirSync(capture.logDir));
+          return names.length > 0 ? names : undefined;
+        }, 30_000);
+        const lines = [...rotated, 'output.log'].flatMap((name) => readFileSync(path.join(capture.logDir, name), 'utf8').split('\n')).filter((line) => line.startsWith('line '));
+        expect(lines).toEqual(Array.from({ length: 5000 }, (_, index) => `line ${String(index + 1).padStart(6, '0')}`));
+      });
+    } finally {
+      writeFileSync(release, '');
+      await holder.done;
+    }
+  }, 150_000);
 
   test('install makes the log folder with its ACL and passes the settings; uninstall keeps the logs and says where, --remove-logs deletes them', async () => {
     const name = uniqueServiceName('capture-install');

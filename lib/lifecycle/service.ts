@@ -1,27 +1,28 @@
 // Service: the one lifecycle every host shares, and the owner of its state.
 // It turns host events into typed events and state changes, runs the start
 // callback under a deadline, and hands the rest to its parts: the options are
-// checked in options.ts, pause/continue/reload queue in controls.ts, and the
-// stop (teardown under deadlines, the one exit code) runs in stop.ts. It
-// names no platform: the host does.
-import { EventEmitter } from 'node:events';
+// checked in options.ts, listeners and the controls they let in are events.ts's,
+// pause/continue/reload queue in controls.ts, and the stop (teardown under
+// deadlines, the one exit code) runs in stop.ts. It names no platform: the host does.
 import { ServicehostError } from '../errors';
 import { detectHost } from '../hosts/detect';
-import type { Host, HostEvent, HostEventType } from '../hosts/host';
+import type { Host, HostEvent } from '../hosts/host';
 import { expectFunction, expectInteger, expectObject, expectString } from '../validate';
 import { Controls } from './controls';
+import { ServiceListeners, type ServiceEventName, type ServiceListener } from './events';
 import { exitCodes } from './exit-codes';
 import type { HealthServerOptions } from './health-server';
 import { stderrLogger, type Logger } from './log';
 import { checkServiceOptions, defaultName, type ServiceOptions } from './options';
 import { Readiness } from './readiness';
 import { resourceStep, type Closeable } from './resources';
-import type { ServiceHealth, ServiceState, StopEvent, StopOutcome } from './states';
+import type { ServiceHealth, ServiceState, StopOutcome } from './states';
 import { errorText, StopPath } from './stop';
 import { Teardown, type TeardownFunction, type TeardownStepOptions } from './teardown';
 
 export { SERVICE_STATES, type ServiceHealth, type ServiceState, type StopEvent, type StopOutcome } from './states';
 export type { ServiceOptions } from './options';
+export type { ServiceEventName, ServiceEventPayload, ServiceEvents, ServiceListener } from './events';
 
 /** What the start callback of `service.start(fn)` is called with. */
 export interface StartContext {
@@ -30,55 +31,6 @@ export interface StartContext {
   /** Aborted when a stop is requested during start: give up early. */
   signal: AbortSignal;
 }
-
-
-/** The event a `power`, `session`, `custom` or `control` listener receives: the host's event of that type, as plain data. */
-export type ServiceEventPayload<K extends HostEventType> = Omit<Extract<HostEvent, { type: K }>, 'type'> & { type: K };
-
-/** The service's events, each with its payload. */
-export interface ServiceEvents {
-  /** Each change of state, after it happened. */
-  statechange: [
-    {
-      /** The state before. */
-      from: ServiceState;
-      /** The state now. */
-      to: ServiceState;
-    },
-  ];
-  /** A stop began: listeners run before `service.signal` aborts and the teardown starts. */
-  stop: [StopEvent];
-  /** Pause listeners may return a promise: the service is paused when they settle (a rejection: the pause failed). */
-  pause: [];
-  /** Continue listeners may return a promise: the service runs again when they settle. */
-  continue: [];
-  /** Reload listeners may return a promise: systemd sees RELOADING=1 until they settle. */
-  reload: [];
-  /** Windows: a power event (POWEREVENT), once a listener lets it in. */
-  power: [ServiceEventPayload<'power'>];
-  /** Windows: a session change (SESSIONCHANGE), once a listener lets it in. */
-  session: [ServiceEventPayload<'session'>];
-  /** Windows: a control of the program's own, 128 to 255, each its own event. */
-  custom: [ServiceEventPayload<'custom'>];
-  /** Windows: any other control (netbindadd, timechange, deviceevent, ...). */
-  control: [ServiceEventPayload<'control'>];
-}
-
-/** The name of a service event: 'stop', 'pause', 'custom', ... */
-export type ServiceEventName = keyof ServiceEvents;
-/** A listener of event `K`; pause, continue and reload listeners may return a promise. */
-export type ServiceListener<K extends ServiceEventName> = (...args: ServiceEvents[K]) => unknown;
-
-// What a service event needs the host to let in.
-const HOST_EVENT_FOR: Partial<Record<ServiceEventName, HostEventType>> = {
-  pause: 'pause',
-  continue: 'continue',
-  reload: 'reload',
-  power: 'power',
-  session: 'session',
-  custom: 'custom',
-  control: 'control',
-};
 
 // Longest timer Node allows: it holds the loop open without ever waking it.
 const KEEP_ALIVE_INTERVAL_MS = 2 ** 31 - 1;
@@ -100,7 +52,7 @@ export class Service {
   readonly host: Host;
   /** Where the service logs: `logger`, or the host's fit (Event Log, journal, stderr). */
   readonly log: Logger;
-  readonly #events = new EventEmitter();
+  readonly #listeners: ServiceListeners;
   readonly #name: string;
   readonly #teardown: Teardown;
   readonly #startTimeoutMs: number;
@@ -129,6 +81,11 @@ export class Service {
     this.host = options.host ?? detectHost({ ...options.hostOptions, ...(options.exitProcess ? { exitProcess: options.exitProcess } : {}) });
     this.#name = options.name ?? '';
     this.log = options.logger ?? this.host.defaultLogger?.(() => this.name) ?? stderrLogger(this.name);
+    this.#listeners = new ServiceListeners(
+      this.host,
+      () => this.#stop.finished,
+      (type, reason) => this.log.error(`${this.name}: a ${type} listener failed: ${errorText(reason)}`),
+    );
     this.#stop = new StopPath({
       host: this.host,
       log: this.log,
@@ -139,7 +96,7 @@ export class Service {
       stopSignal: checked.stopSignals[0],
       name: () => this.name,
       setState: (to) => this.#setState(to),
-      emit: (type, ...args) => this.#emit(type, ...args),
+      emit: (type, ...args) => this.#listeners.emit(type, ...args),
       starting: () => this.#starting,
       ran: () => this.#ran,
       letGo: () => clearInterval(this.#keepAlive),
@@ -150,7 +107,7 @@ export class Service {
       stopping: () => this.#stop.request !== undefined,
       setState: (to) => this.#setState(to),
       report: (status) => this.host.report(status),
-      runListeners: (type) => this.#runListeners(type),
+      runListeners: (type) => this.#listeners.run(type),
       warn: (message) => this.log.warn(`${this.name}: ${message}`),
     });
 
@@ -165,7 +122,7 @@ export class Service {
     } catch (error) {
       opened = error;
     }
-    this.#updateListened();
+    this.#listeners.updateListened();
     // A host that cannot start (the native addon missing from a bundle, say) is a
     // start failure: logged, torn down, exit 70; never a service that silently hangs.
     if (opened !== undefined) this.#stop.failToStart(opened, 'the host could not start');
@@ -208,23 +165,25 @@ export class Service {
 
   /** Listens for `event`. Listening is what lets a control in: a 'pause' listener makes the SCM offer pause. */
   on<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
-    return this.#listen(event, listener, false);
+    this.#listeners.add(event, listener, false);
+    return this;
   }
 
   /** Same as {@link Service.on}. */
   addListener<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
-    return this.#listen(event, listener, false);
+    this.#listeners.add(event, listener, false);
+    return this;
   }
 
   /** Listens for the next `event` only. */
   once<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
-    return this.#listen(event, listener, true);
+    this.#listeners.add(event, listener, true);
+    return this;
   }
 
   /** Stops listening; with no listener left, the control is let in no more. */
   off<K extends ServiceEventName>(event: K, listener: ServiceListener<K>): this {
-    this.#events.off(this.#eventName(event), listener as (...args: unknown[]) => void);
-    this.#updateListened();
+    this.#listeners.remove(event, listener);
     return this;
   }
 
@@ -235,20 +194,18 @@ export class Service {
 
   /** Removes every listener of `event`, or of every event. */
   removeAllListeners(event?: ServiceEventName): this {
-    if (event === undefined) this.#events.removeAllListeners();
-    else this.#events.removeAllListeners(this.#eventName(event));
-    this.#updateListened();
+    this.#listeners.removeAll(event);
     return this;
   }
 
   /** How many listeners `event` has. */
   listenerCount(event: ServiceEventName): number {
-    return this.#events.listenerCount(event);
+    return this.#listeners.count(event);
   }
 
   /** The listeners of `event`. */
   listeners<K extends ServiceEventName>(event: K): ServiceListener<K>[] {
-    return this.#events.listeners(event) as ServiceListener<K>[];
+    return this.#listeners.of(event);
   }
 
   /**
@@ -390,25 +347,6 @@ export class Service {
     if (this.#disposed) throw new ServicehostError('ERR_SERVICEHOST_DISPOSED', `service.${what}() after service.dispose()`);
   }
 
-  #listen(event: ServiceEventName, listener: unknown, once: boolean): this {
-    const name = this.#eventName(event);
-    expectFunction(`service.on('${name}', listener): listener`, listener);
-    if (once) this.#events.once(name, listener as (...args: unknown[]) => void);
-    else this.#events.on(name, listener as (...args: unknown[]) => void);
-    this.#updateListened();
-    return this;
-  }
-
-  #eventName(event: unknown): ServiceEventName {
-    if (typeof event !== 'string' || !(event in HOST_EVENT_FOR || event === 'stop' || event === 'statechange')) {
-      throw new ServicehostError(
-        'ERR_INVALID_ARG_VALUE',
-        `Service has no event ${JSON.stringify(event)}; its events are statechange, stop, ${Object.keys(HOST_EVENT_FOR).join(', ')}`,
-      );
-    }
-    return event as ServiceEventName;
-  }
-
   async #runStart(start: ((context: StartContext) => unknown) | undefined, context: StartContext): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -457,36 +395,7 @@ export class Service {
         this.#controls.reload();
         return;
       default:
-        this.#emit(event.type, event);
-    }
-  }
-
-  // Calls each listener at once and waits for what they return; false if one
-  // threw or rejected (the pause or continue failed; the failure is logged).
-  async #runListeners(type: 'pause' | 'continue' | 'reload'): Promise<boolean> {
-    const pending = this.#events.listeners(type).map((listener) => {
-      try {
-        return Promise.resolve((listener as () => unknown)());
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    });
-    const results = await Promise.allSettled(pending);
-    const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-    for (const failure of failures) this.log.error(`${this.name}: a ${type} listener failed: ${errorText(failure.reason)}`);
-    return failures.length === 0;
-  }
-
-  // A listener that throws is an uncaught exception, as in any emitter; it is
-  // raised after the emit so that the path that emitted (a stop) goes on.
-  #emit(type: string | symbol, ...args: unknown[]): void {
-    try {
-      this.#events.emit(type, ...args);
-    } catch (error) {
-      // Before the next step of the path that emitted: the outcome then knows of it.
-      queueMicrotask(() => {
-        throw error;
-      });
+        this.#listeners.emit(event.type, event);
     }
   }
 
@@ -494,16 +403,7 @@ export class Service {
     const from = this.#state;
     if (from === to) return;
     this.#state = to;
-    this.#emit('statechange', { from, to });
-  }
-
-  #updateListened(): void {
-    if (this.#stop.finished) return;
-    const types = new Set<HostEventType>(['stop']);
-    for (const [event, type] of Object.entries(HOST_EVENT_FOR)) {
-      if (type && this.#events.listenerCount(event) > 0) types.add(type);
-    }
-    this.host.listen(types);
+    this.#listeners.emit('statechange', { from, to });
   }
 
   #onProcess(event: string, listener: (...args: never[]) => void): void {

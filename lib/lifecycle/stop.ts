@@ -68,7 +68,7 @@ export class StopPath {
   readonly #parts: StopPathParts;
   readonly #abort = new AbortController();
   readonly #drainDelay = new DrainDelay();
-  readonly #rehearsalEvent: HostEvent;
+  readonly #rehearsalEvent: Extract<HostEvent, { type: 'stop' }>;
   #resolveStopped!: (outcome: StopOutcome) => void;
   #request: StopRequest | undefined;
   #startFailure: { exitCode: number; error: unknown } | undefined;
@@ -177,7 +177,7 @@ export class StopPath {
     teardown.defer('rehearsal', () => {});
     void teardown.run();
     rehearseResourceSteps();
-    rehearsals.publish({ part: 'service' });
+    rehearsals.publish({ part: 'service', detail: this.#rehearsalEvent.detail });
   }
 
   /** service.dispose(): nothing more happens, and a drain delay under way ends. */

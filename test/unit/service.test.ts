@@ -1,4 +1,5 @@
 // The lifecycle state machine under fake time, against a recording host.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { exitCodes } from '../../lib/lifecycle/exit-codes';
 import { Service, type ServiceOptions } from '../../lib/lifecycle/service';
@@ -320,6 +321,20 @@ describe('stop rehearsal', () => {
     await service.stopped;
     await settle();
     expect(host.closes).toEqual([expect.objectContaining({ exitCode: 0 })]);
+  });
+
+  test('names the first of the stop signals it was given, not a fixed SIGTERM', async () => {
+    const seen: unknown[] = [];
+    const record = (message: unknown) => seen.push(message);
+    subscribe('servicehost:stop-rehearsal', record);
+    try {
+      const { service } = makeService({ stopSignals: ['SIGUSR2', 'SIGTERM'] });
+      await service.start();
+      await settle();
+      expect(seen).toContainEqual({ part: 'service', detail: 'SIGUSR2' });
+    } finally {
+      unsubscribe('servicehost:stop-rehearsal', record);
+    }
   });
 
   test('is skipped when the service stopped first', async () => {

@@ -3,6 +3,8 @@
 // of its own, while the example service is stopped by a real SIGTERM. Not one
 // request the clients sent may be reset; every slow request finishes.
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { repoRoot } from './helpers';
@@ -19,7 +21,8 @@ function spawnNode(args: string[], env: NodeJS.ProcessEnv = {}) {
   started.push(child);
   const lines = new LineCollector<string>(child.stdout!, (line) => line);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, exited };
+  const exitedAt = new Promise<number>((resolve) => child.once('exit', () => resolve(performance.now())));
+  return { child, lines, exited, exitedAt };
 }
 
 interface Summary {
@@ -32,11 +35,14 @@ interface Summary {
   slow: (number | string)[];
 }
 
-async function underLoad() {
-  const server = spawnNode([path.join(repoRoot, 'examples', 'http-service.js')], { PORT: '0', POOL_SIZE: '200' });
-  const listening = await server.lines.waitFor((line) => line.startsWith('listening on '));
-  const port = Number(/:(\d+) /.exec(listening)![1]);
-  const client = spawnNode([path.join(fixturesDir, 'hammer-client.js'), String(port), '50', '20', '/report?ms=1500']);
+async function underLoad(streaming?: { items: 'plain' | 'stream'; clients: number }) {
+  const server = streaming
+    ? spawnNode([path.join(fixturesDir, 'streaming-service.js')], { ITEMS: streaming.items })
+    : spawnNode([path.join(repoRoot, 'examples', 'http-service.js')], { PORT: '0', POOL_SIZE: '200' });
+  const listening = await server.lines.waitFor((line) => line.startsWith('listening '));
+  const port = Number(/[ :](\d+)\b/.exec(listening)![1]);
+  const slowPath = streaming ? '/stream?ms=1500' : '/report?ms=1500';
+  const client = spawnNode([path.join(fixturesDir, 'hammer-client.js'), String(port), String(streaming?.clients ?? 50), '20', slowPath]);
   const clientLines = new LineCollector<{ kind: string } & Partial<Omit<Summary, 'kind'>>>(client.child.stdout!, (line) => JSON.parse(line));
   await clientLines.waitFor((line) => line.kind === 'hammering', 20_000);
   // Let the slow requests reach the server, and the loops go round a while.
@@ -75,5 +81,79 @@ describe.runIf(process.platform !== 'win32')('stop under keep-alive load', () =>
     const result = await summary();
     expect(await server.exited).toBe(74);
     expect(result.slow.filter((status) => status !== 200).length).toBeGreaterThan(0);
+  });
+});
+
+// A response whose head went out before SIGTERM (a streamed one) cannot carry
+// `Connection: close`: the drain closes its socket once it ends (after a round
+// trip's grace), not at Node's keepAliveTimeout (5 s).
+describe.runIf(process.platform !== 'win32')('stop with a streamed response in flight', () => {
+  test('its socket closes as it ends, no reset, the process exits within 500 ms of its end', async () => {
+    const server = spawnNode([path.join(fixturesDir, 'streaming-service.js')]);
+    const port = Number((await server.lines.waitFor((line) => line.startsWith('listening '))).split(' ')[1]);
+    const agent = new http.Agent({ keepAlive: true });
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get({ host: '127.0.0.1', port, path: '/stream?ms=1000', agent }, resolve).on('error', reject),
+    );
+    const socketClosed = new Promise<{ hadError: boolean; at: number }>((resolve) =>
+      response.socket.once('close', (hadError) => resolve({ hadError, at: performance.now() })),
+    );
+    let body = '';
+    response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    const ended = new Promise<number>((resolve) => response.once('end', () => resolve(performance.now())));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.child.kill('SIGTERM');
+    const [endedAt, closed, exitedAt] = await Promise.all([ended, socketClosed, server.exitedAt]);
+    agent.destroy();
+    expect({ status: response.statusCode, connection: response.headers.connection, body }).toEqual({ status: 200, connection: 'keep-alive', body: 'started\ndone\n' });
+    expect(closed.hadError).toBe(false);
+    expect(closed.at - endedAt).toBeLessThan(500);
+    expect(exitedAt - endedAt).toBeLessThan(500);
+    expect(await server.exited).toBe(0);
+  });
+
+  test('a pipelined streamed request behind it is answered too, then the socket closes as that one ends', async () => {
+    const server = spawnNode([path.join(fixturesDir, 'streaming-service.js')]);
+    const port = Number((await server.lines.waitFor((line) => line.startsWith('listening '))).split(' ')[1]);
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    const closed = new Promise<boolean>((resolve) => socket.once('close', resolve));
+    // Both handlers write their head at once; the second response waits in Node's queue.
+    socket.write('GET /stream?ms=600 HTTP/1.1\r\nHost: x\r\n\r\nGET /stream?ms=900 HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sentAt = performance.now();
+    server.child.kill('SIGTERM');
+    expect(await closed).toBe(false);
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*started\n[^]*done\n[^]*HTTP\/1\.1 200 OK\r\n[^]*started\n[^]*done\n[^]*$/);
+    // The second ends about 700 ms after SIGTERM; keepAliveTimeout would add 5 s.
+    expect((await server.exitedAt) - sentAt).toBeLessThan(1700);
+    expect(await server.exited).toBe(0);
+  });
+
+  test('50 keep-alive clients and 20 streamed slow requests: 0 failed, exit soon after the slow ones end', async () => {
+    const { server, summary } = await underLoad({ items: 'plain', clients: 50 });
+    const sentAt = performance.now();
+    server.child.kill('SIGTERM');
+    const result = await summary();
+    expect(result.ok).toBeGreaterThan(100);
+    expect({ reset: result.reset, other: result.other, otherCodes: result.otherCodes }).toEqual({ reset: 0, other: 0, otherCodes: {} });
+    expect(result.slow).toEqual(Array.from({ length: 20 }, () => 200));
+    // The slow requests end at most 1.5 s after SIGTERM; keepAliveTimeout would add 5 s.
+    expect((await server.exitedAt) - sentAt).toBeLessThan(2500);
+    expect(await server.exited).toBe(0);
+  });
+
+  // The drain waits a moment after each such response for a request its client
+  // sends at once: closing at the very end would reset one request per loop.
+  test('20 keep-alive loops on a streamed route: each next request, sent at once, is answered, 0 resets', async () => {
+    const { server, summary } = await underLoad({ items: 'stream', clients: 20 });
+    const sentAt = performance.now();
+    server.child.kill('SIGTERM');
+    const result = await summary();
+    expect({ reset: result.reset, other: result.other, otherCodes: result.otherCodes }).toEqual({ reset: 0, other: 0, otherCodes: {} });
+    expect(result.slow).toEqual(Array.from({ length: 20 }, () => 200));
+    expect((await server.exitedAt) - sentAt).toBeLessThan(2500);
+    expect(await server.exited).toBe(0);
   });
 });

@@ -95,9 +95,20 @@ export class WindowsServiceHost implements Host {
     connection.consume((record) => this.#onEvent(parseDispatcherRecord(record)));
   }
 
-  /** The Event Log under the service's name; stderr when that fails. */
+  /**
+   * The Event Log under the service's name; stderr when that fails. While the
+   * register preload captures output (output.log), stderr too: the file then
+   * holds why the service ended (an uncaught error's stack), next to what it printed.
+   */
   defaultLogger(name: () => string): Logger {
-    return eventLogLogger(name, stderrLogger(name()));
+    const stderr = stderrLogger(name());
+    const eventLog = eventLogLogger(name, stderr);
+    if ((globalThis as Record<symbol, unknown>)[Symbol.for('servicehost.outputCaptured')] !== true) return eventLog;
+    const both = (level: keyof Logger) => (message: string) => {
+      eventLog[level](message);
+      stderr[level](message);
+    };
+    return { error: both('error'), warn: both('warn'), info: both('info'), debug: stderr.debug };
   }
 
   listen(types: ReadonlySet<HostEventType>): void {

@@ -17,6 +17,9 @@ import { windowsNative } from '../native/load';
 import { CURRENT_LOG_NAME } from '../manage/logs-files';
 import { LOG_VARIABLES, nameForRotation, nextUtcMidnight, readCaptureSettings, rotatedLogsBeyond, type CaptureSettings } from './output-capture-files';
 
+/** Set on globalThis once output is captured (a registry symbol: every copy of the package sees it). */
+export const OUTPUT_CAPTURED = Symbol.for('servicehost.outputCaptured');
+
 /** How often the real size is checked, for writes that bypass process.stdout/stderr. */
 export const SIZE_CHECK_INTERVAL_MS = 10_000;
 /** After a rotation that failed (a reader holding the file without delete sharing), the next try waits this long. */
@@ -221,6 +224,9 @@ export function captureOutputFromEnvironment(environment: NodeJS.ProcessEnv = pr
     return false;
   }
   started = true;
+  // Seen by the Windows service host of any copy of servicehost in the process: service.log then also
+  // writes to stderr, so a crash's reason lands in output.log beside the Event Log.
+  (globalThis as Record<symbol, unknown>)[OUTPUT_CAPTURED] = true;
   if (opened.stdoutFd < 0 || opened.stderrFd < 0) return true;
   const capture = new OutputCapture(settings, opened);
   replaceStream('stdout', new CapturedOutputStream(capture, 'stdout'));

@@ -81,6 +81,17 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
     });
   });
 
+  test("an uncaught error under Service: service.log's report of it, with the stack, is in output.log as well as the Event Log; STOPPED with 75", async () => {
+    const capture = captureInto('service-throw');
+    await withService('capture-svc-throw', { script: 'output-service.js', args: ['service-throw'], nodeArgs: capture.nodeArgs }, async (service) => {
+      expect((await sc(['start', service.name])).code).toBe(0);
+      const final = await waitForState(service.name, 'STOPPED', 20_000);
+      expect(final).toMatchObject({ win32ExitCode: 1066, serviceExitCode: 75 });
+      await waitFor('the error in output.log', () => output(capture).includes('capture fixture: thrown under Service'), 10_000);
+      expect(output(capture)).toMatch(/error: .*capture fixture: thrown under Service[\s\S]*output-service\.js:\d+/u);
+    });
+  });
+
   test("process.abort(): the last line before it, and Node's native report, are in output.log", async () => {
     const capture = captureInto('abort');
     await withService('capture-abort', { script: 'output-service.js', args: ['abort'], nodeArgs: capture.nodeArgs }, async (service) => {

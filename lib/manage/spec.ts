@@ -311,6 +311,7 @@ function environment(value: unknown): Record<string, string> {
     if (key === '' || key.includes('=') || key.includes('\0') || key === '__proto__') {
       throw new ServicehostError('ERR_INVALID_ARG_VALUE', `install(spec): spec.env has an invalid variable name ${JSON.stringify(key)}`);
     }
+    // systemd sets it from RuntimeDirectory=, and Environment= would override it: the reload handshake must not be pointed elsewhere.
     if (key === 'RUNTIME_DIRECTORY') throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'install(spec): spec.env may not set RUNTIME_DIRECTORY: systemd sets it to the unit\'s own runtime folder');
     result[key] = expectText(`install(spec): spec.env.${key}`, entry);
   }

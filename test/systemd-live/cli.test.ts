@@ -117,6 +117,9 @@ describe.skipIf(!ring.available)(`the servicehost command under systemd (${ring.
     expect(await failedUnits()).toEqual(failed);
     expect((await check(['systemctl', 'list-units', '--all', '--no-legend', '--plain', `${name}.service`])).trim()).toBe('');
     expect(install.code, install.stderr).toBe(8);
+    // It says the rollback happened, not the restart that the rollback cancelled.
+    expect(install.stderr).toContain('the install is rolled back, so nothing of it is left');
+    expect(install.stderr).not.toMatch(/restarts it in/u);
   });
 
   test('start --timeout 1000 of a service that needs 5 s exits 7 at the deadline', async () => {

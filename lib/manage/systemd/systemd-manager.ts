@@ -99,7 +99,7 @@ export async function installSystemdService(specInput: unknown): Promise<Install
     if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
     await systemctl(scope, ['enable'], spec.name, [unitName(spec.name)]);
     if (spec.start && scope.root === undefined) {
-      await startSystemdService(spec.name, scope);
+      await startJob(spec.name, 'start', scope, 'install');
       started = true;
     }
   } catch (error) {
@@ -219,14 +219,14 @@ export async function restartSystemdService(nameInput: unknown, options: WaitOpt
  * when the job fails, the error says what the program did and what systemd
  * does next (ERR_SERVICEHOST_START_FAILED, exit 8).
  */
-async function startJob(name: string, verb: 'start' | 'restart', options: WaitOptions & SystemdScope): Promise<void> {
+async function startJob(name: string, verb: 'start' | 'restart', options: WaitOptions & SystemdScope, by: 'install' | 'verb' = 'verb'): Promise<void> {
   const began = Date.now();
   try {
     await systemctl(options, [verb, ...blockArgs(options)], name, [unitName(name)], options.timeoutMs ?? START_WAIT_MS);
   } catch (error) {
     if (!(error instanceof ServiceManagerError) || error.code !== 'ERR_SERVICEHOST_COMMAND_FAILED' || !/job for .* failed/iu.test(error.message)) throw error;
     const shown = parseSystemctlShow(await systemctl(options, ['show', `--property=${START_FAILURE_SHOWN.join(',')}`], name, [unitName(name)]).catch(() => ''));
-    const failed = new ServiceManagerError('ERR_SERVICEHOST_START_FAILED', name, describeStartFailure(name, shown), error);
+    const failed = new ServiceManagerError('ERR_SERVICEHOST_START_FAILED', name, describeStartFailure(name, shown, by), error);
     throw await withStartOutput(failed, () => startOutput(name, options, began));
   }
 }
@@ -265,15 +265,21 @@ export async function logsSystemdService(nameInput: unknown, options: ResolvedLo
 
 const START_FAILURE_SHOWN = ['ActiveState', 'SubState', 'Result', 'ExecMainCode', 'ExecMainStatus', 'NRestarts', 'RestartUSec'];
 
-/** Why a start job failed, from `systemctl show`: the program's end, systemd's verdict, and a restart it has scheduled. */
-export function describeStartFailure(name: string, shown: Record<string, string>): string {
+/**
+ * Why a start job failed, from `systemctl show`: the program's end, systemd's
+ * verdict, and what comes next: a restart systemd has scheduled, or, for the
+ * start of an install, the install's rollback (which cancels that restart).
+ */
+export function describeStartFailure(name: string, shown: Record<string, string>, by: 'install' | 'verb' = 'verb'): string {
   // ExecMainCode is the waitid() code: 1 exited, 2 killed, 3 dumped core.
   const status = shown.ExecMainStatus ?? '';
   const ended =
     shown.ExecMainCode === '1' ? `the program exited with status ${status}` : shown.ExecMainCode === '2' || shown.ExecMainCode === '3' ? `the program was killed by signal ${status}` : 'the program did not start';
   const result = shown.Result === 'timeout' ? '; it did not send READY=1 within TimeoutStartSec' : shown.Result ? ` (result: ${shown.Result})` : '';
   const next =
-    shown.SubState === 'auto-restart'
+    by === 'install'
+      ? '; the install is rolled back, so nothing of it is left'
+      : shown.SubState === 'auto-restart'
       ? `; systemd restarts it in ${shown.RestartUSec || 'a moment'} (Restart=on-failure): \`servicehost status ${name}\` shows whether it came up`
       : '';
   return `"${name}" stopped while starting: ${ended}${result}${next}. \`servicehost logs ${name}\` (journalctl -u ${name}.service) says why`;

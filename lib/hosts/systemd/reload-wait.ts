@@ -18,6 +18,7 @@ import { RELOAD_FILES } from '../../lifecycle/installed-environment';
 import { unitCgroups } from './cgroup';
 import { MAX_PID, parseMainPid } from './decimal';
 import { readSmallFile, replaceFile, runtimeFolderOf, runtimeFolderProblem } from './runtime-folder';
+import { processExists as alive } from '../../process-alive';
 
 const POLL_MS = 10;
 // systemd bounds ExecReload= with TimeoutStartSec= as well; this is for a run by hand.
@@ -35,15 +36,6 @@ function readCgroups(pid: number | 'self'): string {
     const code = (error as NodeJS.ErrnoException).code;
     if (pid !== 'self' && code === 'ENOENT') fail(`there is no process ${pid}: the program is not running`);
     return fail(`cannot read /proc/${pid}/cgroup (${(error as Error).message})`);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

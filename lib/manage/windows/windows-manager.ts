@@ -22,6 +22,7 @@ import { serviceLog, withStartOutput, type ResolvedLogsOptions, type ServiceLog 
 import { LogCursor, capturedLogLayout, hasLogFiles, readFileLog } from '../logs-files';
 import { windowsLogDirectory } from '../logs-windows';
 import { logEnvironmentEntries, prepareLogFolder } from './log-folder';
+import { processExists } from '../../process-alive';
 
 /** A message file whose events 1 to 1000 are "%1": plain text shows as written. */
 export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
@@ -328,12 +329,7 @@ async function settledAfterTimeout(name: string): Promise<NativeServiceStatusPro
 
 /** Whether the process `pid` has ended; false when that cannot be seen (another account's process). */
 function processEnded(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processExists(pid);
 }
 
 // The status while starting, and a failure when the process is gone: a

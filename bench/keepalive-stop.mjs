@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // A stop under keep-alive load: 50 clients loop GET /items on keep-alive
 // connections and 20 slow requests (1.5 s) are in flight when SIGTERM comes.
-// Counted per run: requests the clients had sent that were reset, slow
-// requests that completed, and SIGTERM → exit. servicehost's drain against
-// Node's own server.close(), interleaved, the same client process.
+// Two kinds of slow request: /slow sends its head with its body at the end
+// (the drain can still add `Connection: close`), /stream sends its head at
+// once (it cannot). Counted per run: requests the clients had sent that were
+// reset, slow requests that completed, SIGTERM → exit, and exit after the
+// last slow response ended. The client keeps its keep-alive sockets until the
+// server closes them, as a pool does. servicehost's drain against Node's own
+// server.close(), interleaved, the same client process.
 //   node bench/keepalive-stop.mjs [--runs 10]
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -26,11 +30,15 @@ function waitLine(stream, test) {
   return new Promise((resolve) => lines(stream, (line) => test(line) && resolve(line)));
 }
 
-async function once(mode) {
+async function once(mode, route) {
   const server = spawn(process.execPath, [path.join(repoRoot, 'bench', 'fixtures', 'keepalive-server.js'), mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NOTIFY_SOCKET: '' } });
-  const port = Number((await waitLine(server.stdout, (line) => line.startsWith('listening '))).split(' ')[1]);
+  let lastEnded = 0n;
+  const port = Number((await waitLine(server.stdout, (line) => {
+    if (line.startsWith('ended ')) lastEnded = BigInt(line.slice(6));
+    return line.startsWith('listening ');
+  })).split(' ')[1]);
   const exited = new Promise((resolve) => server.once('exit', (code) => resolve({ code, at: process.hrtime.bigint() })));
-  const client = spawn(process.execPath, [path.join(repoRoot, 'test', 'linux', 'fixtures', 'hammer-client.js'), String(port), '50', '20', '/slow'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const client = spawn(process.execPath, [path.join(repoRoot, 'test', 'linux', 'fixtures', 'hammer-client.js'), String(port), '50', '20', route], { stdio: ['ignore', 'pipe', 'inherit'] });
   const clientLines = [];
   const summary = new Promise((resolve) => lines(client.stdout, (line) => {
     const parsed = JSON.parse(line);
@@ -42,16 +50,27 @@ async function once(mode) {
   const sent = process.hrtime.bigint();
   server.kill('SIGTERM');
   const [result, exit] = await Promise.all([summary, exited]);
-  return { resets: result.reset + result.other, slowDone: result.slow.filter((status) => status === 200).length, exitMs: Number(exit.at - sent) / 1e6, exitCode: exit.code };
+  return {
+    resets: result.reset + result.other,
+    slowDone: result.slow.filter((status) => status === 200).length,
+    exitMs: Number(exit.at - sent) / 1e6,
+    afterLastMs: Number(exit.at - lastEnded) / 1e6,
+    exitCode: exit.code,
+  };
 }
 
-const results = { bare: [], service: [] };
-for (let run = 0; run < runs; run++) for (const mode of ['bare', 'service']) results[mode].push(await once(mode));
+const routes = [['/slow', 'head at the end'], ['/stream', 'streamed: head at once']];
+const results = Object.fromEntries(routes.map(([route]) => [route, { bare: [], service: [] }]));
+for (let run = 0; run < runs; run++) for (const [route] of routes) for (const mode of ['bare', 'service']) results[route][mode].push(await once(mode, route));
 console.log(`stop under keep-alive load (50 hammering clients, 20 slow requests in flight), ${runs} runs, node ${process.version} ${process.platform}-${process.arch}`);
-for (const [mode, label] of [['bare', "Node's server.close()"], ['service', 'servicehost']]) {
-  const list = results[mode];
-  const resets = list.map((run) => run.resets);
-  console.log(
-    `  ${label.padEnd(22)} resets per stop: median ${median(resets)}, max ${Math.max(...resets)}; slow completed: median ${median(list.map((run) => run.slowDone))}/20; SIGTERM → exit: median ${median(list.map((run) => run.exitMs)).toFixed(0)} ms; exit codes ${[...new Set(list.map((run) => run.exitCode))].join(',')}`,
-  );
+for (const [route, what] of routes) {
+  console.log(`slow requests ${route} (${what})`);
+  for (const [mode, label] of [['bare', "Node's server.close()"], ['service', 'servicehost']]) {
+    const list = results[route][mode];
+    const resets = list.map((run) => run.resets);
+    const after = list.map((run) => run.afterLastMs);
+    console.log(
+      `  ${label.padEnd(22)} resets per stop: median ${median(resets)}, max ${Math.max(...resets)}; slow completed: median ${median(list.map((run) => run.slowDone))}/20; SIGTERM → exit: median ${median(list.map((run) => run.exitMs)).toFixed(0)} ms; exit after the last slow response: median ${median(after).toFixed(0)} ms, max ${Math.max(...after).toFixed(0)} ms; exit codes ${[...new Set(list.map((run) => run.exitCode))].join(',')}`,
+    );
+  }
 }

@@ -131,28 +131,21 @@ describe.runIf(process.platform !== 'win32')('stop with a streamed response in f
     expect(await server.exited).toBe(0);
   });
 
-  test('50 keep-alive clients and 20 streamed slow requests: 0 failed, exit soon after the slow ones end', async () => {
-    const { server, summary } = await underLoad({ items: 'plain', clients: 50 });
+  // With streamed loops, the drain waits a moment after each such response for
+  // the request its client sends at once: closing at the very end would reset
+  // one request per loop.
+  test.each([
+    ['50 keep-alive clients and 20 streamed slow requests: 0 failed', 'plain', 50],
+    ['20 keep-alive loops on a streamed route: each next request, sent at once, is answered, 0 resets', 'stream', 20],
+  ] as const)('%s; exit soon after the slow ones end', async (_what, items, clients) => {
+    const { server, summary } = await underLoad({ items, clients });
     const sentAt = performance.now();
     server.child.kill('SIGTERM');
     const result = await summary();
-    expect(result.ok).toBeGreaterThan(100);
+    expect(result.ok).toBeGreaterThan(clients);
     expect({ reset: result.reset, other: result.other, otherCodes: result.otherCodes }).toEqual({ reset: 0, other: 0, otherCodes: {} });
     expect(result.slow).toEqual(Array.from({ length: 20 }, () => 200));
     // The slow requests end at most 1.5 s after SIGTERM; keepAliveTimeout would add 5 s.
-    expect((await server.exitedAt) - sentAt).toBeLessThan(2500);
-    expect(await server.exited).toBe(0);
-  });
-
-  // The drain waits a moment after each such response for a request its client
-  // sends at once: closing at the very end would reset one request per loop.
-  test('20 keep-alive loops on a streamed route: each next request, sent at once, is answered, 0 resets', async () => {
-    const { server, summary } = await underLoad({ items: 'stream', clients: 20 });
-    const sentAt = performance.now();
-    server.child.kill('SIGTERM');
-    const result = await summary();
-    expect({ reset: result.reset, other: result.other, otherCodes: result.otherCodes }).toEqual({ reset: 0, other: 0, otherCodes: {} });
-    expect(result.slow).toEqual(Array.from({ length: 20 }, () => 200));
     expect((await server.exitedAt) - sentAt).toBeLessThan(2500);
     expect(await server.exited).toBe(0);
   });

@@ -82,28 +82,13 @@ DWORD ExpectNumber(Napi::Env env, Napi::Value value, const std::string& where) {
   return value.As<Napi::Number>().Uint32Value();
 }
 
-void WriteDelayedAutoStart(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
-  SERVICE_DELAYED_AUTO_START_INFO delayed = {ExpectFlag(env, value, where)};
+// The four levels whose struct holds one flag or number differ only in that struct and
+// in how the value is checked: one writer, instantiated per struct.
+template <typename Info, auto Expect>
+void WriteOne(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+  Info info = {Expect(env, value, where)};
   ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
-  Change(env, service.get(), level, &delayed);
-}
-
-void WriteFailureActionsFlag(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
-  SERVICE_FAILURE_ACTIONS_FLAG nonCrash = {ExpectFlag(env, value, where)};
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
-  Change(env, service.get(), level, &nonCrash);
-}
-
-void WritePreshutdown(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
-  SERVICE_PRESHUTDOWN_INFO preshutdown = {ExpectNumber(env, value, where)};
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
-  Change(env, service.get(), level, &preshutdown);
-}
-
-void WriteSidType(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
-  SERVICE_SID_INFO sid = {ExpectNumber(env, value, where)};
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
-  Change(env, service.get(), level, &sid);
+  Change(env, service.get(), level, &info);
 }
 
 void WriteRequiredPrivileges(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
@@ -156,11 +141,11 @@ struct Level {
 
 constexpr Level kLevels[] = {
     {SERVICE_CONFIG_DESCRIPTION, "description", "ChangeServiceConfig2W(SERVICE_CONFIG_DESCRIPTION)", WriteDescription},
-    {SERVICE_CONFIG_DELAYED_AUTO_START_INFO, "delayedAutoStart", "ChangeServiceConfig2W(SERVICE_CONFIG_DELAYED_AUTO_START_INFO)", WriteDelayedAutoStart},
+    {SERVICE_CONFIG_DELAYED_AUTO_START_INFO, "delayedAutoStart", "ChangeServiceConfig2W(SERVICE_CONFIG_DELAYED_AUTO_START_INFO)", (WriteOne<SERVICE_DELAYED_AUTO_START_INFO, ExpectFlag>)},
     {SERVICE_CONFIG_FAILURE_ACTIONS, "failureActions", "ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS)", WriteFailureActions},
-    {SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, "failureActionsOnNonCrash", "ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS_FLAG)", WriteFailureActionsFlag},
-    {SERVICE_CONFIG_PRESHUTDOWN_INFO, "preshutdownTimeoutMs", "ChangeServiceConfig2W(SERVICE_CONFIG_PRESHUTDOWN_INFO)", WritePreshutdown},
-    {SERVICE_CONFIG_SERVICE_SID_INFO, "sidType", "ChangeServiceConfig2W(SERVICE_CONFIG_SERVICE_SID_INFO)", WriteSidType},
+    {SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, "failureActionsOnNonCrash", "ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS_FLAG)", (WriteOne<SERVICE_FAILURE_ACTIONS_FLAG, ExpectFlag>)},
+    {SERVICE_CONFIG_PRESHUTDOWN_INFO, "preshutdownTimeoutMs", "ChangeServiceConfig2W(SERVICE_CONFIG_PRESHUTDOWN_INFO)", (WriteOne<SERVICE_PRESHUTDOWN_INFO, ExpectNumber>)},
+    {SERVICE_CONFIG_SERVICE_SID_INFO, "sidType", "ChangeServiceConfig2W(SERVICE_CONFIG_SERVICE_SID_INFO)", (WriteOne<SERVICE_SID_INFO, ExpectNumber>)},
     {SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO, "requiredPrivileges", "ChangeServiceConfig2W(SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO)", WriteRequiredPrivileges},
 };
 

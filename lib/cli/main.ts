@@ -1,8 +1,7 @@
 // The `servicehost` command: parses the command line, runs the verb, and ends
 // with the exit code the table in exit-codes.ts gives. Output is for people
 // unless --json is given.
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { servicehostVersion } from '../manage/version';
 import { parseCommandLine, type ParsedCommand } from './args';
 import { EXIT_CODES, exitCodeHelp, exitCodeOf } from './exit-codes';
 import type { Output } from './output';
@@ -11,10 +10,6 @@ import { VERBS, type Verb } from './verbs';
 
 export { EXIT_CODES } from './exit-codes';
 export { installSpecOf } from './install-spec';
-
-function version(): string {
-  return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 function mainHelp(): string {
   const verbs = Object.entries(VERBS).map(([name, verb]) => `  ${name.padEnd(10)} ${verb.summary}`).join('\n');
@@ -57,7 +52,7 @@ function report(error: unknown, command: ParsedCommand, output: Output): void {
 /** Runs the command; resolves with the exit code (undefined: `run` keeps the process alive). */
 export async function main(argv: readonly string[], output: Output): Promise<number | undefined> {
   if (argv[0] === '--version' || argv[0] === '-v') {
-    output.out(version());
+    output.out(servicehostVersion());
     return EXIT_CODES.ok;
   }
   let command: ParsedCommand;

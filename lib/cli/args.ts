@@ -19,7 +19,8 @@ export interface ParsedCommand {
   rest: string[];
 }
 
-function usage(message: string): never {
+// A command line the CLI cannot take: exit code 2 (usage), by the table in exit-codes.ts.
+export function usage(message: string): never {
   throw new ServicehostError('ERR_INVALID_ARG_VALUE', message);
 }
 

@@ -1,17 +1,12 @@
 // `servicehost install|configure` options → an InstallSpec, one function per
 // part of the spec. Checks only what the command line alone knows; the spec
 // itself is checked by servicehost/manage.
-import { ServicehostError } from '../errors';
 import { WINDOWS_BUILT_IN_ACCOUNTS, type InstallSpec, type LaunchdInstallOptions, type SystemdInstallOptions, type WindowsInstallOptions } from '../manage/spec';
 import type { CommandOverrides } from '../manage/commands';
-import type { ParsedCommand } from './args';
+import { usage, type ParsedCommand } from './args';
 import { parseLogSize } from '../windows/output-capture-files';
 
 type Options = ParsedCommand['options'];
-
-function usage(message: string): never {
-  throw new ServicehostError('ERR_INVALID_ARG_VALUE', message);
-}
 
 /** `--env KEY=value`, repeated. */
 export function environmentOf(list: unknown): Record<string, string> {

@@ -13,8 +13,14 @@ export function unsafeFolderReason(folder: string, uid: number | undefined = pro
   if (uid === undefined) return undefined; // Windows: ACLs, not modes
   const stat = statSync(folder);
   if (stat.uid !== uid && stat.uid !== 0) return `it is owned by uid ${stat.uid}`;
-  if ((stat.mode & 0o022) !== 0) return `it is writable by ${stat.mode & 0o002 ? 'everyone' : 'its group'}`;
+  const writers = modeWriters(stat.mode);
+  if (writers.everyone || writers.owningGroup) return `it is writable by ${writers.everyone ? 'everyone' : 'its group'}`;
   return undefined;
+}
+
+/** Whom a POSIX mode's write bits let change an entry besides its owner (S_IWOTH, S_IWGRP). */
+export function modeWriters(mode: number): { everyone: boolean; owningGroup: boolean } {
+  return { everyone: (mode & 0o002) !== 0, owningGroup: (mode & 0o020) !== 0 };
 }
 
 export function writeFileAtomically(file: string, text: string, service: string, doing: string, options: { allowUnsafeFolder?: boolean } = {}): void {

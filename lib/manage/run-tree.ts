@@ -7,6 +7,7 @@
 import { lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { Accounts } from './accounts';
+import { modeWriters } from './files';
 import { ACL_ACCESS, ACL_DEFAULT, aclWriters, parseAcl, type AclReader } from './posix-acl';
 import { linksToFolder, walkTrees, type WalkBounds } from './tree-walk';
 
@@ -123,8 +124,7 @@ class Judge {
     if (typeof access === 'string') return access;
     if (!exempt) {
       // With an ACL, the mode's group bits are its mask; the ACL says who may write.
-      const everyone = access === undefined ? (stat.mode & 0o002) !== 0 : access.other;
-      const owningGroup = access === undefined ? (stat.mode & 0o020) !== 0 : access.owningGroup;
+      const { everyone, owningGroup } = access === undefined ? modeWriters(stat.mode) : { everyone: access.other, owningGroup: access.owningGroup };
       if (everyone) return 'writable by everyone';
       if (owningGroup) {
         const group = this.#group(stat.gid);

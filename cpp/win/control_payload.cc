@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstring>
 
+#include "scm_sdk_names.h"
+
 namespace servicehost {
 
 namespace {
@@ -20,8 +22,6 @@ struct DeviceBroadcastHeader {
   DWORD reserved;
 };
 
-constexpr DWORD kControlTimeChange = 0x10;
-constexpr DWORD kPowerSettingChange = 0x8013;  // PBT_POWERSETTINGCHANGE
 // A power setting's value is a DWORD or a GUID; anything near this is corrupt.
 constexpr DWORD kMaxPowerSettingBytes = 4096;
 
@@ -55,7 +55,7 @@ ControlPayload CopyControlPayload(DWORD control, DWORD eventType, const void* ev
   if (eventData == nullptr) return payload;
   switch (control) {
     case SERVICE_CONTROL_POWEREVENT:
-      if (eventType == kPowerSettingChange) {
+      if (eventType == PBT_POWERSETTINGCHANGE) {
         const auto* setting = static_cast<const POWERBROADCAST_SETTING*>(eventData);
         payload.kind = ControlPayload::Kind::kPowerSetting;
         payload.powerSetting = FormatGuid(setting->PowerSetting);
@@ -69,7 +69,7 @@ ControlPayload CopyControlPayload(DWORD control, DWORD eventType, const void* ev
       payload.sessionId = session->dwSessionId;
       break;
     }
-    case kControlTimeChange: {
+    case SERVICE_CONTROL_TIMECHANGE: {
       const auto* change = static_cast<const TimeChangeInfo*>(eventData);
       payload.kind = ControlPayload::Kind::kTimeChange;
       payload.newTimeMs = FileTimeToUnixMs(change->newTime.QuadPart);
@@ -134,7 +134,7 @@ std::vector<uint8_t> BuildControlPayloadForDiagnostics(DWORD control, Napi::Obje
       session->dwSessionId = FieldUint32(fields, "sessionId");
       break;
     }
-    case kControlTimeChange: {
+    case SERVICE_CONTROL_TIMECHANGE: {
       bytes.resize(sizeof(TimeChangeInfo));
       auto* change = reinterpret_cast<TimeChangeInfo*>(bytes.data());
       change->newTime.QuadPart = UnixMsToFileTime(fields.Get("newTime").ToNumber().DoubleValue());

@@ -9,6 +9,7 @@
 #include "../binding.h"
 #include "../common/js_error.h"
 #include "sc_handle.h"
+#include "scm_sdk_names.h"
 #include "service_status_js.h"
 #include "wide_args.h"
 #include "win32_error.h"
@@ -79,7 +80,7 @@ Napi::Value ScmControlService(const Napi::CallbackInfo& info) {
   std::wstring name = ExpectWideString(info[0], "scmControlService(name)");
   if (info.Length() < 2 || !info[1].IsNumber()) throw MakeTypeError(env, "scmControlService(name, control): control must be a number");
   double requested = info[1].As<Napi::Number>().DoubleValue();
-  if (!(requested >= 1 && requested <= 255) || requested != static_cast<double>(static_cast<DWORD>(requested))) {
+  if (!(requested >= 1 && requested <= kCustomControlMax) || requested != static_cast<double>(static_cast<DWORD>(requested))) {
     throw MakeRangeError(env, "scmControlService(name, control): control must be an integer from 1 to 255");
   }
   DWORD control = static_cast<DWORD>(requested);

@@ -5,6 +5,7 @@
 
 #include "../common/js_error.h"
 #include "../common/monotonic_clock.h"
+#include "scm_sdk_names.h"
 #include "service_state_name.h"
 #include "win32_error.h"
 
@@ -43,7 +44,7 @@ bool IsStopControl(DWORD control) {
   return control == SERVICE_CONTROL_STOP || control == SERVICE_CONTROL_SHUTDOWN || control == SERVICE_CONTROL_PRESHUTDOWN;
 }
 
-bool IsCustomControl(DWORD control) { return control >= 128 && control <= 255; }
+bool IsCustomControl(DWORD control) { return control >= kCustomControlMin && control <= kCustomControlMax; }
 
 // The SERVICE_ACCEPT_* flag that lets the SCM send `control`; 0 when none is needed.
 DWORD AcceptFlagFor(DWORD control) {
@@ -61,9 +62,9 @@ DWORD AcceptFlagFor(DWORD control) {
     case SERVICE_CONTROL_POWEREVENT: return SERVICE_ACCEPT_POWEREVENT;
     case SERVICE_CONTROL_SESSIONCHANGE: return SERVICE_ACCEPT_SESSIONCHANGE;
     case SERVICE_CONTROL_PRESHUTDOWN: return SERVICE_ACCEPT_PRESHUTDOWN;
-    case 0x00000010 /* SERVICE_CONTROL_TIMECHANGE */: return 0x00000200;
-    case 0x00000020 /* SERVICE_CONTROL_TRIGGEREVENT */: return 0x00000400;
-    case 0x00000040 /* SERVICE_CONTROL_USERMODEREBOOT */: return 0x00000800;
+    case SERVICE_CONTROL_TIMECHANGE: return SERVICE_ACCEPT_TIMECHANGE;
+    case SERVICE_CONTROL_TRIGGEREVENT: return SERVICE_ACCEPT_TRIGGEREVENT;
+    case SERVICE_CONTROL_USERMODEREBOOT: return SERVICE_ACCEPT_USERMODEREBOOT;
     default: return 0;
   }
 }

@@ -3,6 +3,7 @@
 // onto the same stop lifecycle.
 import { windowsNative } from '../native/load';
 import { expectFunction, expectObject, optionalInteger } from '../validate';
+import { CONSOLE_CTRL_TYPES, nameOfCode } from '../windows/codes';
 import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostStatus } from './host';
 
 /** Options of the Windows console host: the program runs in a console, not under the SCM. */
@@ -17,13 +18,10 @@ export interface WindowsConsoleHostOptions {
 }
 
 /** CTRL_*_EVENT → the stop event: Ctrl-C and Ctrl-Break are a person at the keyboard (asked twice, the exit is forced). */
-const CONSOLE_EVENTS: Record<number, HostEvent> = {
-  0: { type: 'stop', reason: 'console', detail: 'ctrl-c', interactive: true },
-  1: { type: 'stop', reason: 'console', detail: 'ctrl-break', interactive: true },
-  2: { type: 'stop', reason: 'console', detail: 'close', interactive: false },
-  5: { type: 'stop', reason: 'console', detail: 'logoff', interactive: false },
-  6: { type: 'stop', reason: 'console', detail: 'shutdown', interactive: false },
-};
+function consoleEvent(ctrlType: number): HostEvent {
+  const name = nameOfCode(CONSOLE_CTRL_TYPES, ctrlType);
+  return { type: 'stop', reason: 'console', detail: name ?? `ctrl-${ctrlType}`, interactive: name === 'ctrl-c' || name === 'ctrl-break' };
+}
 
 export class WindowsConsoleHost implements Host {
   readonly kind = 'windows-console' as const;
@@ -42,7 +40,7 @@ export class WindowsConsoleHost implements Host {
   open(deliver: (event: HostEvent) => void, _context: HostContext): void {
     windowsNative().startConsoleControlHandler({
       closeBudgetMs: this.#closeBudgetMs,
-      onEvent: ({ ctrlType }) => deliver(CONSOLE_EVENTS[ctrlType] ?? { type: 'stop', reason: 'console', detail: `ctrl-${ctrlType}`, interactive: false }),
+      onEvent: ({ ctrlType }) => deliver(consoleEvent(ctrlType)),
     });
     this.#opened = true;
   }

@@ -8,7 +8,7 @@ import { ServicehostError } from '../errors';
 import type { Logger } from '../lifecycle/log';
 import { stderrLogger } from '../lifecycle/log';
 import { expectFunction, expectObject, optionalBoolean, optionalInteger } from '../validate';
-import { acceptFlag, acceptFlagForEvent, stateOfLifecycle } from '../windows/codes';
+import { MAX_DWORD, acceptFlag, acceptFlagForEvent, stateOfLifecycle } from '../windows/codes';
 import { connectDispatcher, type DispatcherConnection } from '../windows/dispatcher';
 import { eventLogLogger } from '../windows/event-log';
 import { acceptMask, parseDispatcherRecord, type DispatcherEvent } from '../windows/scm';
@@ -28,7 +28,6 @@ export interface WindowsServiceHostOptions {
   exitProcess?: (exitCode: number) => void;
 }
 
-const MAX_WAIT_HINT = 0xffffffff;
 // How long close() waits for ServiceMain when the SCM has not called it yet.
 const SERVICE_MAIN_WAIT_MS = 30_000;
 
@@ -71,7 +70,7 @@ export class WindowsServiceHost implements Host {
     if (optionalBoolean(where('acceptShutdown'), checked.acceptShutdown) !== false) explicit |= acceptFlag('shutdown');
     if (checked.acceptedControls !== undefined) explicit |= acceptMask(where('acceptedControls'), checked.acceptedControls);
     this.#explicitAccept = explicit;
-    this.#pendingWaitHintMs = optionalInteger(where('pendingWaitHintMs'), checked.pendingWaitHintMs, 0, MAX_WAIT_HINT) ?? 30_000;
+    this.#pendingWaitHintMs = optionalInteger(where('pendingWaitHintMs'), checked.pendingWaitHintMs, 0, MAX_DWORD) ?? 30_000;
     this.#dispatcherExitTimeoutMs = optionalInteger(where('dispatcherExitTimeoutMs'), checked.dispatcherExitTimeoutMs, 0, 60_000) ?? 2_000;
     this.#exitProcess =
       checked.exitProcess === undefined ? (code) => process.exit(code) : (expectFunction('exitProcess', checked.exitProcess) as (code: number) => void);
@@ -161,7 +160,7 @@ export class WindowsServiceHost implements Host {
       pendingWaitHint: this.#pendingWaitHintMs,
       deliverCustom: this.#listened.has('custom'),
       deliverInterrogate: this.#listened.has('control'),
-      ...(stopTimeoutMs === undefined ? {} : { stopWaitHint: Math.min(stopTimeoutMs, MAX_WAIT_HINT) }),
+      ...(stopTimeoutMs === undefined ? {} : { stopWaitHint: Math.min(stopTimeoutMs, MAX_DWORD) }),
     });
   }
 
@@ -169,7 +168,7 @@ export class WindowsServiceHost implements Host {
     // The SCM has no reloading state: the service stays RUNNING through PARAMCHANGE.
     if (status.state === 'reloading' || status.state === 'reloaded') return;
     const state = stateOfLifecycle(status.state).code;
-    const waitHint = 'waitHintMs' in status && status.waitHintMs !== undefined ? Math.min(status.waitHintMs, MAX_WAIT_HINT) : this.#pendingWaitHintMs;
+    const waitHint = 'waitHintMs' in status && status.waitHintMs !== undefined ? Math.min(status.waitHintMs, MAX_DWORD) : this.#pendingWaitHintMs;
     this.#connection!.native.setServiceStatus({ state, waitHint });
   }
 

@@ -7,6 +7,7 @@ import { ServicehostError } from '../errors';
 import { expectInteger, expectObject, expectOneOf, expectText, optionalBoolean, optionalInteger } from '../validate';
 import { STOP_TIMEOUT_VARIABLE } from '../lifecycle/installed-environment';
 import { checkCommandOverrides, type CommandOverrides } from './commands';
+import { MAX_DWORD } from '../windows/codes';
 import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_SIZE, MAX_LOG_KEEP, MIN_LOG_MAX_SIZE, type CaptureSettings } from '../windows/output-capture-files';
 import { ServiceManagerError } from './errors';
 
@@ -353,14 +354,14 @@ function checkWindows(value: unknown, withoutRegister = false): WindowsInstallOp
     recovery.actions.forEach((action: unknown, index: number) => {
       const item = expectObject(`${where}.recovery.actions[${index}]`, action);
       expectOneOf(`${where}.recovery.actions[${index}].type`, item.type, WINDOWS_RECOVERY_ACTION_TYPES);
-      expectInteger(`${where}.recovery.actions[${index}].delayMs`, item.delayMs, 0, 0xffffffff);
+      expectInteger(`${where}.recovery.actions[${index}].delayMs`, item.delayMs, 0, MAX_DWORD);
     });
     optionalInteger(`${where}.recovery.resetPeriodSec`, recovery.resetPeriodSec, 0, 0xfffffffe);
     optionalString(`${where}.recovery.command`, recovery.command);
     optionalString(`${where}.recovery.rebootMessage`, recovery.rebootMessage);
     optionalBoolean(`${where}.recovery.onNonCrashFailures`, recovery.onNonCrashFailures);
   }
-  optionalInteger(`${where}.preshutdownTimeoutMs`, options.preshutdownTimeoutMs, 0, 0xffffffff);
+  optionalInteger(`${where}.preshutdownTimeoutMs`, options.preshutdownTimeoutMs, 0, MAX_DWORD);
   if (options.sidType !== undefined) expectOneOf(`${where}.sidType`, options.sidType, WINDOWS_SID_TYPES);
   stringList(`${where}.requiredPrivileges`, options.requiredPrivileges);
   optionalBoolean(`${where}.eventLogSource`, options.eventLogSource);

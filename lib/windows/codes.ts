@@ -94,6 +94,29 @@ export type ControlEventType = ControlRow['event'] | 'custom';
 export const CUSTOM_CONTROL_MIN = 128;
 export const CUSTOM_CONTROL_MAX = 255;
 
+/** The largest DWORD: the ceiling of a wait hint, an exit code, a failure action's delay. */
+export const MAX_DWORD = 0xffffffff;
+
+/** SERVICE_*_START: CreateService's dwStartType, by the manager's name for it. */
+export const START_TYPES = { boot: 0, system: 1, auto: 2, manual: 3, disabled: 4 } as const;
+
+/** SERVICE_SID_TYPE_*: SERVICE_SID_INFO.dwServiceSidType (2 is not a type of its own). */
+export const SID_TYPES = { none: 0, unrestricted: 1, restricted: 3 } as const;
+
+/** SC_ACTION_TYPE: what the SCM does when the service fails (SC_ACTION_NONE … SC_ACTION_RUN_COMMAND). */
+export const RECOVERY_ACTIONS = { none: 0, restart: 1, reboot: 2, run: 3 } as const;
+
+/** CTRL_*_EVENT: a console control handler's dwCtrlType (3 and 4 are unused). */
+export const CONSOLE_CTRL_TYPES = { 'ctrl-c': 0, 'ctrl-break': 1, close: 2, logoff: 5, shutdown: 6 } as const;
+
+/** EVENTLOG_*_TYPE: ReportEvent's wType for the levels servicehost writes. */
+export const EVENT_LOG_TYPES = { error: 1, warning: 2, information: 4 } as const;
+
+/** The name whose code is `code` in one of the tables above; undefined when none is. */
+export function nameOfCode<Name extends string>(table: Readonly<Record<Name, number>>, code: number): Name | undefined {
+  return (Object.keys(table) as Name[]).find((name) => table[name] === code);
+}
+
 /** ERROR_SERVICE_SPECIFIC_ERROR: a STOPPED service's exit code is in dwServiceSpecificExitCode. */
 export const ERROR_SERVICE_SPECIFIC_ERROR = 1066;
 /** ERROR_SERVICE_NEVER_STARTED: the service has not run since it was installed. */

@@ -4,6 +4,7 @@
 import { ServicehostError } from '../errors';
 import { windowsNative } from '../native/load';
 import { expectOneOf } from '../validate';
+import { CONSOLE_CTRL_TYPES } from './codes';
 
 /**
  * Diagnostics: moves this process onto a console of its own (FreeConsole,
@@ -12,7 +13,7 @@ import { expectOneOf } from '../validate';
  * process sees it. Throws the Win32 error where that fails.
  */
 export function raiseConsoleControlForDiagnostics(control: 'ctrl-c' | 'ctrl-break'): void {
-  const ctrlType = expectOneOf('raiseConsoleControlForDiagnostics(control)', control, ['ctrl-c', 'ctrl-break'] as const) === 'ctrl-c' ? 0 : 1;
+  const ctrlType = expectOneOf('raiseConsoleControlForDiagnostics(control)', control, ['ctrl-c', 'ctrl-break'] as const) === 'ctrl-c' ? CONSOLE_CTRL_TYPES['ctrl-c'] : CONSOLE_CTRL_TYPES['ctrl-break'];
   if (process.platform !== 'win32') {
     throw new ServicehostError('ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', 'raiseConsoleControlForDiagnostics is only available on Windows.');
   }
@@ -22,8 +23,8 @@ export function raiseConsoleControlForDiagnostics(control: 'ctrl-c' | 'ctrl-brea
 /** A console control event, by name: Ctrl-C, Ctrl-Break, the window closed, the user logged off, Windows shuts down. */
 export type ConsoleEventName = 'ctrl-c' | 'ctrl-break' | 'close' | 'logoff' | 'shutdown';
 
-// CTRL_*_EVENT, the handler's dwCtrlType.
-const CTRL_TYPES = { 'ctrl-c': 0, 'ctrl-break': 1, close: 2, logoff: 5, shutdown: 6 } as const satisfies Record<ConsoleEventName, number>;
+// Each name has its CTRL_*_EVENT code in codes.ts.
+const CTRL_TYPES = CONSOLE_CTRL_TYPES satisfies Record<ConsoleEventName, number>;
 
 /**
  * Diagnostics: runs the console control handler on a new thread, as Windows

@@ -6,10 +6,7 @@
 import { ServicehostError } from '../errors';
 import type { Logger } from '../lifecycle/log';
 import { windowsNative } from '../native/load';
-
-const EVENTLOG_ERROR_TYPE = 1;
-const EVENTLOG_WARNING_TYPE = 2;
-const EVENTLOG_INFORMATION_TYPE = 4;
+import { EVENT_LOG_TYPES } from './codes';
 
 /**
  * Writes Windows Event Log entries (ReportEventW) under one event source, such as the service's name, which install registers.
@@ -31,20 +28,20 @@ export class EventLogWriter {
 
   /** An information entry. `eventId` 0 to 65535; default 1, which Event Viewer shows as written. */
   info(message: string, eventId = 1): void {
-    this.#write(EVENTLOG_INFORMATION_TYPE, message, eventId);
+    this.#write(EVENT_LOG_TYPES.information, message, eventId);
   }
 
   /** A warning entry, as {@link EventLogWriter.info}. */
   warn(message: string, eventId = 1): void {
-    this.#write(EVENTLOG_WARNING_TYPE, message, eventId);
+    this.#write(EVENT_LOG_TYPES.warning, message, eventId);
   }
 
   /** An error entry, as {@link EventLogWriter.info}. */
   error(message: string, eventId = 1): void {
-    this.#write(EVENTLOG_ERROR_TYPE, message, eventId);
+    this.#write(EVENT_LOG_TYPES.error, message, eventId);
   }
 
-  #write(type: 1 | 2 | 4, message: string, eventId: number): void {
+  #write(type: (typeof EVENT_LOG_TYPES)[keyof typeof EVENT_LOG_TYPES], message: string, eventId: number): void {
     if (typeof message !== 'string') throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'EventLogWriter: message must be a string');
     if (!Number.isInteger(eventId) || eventId < 0 || eventId > 0xffff) {
       throw new ServicehostError('ERR_OUT_OF_RANGE', 'EventLogWriter: eventId must be an integer from 0 to 65535');

@@ -11,6 +11,7 @@ import {
   CONTROL_NAMES,
   CUSTOM_CONTROL_MAX,
   CUSTOM_CONTROL_MIN,
+  MAX_DWORD,
   SERVICE_STATE_NAMES,
   acceptFlag,
   acceptedControlNames,
@@ -154,8 +155,6 @@ function connected(what: string): DispatcherConnection {
   }
   return connection;
 }
-
-const MAX_DWORD = 0xffffffff;
 
 /** Controls → SERVICE_ACCEPT_* mask; a typed error names `where` for bad input. */
 export function acceptMask(where: string, controls: unknown): number {

@@ -6,13 +6,13 @@ import { ServicehostError, isSystemError } from '../../errors';
 import { windowsNative } from '../../native/load';
 import type { NativeConfig2, NativeQueriedConfig, NativeServiceManager, NativeServiceStatusProcess } from '../../native/windows-binding';
 import { KILL_CHILDREN_VARIABLE, LOG_DIR_VARIABLE, WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environment';
-import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, controlCode, stateCode } from '../../windows/codes';
+import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, RECOVERY_ACTIONS, SID_TYPES, START_TYPES, controlCode, nameOfCode, stateCode } from '../../windows/codes';
 import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { refuseWritable, windowsFindings, windowsRunPaths } from '../least-privilege';
 import { servicehostVersion } from '../version';
 import { matchesName } from '../list-filter';
-import { WINDOWS_RECOVERY_ACTION_TYPES, checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec, type WindowsRecovery, type WindowsSidType } from '../spec';
+import { checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec, type WindowsRecovery, type WindowsRecoveryActionType, type WindowsSidType } from '../spec';
 import type { ServiceManager } from '../types';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
@@ -27,8 +27,9 @@ import { processExists } from '../../process-alive';
 /** A message file whose events 1 to 1000 are "%1": plain text shows as written. */
 export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
 
-const START_TYPES = { boot: 0, system: 1, auto: 2, manual: 3, disabled: 4 } as const;
-const SID_TYPES = { none: 0, unrestricted: 1, restricted: 3 } as const satisfies Record<WindowsSidType, number>;
+// The spec's names each have their code in codes.ts's tables.
+void (SID_TYPES satisfies Record<WindowsSidType, number>);
+void (RECOVERY_ACTIONS satisfies Record<WindowsRecoveryActionType, number>);
 
 export const DEFAULT_RECOVERY: WindowsRecovery = {
   actions: [
@@ -120,7 +121,7 @@ function levelsOf(spec: ResolvedSpec): Level[] {
           resetPeriodSec: recovery.resetPeriodSec ?? 86_400,
           ...(recovery.command === undefined ? {} : { command: recovery.command }),
           ...(recovery.rebootMessage === undefined ? {} : { rebootMessage: recovery.rebootMessage }),
-          actions: recovery.actions.map((action) => ({ type: WINDOWS_RECOVERY_ACTION_TYPES.indexOf(action.type), delayMs: action.delayMs })),
+          actions: recovery.actions.map((action) => ({ type: RECOVERY_ACTIONS[action.type], delayMs: action.delayMs })),
         },
       ],
       explicit,
@@ -504,7 +505,7 @@ function environmentRecord(entries: readonly string[]): Record<string, string> {
 }
 
 function detailsOf(config: NativeQueriedConfig, status: NativeServiceStatusProcess, environment: Record<string, string>, messageFile: string | undefined): WindowsServiceDetails {
-  const startName = (Object.keys(START_TYPES) as Array<keyof typeof START_TYPES>).find((key) => START_TYPES[key] === config.startType) ?? 'manual';
+  const startName = nameOfCode(START_TYPES, config.startType) ?? 'manual';
   return {
     startType: startName === 'auto' && config.delayedAutoStart === true ? 'delayed-auto' : startName,
     imagePath: config.imagePath,
@@ -517,12 +518,12 @@ function detailsOf(config: NativeQueriedConfig, status: NativeServiceStatusProce
       resetPeriodSec: config.failureActions.resetPeriodSec,
       command: config.failureActions.command,
       rebootMessage: config.failureActions.rebootMessage,
-      actions: config.failureActions.actions.map((action) => ({ type: WINDOWS_RECOVERY_ACTION_TYPES[action.type] ?? 'none', delayMs: action.delayMs })),
+      actions: config.failureActions.actions.map((action) => ({ type: nameOfCode(RECOVERY_ACTIONS, action.type) ?? 'none', delayMs: action.delayMs })),
     },
     failureActionsOnNonCrash: config.failureActionsOnNonCrash,
     delayedAutoStart: config.delayedAutoStart,
     preshutdownTimeoutMs: config.preshutdownTimeoutMs,
-    sidType: (Object.keys(SID_TYPES) as Array<keyof typeof SID_TYPES>).find((key) => SID_TYPES[key] === config.sidType),
+    sidType: config.sidType === undefined ? undefined : nameOfCode(SID_TYPES, config.sidType),
     requiredPrivileges: config.requiredPrivileges,
     environment,
     eventLogMessageFile: messageFile,

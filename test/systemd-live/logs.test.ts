@@ -76,7 +76,8 @@ describe.skipIf(!ring.available)(`servicehost logs under systemd (${ring.backend
   }));
 
   test("a --user unit's lines, read as its user through journalctl --user-unit", async () => {
-    const user = { name: 'logtester', uid: 1501 };
+    // 1500 is user-unit.test.ts's user and 1501 docs.test.ts's: the ring's files share one guest.
+    const user = { name: 'logtester', uid: 1502 };
     const name = serviceName('logs-user');
     const token = `usertok${process.pid}`;
     await sh(`id ${user.name} >/dev/null 2>&1 || useradd --create-home --uid ${user.uid} ${user.name}`);

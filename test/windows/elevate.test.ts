@@ -57,7 +57,8 @@ describe.skipIf(!ring.available)('elevate: the command and the API through runas
 
       const removed = await servicehostCommand(['uninstall', elevated, '--elevate', '--json']);
       expect(removed.code, removed.stderr).toBe(0);
-      expect(JSON.parse(removed.stdout)).toEqual({ name: elevated, removed: true });
+      // The same document an unelevated uninstall prints: the name, removed, and where the kept logs are.
+      expect(JSON.parse(removed.stdout)).toEqual({ name: elevated, removed: true, logsKept: expect.stringMatching(new RegExp(`\\\\${elevated}\\\\logs$`, 'u')) });
 
       // A typed failure: the same exit code (4) and the same JSON error as unelevated.
       const [missing, missingDirect] = [await servicehostCommand(['start', elevated, '--elevate', '--json']), await servicehostCommand(['start', elevated, '--json'])];

@@ -50,16 +50,4 @@ if (workingDirectory !== undefined && workingDirectory !== '') {
   } catch (error) {
     throw new Error(`servicehost/register: cannot change to the service's working directory ${workingDirectory}: ${(error as Error).message}`, { cause: error });
   }
-} else if (process.platform === 'win32') {
-  // No folder given: Windows starts a service in System32, but Wine's SCM hands down its own
-  // current folder, which can be gone by then; every child the program starts would then fail
-  // with ENOENT (CreateProcess refuses a missing current folder). Move to System32, as Windows does.
-  const { existsSync } = require('node:fs') as typeof import('node:fs');
-  if (!existsSync(process.cwd()) && (require('./windows/scm') as typeof import('./windows/scm')).isWindowsService()) {
-    try {
-      process.chdir(`${process.env.SystemRoot ?? 'C:\\Windows'}\\System32`);
-    } catch {
-      // Left where it is: the program's own error, if it starts a child, says more than ours.
-    }
-  }
 }

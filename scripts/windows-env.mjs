@@ -149,6 +149,12 @@ async function ensureWinePrefix() {
       await runDetachedOutput(wine, ['winecfg', '/v', 'win10'], wineEnv());
     });
     writeFileSync(prefixReadyMarker, `${new Date().toISOString()}\n`);
+    // A prefix made in this server's lifetime is not settled: there, every
+    // child a service starts (node.exe by its Z: path) fails with ENOENT, in
+    // each clean-clone run, until the server starts again, as a second run's
+    // would. So start it again now.
+    await stopWineServer();
+    await runDetachedOutput(wineserver, ['-p'], wineEnv());
   }
   // The first Wine process starts services.exe and its daemons, which inherit
   // that process's stdout and stderr. Start them here with no pipes to hold,

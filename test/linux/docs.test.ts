@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { extractDocBlocks, markOf, markProblems, selectedDocFiles, summarize, where, type DocBlock, type DocMark } from '../helpers/doc-blocks';
 import { scratchWithPackage, typecheckBlocks } from '../helpers/doc-typecheck';
@@ -139,6 +139,11 @@ const blocks = extractDocBlocks(selectedDocFiles(repoRoot), repoRoot);
 const marked = (kind: 'run' | 'service') => blocks.filter((block) => markOf(block)?.kinds.includes(kind) && markProblems(block).length === 0);
 
 describe.runIf(process.platform === 'linux')('README.md and docs/*.md, as written', () => {
+  test('README.md fits one screen: at most 150 lines, the rest is in docs/', () => {
+    const lines = readFileSync(path.join(repoRoot, 'README.md'), 'utf8').trimEnd().split('\n').length;
+    expect(lines, 'README.md grew past 150 lines: move the detail to docs/').toBeLessThanOrEqual(150);
+  });
+
   test('every fenced block has exactly one valid doc-test mark', () => {
     console.log(`[docs] ${summarize(blocks)}`);
     const offending = blocks.flatMap((block) => markProblems(block).map((problem) => `${where(block)}: ${problem}`));

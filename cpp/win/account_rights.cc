@@ -2,6 +2,7 @@
 // name LookupAccountNameW knows, or a string SID (S-1-5-...). Every function
 // here is exported by advapi32 on every Windows and under Wine, so they are
 // bound statically (Wine's LsaAddAccountRights returns success and stores nothing).
+// All run on the main thread, called synchronously from install/configure/uninstall (short LSA calls).
 #include "account_rights.h"
 
 #include <windows.h>

@@ -59,6 +59,18 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // The same ring on Debian trixie's systemd 257 (the project's name picks the guest's release).
+          name: 'systemd-live-trixie',
+          include: ['test/systemd-live/**/*.test.ts'],
+          globalSetup: ['test/systemd-live/harness/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

@@ -18,8 +18,12 @@ export interface GuestShutdown {
   /** PIDs still alive after the shutdown: must be empty. */
   leftovers: number[];
 }
+export type LiveRelease = 'bookworm' | 'trixie';
 export interface Guest {
   backend: 'nspawn' | 'qemu-kvm' | 'qemu-tcg';
+  release: LiveRelease;
+  /** The guest's `systemctl --version`: its number and first line. */
+  systemd: { version: number; line: string };
   target: GuestTarget;
   bootMs: number;
   consoleLog: string;
@@ -28,8 +32,8 @@ export interface Guest {
 export declare const BACKENDS: readonly string[];
 export declare const INSTALL_HINT: string;
 export declare function backendsWanted(): string[];
-export declare function liveRingProblem(): string | undefined;
-export declare function bootGuest(options?: { log?: (line: string) => void }): Promise<Guest>;
+export declare function liveRingProblem(release?: LiveRelease): string | undefined;
+export declare function bootGuest(options?: { log?: (line: string) => void; release?: LiveRelease }): Promise<Guest>;
 export declare function guestCommand(target: GuestTarget, argv: readonly string[], options?: { env?: Record<string, string>; cwd?: string }): string[];
 export declare function runInGuest(
   target: GuestTarget,
@@ -44,5 +48,9 @@ export declare const GUEST_CHECKOUT: string;
 export declare const GUEST_NODE: string;
 export declare const GUEST_RESULTS: string;
 export declare const liveDir: string;
+export declare const RELEASES: Readonly<Record<LiveRelease, { systemd: number }>>;
+export declare const DEFAULT_RELEASE: LiveRelease;
+export declare function liveRelease(release?: string): LiveRelease;
+export declare function releaseDirs(release?: string): { rootDir: string; resultsDir: string };
 export declare const resultsDir: string;
 export declare const rootDir: string;

@@ -3,7 +3,8 @@
 // own (never against this machine's root): see scripts/systemd-live/*.mjs.
 // By hand: `node scripts/systemd-live.mjs [command...]` builds the root if
 // needed, boots the guest, runs the command in it (default: systemctl
-// status), prints its output and powers the guest off.
+// status), prints its output and powers the guest off;
+// SERVICEHOST_SYSTEMD_LIVE_RELEASE=trixie boots the trixie guest (default bookworm).
 import { pathToFileURL } from 'node:url';
 import { bootGuest } from './systemd-live/backend.mjs';
 import { runInGuest } from './systemd-live/guest-exec.mjs';
@@ -11,7 +12,7 @@ import { runInGuest } from './systemd-live/guest-exec.mjs';
 export { BACKENDS, INSTALL_HINT, backendsWanted, bootGuest, liveRingProblem } from './systemd-live/backend.mjs';
 export { guestCommand, runInGuest } from './systemd-live/guest-exec.mjs';
 export { ROOT_MARKER, assertBootableRoot, markerText, readMarker } from './systemd-live/root-guard.mjs';
-export { GUEST_CHECKOUT, GUEST_NODE, GUEST_RESULTS, liveDir, resultsDir, rootDir } from './systemd-live/paths.mjs';
+export { DEFAULT_RELEASE, GUEST_CHECKOUT, GUEST_NODE, GUEST_RESULTS, RELEASES, liveDir, liveRelease, releaseDirs, resultsDir, rootDir } from './systemd-live/paths.mjs';
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const argv = process.argv.slice(2);

@@ -8,7 +8,7 @@ import { ensureGuestRoot } from './guest-root.mjs';
 import { bootNspawn, nspawnProblem } from './nspawn.mjs';
 import { bootQemu, qemuProblem } from './qemu.mjs';
 import { readMarker } from './root-guard.mjs';
-import { rootDir } from './paths.mjs';
+import { liveRelease, releaseDirs } from './paths.mjs';
 
 export const BACKENDS = ['nspawn', 'qemu-kvm', 'qemu-tcg'];
 
@@ -36,7 +36,8 @@ export function backendsWanted() {
 }
 
 /** Why the ring cannot run on this machine at all, before anything is built; undefined when it may. */
-export function liveRingProblem() {
+export function liveRingProblem(release) {
+  const { rootDir } = releaseDirs(liveRelease(release));
   if (process.platform !== 'linux' || process.arch !== 'x64') return `The live-systemd ring boots a Debian x64 guest and needs Linux x64; this is ${process.platform} ${process.arch}.`;
   if (process.getuid?.() !== 0) return 'The live-systemd ring needs root (debootstrap, namespaces and mounts); run it as root.';
   const missing = [];
@@ -57,14 +58,15 @@ const BOOT = {
 };
 
 /**
- * Builds (or reuses) the guest root, then boots it with the first backend that
+ * Builds (or reuses) the guest root of `release` (default: liveRelease()), then boots it with the first backend that
  * passes its probe and boots. Every backend passed over is logged with why.
  * Throws with every reason when none boots.
  */
-export async function bootGuest({ log = () => {} } = {}) {
-  const problem = liveRingProblem();
+export async function bootGuest({ log = () => {}, release: wanted } = {}) {
+  const release = liveRelease(wanted);
+  const problem = liveRingProblem(release);
   if (problem) throw new Error(problem);
-  const root = await ensureGuestRoot({ log });
+  const root = await ensureGuestRoot({ log, release });
   const reasons = [];
   for (const name of backendsWanted()) {
     const why = BOOT[name].problem(root);
@@ -74,7 +76,7 @@ export async function bootGuest({ log = () => {} } = {}) {
       continue;
     }
     try {
-      const guest = await BOOT[name].boot(root, { log });
+      const guest = await BOOT[name].boot(root, { log, release });
       log(`backend ${name} chosen${reasons.length ? ` (after: ${reasons.join('; ')})` : ': its probe and boot passed'}`);
       return guest;
     } catch (error) {

@@ -1,11 +1,11 @@
-// Builds the guest's root once (debootstrap --variant=minbase bookworm, about
-// 40-50 s and 380 MB) and keeps it in build/systemd-live. The marker goes in
+// Builds a guest root once per release (debootstrap --variant=minbase
+// bookworm or trixie, about 40-50 s and 380 MB each) and keeps it in build/systemd-live. The marker goes in
 // last, so a run that was interrupted leaves a root without one, which the
 // next run throws away and builds again.
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { GUEST_NODE, liveDir, logsDir, rootDir } from './paths.mjs';
+import { GUEST_NODE, liveDir, liveRelease, logsDir, releaseDirs } from './paths.mjs';
 import { ROOT_MARKER, assertBootableRoot, markerText, readMarker } from './root-guard.mjs';
 
 /**
@@ -13,7 +13,6 @@ import { ROOT_MARKER, assertBootableRoot, markerText, readMarker } from './root-
  * and curl, which the README's quick start runs (test/systemd-live/docs.test.ts; about 5 MB more).
  */
 export const GUEST_PACKAGES = ['systemd', 'systemd-sysv', 'udev', 'dbus', 'libpam-systemd', 'kmod', 'procps', 'systemd-container', 'curl'];
-export const SUITE = 'bookworm';
 const MIRROR = process.env.SERVICEHOST_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 // Timers that would wake in the middle of a test run and do work of their own.
@@ -60,20 +59,21 @@ function sameList(a, b) {
   return Array.isArray(a) && a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
-async function buildRoot(log) {
+async function buildRoot(log, release) {
+  const { rootDir } = releaseDirs(release);
   const partial = `${rootDir}.partial`;
   removeOwnFolder(partial);
   removeOwnFolder(rootDir);
   mkdirSync(logsDir, { recursive: true });
-  const logFile = path.join(logsDir, 'debootstrap.log');
+  const logFile = path.join(logsDir, `debootstrap-${release}.log`);
   writeFileSync(logFile, '');
-  log(`building the guest root with debootstrap (${SUITE}, minbase + ${GUEST_PACKAGES.join(',')}); log: ${logFile}`);
+  log(`building the guest root with debootstrap (${release}, minbase + ${GUEST_PACKAGES.join(',')}); log: ${logFile}`);
   const started = Date.now();
   // In a mount namespace of its own: the /proc and /sys that debootstrap
   // mounts inside the target vanish with it, even when it is killed.
   await run(
     'unshare',
-    ['--mount', '--propagation', 'private', '--', 'debootstrap', '--variant=minbase', `--include=${GUEST_PACKAGES.join(',')}`, '--components=main', SUITE, partial, MIRROR],
+    ['--mount', '--propagation', 'private', '--', 'debootstrap', '--variant=minbase', `--include=${GUEST_PACKAGES.join(',')}`, '--components=main', release, partial, MIRROR],
     { logFile, timeoutMs: 15 * 60_000 },
   );
   writeFileSync(path.join(partial, 'etc', 'hostname'), 'servicehost-guest\n');
@@ -105,15 +105,18 @@ function installGuestNode(root, log) {
 }
 
 /**
- * The cached guest root, built when missing, half-made or made from another
- * package list; returns its resolved path, checked by the root guard.
+ * The cached guest root of `release` (default: liveRelease()), built when
+ * missing, half-made or made from another package list; returns its resolved
+ * path, checked by the root guard.
  */
-export async function ensureGuestRoot({ log = () => {} } = {}) {
+export async function ensureGuestRoot({ log = () => {}, release: wanted } = {}) {
+  const release = liveRelease(wanted);
+  const { rootDir } = releaseDirs(release);
   mkdirSync(liveDir, { recursive: true });
   const marker = readMarker(rootDir);
   if (marker === undefined || !sameList(marker.packages, GUEST_PACKAGES)) {
     if (existsSync(rootDir)) log(marker === undefined ? 'the cached guest root is half-made: building it again' : 'the guest package list changed: building the root again');
-    await buildRoot(log);
+    await buildRoot(log, release);
   }
   const root = assertBootableRoot(rootDir, liveDir);
   installGuestNode(root, log);

@@ -9,7 +9,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { runInGuest } from './guest-exec.mjs';
-import { GUEST_CHECKOUT, GUEST_RESULTS, liveDir, logsDir, repoRoot, resultsDir } from './paths.mjs';
+import { GUEST_CHECKOUT, GUEST_RESULTS, liveDir, liveRelease, logsDir, releaseDirs, repoRoot } from './paths.mjs';
 import { findNamespaceInit, isAlive, pidNamespaceOf, processesInNamespace } from './procfs.mjs';
 import { assertBootableRoot } from './root-guard.mjs';
 
@@ -62,12 +62,14 @@ async function waitFor(what, deadline, probe) {
  * Boots the guest and waits for `systemctl is-system-running --wait`.
  * Returns the guest: its target for runInGuest(), boot time and shutdown().
  */
-export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60_000 } = {}) {
+export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60_000, release: wanted } = {}) {
   // The guard, right before the boot: never `/`, never a root the harness did not finish.
   const root = assertBootableRoot(rootInput, liveDir);
+  const release = liveRelease(wanted);
+  const { resultsDir } = releaseDirs(release);
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(logsDir, { recursive: true });
-  const consoleLog = path.join(logsDir, 'nspawn-console.log');
+  const consoleLog = path.join(logsDir, `nspawn-console-${release}.log`);
   // Inside the private mount namespace the root, the checkout and the results
   // are bound under a fresh /run first, so the tmpfs that then covers /tmp
   // cannot hide them (a CI checkout may live under /tmp).
@@ -133,9 +135,12 @@ export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60
       const failed = await runInGuest(target, ['systemctl', '--failed', '--no-legend', '--plain']);
       throw new Error(`systemd-live: the guest booted as "${systemState || state.stderr.trim()}", not running; failed units:\n${failed.stdout}(console: ${consoleLog})`);
     }
-    log(`guest up (nspawn): systemd PID 1 is host PID ${leader}, running after ${bootMs} ms`);
+    const systemdVersion = await readSystemdVersion(target);
+    log(`guest up (nspawn, ${release}, systemd ${systemdVersion.version}): systemd PID 1 is host PID ${leader}, running after ${bootMs} ms`);
     return {
       backend: 'nspawn',
+      release,
+      systemd: systemdVersion,
       target,
       bootMs,
       consoleLog,
@@ -150,6 +155,15 @@ export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60
     await within(exit, 5000);
     throw error;
   }
+}
+
+/** The guest's `systemctl --version`: its number (the first line's "systemd 257 (257.9-1~deb13u1)") and that line. */
+async function readSystemdVersion(target) {
+  const run = await runInGuest(target, ['systemctl', '--version'], { timeoutMs: 10_000 });
+  const line = run.stdout.split('\n')[0] ?? '';
+  const version = Number(/^systemd (\d+)/u.exec(line)?.[1]);
+  if (run.code !== 0 || !Number.isInteger(version)) throw new Error(`systemd-live: the guest's systemctl --version said ${JSON.stringify(run.stdout + run.stderr)}`);
+  return { version, line: line.trim() };
 }
 
 function killGuest(nspawnPid, leader) {

@@ -1,9 +1,15 @@
 // Boots ONE guest for the whole systemd-live ring and powers it off after,
-// checking that no process of it is left. When no backend can run here the
-// ring is skipped with the reason printed, unless CI=true or
-// SERVICEHOST_REQUIRE_SYSTEMD_LIVE=1, where it fails and says what to install.
+// checking that no process of it is left. The project's name picks the Debian
+// release: `systemd-live` boots bookworm (systemd 252), `systemd-live-trixie`
+// boots trixie (systemd 257); tests read the guest's own version from the ring.
+// When no backend can run here the ring is skipped with the reason printed,
+// unless CI=true or SERVICEHOST_REQUIRE_SYSTEMD_LIVE=1, where it fails and
+// says what to install. Each ring leaves build/systemd-live/summary-<release>.json
+// (the guest's systemd, boot and ring time), which .ci/run prints at the end.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { bootGuest, liveRingProblem, type GuestTarget } from '../../../scripts/systemd-live.mjs';
+import { DEFAULT_RELEASE, bootGuest, liveDir, liveRelease, liveRingProblem, type GuestTarget, type LiveRelease } from '../../../scripts/systemd-live.mjs';
 
 export interface SystemdLiveRing {
   available: boolean;
@@ -11,6 +17,9 @@ export interface SystemdLiveRing {
   backend: string;
   target: GuestTarget | undefined;
   bootMs: number;
+  release: LiveRelease;
+  /** The guest's systemd version (`systemctl --version`), 0 when there is no guest. */
+  systemd: number;
 }
 
 declare module 'vitest' {
@@ -23,28 +32,40 @@ function required(): boolean {
   return process.env.CI === 'true' || process.env.SERVICEHOST_REQUIRE_SYSTEMD_LIVE === '1';
 }
 
-const log = (line: string): void => console.log(`[systemd-live ring] ${line}`);
+/** `systemd-live` -> bookworm, `systemd-live-<release>` -> that release. */
+export function releaseOfProject(name: string): LiveRelease {
+  const suffix = /^systemd-live(?:-([a-z]+))?$/u.exec(name);
+  if (!suffix) throw new Error(`systemd-live: project ${name} is not systemd-live or systemd-live-<release>`);
+  return liveRelease(suffix[1] ?? DEFAULT_RELEASE);
+}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const ringStarted = Date.now();
+  const release = releaseOfProject(project.name);
+  const log = (line: string): void => console.log(`[systemd-live ring, ${release}] ${line}`);
   const skip = (problem: string) => {
     if (required()) throw new Error(`${problem}\n(The live-systemd ring is required because CI=true or SERVICEHOST_REQUIRE_SYSTEMD_LIVE=1.)`);
-    console.warn(`\n[systemd-live ring] SKIPPED: ${problem}\n`);
-    project.provide('systemdLive', { available: false, reason: problem, backend: 'none', target: undefined, bootMs: 0 });
+    console.warn(`\n[systemd-live ring] SKIPPED (${release}): ${problem}\n`);
+    project.provide('systemdLive', { available: false, reason: problem, backend: 'none', target: undefined, bootMs: 0, release, systemd: 0 });
     return async () => {};
   };
-  const problem = liveRingProblem();
+  const problem = liveRingProblem(release);
   if (problem) return skip(problem);
   let guest;
   try {
-    guest = await bootGuest({ log });
+    guest = await bootGuest({ log, release });
   } catch (error) {
     return skip((error as Error).message);
   }
-  project.provide('systemdLive', { available: true, reason: '', backend: guest.backend, target: guest.target, bootMs: guest.bootMs });
+  project.provide('systemdLive', { available: true, reason: '', backend: guest.backend, target: guest.target, bootMs: guest.bootMs, release, systemd: guest.systemd.version });
+  // The CI log's summary names each guest's systemd (the first line of its `systemctl --version`).
+  log(`the guest runs ${guest.systemd.line}`);
   return async () => {
     const down = await guest.shutdown();
-    log(`guest (${guest.backend}) booted in ${guest.bootMs} ms, powered off in ${down.durationMs} ms${down.forced ? ' (forced: it did not power off in time)' : ''}; ring ${((Date.now() - ringStarted) / 1000).toFixed(1)} s`);
+    log(`guest (${guest.backend}, ${guest.systemd.line}) booted in ${guest.bootMs} ms, powered off in ${down.durationMs} ms${down.forced ? ' (forced: it did not power off in time)' : ''}; ring ${((Date.now() - ringStarted) / 1000).toFixed(1)} s`);
+    const summary = { release, systemd: guest.systemd.line, backend: guest.backend, bootMs: guest.bootMs, ringSeconds: Math.round((Date.now() - ringStarted) / 1000) };
+    mkdirSync(liveDir, { recursive: true });
+    writeFileSync(path.join(liveDir, `summary-${release}.json`), `${JSON.stringify(summary)}\n`);
     if (down.leftovers.length > 0) throw new Error(`systemd-live: the guest left processes behind: ${down.leftovers.join(' ')}`);
   };
 }

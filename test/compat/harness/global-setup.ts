@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { compatDir, repoRoot } from './matrix';
+import { buildBullseyeRoot, bullseyeProblem } from './roots';
 import { npm, onPath, run } from './tools';
 
 export interface CompatRing {
@@ -36,8 +37,18 @@ const crossCompilers: Record<string, string> = {
   'win32-x64': 'x86_64-w64-mingw32-g++-posix',
 };
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
+  // The bullseye root (glibc.test.ts) is mostly a download: made in the
+  // background from here, it overlaps the rings that run before it. The
+  // teardown waits for it, so no debootstrap outlives the run.
+  const rootProblem = bullseyeProblem();
+  const warmRoot = rootProblem
+    ? Promise.resolve()
+    : buildBullseyeRoot().then(
+        () => console.log(`[compat ring] bullseye root ready ${Math.round((Date.now() - started) / 1000)} s after the ring's setup began`),
+        (error: Error) => console.warn(`[compat ring] building the bullseye root in the background failed (glibc.test.ts tries again): ${error.message.split('\n')[0]}`),
+      );
   const missingTargets: Record<string, string> = {};
   const targets = ['linux-x64'];
   for (const [target, compiler] of Object.entries(crossCompilers)) {
@@ -64,4 +75,7 @@ export default async function setup(project: TestProject): Promise<void> {
   if (!existsSync(tarball)) throw new Error(`compat ring: npm pack wrote no ${tarball} (${readdirSync(packDir).join(', ')})`);
   project.provide('compatRing', { tarball, files: entry.files.map((file) => file.path), missingTargets });
   console.log(`[compat ring] prebuilt ${targets.join(', ')} and packed ${path.relative(repoRoot, tarball)} in ${Date.now() - started} ms`);
+  return async () => {
+    await warmRoot;
+  };
 }

@@ -4,7 +4,7 @@
 // build/compat/roots/bullseye. It needs no systemd; it is entered with
 // unshare + chroot and never booted. Root, or passwordless sudo (CI runners).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compatDir } from './matrix';
 import { findProgram, run } from './tools';
@@ -45,21 +45,71 @@ export function bullseyeProblem(): string | undefined {
   return undefined;
 }
 
-export async function ensureBullseyeRoot(): Promise<string> {
-  if (!existsSync(readyMarker) || !existsSync(path.join(BULLSEYE_ROOT, 'lib', 'x86_64-linux-gnu', 'libc.so.6'))) {
-    const temporary = `${BULLSEYE_ROOT}.${process.pid}.tmp`;
-    const remove = (dir: string) => run(...privileged(findProgram('rm')!, ['-rf', '--one-file-system', dir]));
-    await remove(temporary);
-    mkdirSync(path.dirname(BULLSEYE_ROOT), { recursive: true });
-    const result = await run(...privileged(findProgram('debootstrap')!, ['--variant=minbase', '--include=libatomic1', 'bullseye', temporary, DEBIAN_MIRROR]), { timeoutMs: 900_000 });
-    if (result.code !== 0) {
-      await remove(temporary);
-      throw new Error(`debootstrap bullseye failed (${result.code}):\n${result.stdout.slice(-4000)}${result.stderr.slice(-4000)}`);
-    }
-    await remove(BULLSEYE_ROOT);
-    renameSync(temporary, BULLSEYE_ROOT);
-    writeFileSync(readyMarker, `${new Date().toISOString()} debootstrap --variant=minbase --include=libatomic1 bullseye ${DEBIAN_MIRROR}\n`);
+const lockDir = `${BULLSEYE_ROOT}.lock`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Makes the root once. The ring's global setup starts this in the background
+ * (debootstrap is mostly download: it overlaps the rings that run first) and
+ * glibc.test.ts's worker calls it again: a lock folder holding the builder's
+ * PID makes the second caller wait for the first rather than build beside it.
+ */
+export async function buildBullseyeRoot(): Promise<string> {
+  const ready = () => existsSync(readyMarker) && existsSync(path.join(BULLSEYE_ROOT, 'lib', 'x86_64-linux-gnu', 'libc.so.6'));
+  mkdirSync(path.dirname(BULLSEYE_ROOT), { recursive: true });
+  for (;;) {
+    if (ready()) return BULLSEYE_ROOT;
+    try {
+      mkdirSync(lockDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number.parseInt(readFileOr(path.join(lockDir, 'pid')), 10);
+      // A holder that has not written its PID yet is seconds old: wait for it.
+      if (Number.isInteger(holder) && !alive(holder)) rmSync(lockDir, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+      continue;
+    }
+    try {
+      writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+      if (!ready()) await debootstrapBullseye();
+    } finally {
+      rmSync(lockDir, { recursive: true, force: true });
+    }
+  }
+}
+
+function readFileOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function debootstrapBullseye(): Promise<void> {
+  const temporary = `${BULLSEYE_ROOT}.${process.pid}.tmp`;
+  const remove = (dir: string) => run(...privileged(findProgram('rm')!, ['-rf', '--one-file-system', dir]));
+  await remove(temporary);
+  const result = await run(...privileged(findProgram('debootstrap')!, ['--variant=minbase', '--include=libatomic1', 'bullseye', temporary, DEBIAN_MIRROR]), { timeoutMs: 900_000 });
+  if (result.code !== 0) {
+    await remove(temporary);
+    throw new Error(`debootstrap bullseye failed (${result.code}${result.signal ? `, ${result.signal}` : ''}):\n${result.stdout.slice(-4000)}${result.stderr.slice(-4000)}`);
+  }
+  await remove(BULLSEYE_ROOT);
+  renameSync(temporary, BULLSEYE_ROOT);
+  writeFileSync(readyMarker, `${new Date().toISOString()} debootstrap --variant=minbase --include=libatomic1 bullseye ${DEBIAN_MIRROR}\n`);
+}
+
+export async function ensureBullseyeRoot(): Promise<string> {
+  await buildBullseyeRoot();
   if (!isRoot) {
     await run(...privileged(findProgram('mkdir')!, ['-p', BULLSEYE_WORK]));
     await run(...privileged(findProgram('chown')!, [`${process.getuid!()}:${process.getgid!()}`, BULLSEYE_WORK]));

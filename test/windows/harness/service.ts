@@ -1,6 +1,6 @@
 // Helpers for tests that run a real service: create it with sc.exe, wait for
 // states, read its log, and always remove it afterwards.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { windowsCommandLine } from '../../../lib/windows/command-line';
@@ -58,11 +58,30 @@ export async function createService(name: string, program: string, args: readonl
 export async function removeService(name: string): Promise<void> {
   const state = await queryService(name);
   if (!state.exists) return;
-  if (state.state !== 'STOPPED') {
-    await sc(['stop', name]);
-    await waitForState(name, 'STOPPED', 15_000).catch(() => {});
-  }
+  // A stop the SCM refused (a raw fixture still START_PENDING, or one whose
+  // process died without reporting) never brings STOPPED: waiting for it only
+  // cost 15 s a test. withService ends such a process by its PID.
+  if (state.state !== 'STOPPED' && (await sc(['stop', name])).code === 0) await waitForState(name, 'STOPPED', 15_000).catch(() => {});
   await sc(['delete', name]);
+}
+
+/**
+ * The PIDs of this machine's processes whose command line holds `marker`
+ * (Wine shows a Windows process's command line in /proc), so that a test ends
+ * only the service process it started, by PID.
+ */
+export function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) found.push(pid);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
 }
 
 export interface RunningFixture {
@@ -100,6 +119,15 @@ export async function withService(
     });
   } finally {
     await removeService(name);
+    // Its log's path is in its command line and nowhere else: a process the SCM did not stop is ended here.
+    for (const pid of processesWith(toWindowsPath(log))) {
+      console.log(`[windows ring] ${name}: ending its process ${pid}, which the SCM did not stop`);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // It ended meanwhile.
+      }
+    }
   }
 }
 

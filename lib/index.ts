@@ -64,6 +64,7 @@ export type { HealthCheck, HealthCheckResult, HealthHandler, HealthHandlerOption
 export type { HealthServerOptions } from './lifecycle/health-server';
 export type { NativeBuildInfo } from './native/load';
 export type { ListenFd, ListenFdsOptions } from './hosts/systemd/socket-activation';
+export type { ListenOptions, ListenTarget, Listening } from './lifecycle/listen';
 
 /**
  * Drains an http, https or http2 server: stops accepting, lets requests in

@@ -322,6 +322,16 @@ export class Service {
   }
 
   /**
+   * Listens `server` on `target` (a port, 'host:port', a socket path, or a
+   * FileDescriptorName=): on the socket systemd passed for it (LISTEN_FDS, by
+   * name, port or path), which stays open across restarts, else bound here.
+   * Adds the server to the teardown; resolves once it accepts.
+   */
+  listen(server: import('node:net').Server, target: import('./listen').ListenTarget, options?: import('./listen').ListenOptions): Promise<import('./listen').Listening> {
+    return (require('./listen') as typeof import('./listen')).listenService(this, server, target, options);
+  }
+
+  /**
    * Lets go of the process without ending it: removes every process listener
    * servicehost added (signals, uncaught errors, the console handler), the
    * timer that holds the process, and closes serveHealth's server. For tests

@@ -1,0 +1,160 @@
+// service.listen(server, target): one line that serves on every host. Under a
+// systemd unit with a socket (`servicehost install --listen`), the server
+// takes the listening socket systemd holds (LISTEN_FDS), found by its
+// FileDescriptorName= or by its port or path, so a restart closes no port:
+// the kernel queues connections while one process drains and the next starts.
+// Anywhere else (a terminal, a unit without a socket, launchd, Windows) it
+// binds the address itself.
+import { readFileSync, readlinkSync } from 'node:fs';
+import * as net from 'node:net';
+import { ServicehostError } from '../errors';
+import type { ListenFd } from '../hosts/systemd/socket-activation';
+import { expectObject, expectString } from '../validate';
+import { formatListenAddress, isFdName, readListenAddress, type ListenAddress } from './listen-address';
+import type { Logger } from './log';
+
+/** What {@link Service.listen} listens on: a port, 'host:port', an absolute socket path, or a FileDescriptorName= systemd passed. */
+export type ListenTarget = number | string;
+
+/** Options of {@link Service.listen}. */
+export interface ListenOptions {
+  /** Take the inherited socket of this FileDescriptorName= first (`--listen web=8080`); the target is what is bound when there is none. */
+  name?: string;
+}
+
+/** What {@link Service.listen} resolves with, once the server accepts. */
+export interface Listening {
+  /** The socket came from systemd (LISTEN_FDS): it stays open across restarts. false: bound here. */
+  inherited: boolean;
+  /** The inherited fd. */
+  fd?: number;
+  /** The inherited socket's FileDescriptorName=. */
+  name?: string;
+  /** server.address() once listening. */
+  address: net.AddressInfo | string | null;
+}
+
+/** The part of Service that listen() needs. */
+export interface ListeningService {
+  add(resource: object, options?: { name?: string }): unknown;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  readonly name: string;
+}
+
+// Fds a server of this process already took: two servers never share one.
+const taken = new Set<number>();
+
+/** The inherited listening sockets, or none off Linux (only systemd passes LISTEN_FDS). */
+function inheritedSockets(): ListenFd[] {
+  if (process.platform !== 'linux') return [];
+  const { listenFds } = require('../hosts/systemd/socket-activation') as typeof import('../hosts/systemd/socket-activation');
+  return listenFds();
+}
+
+function socketInode(fd: number): string | undefined {
+  try {
+    return /^socket:\[([0-9]+)\]$/u.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function procLines(file: string): string[][] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(1).map((line) => line.trim().split(/\s+/u)).filter((fields) => fields.length > 1);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The port or path a socket is bound to, read from /proc/net by its inode
+ * (the fd may be any socket systemd opened: no need to listen on it first).
+ */
+function boundAddress(fd: number): { port?: number; path?: string } {
+  const inode = socketInode(fd);
+  if (inode === undefined) return {};
+  // /proc/net/tcp{,6}: sl local_address rem_address st ... uid timeout inode; the port is the hex after ':'.
+  for (const fields of [...procLines('/proc/net/tcp'), ...procLines('/proc/net/tcp6')]) {
+    if (fields[9] === inode) return { port: Number.parseInt(fields[1]!.split(':')[1]!, 16) };
+  }
+  // /proc/net/unix: Num RefCount Protocol Flags Type St Inode Path.
+  for (const fields of procLines('/proc/net/unix')) {
+    if (fields[6] === inode && fields.length > 7) return { path: fields.slice(7).join(' ') };
+  }
+  return {};
+}
+
+/** The inherited socket for `address` or `name`: by FileDescriptorName= first, then by port or path. */
+export function findInherited(sockets: readonly ListenFd[], address: ListenAddress | undefined, name: string | undefined): ListenFd | undefined {
+  const free = sockets.filter((socket) => socket.socket && !taken.has(socket.fd));
+  const names = [name, ...(address ? [address.kind === 'tcp' ? String(address.port) : address.path] : [])].filter((entry): entry is string => entry !== undefined);
+  for (const wanted of names) {
+    const found = free.find((socket) => socket.name === wanted);
+    if (found) return found;
+  }
+  if (address === undefined) return undefined;
+  return free.find((socket) => {
+    const bound = boundAddress(socket.fd);
+    return address.kind === 'tcp' ? bound.port === address.port : bound.path === address.path;
+  });
+}
+
+function describeTarget(address: ListenAddress | undefined, name: string | undefined): string {
+  return [name === undefined ? undefined : `named ${JSON.stringify(name)}`, address === undefined ? undefined : `on ${formatListenAddress(address)}`].filter(Boolean).join(' or ');
+}
+
+/**
+ * Listens `server` on the inherited socket for `target`, else binds it; adds
+ * it to the service's teardown (an http server is drained) and resolves once
+ * it accepts.
+ */
+export async function listenService(service: ListeningService, server: net.Server, target: ListenTarget, options: ListenOptions = {}): Promise<Listening> {
+  if (!(server instanceof net.Server)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'service.listen(server, target): server must be a net, http, https or http2 server');
+  const checked = expectObject('service.listen(server, target, options): options', options);
+  const name = checked.name === undefined ? undefined : expectString('service.listen: options.name', checked.name, { nonEmpty: true });
+  if (name !== undefined && !isFdName(name)) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `service.listen: options.name ${JSON.stringify(name)} is not a FileDescriptorName= (printable ASCII but ':', at most 255)`);
+  const address = readListenAddress('service.listen(server, target): target', target);
+  const wantedName = name ?? (address === undefined ? (target as string) : undefined);
+  if (address === undefined && !isFdName(wantedName!)) {
+    throw new ServicehostError('ERR_INVALID_ARG_VALUE', `service.listen(server, target): ${JSON.stringify(target)} is not a port, host:port, absolute socket path or socket name`);
+  }
+  if (service.signal.aborted) throw new ServicehostError('ERR_SERVICEHOST_STOPPED', 'service.listen() after a stop was requested');
+  if (server.listening) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'service.listen(server, target): the server is already listening');
+
+  const sockets = inheritedSockets();
+  const inherited = findInherited(sockets, address, wantedName);
+  if (inherited === undefined && address === undefined) {
+    const passed = sockets.map((socket) => socket.name).join(', ') || 'none';
+    throw new ServicehostError(
+      'ERR_INVALID_ARG_VALUE',
+      `service.listen(server, ${JSON.stringify(target)}): systemd passed no socket of that name (passed: ${passed}), and a name alone is no address to bind: give the port or path as well, service.listen(server, 8080, { name: ${JSON.stringify(target)} })`,
+    );
+  }
+  if (inherited === undefined && sockets.some((socket) => socket.socket && !taken.has(socket.fd))) {
+    service.log.warn(`${service.name}: systemd passed sockets (${sockets.map((socket) => socket.name).join(', ')}) but none ${describeTarget(address, wantedName)}: binding ${formatListenAddress(address!)} here, so a restart closes it`);
+  }
+  if (inherited) taken.add(inherited.fd);
+  // Added first, so the drain sees every connection from the first one on.
+  service.add(server);
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: Error) => {
+      server.off('listening', listening);
+      if (inherited) taken.delete(inherited.fd);
+      reject(error);
+    };
+    const listening = () => {
+      server.off('error', failed);
+      resolve();
+    };
+    server.once('error', failed).once('listening', listening);
+    if (inherited) server.listen({ fd: inherited.fd });
+    else if (address!.kind === 'unix') server.listen(address!.path);
+    else if (address!.host === undefined) server.listen(address!.port);
+    else server.listen(address!.port, address!.host);
+  });
+  // Node knows no path for a pipe it was handed by fd: the path it was found by is the one.
+  const where = server.address() ?? (inherited ? (boundAddress(inherited.fd).path ?? null) : null);
+  return { inherited: inherited !== undefined, ...(inherited ? { fd: inherited.fd, name: inherited.name } : {}), address: where };
+}

@@ -7,7 +7,12 @@
  * - {@link isWindowsService}: instant detection.
  * - {@link EventLogWriter}: the Windows Event Log.
  * - {@link windowsCommandLine}, {@link quoteWindowsArgument}: command lines (service image paths).
- * - The SCM's numbers and names: {@link SERVICE_STATES}, {@link ACCEPT_FLAGS}, {@link CONTROLS}.
+ * - The SCM's numbers and names: {@link SCM_STATES}, {@link ACCEPT_FLAGS}, {@link CONTROLS}.
+ *
+ * Words, one meaning each: an *SCM state* ({@link ScmStateName}: 'start-pending')
+ * is SERVICE_STATUS.dwCurrentState; {@link ScmStatus} is the whole SERVICE_STATUS
+ * record, {@link ScmStatusUpdate} a report of it. The lifecycle's own states
+ * ('starting') are `ServiceState` and `SERVICE_STATES` in `servicehost`.
  *
  * For the lifecycle (stop, pause, teardown, exit codes) use `Service` from `servicehost`.
  *
@@ -31,20 +36,19 @@ export {
   type DispatcherStats,
   type DispatcherExitEvent,
   type ServiceMainEvent,
-  type ServiceStatus,
-  type ServiceStatusUpdate,
+  type ScmStatus,
+  type ScmStatusUpdate,
   type SimulatedControl,
   type StartServiceDispatcherOptions,
 } from './windows/scm';
 export {
-  SERVICE_STATES,
+  SCM_STATES,
   ACCEPT_FLAGS,
   CONTROLS,
   controlName,
   type AcceptedControl,
   type ControlName,
-  type LifecycleStateName,
-  type ServiceStateName,
+  type ScmStateName,
 } from './windows/codes';
 export { EventLogWriter } from './windows/event-log';
 export { quoteWindowsArgument, windowsCommandLine, parseWindowsCommandLine } from './windows/command-line';

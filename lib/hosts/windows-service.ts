@@ -8,7 +8,7 @@ import { ServicehostError } from '../errors';
 import type { Logger } from '../lifecycle/log';
 import { stderrLogger } from '../lifecycle/log';
 import { expectFunction, expectObject, optionalBoolean, optionalInteger } from '../validate';
-import { MAX_DWORD, acceptFlag, acceptFlagForEvent, stateOfLifecycle } from '../windows/codes';
+import { MAX_DWORD, acceptFlag, acceptFlagForEvent, scmStateOf } from '../windows/codes';
 import { connectDispatcher, type DispatcherConnection } from '../windows/dispatcher';
 import { eventLogLogger } from '../windows/event-log';
 import { acceptMask, parseDispatcherRecord, type DispatcherEvent } from '../windows/scm';
@@ -167,7 +167,7 @@ export class WindowsServiceHost implements Host {
   #apply(status: HostStatus): void {
     // The SCM has no reloading state: the service stays RUNNING through PARAMCHANGE.
     if (status.state === 'reloading' || status.state === 'reloaded') return;
-    const state = stateOfLifecycle(status.state).code;
+    const state = scmStateOf(status.state).code;
     const waitHint = 'waitHintMs' in status && status.waitHintMs !== undefined ? Math.min(status.waitHintMs, MAX_DWORD) : this.#pendingWaitHintMs;
     this.#connection!.native.setServiceStatus({ state, waitHint });
   }
@@ -207,7 +207,7 @@ export class WindowsServiceHost implements Host {
       try {
         // A non-zero outcome goes to the SCM as ERROR_SERVICE_SPECIFIC_ERROR
         // (1066) plus the code, so that recovery actions fire.
-        this.#connection!.native.setServiceStatus({ state: stateOfLifecycle('stopped').code, serviceSpecificExitCode: exitCode });
+        this.#connection!.native.setServiceStatus({ state: scmStateOf('stopped').code, serviceSpecificExitCode: exitCode });
       } catch {
         // Already stopped through the raw API: the SCM has its final status.
       }

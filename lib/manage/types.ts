@@ -8,7 +8,11 @@ import type { InstallSpec } from './spec';
 /** The service manager servicehost drives here: the Windows SCM, systemd or launchd. */
 export type ManagerPlatform = 'windows' | 'systemd' | 'launchd';
 
-/** A service's run state, in one vocabulary for the SCM, systemd and launchd. */
+/**
+ * A service's run state as the manager sees it from outside, in one vocabulary
+ * for the SCM, systemd and launchd: a lifecycle {@link ServiceState}, or
+ * 'failed' (systemd's failed unit), or 'unknown'.
+ */
 export type ManagedServiceState = ServiceState | 'failed' | 'unknown';
 
 /** One service, as {@link list} reports it. */

@@ -4,13 +4,13 @@
 // call the service stuck only when its checkpoint has not moved for a whole
 // wait hint. Wine does not enforce wait hints; this does, on every system.
 import type { NativeServiceStatusProcess } from '../native/windows-binding';
-import { stateOfCode } from '../windows/codes';
+import { scmStateOfCode } from '../windows/codes';
 import { ServiceManagerError } from './errors';
 import type { ManagedServiceState, WaitOptions } from './types';
 
 /** An SCM state code in the manager's words ('start-pending' is 'starting'). */
 export function managedState(state: number): ManagedServiceState {
-  return stateOfCode(state)?.lifecycle ?? 'unknown';
+  return scmStateOfCode(state)?.lifecycle ?? 'unknown';
 }
 
 /** A pending state lasting longer than its wait hint with no checkpoint progress is stuck; this much slack on top. */

@@ -3,8 +3,12 @@
 // derived from them.
 import type { ServiceState } from '../lifecycle/states';
 
-/** SERVICE_STATUS.dwCurrentState: the SCM's code, its name here, and the lifecycle's name for it. */
-export const SERVICE_STATES = [
+/**
+ * SERVICE_STATUS.dwCurrentState: the SCM's code, its name here (an {@link ScmStateName}),
+ * and the lifecycle state (`ServiceState`) it stands for. Not `SERVICE_STATES`
+ * from `servicehost`, which lists the lifecycle's own states.
+ */
+export const SCM_STATES = [
   { name: 'stopped', code: 1, lifecycle: 'stopped' },
   { name: 'start-pending', code: 2, lifecycle: 'starting' },
   { name: 'stop-pending', code: 3, lifecycle: 'stopping' },
@@ -14,10 +18,8 @@ export const SERVICE_STATES = [
   { name: 'paused', code: 7, lifecycle: 'paused' },
 ] as const satisfies readonly { name: string; code: number; lifecycle: ServiceState }[];
 
-/** A SERVICE_STATUS state by its name here: 'start-pending', 'running', ... */
-export type ServiceStateName = (typeof SERVICE_STATES)[number]['name'];
-/** The same states as Service and the manager name them. */
-export type LifecycleStateName = (typeof SERVICE_STATES)[number]['lifecycle'];
+/** An SCM state (SERVICE_STATUS.dwCurrentState) by its name here: 'start-pending', 'running', ... */
+export type ScmStateName = (typeof SCM_STATES)[number]['name'];
 
 /**
  * A control the service can accept, by the name of its SERVICE_ACCEPT_* flag.
@@ -126,28 +128,28 @@ function indexBy<Row, Key>(rows: readonly Row[], key: (row: Row) => Key): Map<Ke
   return new Map(rows.map((row) => [key(row), row]));
 }
 
-const stateByCode = indexBy<(typeof SERVICE_STATES)[number], number>(SERVICE_STATES, (row) => row.code);
-const stateByName = indexBy<(typeof SERVICE_STATES)[number], string>(SERVICE_STATES, (row) => row.name);
-const stateByLifecycle = indexBy<(typeof SERVICE_STATES)[number], string>(SERVICE_STATES, (row) => row.lifecycle);
+const stateByCode = indexBy<(typeof SCM_STATES)[number], number>(SCM_STATES, (row) => row.code);
+const stateByName = indexBy<(typeof SCM_STATES)[number], string>(SCM_STATES, (row) => row.name);
+const stateByLifecycle = indexBy<(typeof SCM_STATES)[number], string>(SCM_STATES, (row) => row.lifecycle);
 const flagByName = indexBy<(typeof ACCEPT_FLAGS)[number], string>(ACCEPT_FLAGS, (row) => row.name);
 const controlByCode = indexBy<ControlRow, number>(CONTROLS, (row) => row.code);
 const controlByName = indexBy<ControlRow, string>(CONTROLS, (row) => row.name);
 
-export const SERVICE_STATE_NAMES: readonly ServiceStateName[] = SERVICE_STATES.map((row) => row.name);
+export const SCM_STATE_NAMES: readonly ScmStateName[] = SCM_STATES.map((row) => row.name);
 export const ACCEPTED_CONTROL_NAMES: readonly AcceptedControl[] = ACCEPT_FLAGS.map((row) => row.name);
 export const CONTROL_NAMES: readonly ControlRow['name'][] = CONTROLS.map((row) => row.name);
 
-export function stateOfCode(code: number): (typeof SERVICE_STATES)[number] | undefined {
+export function scmStateOfCode(code: number): (typeof SCM_STATES)[number] | undefined {
   return stateByCode.get(code);
 }
 
-export function stateCode(name: ServiceStateName): number {
+export function scmStateCode(name: ScmStateName): number {
   return stateByName.get(name)!.code;
 }
 
 /** The SCM state for a lifecycle state ('stopping' → stop-pending). */
-export function stateOfLifecycle(lifecycle: LifecycleStateName): (typeof SERVICE_STATES)[number] {
-  return stateByLifecycle.get(lifecycle)!;
+export function scmStateOf(state: ServiceState): (typeof SCM_STATES)[number] {
+  return stateByLifecycle.get(state)!;
 }
 
 export function acceptFlag(name: AcceptedControl): number {

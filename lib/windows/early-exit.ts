@@ -8,7 +8,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { exitCodes } from '../lifecycle/exit-codes';
 import type { NativeDispatcherBinding } from '../native/windows-binding';
-import { stateCode } from './codes';
+import { scmStateCode } from './codes';
 
 // The SCM calls ServiceMain moments after the dispatcher connects; a program
 // that fails at once may end before it has. Bounded, for a dispatcher that
@@ -45,7 +45,7 @@ function reportStopped(native: NativeDispatcherBinding, exitCode: number): void 
   for (;;) {
     try {
       // Non-zero: ERROR_SERVICE_SPECIFIC_ERROR (1066) with the code.
-      native.setServiceStatus({ state: stateCode('stopped'), serviceSpecificExitCode: exitCode });
+      native.setServiceStatus({ state: scmStateCode('stopped'), serviceSpecificExitCode: exitCode });
       return;
     } catch (error) {
       // Anything but "ServiceMain has not run yet" means the SCM has its final status, or no SCM is listening.

@@ -12,20 +12,20 @@ import {
   CUSTOM_CONTROL_MAX,
   CUSTOM_CONTROL_MIN,
   MAX_DWORD,
-  SERVICE_STATE_NAMES,
+  SCM_STATE_NAMES,
   acceptFlag,
   acceptedControlNames,
   controlCode,
   controlOfCode,
-  stateCode,
-  stateOfCode,
+  scmStateCode,
+  scmStateOfCode,
   type AcceptedControl,
   type ControlName,
-  type ServiceStateName,
+  type ScmStateName,
 } from './codes';
 import { connectDispatcher, currentDispatcher, type DispatcherConnection } from './dispatcher';
 
-export type { AcceptedControl, ControlName, ServiceStateName } from './codes';
+export type { AcceptedControl, ControlName, ScmStateName } from './codes';
 
 /** The SCM started the service: ServiceMain ran and START_PENDING was reported. */
 export interface ServiceMainEvent {
@@ -227,9 +227,9 @@ export function setControlDelivery(delivery: ControlDelivery): void {
 }
 
 /** A SERVICE_STATUS report for {@link setServiceStatus}. */
-export interface ServiceStatusUpdate {
+export interface ScmStatusUpdate {
   /** The state to report. */
-  state: ServiceStateName;
+  state: ScmStateName;
   /** Controls to accept from now on; left out, the current ones stay. None are accepted while start-pending, stop-pending or stopped. */
   controlsAccepted?: readonly AcceptedControl[];
   /** Milliseconds until the next report, for pending states. */
@@ -241,9 +241,9 @@ export interface ServiceStatusUpdate {
 }
 
 /** SERVICE_STATUS as the SCM now has it. */
-export interface ServiceStatus {
+export interface ScmStatus {
   /** The current state. */
-  state: ServiceStateName;
+  state: ScmStateName;
   /** The controls accepted now. */
   controlsAccepted: AcceptedControl[];
   /** Advances by one each time the same pending state is reported again. */
@@ -256,9 +256,9 @@ export interface ServiceStatus {
   serviceSpecificExitCode: number;
 }
 
-export function toPublicStatus(status: NativeServiceStatus): ServiceStatus {
+export function toScmStatus(status: NativeServiceStatus): ScmStatus {
   return {
-    state: stateOfCode(status.state)?.name ?? 'stopped',
+    state: scmStateOfCode(status.state)?.name ?? 'stopped',
     controlsAccepted: acceptedControlNames(status.controlsAccepted),
     checkPoint: status.checkPoint,
     waitHintMs: status.waitHint,
@@ -275,30 +275,30 @@ export function toPublicStatus(status: NativeServiceStatus): ServiceStatus {
  * ERR_SERVICEHOST_INVALID_TRANSITION for a change the SCM forbids, and
  * ERR_SERVICEHOST_ALREADY_STOPPED after 'stopped'.
  */
-export function setServiceStatus(update: ServiceStatusUpdate): ServiceStatus {
+export function setServiceStatus(update: ScmStatusUpdate): ScmStatus {
   const checked = expectObject('setServiceStatus(update)', update);
-  const state = expectOneOf('setServiceStatus: update.state', checked.state, SERVICE_STATE_NAMES);
+  const state = expectOneOf('setServiceStatus: update.state', checked.state, SCM_STATE_NAMES);
   const controlsAccepted = checked.controlsAccepted === undefined ? undefined : acceptMask('setServiceStatus: update.controlsAccepted', checked.controlsAccepted);
   const waitHint = optionalInteger('setServiceStatus: update.waitHintMs', checked.waitHintMs, 0, MAX_DWORD);
   const win32ExitCode = optionalInteger('setServiceStatus: update.win32ExitCode', checked.win32ExitCode, 0, MAX_DWORD);
   const serviceSpecificExitCode = optionalInteger('setServiceStatus: update.serviceSpecificExitCode', checked.serviceSpecificExitCode, 0, MAX_DWORD);
   const reported = connected('setServiceStatus').native.setServiceStatus({
-    state: stateCode(state),
+    state: scmStateCode(state),
     ...(controlsAccepted === undefined ? {} : { controlsAccepted }),
     ...(waitHint === undefined ? {} : { waitHint }),
     ...(win32ExitCode === undefined ? {} : { win32ExitCode }),
     ...(serviceSpecificExitCode === undefined ? {} : { serviceSpecificExitCode }),
   });
-  return toPublicStatus(reported);
+  return toScmStatus(reported);
 }
 
 /**
  * Changes the controls the service accepts, keeping its state and checkpoint.
  * While start-pending or stop-pending they are kept for the next state (the SCM forbids accepting any then).
  */
-export function setControlsAccepted(controls: readonly AcceptedControl[]): ServiceStatus {
+export function setControlsAccepted(controls: readonly AcceptedControl[]): ScmStatus {
   const controlsAccepted = acceptMask('setControlsAccepted(controls)', controls);
-  return toPublicStatus(connected('setControlsAccepted').native.setControlsAccepted({ controlsAccepted }));
+  return toScmStatus(connected('setControlsAccepted').native.setControlsAccepted({ controlsAccepted }));
 }
 
 /** How the dispatcher's queue has fared ({@link getDispatcherStats}). */

@@ -25,7 +25,7 @@ describe.each(['index', 'windows', 'manage'])('dist/%s', (entry) => {
 
 test.each([
   ['index', ['WindowsServiceHost', 'WindowsConsoleHost', 'SystemdHost', 'PosixHost', 'detectHost']],
-  ['windows', ['parseDispatcherRecord', 'toPublicStatus', 'acceptMask', 'detectWindowsHost']],
+  ['windows', ['parseDispatcherRecord', 'toScmStatus', 'acceptMask', 'detectWindowsHost']],
   ['manage', ['renderSystemdUnit', 'resolveSpec', 'platformManager']],
 ])('dist/%s keeps its internals internal', async (entry, internals) => {
   const { cjs, esm } = await exportedNames(entry);

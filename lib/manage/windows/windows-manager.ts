@@ -6,7 +6,7 @@ import { ServicehostError, isSystemError } from '../../errors';
 import { windowsNative } from '../../native/load';
 import type { NativeConfig2, NativeQueriedConfig, NativeServiceManager, NativeServiceStatusProcess } from '../../native/windows-binding';
 import { KILL_CHILDREN_VARIABLE, LOG_DIR_VARIABLE, WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environment';
-import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, RECOVERY_ACTIONS, SID_TYPES, START_TYPES, controlCode, nameOfCode, stateCode } from '../../windows/codes';
+import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, RECOVERY_ACTIONS, SID_TYPES, START_TYPES, controlCode, nameOfCode, scmStateCode } from '../../windows/codes';
 import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { refuseWritable, windowsFindings, windowsRunPaths } from '../least-privilege';
@@ -54,9 +54,10 @@ function call<T>(name: string, doing: string, action: () => T): T {
   }
 }
 
-// Built-in and virtual accounts take an empty password; ChangeServiceConfigW
-// then also drops one stored for an earlier user account.
-function accountOf(spec: ResolvedSpec): { account: string; password?: string } {
+// The logon CreateServiceW and ChangeServiceConfigW take: the account's full
+// name and its password. Built-in and virtual accounts take an empty password;
+// ChangeServiceConfigW then also drops one stored for an earlier user account.
+function logonOf(spec: ResolvedSpec): { account: string; password?: string } {
   const account = spec.windows.account ?? 'virtual';
   switch (account) {
     case 'virtual':
@@ -209,14 +210,14 @@ function basicConfiguration(spec: ResolvedSpec, imagePath: string) {
     imagePath,
     startType: START_TYPES[startType === 'delayed-auto' ? 'auto' : startType],
     dependencies: spec.windows.dependencies ?? [],
-    ...accountOf(spec),
+    ...logonOf(spec),
   };
 }
 
 // Every account a service may run as has rights an ordinary user lacks: what
 // it runs must be changeable by administrators alone.
 function checkRunPaths(spec: ResolvedSpec): void {
-  const account = accountOf(spec).account;
+  const account = logonOf(spec).account;
   refuseWritable(spec, windowsFindings(windowsRunPaths(spec), (file) => native().fileWriters(file)), account);
 }
 
@@ -229,7 +230,7 @@ export async function installWindowsService(specInput: unknown): Promise<Install
   try {
     warnings = applyConfiguration(spec, false);
     // After the service exists: its virtual account is named only then.
-    warnings.push(...prepareLogFolder(spec, accountOf(spec).account));
+    warnings.push(...prepareLogFolder(spec, logonOf(spec).account));
   } catch (error) {
     uninstallQuietly(spec.name);
     throw translateSystemError(error, spec.name, 'install');
@@ -292,7 +293,7 @@ export async function configureWindowsService(specInput: unknown): Promise<Insta
   requireOwnService(spec.name, 'configure', spec.force);
   checkRunPaths(spec);
   call(spec.name, 'configure', () => native().scmChangeConfig(spec.name, basicConfiguration(spec, imagePath)));
-  const warnings = call(spec.name, 'configure', () => [...applyConfiguration(spec, true), ...prepareLogFolder(spec, accountOf(spec).account)]);
+  const warnings = call(spec.name, 'configure', () => [...applyConfiguration(spec, true), ...prepareLogFolder(spec, logonOf(spec).account)]);
   const grantedRights = grantLogonRightFor(spec, warnings);
   if (managedState(queryStatus(spec.name).state) !== 'stopped') warnings.push('the service is running: restart it for a new command line, account or environment to take effect');
   return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started: false, warnings, grantedRights };
@@ -302,8 +303,8 @@ function queryStatus(name: string): NativeServiceStatusProcess {
   return call(name, 'query', () => native().scmQueryStatus(name));
 }
 
-
-function exitCodeOf(status: NativeServiceStatusProcess): number | undefined {
+/** A stopped service's exit code from its SERVICE_STATUS: its own code, a Win32 error, or undefined if it never ran. */
+function serviceExitCodeOf(status: NativeServiceStatusProcess): number | undefined {
   if (status.win32ExitCode === ERROR_SERVICE_SPECIFIC_ERROR) return status.serviceSpecificExitCode;
   return status.win32ExitCode === ERROR_SERVICE_NEVER_STARTED ? undefined : status.win32ExitCode;
 }
@@ -398,7 +399,7 @@ function statusUntilGone(name: string): NativeServiceStatusProcess {
     return native().scmQueryStatus(name);
   } catch (error) {
     if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST')) throw translateSystemError(error, name, 'stop');
-    return { serviceType: 0, state: stateCode('stopped'), controlsAccepted: 0, win32ExitCode: 0, serviceSpecificExitCode: 0, checkPoint: 0, waitHint: 0, processId: 0, serviceFlags: 0 };
+    return { serviceType: 0, state: scmStateCode('stopped'), controlsAccepted: 0, win32ExitCode: 0, serviceSpecificExitCode: 0, checkPoint: 0, waitHint: 0, processId: 0, serviceFlags: 0 };
   }
 }
 
@@ -545,7 +546,7 @@ export function queryWindowsService(nameInput: unknown): ServiceInfo {
     state,
     pid: status.processId === 0 ? undefined : status.processId,
     description: config.description ?? '',
-    exitCode: state === 'stopped' ? exitCodeOf(status) : undefined,
+    exitCode: state === 'stopped' ? serviceExitCodeOf(status) : undefined,
     enabled: config.startType <= START_TYPES.auto,
     account: config.account === '' ? undefined : config.account,
     argv: parseWindowsCommandLine(config.imagePath),

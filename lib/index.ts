@@ -24,6 +24,11 @@ export {
   type StopEvent,
   type StopOutcome,
 } from './lifecycle/service';
+import { detectHost } from './hosts/detect';
+import { usePickedHost } from './lifecycle/service';
+// The entry picks the host of a Service given none, as node-pty's index picks
+// its terminal class: the lifecycle itself names no platform.
+usePickedHost(detectHost);
 export { exitCodes, type ExitCodeName } from './lifecycle/exit-codes';
 export {
   Teardown,
@@ -41,7 +46,7 @@ export { NOT_READY_REASONS, type NotReadyReason } from './lifecycle/readiness';
 export { KUBERNETES_DRAIN_DELAY_MS } from './lifecycle/drain-delay';
 export { stderrLogger, LOG_LEVELS, type Logger, type LogLevel } from './lifecycle/log';
 import type { Logger } from './lifecycle/log';
-export type { HostOptions } from './hosts/detect';
+export type { HostOptions } from './hosts/host-options';
 export type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
 export type { PosixHostOptions } from './hosts/posix';
 export type { SystemdHostOptions } from './hosts/systemd/systemd-host';

@@ -137,15 +137,11 @@ export interface HostContext {
   stopTimeoutMs: number;
   /** Where the host reports its own trouble (a notification it could not send). */
   log: Logger;
-  /** POSIX signals that stop the service (hosts that hear signals). Default SIGTERM, SIGINT. */
-  stopSignals?: readonly NodeJS.Signals[];
-  /** POSIX signals that reload it when the program listens for 'reload', and stop it otherwise. Default SIGHUP. */
-  reloadSignals?: readonly NodeJS.Signals[];
 }
 
 /**
  * The contract between `Service` and the one place that knows a platform: a host turns the OS's controls into {@link HostEvent}s and the lifecycle's progress into the OS's status reports.
- * Hand one to `new Service({ host })` (a test's recording host); otherwise Service detects the host itself.
+ * Hand one to `new Service({ host })` (a test's recording host); otherwise the package's entry picks the host by detection.
  */
 export interface Host {
   /** Which host this is. */
@@ -156,6 +152,13 @@ export interface Host {
   whenConnected?(): Promise<void>;
   /** Starts delivering the OS's controls, through `deliver` alone. Once. */
   open(deliver: (event: HostEvent) => void, context: HostContext): void;
+  /**
+   * Optional: delivers the host's own stop event once, at once, along the path
+   * a real stop takes (its handler, then `deliver`), so that the one real stop
+   * runs code V8 has compiled. Service calls it once the service runs, while
+   * its stop path lets that one event pass without effect.
+   */
+  rehearseStop?(): void;
   /** The event types the program listens to; the host lets in the controls they need. */
   listen(types: ReadonlySet<HostEventType>): void;
   /** Reports progress or a state. */

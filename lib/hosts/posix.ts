@@ -7,13 +7,24 @@
 import { channel } from 'node:diagnostics_channel';
 import { stderrLogger, type Logger } from '../lifecycle/log';
 import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus } from './host';
-import { DEFAULT_RELOAD_SIGNALS, DEFAULT_STOP_SIGNALS, INTERACTIVE_SIGNALS } from './signals';
+import { checkSignalOptions, INTERACTIVE_SIGNALS } from './signals';
 
-/** Options of the host that runs on POSIX signals (a terminal, launchd, a container). */
+/**
+ * Options of the host that runs on POSIX signals (a terminal, launchd, a
+ * container), and of the systemd host: `new Service(options)` passes its
+ * stopSignals and reloadSignals here unread.
+ */
 export interface PosixHostOptions {
   /** Ends the process; `process.exit` unless a test hands in another. */
   exitProcess?: (exitCode: number) => void;
+  /** Signals that stop the service. Default ['SIGTERM', 'SIGINT']. Others are left to Node. */
+  stopSignals?: readonly NodeJS.Signals[];
+  /** Signals that reload it when the program listens for 'reload', and stop it otherwise. Default ['SIGHUP']. */
+  reloadSignals?: readonly NodeJS.Signals[];
 }
+
+// The signal lists reach the host from `new Service(options)`: an error names them there.
+const where = (key: string): string => `new Service(options): options.${key}`;
 
 const RELOAD_EVENT: HostEvent = { type: 'reload' };
 const ignore = (): void => {};
@@ -27,19 +38,26 @@ function stopEvent(signal: NodeJS.Signals): HostEvent {
 export class PosixHost implements Host {
   readonly kind: HostKind = 'posix';
   readonly #exitProcess: (exitCode: number) => void;
+  readonly #stopSignals: readonly NodeJS.Signals[];
+  readonly #reloadSignals: readonly NodeJS.Signals[];
   #deliver: (event: HostEvent) => void = ignore;
+  // The handler every stop signal runs, once open: the stop rehearsal runs it too.
+  #onStopSignal: ((signal: NodeJS.Signals) => void) | undefined;
   #reloadListened = false;
   #handlers: [NodeJS.Signals, (signal: NodeJS.Signals) => void][] = [];
   #closing: Promise<void> | undefined;
 
   constructor(options: PosixHostOptions = {}) {
     this.#exitProcess = options.exitProcess ?? ((code) => process.exit(code));
+    const signals = checkSignalOptions(where, options.stopSignals, options.reloadSignals);
+    this.#stopSignals = signals.stopSignals;
+    this.#reloadSignals = signals.reloadSignals;
   }
 
-  open(deliver: (event: HostEvent) => void, context: HostContext): void {
+  open(deliver: (event: HostEvent) => void, _context: HostContext): void {
     this.#deliver = deliver;
-    const stopSignals = context.stopSignals ?? DEFAULT_STOP_SIGNALS;
-    const reloadSignals = context.reloadSignals ?? DEFAULT_RELOAD_SIGNALS;
+    const stopSignals = this.#stopSignals;
+    const reloadSignals = this.#reloadSignals;
     // Made once: the stop path allocates nothing it need not.
     const stopEvents = new Map<string, HostEvent>([...stopSignals, ...reloadSignals].map((signal) => [signal, stopEvent(signal)]));
     // One handler for every stop signal, one for every reload signal (Node passes the signal's name).
@@ -47,22 +65,19 @@ export class PosixHost implements Host {
     const onReloadSignal = (signal: NodeJS.Signals) => this.#deliver(this.#reloadListened ? RELOAD_EVENT : stopEvents.get(signal)!);
     for (const signal of stopSignals) this.#on(signal, onStopSignal);
     for (const signal of reloadSignals) this.#on(signal, onReloadSignal);
-    const rehearsed = stopSignals[0];
-    if (rehearsed === undefined) return;
-    // A process hears one stop, so this handler always runs cold: V8 compiling
-    // it then costs signal latency. Run it once now with delivery switched off.
-    // A ref'd immediate: an unref'd one would wait for the loop's next
-    // wake-up, which in an idle service is the stop itself.
-    setImmediate(() => {
-      if (this.#closing || this.#deliver !== deliver) return;
-      this.#deliver = ignore;
-      try {
-        onStopSignal(rehearsed);
-      } finally {
-        this.#deliver = deliver;
-      }
-      rehearsals.publish({ part: 'host', kind: this.kind });
-    });
+    this.#onStopSignal = onStopSignal;
+  }
+
+  /**
+   * The first stop signal's handler, run as the signal would run it, through
+   * to Service's delivery: a process hears one stop, so this path always runs
+   * cold, and V8 compiling it then costs signal latency.
+   */
+  rehearseStop(): void {
+    const signal = this.#stopSignals[0];
+    if (signal === undefined || this.#onStopSignal === undefined || this.#closing || this.#deliver === ignore) return;
+    this.#onStopSignal(signal);
+    rehearsals.publish({ part: 'host', kind: this.kind });
   }
 
   /** Journal priorities when stderr is systemd's journal stream (any unit type), else plain stderr. */

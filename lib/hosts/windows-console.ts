@@ -29,6 +29,9 @@ export class WindowsConsoleHost implements Host {
   readonly #exitProcess: (exitCode: number) => void;
   #opened = false;
   #closing: Promise<void> | undefined;
+  #deliver: (event: HostEvent) => void = () => {};
+  // What the native console handler calls (on the main thread, through its thread-safe function).
+  readonly #onEvent = ({ ctrlType }: { ctrlType: number }): void => this.#deliver(consoleEvent(ctrlType));
 
   constructor(options: WindowsConsoleHostOptions = {}) {
     const checked = expectObject('hostOptions.windowsConsole', options);
@@ -38,11 +41,14 @@ export class WindowsConsoleHost implements Host {
   }
 
   open(deliver: (event: HostEvent) => void, _context: HostContext): void {
-    windowsNative().startConsoleControlHandler({
-      closeBudgetMs: this.#closeBudgetMs,
-      onEvent: ({ ctrlType }) => deliver(consoleEvent(ctrlType)),
-    });
+    this.#deliver = deliver;
+    windowsNative().startConsoleControlHandler({ closeBudgetMs: this.#closeBudgetMs, onEvent: this.#onEvent });
     this.#opened = true;
+  }
+
+  /** A Ctrl-C, as the console handler delivers it, so that the one real stop runs compiled code. */
+  rehearseStop(): void {
+    if (this.#opened && !this.#closing) this.#onEvent({ ctrlType: CONSOLE_CTRL_TYPES['ctrl-c'] });
   }
 
   listen(_types: ReadonlySet<HostEventType>): void {

@@ -7,8 +7,9 @@
 import { ServicehostError } from '../errors';
 import type { Logger } from '../lifecycle/log';
 import { stderrLogger } from '../lifecycle/log';
+import type { NativeDispatcherRecord } from '../native/windows-binding';
 import { expectFunction, expectObject, optionalBoolean, optionalInteger } from '../validate';
-import { MAX_DWORD, acceptFlag, acceptFlagForEvent, scmStateOf } from '../windows/codes';
+import { MAX_DWORD, acceptFlag, acceptFlagForEvent, controlCode, scmStateOf } from '../windows/codes';
 import { connectDispatcher, type DispatcherConnection } from '../windows/dispatcher';
 import { eventLogLogger } from '../windows/event-log';
 import { acceptMask, parseDispatcherRecord, type DispatcherEvent } from '../windows/scm';
@@ -62,6 +63,8 @@ export class WindowsServiceHost implements Host {
   #closing: Promise<void> | undefined;
   readonly #settled = deferred(); // ServiceMain ran, or the dispatcher gave up
   readonly #dispatcherExited = deferred();
+  // Each record the dispatcher queued, on the main thread: parsed once, delivered.
+  readonly #onRecord = (record: NativeDispatcherRecord): void => this.#onEvent(parseDispatcherRecord(record));
 
   constructor(options: WindowsServiceHostOptions = {}) {
     const checked = expectObject('hostOptions.windowsService', options);
@@ -91,7 +94,13 @@ export class WindowsServiceHost implements Host {
     const connection = connectDispatcher({ startWaitHintMs: context.startTimeoutMs });
     this.#connection = connection;
     this.#applyPolicy(context.stopTimeoutMs);
-    connection.consume((record) => this.#onEvent(parseDispatcherRecord(record)));
+    connection.consume(this.#onRecord);
+  }
+
+  /** An SCM stop, parsed and delivered as the dispatcher's would be, so that the one real stop runs compiled code. */
+  rehearseStop(): void {
+    if (!this.#connected || this.#closing) return;
+    this.#onRecord({ type: 'control', code: controlCode('stop'), eventType: 0, repeats: 1, receivedAt: Number(process.hrtime.bigint()) / 1e6 });
   }
 
   /**

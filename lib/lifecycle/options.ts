@@ -1,11 +1,12 @@
 // The options of `new Service(options)`, checked once at the public edge: the
 // deadlines (capped by the stop timeout the service was installed with), the
-// drain delay against them, the signals, and the shape of what is handed in.
+// drain delay against them, and the shape of what is handed in. What concerns
+// one host alone (its options, the signal lists) passes through to the host,
+// which checks it.
 import * as path from 'node:path';
 import { ServicehostError } from '../errors';
-import type { HostOptions } from '../hosts/detect';
 import type { Host } from '../hosts/host';
-import { checkSignalOptions } from '../hosts/signals';
+import type { HostOptions } from '../hosts/host-options';
 import { expectFunction, expectInteger, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
 import { defaultDrainDelayMs } from './drain-delay';
 import { STOP_TIMEOUT_VARIABLE } from './installed-environment';
@@ -16,7 +17,7 @@ import { MAX_STEP_TIMEOUT_MS } from './teardown';
 export interface ServiceOptions {
   /** Used in log lines and as the Event Log source. Default: the SCM's service name, else the script's name. */
   name?: string;
-  /** The host to run under. Default: detected (Windows service, Windows console, systemd, posix). */
+  /** The host to run under. Default: the one the package's entry detects (Windows service, Windows console, systemd, posix). */
   host?: Host;
   /** Options for the detected host, by host: `{ windowsService, windowsConsole, systemd }`. */
   hostOptions?: HostOptions;
@@ -39,9 +40,15 @@ export interface ServiceOptions {
    * (KUBERNETES_SERVICE_HOST set).
    */
   drainDelayMs?: number;
-  /** POSIX signals that stop the service. Default ['SIGTERM', 'SIGINT']. Others are left to Node. */
+  /**
+   * POSIX signals that stop the service. Default ['SIGTERM', 'SIGINT']. Others are left to Node.
+   * For the posix and systemd hosts, which check them; under Windows there are no signals.
+   */
   stopSignals?: readonly NodeJS.Signals[];
-  /** POSIX signals that reload it when something listens for 'reload' (else they stop it). Default ['SIGHUP']. */
+  /**
+   * POSIX signals that reload it when something listens for 'reload' (else they stop it). Default ['SIGHUP'].
+   * For the posix and systemd hosts, which check them; under Windows there are no signals.
+   */
   reloadSignals?: readonly NodeJS.Signals[];
   /** A second interactive stop request (SIGINT, Ctrl-C, Ctrl-Break) during teardown ends the process at once. Default true. */
   forceOnSecondStop?: boolean;
@@ -61,8 +68,6 @@ export interface CheckedServiceOptions {
   forceOnSecondStop: boolean;
   handleUncaughtErrors: boolean;
   drainDelayMs: number;
-  stopSignals: readonly NodeJS.Signals[];
-  reloadSignals: readonly NodeJS.Signals[];
 }
 
 /** The script's name without its extension, else 'node': a service's name when none is known. */
@@ -112,7 +117,6 @@ export function checkServiceOptions(options: unknown): CheckedServiceOptions {
   const forceOnSecondStop = optionalBoolean(where('forceOnSecondStop'), checked.forceOnSecondStop) ?? true;
   const handleUncaughtErrors = optionalBoolean(where('handleUncaughtErrors'), checked.handleUncaughtErrors) ?? true;
   const drainDelayMs = drainDelayWithin(where('drainDelayMs'), checked.drainDelayMs, stopTimeoutMs, installed !== undefined);
-  const signals = checkSignalOptions(where, checked.stopSignals, checked.reloadSignals);
   if (checked.name !== undefined) expectString(where('name'), checked.name, { nonEmpty: true });
   if (checked.logger !== undefined && !isLogger(checked.logger)) {
     throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where('logger')} must have error, warn, info and debug functions`);
@@ -120,5 +124,5 @@ export function checkServiceOptions(options: unknown): CheckedServiceOptions {
   if (checked.exitProcess !== undefined) expectFunction(where('exitProcess'), checked.exitProcess);
   if (checked.host !== undefined) checkHost(where('host'), checked.host);
   if (checked.hostOptions !== undefined) expectObject(where('hostOptions'), checked.hostOptions);
-  return { startTimeoutMs, stopTimeoutMs, stepTimeoutMs, forceOnSecondStop, handleUncaughtErrors, drainDelayMs, ...signals };
+  return { startTimeoutMs, stopTimeoutMs, stepTimeoutMs, forceOnSecondStop, handleUncaughtErrors, drainDelayMs };
 }

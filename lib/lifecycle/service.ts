@@ -3,9 +3,9 @@
 // callback under a deadline, and hands the rest to its parts: the options are
 // checked in options.ts, listeners and the controls they let in are events.ts's,
 // pause/continue/reload queue in controls.ts, and the stop (teardown under
-// deadlines, the one exit code) runs in stop.ts. It names no platform: the host does.
+// deadlines, the one exit code) runs in stop.ts. It names no platform: the host
+// does, and the package's entry picks the host (usePickedHost).
 import { ServicehostError } from '../errors';
-import { detectHost } from '../hosts/detect';
 import type { Host, HostEvent } from '../hosts/host';
 import { expectFunction, expectInteger, expectObject, expectString } from '../validate';
 import { Controls } from './controls';
@@ -35,6 +35,28 @@ export interface StartContext {
 // Longest timer Node allows: it holds the loop open without ever waking it.
 const KEEP_ALIVE_INTERVAL_MS = 2 ** 31 - 1;
 
+// The stop a host without a rehearsal of its own is rehearsed with: it names no platform.
+const REHEARSED_STOP: HostEvent = { type: 'stop', reason: 'programmatic', interactive: false };
+
+// Builds the host of a Service given none; the package's entry sets it (lib/index.ts).
+let pickHost: ((options: ServiceOptions) => Host) | undefined;
+
+/**
+ * The package's entry picks the host of every Service given none, as
+ * node-pty's index picks its terminal class: `pick` gets the options as given
+ * (the host's own and the signal lists pass through unread). Not public.
+ */
+export function usePickedHost(pick: (options: ServiceOptions) => Host): void {
+  pickHost = pick;
+}
+
+function pickedHost(options: ServiceOptions): Host {
+  if (pickHost === undefined) {
+    throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', "new Service(options): no host given and none picked: load Service from 'servicehost'");
+  }
+  return pickHost(options);
+}
+
 /**
  * One service: create it first thing, register what must be closed, start it.
  *
@@ -48,7 +70,7 @@ const KEEP_ALIVE_INTERVAL_MS = 2 ** 31 - 1;
  * emits 'stop', runs the teardown and ends the process with the outcome's code.
  */
 export class Service {
-  /** The host the service runs under (detected, or the one given). */
+  /** The host the service runs under (the entry's pick, or the one given). */
   readonly host: Host;
   /** Where the service logs: `logger`, or the host's fit (Event Log, journal, stderr). */
   readonly log: Logger;
@@ -71,6 +93,8 @@ export class Service {
   #statusText: string | undefined;
   #processListeners: [string, (...args: never[]) => void][] = [];
   #keepAlive: NodeJS.Timeout | undefined;
+  // The host's one delivery path, from open() on: the stop rehearsal runs it too.
+  readonly #deliver = (event: HostEvent): void => this.#onHostEvent(event);
 
   constructor(options: ServiceOptions = {}) {
     const checked = checkServiceOptions(options);
@@ -78,7 +102,7 @@ export class Service {
     this.#stopTimeoutMs = checked.stopTimeoutMs;
     this.#drainDelayMs = checked.drainDelayMs;
     this.#teardown = new Teardown({ stepTimeoutMs: checked.stepTimeoutMs });
-    this.host = options.host ?? detectHost({ ...options.hostOptions, ...(options.exitProcess ? { exitProcess: options.exitProcess } : {}) });
+    this.host = options.host ?? pickedHost(options);
     this.#name = options.name ?? '';
     this.log = options.logger ?? this.host.defaultLogger?.(() => this.name) ?? stderrLogger(this.name);
     this.#listeners = new ServiceListeners(
@@ -93,7 +117,6 @@ export class Service {
       stopTimeoutMs: this.#stopTimeoutMs,
       drainDelayMs: this.#drainDelayMs,
       forceOnSecondStop: checked.forceOnSecondStop,
-      stopSignal: checked.stopSignals[0],
       name: () => this.name,
       setState: (to) => this.#setState(to),
       emit: (type, ...args) => this.#listeners.emit(type, ...args),
@@ -115,10 +138,9 @@ export class Service {
       this.#onProcess('uncaughtException', (error: unknown) => this.#stop.onUncaught(error, 'uncaught exception'));
       this.#onProcess('unhandledRejection', (reason: unknown) => this.#stop.onUncaught(reason, 'unhandled rejection'));
     }
-    const { stopSignals, reloadSignals } = checked;
     let opened: unknown;
     try {
-      this.host.open((event) => this.#onHostEvent(event), { startTimeoutMs: this.#startTimeoutMs, stopTimeoutMs: this.#stopTimeoutMs, log: this.log, stopSignals, reloadSignals });
+      this.host.open(this.#deliver, { startTimeoutMs: this.#startTimeoutMs, stopTimeoutMs: this.#stopTimeoutMs, log: this.log });
     } catch (error) {
       opened = error;
     }
@@ -383,7 +405,8 @@ export class Service {
     // Rehearse the stop path once the service runs (not during start, where it
     // would delay READY). A ref'd immediate: an unref'd one would wait for the
     // loop's next wake-up, which in an idle service is the stop itself.
-    setImmediate(() => this.#stop.rehearse((event) => this.#onHostEvent(event)));
+    // The host delivers its own stop event, as a real stop comes.
+    setImmediate(() => this.#stop.rehearse(() => (this.host.rehearseStop ? this.host.rehearseStop() : this.#deliver(REHEARSED_STOP))));
   }
 
   #onHostEvent(event: HostEvent): void {

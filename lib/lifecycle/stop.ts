@@ -2,8 +2,8 @@
 // delay short, force the exit, or are logged), the 'stop' listeners, the abort,
 // the drain delay, the ordered teardown under its overall deadline with a
 // report to the host for every step, and the one outcome that ends the process.
-// Also its warm-up: the path run once with nothing happening, so that the one
-// real stop does not wait for V8 to compile it.
+// Also its warm-up: the path run once with nothing happening, from the host's
+// own stop delivery on, so that the one real stop does not wait for V8 to compile it.
 import { channel } from 'node:diagnostics_channel';
 import { ServicehostError } from '../errors';
 import type { Host, HostEvent } from '../hosts/host';
@@ -17,7 +17,7 @@ import { Teardown, type TeardownStepResult } from './teardown';
 // The margin a wait hint adds to a step's own timeout: reporting the next step takes a moment.
 const WAIT_HINT_MARGIN_MS = 1_000;
 
-// The stop the stop path delivers to the service once, and the event it emits then: no listener has it (see rehearse).
+// The event the rehearsed stop emits: no listener has it (see rehearse).
 const REHEARSAL = Symbol('servicehost.stop-rehearsal');
 // Tests watch the rehearsal here; with no subscriber a publish costs nothing.
 const rehearsals = channel('servicehost:stop-rehearsal');
@@ -36,8 +36,6 @@ export interface StopPathParts {
   readonly stopTimeoutMs: number;
   readonly drainDelayMs: number;
   readonly forceOnSecondStop: boolean;
-  /** The first of the host's stop signals, which the warm-up stop names. */
-  readonly stopSignal: NodeJS.Signals | undefined;
   name(): string;
   setState(to: ServiceState): void;
   emit(type: string | symbol, ...args: unknown[]): void;
@@ -68,7 +66,6 @@ export class StopPath {
   readonly #parts: StopPathParts;
   readonly #abort = new AbortController();
   readonly #drainDelay = new DrainDelay();
-  readonly #rehearsalEvent: Extract<HostEvent, { type: 'stop' }>;
   #resolveStopped!: (outcome: StopOutcome) => void;
   #request: StopRequest | undefined;
   #startFailure: { exitCode: number; error: unknown } | undefined;
@@ -78,13 +75,12 @@ export class StopPath {
   #finished = false;
   // True while rehearse runs the stop path with nothing happening.
   #rehearsing = false;
+  // The stop the host delivered in the rehearsal, if it delivered one.
+  #rehearsed: StopEvent | undefined;
 
   constructor(parts: StopPathParts) {
     this.#parts = parts;
     this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
-    this.#rehearsalEvent = parts.stopSignal
-      ? { type: 'stop', reason: 'signal', detail: parts.stopSignal, interactive: false }
-      : { type: 'stop', reason: 'programmatic', interactive: false };
   }
 
   /** Aborted when stopping begins, right after the 'stop' listeners ran. */
@@ -147,6 +143,7 @@ export class StopPath {
     const stopEvent: StopEvent = { reason, ...(detail === undefined ? {} : { detail }), ...(error === undefined ? {} : { error }) };
     if (this.#rehearsing) {
       // Everything up to the listeners, with an event no listener has: nothing happens.
+      this.#rehearsed = stopEvent;
       this.#parts.emit(REHEARSAL, stopEvent);
       return;
     }
@@ -159,15 +156,16 @@ export class StopPath {
 
   /**
    * A process hears one stop, so its path always runs cold: V8 compiling it
-   * then costs signal latency. So it runs once with nothing happening: the
-   * host's stop event through `deliver` (the service's own delivery), then the
-   * machinery past the emit on objects of its own.
+   * then costs signal latency. So it runs once with nothing happening:
+   * `deliverStop` has the host deliver its own stop event, as a real one comes
+   * (its handler, then the service's delivery), and this path lets it pass;
+   * then the machinery past the emit runs on objects of its own.
    */
-  rehearse(deliver: (event: HostEvent) => void): void {
+  rehearse(deliverStop: () => void): void {
     if (this.#request || this.#finished) return;
     this.#rehearsing = true;
     try {
-      deliver(this.#rehearsalEvent);
+      deliverStop();
     } finally {
       this.#rehearsing = false;
     }
@@ -177,7 +175,7 @@ export class StopPath {
     teardown.defer('rehearsal', () => {});
     void teardown.run();
     rehearseResourceSteps();
-    rehearsals.publish({ part: 'service', detail: this.#rehearsalEvent.detail });
+    rehearsals.publish({ part: 'service', reason: this.#rehearsed?.reason, detail: this.#rehearsed?.detail });
   }
 
   /** service.dispose(): nothing more happens, and a drain delay under way ends. */

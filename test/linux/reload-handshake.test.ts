@@ -70,7 +70,7 @@ describe.runIf(process.platform === 'linux')('the reload handshake', () => {
   test('the real helper against a real SystemdHost: exits 0 once the reload settled; refuses after dispose, when SIGHUP is Node\'s again', async () => {
     const { env, file } = runtime();
     const logger = recordingLogger();
-    const host = new SystemdHost({ env: { ...env }, exitProcess: () => {} });
+    const host = new SystemdHost({ env: { ...env }, exitProcess: () => {}, reloadSignals: ['SIGHUP'], stopSignals: [] });
     const order: string[] = [];
     host.open(
       (event) => {
@@ -82,7 +82,7 @@ describe.runIf(process.platform === 'linux')('the reload handshake', () => {
           host.report({ state: 'reloaded' });
         }, 200);
       },
-      { startTimeoutMs: 1000, stopTimeoutMs: 1000, log: logger, reloadSignals: ['SIGHUP'], stopSignals: [] },
+      { startTimeoutMs: 1000, stopTimeoutMs: 1000, log: logger },
     );
     host.listen(new Set(['stop', 'reload']));
     const run = (): Promise<{ code: number | null; stderr: string }> =>

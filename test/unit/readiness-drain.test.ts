@@ -1,6 +1,6 @@
 // Behind a load balancer: the drain delay before the drain, readiness set by
-// the program, the signals a Service owns, and dispose(). Fake time, a
-// recording host; the real signals and HTTP probes are in test/linux.
+// the program, and dispose(). Fake time, a recording host; the real signals
+// and HTTP probes are in test/linux, the signal lists in posix-host.test.ts.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { exitCodes } from '../../lib/lifecycle/exit-codes';
 import { Service, type ServiceOptions } from '../../lib/lifecycle/service';
@@ -142,21 +142,7 @@ describe('readiness while running', () => {
   });
 });
 
-describe('signals and dispose', () => {
-  test('stopSignals and reloadSignals reach the host; what cannot be caught or overlaps is refused', () => {
-    const { host, service } = makeService({ stopSignals: ['SIGUSR2', 'SIGQUIT'], reloadSignals: ['SIGHUP'] });
-    void service.start();
-    expect(host.context).toMatchObject({ stopSignals: ['SIGUSR2', 'SIGQUIT'], reloadSignals: ['SIGHUP'] });
-    for (const bad of [['SIGKILL'], ['SIGSTOP'], ['SIGUSR1'], ['SIGNOPE'], 'SIGTERM']) {
-      expect(() => makeService({ stopSignals: bad as NodeJS.Signals[] }), String(bad)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_INVALID_ARG_(VALUE|TYPE)$/u) }));
-    }
-    expect(() => makeService({ stopSignals: ['SIGHUP'], reloadSignals: ['SIGHUP'] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
-    // Left out, a default gives way to the other list.
-    const { host: other, service: second } = makeService({ stopSignals: ['SIGHUP'] });
-    void second.start();
-    expect(other.context).toMatchObject({ stopSignals: ['SIGHUP'], reloadSignals: [] });
-  });
-
+describe('dispose', () => {
   test('dispose() removes the process listeners it added and refuses a start after', async () => {
     const before = ['uncaughtException', 'unhandledRejection'].map((event) => process.listenerCount(event));
     const { service } = makeService({ handleUncaughtErrors: true });

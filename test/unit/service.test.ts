@@ -323,15 +323,43 @@ describe('stop rehearsal', () => {
     expect(host.closes).toEqual([expect.objectContaining({ exitCode: 0 })]);
   });
 
-  test('names the first of the stop signals it was given, not a fixed SIGTERM', async () => {
+  test('runs the host\'s own stop delivery, once, through the service\'s delivery path: the stop the host says, and nothing happens', async () => {
     const seen: unknown[] = [];
     const record = (message: unknown) => seen.push(message);
     subscribe('servicehost:stop-rehearsal', record);
     try {
-      const { service } = makeService({ stopSignals: ['SIGUSR2', 'SIGTERM'] });
+      // The host knows what its stop looks like; the lifecycle names no signal.
+      const host = new (class extends RecordingHost {
+        rehearsals = 0;
+        rehearseStop(): void {
+          this.rehearsals += 1;
+          this.deliver({ type: 'stop', reason: 'signal', detail: 'SIGUSR2', interactive: false });
+        }
+      })();
+      const service = new Service({ host, logger: recordingLogger(), handleUncaughtErrors: false });
+      const stops: unknown[] = [];
+      service.on('stop', (event) => stops.push(event));
       await service.start();
       await settle();
-      expect(seen).toContainEqual({ part: 'service', detail: 'SIGUSR2' });
+      expect(host.rehearsals).toBe(1);
+      expect(seen).toEqual([{ part: 'service', reason: 'signal', detail: 'SIGUSR2' }]);
+      expect(stops).toEqual([]);
+      expect(service.state).toBe('running');
+      expect(host.states).toEqual(['starting', 'running']);
+    } finally {
+      unsubscribe('servicehost:stop-rehearsal', record);
+    }
+  });
+
+  test('a host without a rehearsal of its own: the service\'s delivery runs with a stop that names no platform', async () => {
+    const seen: unknown[] = [];
+    const record = (message: unknown) => seen.push(message);
+    subscribe('servicehost:stop-rehearsal', record);
+    try {
+      const { service } = makeService();
+      await service.start();
+      await settle();
+      expect(seen).toEqual([{ part: 'service', reason: 'programmatic', detail: undefined }]);
     } finally {
       unsubscribe('servicehost:stop-rehearsal', record);
     }
@@ -429,10 +457,13 @@ describe('the host contract', () => {
     expect(resolved).toBe(false);
   });
 
-  test('open() gets the deadlines and the logger', () => {
-    const { host, service } = makeService({ startTimeoutMs: 5_000, stopTimeoutMs: 7_000 });
-    expect(host.context).toMatchObject({ startTimeoutMs: 5_000, stopTimeoutMs: 7_000 });
-    expect(host.context?.log).toBe(service.log);
+  test('open() gets the deadlines and the logger, and nothing of one platform (the signal lists are the posix hosts\' options)', () => {
+    const { host, service } = makeService({ startTimeoutMs: 5_000, stopTimeoutMs: 7_000, stopSignals: ['SIGUSR2'] });
+    expect(host.context).toEqual({ startTimeoutMs: 5_000, stopTimeoutMs: 7_000, log: service.log });
+  });
+
+  test('the lifecycle picks no host itself: given none, and loaded without the package\'s entry, it says so', () => {
+    expect(() => new Service({ handleUncaughtErrors: false })).toThrow(expect.objectContaining({ code: 'ERR_SERVICEHOST_HOST_STATE', message: expect.stringMatching(/no host given/u) }));
   });
 
   test('the installed stop timeout (SERVICEHOST_STOP_TIMEOUT_MS) is the default, caps a larger option, and leaves the environment', () => {

@@ -77,6 +77,8 @@ function systemdOf(options: Options): SystemdInstallOptions {
     ...(typeof options['watchdog-sec'] === 'number' ? { watchdogSec: options['watchdog-sec'] } : {}),
     ...(options.hardening === true ? { hardening: true } : {}),
     ...(options['dynamic-user'] === true ? { dynamicUser: true } : {}),
+    ...(Array.isArray(options.listen) ? { listen: options.listen } : {}),
+    ...(options['on-demand'] === true ? { onDemand: true } : {}),
   };
 }
 

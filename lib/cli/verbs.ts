@@ -69,6 +69,8 @@ const installOptions: Record<string, OptionSpec> = {
   'watchdog-sec': { kind: 'integer', value: 's', description: 'systemd: WatchdogSec=' },
   hardening: { kind: 'boolean', description: 'systemd: sandbox the service (ProtectSystem=strict and more)' },
   'dynamic-user': { kind: 'boolean', description: 'systemd: DynamicUser=yes, a user of its own made at each start (least privilege)' },
+  listen: { kind: 'list', value: '[name=]port|host:port|/path.sock', description: 'systemd: a socket unit holds this listening socket across restarts (service.listen takes it); repeat for more' },
+  'on-demand': { kind: 'boolean', description: 'systemd, with --listen: start the service at the first connection, not now or at boot' },
   'allow-writable': { kind: 'boolean', description: 'install even though another user can change what the service runs' },
 };
 

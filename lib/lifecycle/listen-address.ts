@@ -54,6 +54,7 @@ export function readListenAddress(where: string, value: unknown): ListenAddress 
     if (!net.isIPv6(bracketed[1]!) || bracketed[1]!.includes('%')) fail(where, value, 'has no IPv6 address between the brackets');
     return { kind: 'tcp', host: bracketed[1]!, port: port(where, value, bracketed[2]!) };
   }
+  if (value.startsWith('[')) fail(where, value, 'is not [IPv6 address]:port');
   const colon = value.lastIndexOf(':');
   if (colon !== -1) {
     const host = value.slice(0, colon);
@@ -108,6 +109,7 @@ export function parseNamedListen(where: string, value: unknown): NamedListenAddr
   }
   const address = parseListenAddress(where, value);
   const name = address.kind === 'tcp' ? String(address.port) : address.path;
-  if (!isFdName(name)) fail(where, value, "has a path systemd cannot use as the socket's FileDescriptorName= (only printable ASCII, no ':'): name it, as name=/path");
+  // A path as the name only when it is plain (FileDescriptorName= would read '%' as a specifier).
+  if (!/^[A-Za-z0-9_./-]{1,255}$/u.test(name)) fail(where, value, "has a path that cannot be the socket's FileDescriptorName= (letters, digits and _ . / - only): name it, as name=/path");
   return { address, name };
 }

@@ -10,6 +10,7 @@ import { checkCommandOverrides, type CommandOverrides } from './commands';
 import { MAX_DWORD } from '../windows/codes';
 import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_SIZE, MAX_LOG_KEEP, MIN_LOG_MAX_SIZE, type CaptureSettings } from '../windows/output-capture-files';
 import { ServiceManagerError } from './errors';
+import { checkListen } from './systemd/socket-names';
 
 /** When a Windows service starts: with the machine, shortly after it, when asked, never. */
 export const WINDOWS_START_TYPES = ['auto', 'delayed-auto', 'manual', 'disabled'] as const;
@@ -148,6 +149,17 @@ export interface SystemdInstallOptions {
    * running system is not touched and nothing is started.
    */
   root?: string;
+  /**
+   * Listening sockets systemd holds for the service (`--listen`), so a restart
+   * refuses no connection: each a port (8080), 'host:port' with an IP
+   * ('127.0.0.1:8080', '[::1]:8080') or an absolute socket path, optionally
+   * `name=` in front (its FileDescriptorName=; default the port or the path).
+   * One socket unit each (<name>.socket, <name>-2.socket, ...); the program
+   * takes them with `service.listen(server, 8080)`. Default none.
+   */
+  listen?: Array<string | number>;
+  /** Start the service at the first connection to a `listen` socket, not at install or boot. Default false. */
+  onDemand?: boolean;
 }
 
 /** launchd-only parts of an {@link InstallSpec}. */
@@ -293,6 +305,21 @@ export function checkNewSystemdUnitName(name: string): void {
 /** 255 (a file name) less 'servicehost-', the runtime folder's prefix. */
 export const MAX_SYSTEMD_NAME_LENGTH = 243;
 
+/**
+ * --listen and --on-demand are systemd's: launchd and the Windows SCM hold no
+ * socket across a restart, so they are refused there rather than ignored.
+ */
+function refuseListen(systemd: unknown, name: string, platform: 'windows' | 'launchd'): void {
+  const options = (typeof systemd === 'object' && systemd !== null ? systemd : {}) as SystemdInstallOptions;
+  if (!options.listen?.length && !options.onDemand) return;
+  const manager = platform === 'windows' ? 'the Windows SCM' : 'launchd';
+  throw new ServiceManagerError(
+    'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM',
+    name,
+    `--listen and --on-demand (systemd.listen, systemd.onDemand) need systemd, which holds the listening socket across a restart; ${manager} does not. Leave them out: service.listen(server, port) binds the port itself here`,
+  );
+}
+
 function stringList(where: string, value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of strings`);
@@ -422,6 +449,8 @@ function checkSystemd(value: unknown): SystemdInstallOptions {
   }
   optionalString(`${where}.wantedBy`, options.wantedBy);
   optionalString(`${where}.root`, options.root);
+  checkListen(`${where}.listen`, options.listen);
+  if (optionalBoolean(`${where}.onDemand`, options.onDemand) && !options.listen?.length) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}.onDemand needs a socket to start on: give systemd.listen (--listen) too`);
   return options;
 }
 
@@ -444,6 +473,7 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
   const object = expectObject('install(spec)', spec) as InstallSpec & Record<string, unknown>;
   const name = checkServiceName(object.name, platform);
   if (platform === 'systemd') checkNewSystemdUnitName(name);
+  else refuseListen(object.systemd, name, platform);
   const script = path.resolve(expectText('install(spec): spec.script', object.script, { nonEmpty: true }));
   const workingDirectory = object.workingDirectory === undefined
     ? path.dirname(script)

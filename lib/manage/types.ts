@@ -91,6 +91,15 @@ export interface SystemdServiceDetails {
   unitFileState: string;
   /** NRestarts: how often systemd restarted it. */
   restarts: number | undefined;
+  /** Its socket units (`--listen`): the unit, its ListenStream= and its FileDescriptorName=. Absent when it has none. */
+  sockets?: Array<{
+    /** web.socket */
+    unit: string;
+    /** ListenStream=: 8080, 127.0.0.1:8080, /run/web.sock. */
+    address: string;
+    /** FileDescriptorName=: what service.listen() finds it by. */
+    name: string;
+  }>;
 }
 
 /** What launchd says of a service beyond the common fields. */

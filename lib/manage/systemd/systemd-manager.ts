@@ -18,6 +18,7 @@ import { UNIT_MARKER, parseSystemdCommandLine, reloadHelperOf, renderSystemdUnit
 import { servicehostVersion } from '../version';
 import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
+import { installedSocketUnits, readSocketUnits, removeSocketFiles, renderSocketUnits, requireNoSocketFiles } from './socket-unit';
 import type { ServiceManager } from '../types';
 import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
 
@@ -93,14 +94,22 @@ export async function installSystemdService(specInput: unknown): Promise<Install
   if (existsSync(file)) {
     throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists. Uninstall it first, or choose another name`);
   }
+  const socketFiles = renderSocketUnits(spec, path.dirname(file), { version: servicehostVersion() });
+  requireNoSocketFiles(spec.name, socketFiles);
   writeFileAtomically(file, text, spec.name, 'install');
   let started = false;
   try {
+    for (const socket of socketFiles) writeFileAtomically(socket.path, socket.text, spec.name, 'install');
     if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
+    // Also= in the unit enables its socket units with it.
     await systemctl(scope, ['enable'], spec.name, [unitName(spec.name)]);
     if (spec.start && scope.root === undefined) {
-      await startJob(spec.name, 'start', scope, 'install');
-      started = true;
+      // The sockets first: their ports are bound now, or the install fails. --on-demand leaves the service to the first connection.
+      if (socketFiles.length > 0) await systemctl(scope, ['start'], spec.name, socketFiles.map((socket) => socket.unit));
+      if (!spec.systemd.onDemand) {
+        await startJob(spec.name, 'start', scope, 'install');
+        started = true;
+      }
     }
   } catch (error) {
     await rollBackInstall(spec.name, scope, file);
@@ -115,9 +124,11 @@ export async function installSystemdService(specInput: unknown): Promise<Install
  * `systemctl --failed` once its file is gone.
  */
 async function rollBackInstall(name: string, scope: SystemdScope, file: string): Promise<void> {
-  const units = [unitName(name)];
+  const sockets = installedSocketUnits(file);
+  const units = [unitName(name), ...sockets];
   if (scope.root === undefined) await systemctl(scope, ['stop'], name, units).catch(() => {});
   await systemctl(scope, ['disable'], name, units).catch(() => {});
+  removeSocketFiles(file, sockets);
   rmSync(file, { force: true });
   if (scope.root === undefined) {
     await systemctl(scope, ['daemon-reload'], name).catch(() => {});
@@ -132,8 +143,21 @@ export async function configureSystemdService(specInput: unknown): Promise<Insta
   const file = requireOwnUnit(spec.name, scope, 'configure');
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
   const warnings = checkPrivilege(spec);
+  const oldSockets = installedSocketUnits(file);
+  const socketFiles = renderSocketUnits(spec, path.dirname(file), { version: servicehostVersion() });
+  requireNoSocketFiles(spec.name, socketFiles.filter((socket) => !oldSockets.includes(socket.unit)));
   writeFileAtomically(file, text, spec.name, 'configure');
+  // A changed address applies when its socket restarts (which closes the port); a dropped one is stopped and removed.
+  for (const socket of socketFiles) writeFileAtomically(socket.path, socket.text, spec.name, 'configure');
+  const dropped = oldSockets.filter((unit) => !socketFiles.some((socket) => socket.unit === unit));
+  if (dropped.length > 0) {
+    if (scope.root === undefined) await systemctl(scope, ['stop'], spec.name, dropped).catch(() => {});
+    await systemctl(scope, ['disable'], spec.name, dropped).catch(() => {});
+    removeSocketFiles(file, dropped);
+  }
   if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
+  const added = socketFiles.filter((socket) => !oldSockets.includes(socket.unit)).map((socket) => socket.unit);
+  if (added.length > 0) await systemctl(scope, ['enable'], spec.name, added);
   return { name: spec.name, platform: 'systemd', command: unitSetting(text, 'ExecStart') ?? '', path: file, started: false, warnings };
 }
 
@@ -174,16 +198,19 @@ function requireUnit(name: string, scope: SystemdScope, doing: string): string {
 export async function uninstallSystemdService(nameInput: unknown, scope: SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
   const file = requireOwnUnit(name, scope, 'uninstall');
-  if (scope.root === undefined) await systemctl(scope, ['stop'], name, [unitName(name)]);
-  await systemctl(scope, ['disable'], name, [unitName(name)]);
+  // Its socket units (--listen) go with it: stopped (the ports close), disabled, removed.
+  const sockets = installedSocketUnits(file);
+  if (scope.root === undefined) await systemctl(scope, ['stop'], name, [unitName(name), ...sockets]);
+  await systemctl(scope, ['disable'], name, [unitName(name), ...sockets]);
   try {
+    removeSocketFiles(file, sockets);
     rmSync(file);
   } catch (error) {
     throw translateSystemError(error, name, 'uninstall');
   }
   if (scope.root === undefined) {
     await systemctl(scope, ['daemon-reload'], name);
-    await systemctl(scope, ['reset-failed'], name, [unitName(name)]).catch(() => {});
+    await systemctl(scope, ['reset-failed'], name, [unitName(name), ...sockets]).catch(() => {});
   }
 }
 
@@ -205,7 +232,8 @@ export async function stopSystemdService(nameInput: unknown, options: StopOption
   const name = checkServiceName(nameInput, 'systemd');
   options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
   // Unbounded unless asked: the unit's TimeoutStopSec already bounds a stop.
-  await systemctl(options, ['stop', ...blockArgs(options)], name, [unitName(name)], options.timeoutMs);
+  // Its sockets stop too: a socket left listening would start it again at the next connection. (start pulls them in: Requires=.)
+  await systemctl(options, ['stop', ...blockArgs(options)], name, [unitName(name), ...installedSocketUnits(unitPath(name, options))], options.timeoutMs);
 }
 
 export async function restartSystemdService(nameInput: unknown, options: WaitOptions & SystemdScope = {}): Promise<void> {
@@ -352,6 +380,7 @@ export async function querySystemdService(nameInput: unknown, scope: SystemdScop
       result: shown.Result ?? '',
       unitFileState: shown.UnitFileState ?? '',
       restarts,
+      ...(readSocketUnits(file).length > 0 ? { sockets: readSocketUnits(file) } : {}),
     },
   };
 }

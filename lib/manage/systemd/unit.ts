@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ServicehostError } from '../../errors';
 import { RELOAD_ACK_VARIABLE } from '../../lifecycle/installed-environment';
 import { programArguments, serviceEnvironment, type ResolvedSpec } from '../spec';
+import { socketUnitNames } from './socket-names';
 
 /** The first line of every unit servicehost writes; list() and uninstall() look for it. */
 export const UNIT_MARKER = '# Installed by servicehost.';
@@ -166,18 +167,21 @@ export interface SystemdUnitContext {
 export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContext): string {
   const options = spec.systemd;
   const user = options.user === true;
+  // --listen: systemd holds the sockets (socket-unit.ts); the service needs them up first and inherits them.
+  const sockets = socketUnitNames(spec.name, options.listen?.length ?? 0).join(' ');
   checkSystemdProgram('ExecStart', spec.node);
   const execStart = [spec.node, ...programArguments(spec)].map((word) => quoteSystemdWord(word)).join(' ');
   const lines = [
     `${UNIT_MARKER} servicehost ${context.version}; \`servicehost uninstall ${spec.name}\` removes it.`,
     '[Unit]',
     `Description=${escapeSystemdText('Description', spec.description === '' ? spec.displayName : spec.description)}`,
-    'After=network.target',
+    ...(sockets === '' ? ['After=network.target'] : [`Requires=${sockets}`, `After=network.target ${sockets}`]),
     '',
     '[Service]',
     // The program says READY=1 when it is: Service.start() does.
     `Type=${options.type ?? 'notify'}`,
     'NotifyAccess=main',
+    ...(sockets === '' ? [] : [`Sockets=${sockets}`]),
     `ExecStart=${execStart}`,
     `WorkingDirectory=${escapeSystemdPath('WorkingDirectory', spec.workingDirectory)}`,
   ];
@@ -224,7 +228,9 @@ export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContex
     }
     lines.push(`ReadWritePaths=${writable.map((writablePath) => quoteSystemdWord(writablePath, { dollar: false })).join(' ')}`);
   }
-  lines.push('', '[Install]', `WantedBy=${checkUnitName('WantedBy', options.wantedBy ?? (user ? 'default.target' : 'multi-user.target'))}`, '');
+  // --on-demand: no WantedBy=, so only the sockets start at boot; Also= enables and disables them with the service.
+  const wantedBy = options.onDemand ? [] : [`WantedBy=${checkUnitName('WantedBy', options.wantedBy ?? (user ? 'default.target' : 'multi-user.target'))}`];
+  lines.push('', '[Install]', ...wantedBy, ...(sockets === '' ? [] : [`Also=${sockets}`]), '');
   for (const line of lines) {
     if (Buffer.byteLength(line) >= LONG_LINE_MAX) reject(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1), `makes a line of ${Buffer.byteLength(line)} bytes; systemd reads at most ${LONG_LINE_MAX - 1}`);
   }

@@ -1,0 +1,91 @@
+// The socket units of `servicehost install --listen` (systemd.listen): one
+// per address, each naming its socket with FileDescriptorName=, so that
+// systemd holds the listening sockets across a restart of the service and the
+// program takes them with service.listen(). The service unit names them in
+// Sockets= (how uninstall, stop and query find them again).
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { formatListenAddress } from '../../lifecycle/listen-address';
+import { ServiceManagerError } from '../errors';
+import type { ResolvedSpec } from '../spec';
+import { checkListen, socketUnitNames } from './socket-names';
+import { escapeSystemdPath, escapeSystemdText, UNIT_MARKER } from './unit';
+
+export interface SocketUnitFile {
+  /** web.socket */
+  unit: string;
+  /** Where it is written. */
+  path: string;
+  text: string;
+}
+
+/** The socket unit files for `spec` in `directory` (none without systemd.listen). Throws for a value no unit can carry. */
+export function renderSocketUnits(spec: ResolvedSpec, directory: string, context: { version: string }): SocketUnitFile[] {
+  const listen = checkListen('install(spec): spec.systemd.listen', spec.systemd.listen);
+  const units = socketUnitNames(spec.name, listen.length);
+  return listen.map(({ address, name }, index) => {
+    const listenStream = address.kind === 'unix' ? escapeSystemdPath('ListenStream', address.path) : formatListenAddress(address);
+    const about = spec.description === '' ? spec.displayName : spec.description;
+    const lines = [
+      `${UNIT_MARKER} servicehost ${context.version}; \`servicehost uninstall ${spec.name}\` removes it.`,
+      '[Unit]',
+      `Description=${escapeSystemdText('Description', `${about} (listening on ${formatListenAddress(address)})`)}`,
+      '',
+      '[Socket]',
+      `ListenStream=${listenStream}`,
+      // service.listen() finds its socket by this name (or by its port or path).
+      `FileDescriptorName=${name}`,
+      `Service=${spec.name}.service`,
+      // A socket file of a stopped socket would be refused as in use at the next start.
+      ...(address.kind === 'unix' ? ['RemoveOnStop=yes'] : []),
+      '',
+      '[Install]',
+      'WantedBy=sockets.target',
+      '',
+    ];
+    return { unit: units[index]!, path: path.join(directory, units[index]!), text: lines.join('\n') };
+  });
+}
+
+/** Refuses an install whose socket unit files are already there (another service's, or left over). */
+export function requireNoSocketFiles(name: string, files: readonly SocketUnitFile[]): void {
+  const present = files.find((file) => existsSync(file.path));
+  if (present) {
+    throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', name, `Cannot install "${name}": ${present.path} already exists. Remove it first, or choose another name`);
+  }
+}
+
+/** The socket units our service unit file names (its Sockets= line); none when it has none or is gone. */
+export function installedSocketUnits(serviceFile: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(serviceFile, 'utf8');
+  } catch {
+    return [];
+  }
+  if (!text.startsWith(UNIT_MARKER)) return [];
+  const line = text.split('\n').find((candidate) => candidate.startsWith('Sockets='));
+  return line === undefined ? [] : line.slice('Sockets='.length).split(' ').filter((unit) => /^[A-Za-z0-9_.:-]+\.socket$/u.test(unit));
+}
+
+/** Removes the socket unit files beside `serviceFile` (ours: each begins with the marker). */
+export function removeSocketFiles(serviceFile: string, units: readonly string[]): void {
+  for (const unit of units) {
+    const file = path.join(path.dirname(serviceFile), unit);
+    if (existsSync(file) && readFileSync(file, 'utf8').startsWith(UNIT_MARKER)) rmSync(file, { force: true });
+  }
+}
+
+/** What query() reports of each socket: its unit, its ListenStream= and its FileDescriptorName=. */
+export function readSocketUnits(serviceFile: string): Array<{ unit: string; address: string; name: string }> {
+  return installedSocketUnits(serviceFile).flatMap((unit) => {
+    let text: string;
+    try {
+      text = readFileSync(path.join(path.dirname(serviceFile), unit), 'utf8');
+    } catch {
+      return [];
+    }
+    const setting = (key: string) => text.split('\n').find((line) => line.startsWith(`${key}=`))?.slice(key.length + 1) ?? '';
+    return [{ unit, address: setting('ListenStream').replaceAll('%%', '%'), name: setting('FileDescriptorName') }];
+  });
+}

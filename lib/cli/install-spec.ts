@@ -31,7 +31,8 @@ export function namesUserAccount(command: ParsedCommand): boolean {
   return account !== undefined && !(WINDOWS_BUILT_IN_ACCOUNTS as readonly string[]).includes(account);
 }
 
-function accountOf(value: string | undefined, password: string | undefined): WindowsInstallOptions['account'] {
+/** `windows.account` from --account (and the password asked for a user account). */
+function accountOptionOf(value: string | undefined, password: string | undefined): WindowsInstallOptions['account'] {
   if (value === undefined) return undefined;
   if ((WINDOWS_BUILT_IN_ACCOUNTS as readonly string[]).includes(value)) return value as (typeof WINDOWS_BUILT_IN_ACCOUNTS)[number];
   return password === undefined ? { user: value } : { user: value, password };
@@ -39,7 +40,7 @@ function accountOf(value: string | undefined, password: string | undefined): Win
 
 function windowsOf(options: Options, password: string | undefined): WindowsInstallOptions {
   const startType = string(options, 'start-type');
-  const account = accountOf(string(options, 'account'), password);
+  const account = accountOptionOf(string(options, 'account'), password);
   return {
     ...(startType === undefined ? {} : { startType: startType as WindowsInstallOptions['startType'] & string }),
     ...(account === undefined ? {} : { account }),

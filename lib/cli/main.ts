@@ -1,14 +1,13 @@
 // The `servicehost` command: parses the command line, runs the verb, and ends
-// with the exit code the table in exit-codes.ts gives. Output is for people
+// with the exit code the table in command-exit-codes.ts gives. Output is for people
 // unless --json is given.
 import { servicehostVersion } from '../manage/version';
 import { parseCommandLine, type ParsedCommand } from './args';
-import { EXIT_CODES, exitCodeHelp, exitCodeOf } from './exit-codes';
+import { COMMAND_EXIT, commandExitCodeHelp, commandExitCodeOf } from './command-exit-codes';
 import type { Output } from './output';
 import { terminalSafe } from './terminal-safe';
 import { VERBS, type Verb } from './verbs';
 
-export { EXIT_CODES } from './exit-codes';
 export { installSpecOf } from './install-spec';
 
 function mainHelp(): string {
@@ -26,7 +25,7 @@ function mainHelp(): string {
     '',
     'Run `servicehost <command> --help` for its options; `servicehost --version` prints the version.',
     '',
-    exitCodeHelp(),
+    commandExitCodeHelp(),
   ].join('\n');
 }
 
@@ -35,7 +34,7 @@ function verbHelp(name: string, verb: Verb): string {
     const left = `--${option}${spec.value ? ` <${spec.value}>` : ''}`;
     return `  ${left.padEnd(28)} ${spec.description}`;
   });
-  return [`servicehost ${name}: ${verb.summary}`, '', `Usage: ${verb.usage}`, '', 'Options:', ...options, '', exitCodeHelp()].join('\n');
+  return [`servicehost ${name}: ${verb.summary}`, '', `Usage: ${verb.usage}`, '', 'Options:', ...options, '', commandExitCodeHelp()].join('\n');
 }
 
 function report(error: unknown, command: ParsedCommand, output: Output): void {
@@ -53,30 +52,30 @@ function report(error: unknown, command: ParsedCommand, output: Output): void {
 export async function main(argv: readonly string[], output: Output): Promise<number | undefined> {
   if (argv[0] === '--version' || argv[0] === '-v') {
     output.out(servicehostVersion());
-    return EXIT_CODES.ok;
+    return COMMAND_EXIT.ok;
   }
   let command: ParsedCommand;
   try {
     command = parseCommandLine(argv, (verb) => VERBS[verb]?.options);
   } catch (error) {
     output.err(`servicehost: ${(error as Error).message}`);
-    return EXIT_CODES.usage;
+    return COMMAND_EXIT.usage;
   }
   if (command.verb === 'help') {
     output.out(mainHelp());
-    return EXIT_CODES.ok;
+    return COMMAND_EXIT.ok;
   }
   const verb = VERBS[command.verb]!;
   output.json = command.options.json === true;
   if (command.options.help === true) {
     output.out(verbHelp(command.verb, verb));
-    return EXIT_CODES.ok;
+    return COMMAND_EXIT.ok;
   }
   try {
     return await verb.run(command, output);
   } catch (error) {
     report(error, command, output);
-    return exitCodeOf(error);
+    return commandExitCodeOf(error);
   }
 }
 
@@ -92,7 +91,7 @@ export function runFromProcess(): void {
     },
     (error: unknown) => {
       process.stderr.write(`servicehost: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = EXIT_CODES.failed;
+      process.exitCode = COMMAND_EXIT.failed;
     },
   );
 }

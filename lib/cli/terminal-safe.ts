@@ -9,9 +9,9 @@
 // escapes C0, and the reader is a program.
 
 // eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const CONTROL_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 // eslint-disable-next-line no-control-regex
-const CONTROLS_AND_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const CONTROL_CHARACTERS_AND_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 function escaped(character: string): string {
   const code = character.charCodeAt(0);
@@ -20,7 +20,7 @@ function escaped(character: string): string {
 
 /** `text` with its controls shown as \xNN / \uNNNN; newlines stay line breaks when `keepNewlines` (a whole text), else they are escaped too (one value, one line). */
 export function terminalSafe(text: string, keepNewlines = false): string {
-  return text.replace(keepNewlines ? CONTROLS : CONTROLS_AND_NEWLINE, escaped);
+  return text.replace(keepNewlines ? CONTROL_CHARACTERS : CONTROL_CHARACTERS_AND_NEWLINE, escaped);
 }
 
 /** A copy of `value` whose strings (deep, in arrays and plain objects) are each terminalSafe as one value. */

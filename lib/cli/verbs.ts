@@ -10,7 +10,7 @@ import { handleElevatedRequest } from '../manage/elevate-child';
 import { ELEVATED_MARKER } from '../manage/elevate-protocol';
 import type { ManagedServiceState, WaitOptions } from '../manage/types';
 import type { OptionSpec, ParsedCommand } from './args';
-import { EXIT_CODES } from './exit-codes';
+import { COMMAND_EXIT } from './command-exit-codes';
 import { commandsOf, environmentOf, installSpecOf, namesUserAccount } from './install-spec';
 import { promptPassword, readPasswordFromStdin, takePasswordFromEnvironment } from './password';
 import { describeOutput, describeService, noOutputYet, print, type Output, type ServiceOutput } from './output';
@@ -80,7 +80,8 @@ function requireName(command: ParsedCommand): string {
   return name;
 }
 
-function scopeOf(command: ParsedCommand): manage.ScopeOptions {
+/** The manage API's ScopeOptions from --user, --root, --force and the command overrides. */
+function scopeOptionsOf(command: ParsedCommand): manage.ScopeOptions {
   const commands = commandsOf(command);
   return {
     ...(command.options.user === true ? { user: true } : {}),
@@ -93,7 +94,7 @@ function scopeOf(command: ParsedCommand): manage.ScopeOptions {
 /** Windows: the folder of the service's captured output, which uninstall leaves. */
 async function keptLogFolder(name: string, command: ParsedCommand): Promise<string | undefined> {
   if (process.platform !== 'win32') return undefined;
-  const info = await manage.query(name, scopeOf(command)).catch(() => undefined);
+  const info = await manage.query(name, scopeOptionsOf(command)).catch(() => undefined);
   const folder = info?.windows?.environment[LOG_DIR_VARIABLE];
   return folder !== undefined && existsSync(folder) ? folder : undefined;
 }
@@ -128,7 +129,7 @@ async function installOrConfigure(command: ParsedCommand, output: Output, done: 
   if (!output.json) for (const warning of result.warnings) output.err(terminalSafe(`warning: ${warning}`, true));
   const granted = (result.grantedRights ?? []).map(({ account, right }) => `\n  Granted ${account} the right to log on as a service (${right}); uninstall revokes it.`).join('');
   print(output, result, `${done} ${result.name}${result.started ? ' and started it' : ''}.${result.path ? `\n  ${result.path}` : ''}\n  ${result.command}${granted}`);
-  return EXIT_CODES.ok;
+  return COMMAND_EXIT.ok;
 }
 
 const elevation: Record<string, OptionSpec> = {
@@ -151,10 +152,10 @@ function control(verb: 'start' | 'stop' | 'restart', summary: string): Verb {
     options: { ...common, ...scope, ...waiting },
     async run(command, output) {
       const name = requireName(command);
-      await manage[verb](name, { ...scopeOf(command), ...waitOptionsOf(command, name, output) });
-      const info = await manage.query(name, scopeOf(command));
+      await manage[verb](name, { ...scopeOptionsOf(command), ...waitOptionsOf(command, name, output) });
+      const info = await manage.query(name, scopeOptionsOf(command));
       print(output, info, `${name}: ${info.state}${info.pid === undefined ? '' : ` (pid ${info.pid})`}`);
-      return EXIT_CODES.ok;
+      return COMMAND_EXIT.ok;
     },
   };
 }
@@ -162,7 +163,7 @@ function control(verb: 'start' | 'stop' | 'restart', summary: string): Verb {
 /** The last lines of a service's output for `status`; a log that cannot be read says why instead of failing the status. */
 async function lastOutput(name: string, command: ParsedCommand, lines: number): Promise<ServiceOutput> {
   try {
-    const log = await manage.logs(name, { ...scopeOf(command), lines });
+    const log = await manage.logs(name, { ...scopeOptionsOf(command), lines });
     const read: string[] = [];
     for await (const line of log) read.push(line);
     return { source: log.source, lines: read, notices: log.notices };
@@ -181,7 +182,7 @@ async function showLogs(command: ParsedCommand, output: Output): Promise<number>
   const stop = (): void => controller.abort();
   if (follow) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
   try {
-    const log = await manage.logs(name, { ...scopeOf(command), ...(lines === undefined ? {} : { lines }), ...(since === undefined ? {} : { since }), follow, signal: controller.signal });
+    const log = await manage.logs(name, { ...scopeOptionsOf(command), ...(lines === undefined ? {} : { lines }), ...(since === undefined ? {} : { since }), follow, signal: controller.signal });
     let count = 0;
     if (output.json && !follow) {
       const read: string[] = [];
@@ -199,7 +200,7 @@ async function showLogs(command: ParsedCommand, output: Output): Promise<number>
       for (const notice of log.notices) output.err(terminalSafe(`note: ${notice}`, true));
       if (count === 0 && !follow) output.err(noOutputYet(name, log.source));
     }
-    return EXIT_CODES.ok;
+    return COMMAND_EXIT.ok;
   } finally {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeListener(signal, stop);
   }
@@ -239,9 +240,9 @@ export const VERBS: Record<string, Verb> = {
       const name = requireName(command);
       const removeLogs = command.options['remove-logs'] === true;
       const kept = removeLogs ? undefined : await keptLogFolder(name, command);
-      await manage.uninstall(name, { ...scopeOf(command), ...(removeLogs ? { removeLogs } : {}), ...waitOptionsOf(command, name, output) });
+      await manage.uninstall(name, { ...scopeOptionsOf(command), ...(removeLogs ? { removeLogs } : {}), ...waitOptionsOf(command, name, output) });
       print(output, { name, removed: true, ...(kept === undefined ? {} : { logsKept: kept }) }, `Removed ${name}.${kept === undefined ? '' : `\n  Its output stays in ${kept} (--remove-logs deletes it).`}`);
-      return EXIT_CODES.ok;
+      return COMMAND_EXIT.ok;
     },
   }),
   start: elevatable(control('start', 'start a service and wait until it runs')),
@@ -258,10 +259,10 @@ export const VERBS: Record<string, Verb> = {
     },
     async run(command, output) {
       const name = requireName(command);
-      const info = await manage.query(name, scopeOf(command));
+      const info = await manage.query(name, scopeOptionsOf(command));
       const tail = command.options.output === false ? undefined : await lastOutput(name, command, typeof command.options.lines === 'number' ? command.options.lines : 10);
       print(output, tail === undefined ? info : { ...info, output: tail.lines }, tail === undefined ? describeService(info) : `${describeService(info)}\n\n${describeOutput(name, tail)}`);
-      return info.state === 'running' ? EXIT_CODES.ok : EXIT_CODES.notRunning;
+      return info.state === 'running' ? COMMAND_EXIT.ok : COMMAND_EXIT.notRunning;
     },
   },
   logs: {
@@ -282,9 +283,9 @@ export const VERBS: Record<string, Verb> = {
     options: { ...common, ...scope, all: { kind: 'boolean', description: "every service, not only servicehost's (Windows lists all by default)" } },
     async run(command, output) {
       const match = command.positional[0];
-      const services = await manage.list({ ...scopeOf(command), ...(match === undefined ? {} : { match }), ...(command.options.all === true ? { servicehostOnly: false } : {}) });
+      const services = await manage.list({ ...scopeOptionsOf(command), ...(match === undefined ? {} : { match }), ...(command.options.all === true ? { servicehostOnly: false } : {}) });
       print(output, services, services.map((service) => `${service.name.padEnd(32)} ${service.state.padEnd(10)} ${service.pid ?? ''}`).join('\n') || '(none)');
-      return EXIT_CODES.ok;
+      return COMMAND_EXIT.ok;
     },
   },
   run: {
@@ -303,7 +304,7 @@ export const VERBS: Record<string, Verb> = {
     async run(command) {
       const folder = command.options['servicehost-elevated'];
       if (typeof folder !== 'string') throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'servicehost elevated: only --elevate starts it, with --servicehost-elevated=<folder>');
-      return (await handleElevatedRequest([`${ELEVATED_MARKER}${folder}`])) ?? EXIT_CODES.failed;
+      return (await handleElevatedRequest([`${ELEVATED_MARKER}${folder}`])) ?? COMMAND_EXIT.failed;
     },
   },
 };

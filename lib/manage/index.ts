@@ -21,7 +21,8 @@ import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptio
 // The functions of `servicehost/manage`; lib/manage.ts names what the entry exports.
 export type { ScopeOptions } from './manager';
 
-function scope(options: unknown, where: string): ScopeOptions {
+/** Checks the {@link ScopeOptions} a caller passed (user, root, force, commands) and returns them. */
+function checkScopeOptions(options: unknown, where: string): ScopeOptions {
   if (options === undefined) return {};
   const object = expectObject(where, options) as ScopeOptions & Record<string, unknown>;
   optionalBoolean(`${where}.user`, object.user);
@@ -35,7 +36,7 @@ function scope(options: unknown, where: string): ScopeOptions {
 }
 
 function waitOptions(options: unknown, where: string): ScopeOptions & WaitOptions {
-  const object = scope(options, where) as ScopeOptions & WaitOptions & Record<string, unknown>;
+  const object = checkScopeOptions(options, where) as ScopeOptions & WaitOptions & Record<string, unknown>;
   optionalBoolean(`${where}.wait`, object.wait);
   if (object.timeoutMs !== undefined && !(Number.isInteger(object.timeoutMs) && object.timeoutMs > 0)) {
     throw new ServicehostError('ERR_OUT_OF_RANGE', `${where}.timeoutMs must be a positive integer`);
@@ -96,12 +97,12 @@ export async function restart(name: string, options?: ScopeOptions & WaitOptions
 
 /** State, process, last exit code and the whole configuration of one service. */
 export async function query(name: string, options?: ScopeOptions): Promise<ServiceInfo> {
-  return platformManager().query(name, scope(options, 'query(name, options)'));
+  return platformManager().query(name, checkScopeOptions(options, 'query(name, options)'));
 }
 
 /** Services on Windows (all, or servicehost's with `servicehostOnly`); servicehost's units and plists elsewhere. */
 export async function list(filter?: ListFilter & ScopeOptions): Promise<ServiceSummary[]> {
-  const checked = scope(filter, 'list(filter)') as ListFilter & ScopeOptions;
+  const checked = checkScopeOptions(filter, 'list(filter)') as ListFilter & ScopeOptions;
   if (checked.match !== undefined && typeof checked.match !== 'string' && !(checked.match instanceof RegExp)) {
     throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'list(filter): filter.match must be a string or a RegExp');
   }
@@ -124,5 +125,5 @@ export async function list(filter?: ListFilter & ScopeOptions): Promise<ServiceS
  */
 export async function logs(name: string, options?: ScopeOptions & LogsOptions): Promise<ServiceLog> {
   const where = 'logs(name, options)';
-  return platformManager().logs(name, { ...scope(options, where), ...resolveLogsOptions(options, where) });
+  return platformManager().logs(name, { ...checkScopeOptions(options, where), ...resolveLogsOptions(options, where) });
 }

@@ -1,5 +1,5 @@
 // Every verb of the servicehost command against a real systemd, with the exit
-// codes the README documents (lib/cli.ts EXIT_CODES), including the ones that
+// codes the README documents (COMMAND_EXIT_CODES in lib/cli/command-exit-codes.ts), including the ones that
 // only a live manager can produce: a start that fails (8), a wait that times
 // out (7), a stop bounded by --stop-timeout, and what install and uninstall
 // leave behind in /etc/systemd/system and `systemctl --failed`.

@@ -89,7 +89,8 @@ export function launchdPlist(spec: ResolvedSpec, version: string): { [key: strin
   return plist;
 }
 
-function scopeOf(spec: ResolvedSpec): LaunchdScope {
+/** Which launchd domain the spec is for (a LaunchDaemon, or a LaunchAgent), the folder its plist goes in, and the launchctl to run. */
+function launchdScopeOf(spec: ResolvedSpec): LaunchdScope {
   return { user: spec.launchd.user === true, ...(spec.launchd.directory === undefined ? {} : { directory: spec.launchd.directory }), force: spec.force, commands: spec.commands };
 }
 
@@ -116,7 +117,7 @@ function makeOutputFolders(plist: { [key: string]: PlistValue }, name: string, d
 
 export async function installLaunchdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'launchd');
-  const scope = scopeOf(spec);
+  const scope = launchdScopeOf(spec);
   const plist = launchdPlist(spec, servicehostVersion());
   const warnings = checkPrivilege(spec);
   const label = plist.Label as string;
@@ -144,7 +145,7 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
 /** Rewrites an installed plist to match `spec`; a loaded job is booted out and in again so launchd reads it. */
 export async function configureLaunchdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'launchd');
-  const scope = scopeOf(spec);
+  const scope = launchdScopeOf(spec);
   const plist = launchdPlist(spec, servicehostVersion());
   const label = plist.Label as string;
   const file = requireOwnPlist(label, scope, 'configure');

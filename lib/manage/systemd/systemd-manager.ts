@@ -80,14 +80,15 @@ function unitPath(name: string, scope: SystemdScope): string {
   return path.join(systemdUnitDirectory(scope), unitName(name));
 }
 
-function scopeOf(spec: ResolvedSpec): SystemdScope {
+/** Which systemd the spec is for (system, --user, or an offline --root) and the systemctl to run. */
+function systemdScopeOf(spec: ResolvedSpec): SystemdScope {
   const where = spec.systemd.root !== undefined ? { root: spec.systemd.root } : { user: spec.systemd.user === true };
   return { ...where, commands: spec.commands };
 }
 
 export async function installSystemdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'systemd');
-  const scope = scopeOf(spec);
+  const scope = systemdScopeOf(spec);
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
   const warnings = checkPrivilege(spec);
   const file = unitPath(spec.name, scope);
@@ -139,7 +140,7 @@ async function rollBackInstall(name: string, scope: SystemdScope, file: string):
 /** Rewrites an installed unit to match `spec` and reloads systemd; a running service keeps the old one until restarted. */
 export async function configureSystemdService(specInput: unknown): Promise<InstallResult> {
   const spec = resolveSpec(specInput, 'systemd');
-  const scope = scopeOf(spec);
+  const scope = systemdScopeOf(spec);
   const file = requireOwnUnit(spec.name, scope, 'configure');
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
   const warnings = checkPrivilege(spec);

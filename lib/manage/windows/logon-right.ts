@@ -26,7 +26,7 @@ function native(): NativeServiceManager {
   return windowsNative();
 }
 
-function errorText(error: unknown): string {
+function codeAndMessage(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   return `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`;
 }
@@ -55,7 +55,7 @@ export function ensureLogonRight(service: string, account: string): { granted?: 
   } catch (error) {
     return {
       warning:
-        `could not check or grant ${account} the right to log on as a service (${LOGON_RIGHT}): ${errorText(error)}. ` +
+        `could not check or grant ${account} the right to log on as a service (${LOGON_RIGHT}): ${codeAndMessage(error)}. ` +
         'Grant it in secpol.msc (Local Policies > User Rights Assignment > Log on as a service), or the service fails to start with error 1069',
     };
   }

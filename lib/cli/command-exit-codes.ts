@@ -1,8 +1,9 @@
-// The command's exit codes: one table, from which --help and the mapping of
-// typed errors both come.
+// The `servicehost` command's exit codes (0 to 10): one table, from which
+// --help and the mapping of typed errors both come. Not the lifecycle's
+// `exitCodes` (lib/lifecycle/exit-codes.ts: 0, then 70 and up), which a service exits with.
 import type { ServicehostErrorCode } from '../errors';
 
-export const CLI_EXIT_CODES = [
+export const COMMAND_EXIT_CODES = [
   { name: 'ok', code: 0, meaning: 'done (status: the service is running)' },
   { name: 'failed', code: 1, meaning: 'failed for another reason (the message says why)' },
   { name: 'usage', code: 2, meaning: 'bad command line or option', errors: ['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_OUT_OF_RANGE', 'ERR_SERVICEHOST_INVALID_SERVICE_NAME'] },
@@ -16,18 +17,18 @@ export const CLI_EXIT_CODES = [
   { name: 'unsafePath', code: 10, meaning: 'refused: another user could change what the service runs (--allow-writable overrides)', errors: ['ERR_SERVICEHOST_UNSAFE_PATH'] },
 ] as const satisfies readonly { name: string; code: number; meaning: string; errors?: readonly ServicehostErrorCode[] }[];
 
-type Row = (typeof CLI_EXIT_CODES)[number];
+type Row = (typeof COMMAND_EXIT_CODES)[number];
 
-/** The exit codes by name: EXIT_CODES.timeout is 7. */
-export const EXIT_CODES = Object.fromEntries(CLI_EXIT_CODES.map((row) => [row.name, row.code])) as { [R in Row as R['name']]: R['code'] };
+/** The command's exit codes by name: COMMAND_EXIT.timeout is 7. */
+export const COMMAND_EXIT = Object.fromEntries(COMMAND_EXIT_CODES.map((row) => [row.name, row.code])) as { [R in Row as R['name']]: R['code'] };
 
 /** The exit code a typed error means; 1 for any other. */
-export function exitCodeOf(error: unknown): number {
+export function commandExitCodeOf(error: unknown): number {
   const code = (error as { code?: unknown } | null)?.code;
-  const row = CLI_EXIT_CODES.find((candidate) => 'errors' in candidate && (candidate.errors as readonly string[]).includes(code as string));
-  return row?.code ?? EXIT_CODES.failed;
+  const row = COMMAND_EXIT_CODES.find((candidate) => 'errors' in candidate && (candidate.errors as readonly string[]).includes(code as string));
+  return row?.code ?? COMMAND_EXIT.failed;
 }
 
-export function exitCodeHelp(): string {
-  return ['Exit codes:', ...CLI_EXIT_CODES.map((row) => `  ${row.code}  ${row.meaning}`)].join('\n');
+export function commandExitCodeHelp(): string {
+  return ['Exit codes:', ...COMMAND_EXIT_CODES.map((row) => `  ${row.code}  ${row.meaning}`)].join('\n');
 }

@@ -6,7 +6,7 @@
 #include "../common/js_error.h"
 #include "../common/monotonic_clock.h"
 #include "scm_sdk_names.h"
-#include "service_state_name.h"
+#include "scm_state_name.h"
 #include "win32_error.h"
 
 namespace servicehost {
@@ -281,8 +281,8 @@ SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& 
   if (stopOvertook) return status_;
   if (!IsAllowedTransition(status_.dwCurrentState, request.state)) {
     throw MakeError(env, "ERR_SERVICEHOST_INVALID_TRANSITION",
-                    std::string("A service cannot go from ") + ServiceStateName(status_.dwCurrentState) +
-                        " to " + ServiceStateName(request.state) + ".");
+                    std::string("A service cannot go from ") + ScmStateName(status_.dwCurrentState) +
+                        " to " + ScmStateName(request.state) + ".");
   }
   SERVICE_STATUS next = status_;
   bool pending = IsPendingState(request.state);

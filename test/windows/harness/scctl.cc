@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "../../../cpp/win/service_state_name.h"
+#include "../../../cpp/win/scm_state_name.h"
 
 namespace {
 
@@ -141,7 +141,7 @@ int wmain(int argc, wchar_t** argv) {
   }
   std::printf("\nSERVICE_NAME: %ls\n", argv[2]);
   std::printf("        TYPE               : %lx\n", static_cast<unsigned long>(status.dwServiceType));
-  std::printf("        STATE              : %lu  %s\n", static_cast<unsigned long>(status.dwCurrentState), servicehost::ServiceStateName(status.dwCurrentState));
+  std::printf("        STATE              : %lu  %s\n", static_cast<unsigned long>(status.dwCurrentState), servicehost::ScmStateName(status.dwCurrentState));
   std::printf("        WIN32_EXIT_CODE    : %lu  (0x%lx)\n", static_cast<unsigned long>(status.dwWin32ExitCode), static_cast<unsigned long>(status.dwWin32ExitCode));
   std::printf("        SERVICE_EXIT_CODE  : %lu  (0x%lx)\n", static_cast<unsigned long>(status.dwServiceSpecificExitCode), static_cast<unsigned long>(status.dwServiceSpecificExitCode));
   std::printf("        CHECKPOINT         : 0x%lx\n", static_cast<unsigned long>(status.dwCheckPoint));

@@ -1,4 +1,5 @@
-// SERVICE_STATUS.dwCurrentState as the SCM's own name, for messages. Header
+// SERVICE_STATUS.dwCurrentState as the SCM's own name (STOP_PENDING), for messages;
+// TypeScript's ScmStateName is the same state in its own spelling (stop-pending). Header
 // only: the addon and the test controller (test/windows/harness/scctl.cc) share it.
 #pragma once
 
@@ -6,7 +7,7 @@
 
 namespace servicehost {
 
-inline const char* ServiceStateName(DWORD state) {
+inline const char* ScmStateName(DWORD state) {
   switch (state) {
     case SERVICE_STOPPED: return "STOPPED";
     case SERVICE_START_PENDING: return "START_PENDING";

@@ -31,6 +31,8 @@ export const SERVICEHOST_ERROR_CODES = [
   'ERR_SERVICEHOST_COMMAND_FAILED',
   'ERR_SERVICEHOST_UNSAFE_PATH',
   'ERR_SERVICEHOST_ELEVATION_CANCELLED',
+  // credential(name): systemd passed no credential of that name (LoadCredential=, --credential).
+  'ERR_SERVICEHOST_CREDENTIAL_NOT_FOUND',
 ] as const;
 /** One of {@link SERVICEHOST_ERROR_CODES}. */
 export type ServicehostErrorCode = (typeof SERVICEHOST_ERROR_CODES)[number];

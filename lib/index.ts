@@ -111,6 +111,20 @@ export function storeFds(fds: readonly number[], name: string): boolean {
   return (require('./hosts/systemd/fd-store') as typeof import('./hosts/systemd/fd-store')).storeFds(fds, name);
 }
 
+/**
+ * The credential `name` systemd passed the service (`servicehost install
+ * --credential NAME:PATH`, LoadCredential=), read from $CREDENTIALS_DIRECTORY
+ * as text. Throws ERR_SERVICEHOST_CREDENTIAL_NOT_FOUND when there is none of that name.
+ */
+export function credential(name: string): string {
+  return (require('./hosts/systemd/credentials') as typeof import('./hosts/systemd/credentials')).credential(name);
+}
+
+/** {@link credential}, read without blocking the event loop. */
+export function credentialAsync(name: string): Promise<string> {
+  return (require('./hosts/systemd/credentials') as typeof import('./hosts/systemd/credentials')).credentialAsync(name);
+}
+
 /** What the loaded native binary was built as. */
 export function nativeBuildInfo(): NativeBuildInfo {
   return (require('./native/load') as Native).nativeBuildInfo();

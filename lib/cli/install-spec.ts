@@ -25,6 +25,19 @@ function string(options: Options, key: string): string | undefined {
   return typeof options[key] === 'string' ? options[key] : undefined;
 }
 
+/** `--credential NAME:path`, repeated: spec.credentials (the name and path are checked by servicehost/manage). */
+export function credentialsOf(list: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of (list as string[] | undefined) ?? []) {
+    const at = entry.indexOf(':');
+    if (at <= 0 || at === entry.length - 1) usage(`--credential expects NAME:path; got ${JSON.stringify(entry)}`);
+    const name = entry.slice(0, at);
+    if (name === '__proto__' || Object.hasOwn(result, name)) usage(`--credential: ${JSON.stringify(name)} is given twice or is not a credential name`);
+    result[name] = entry.slice(at + 1);
+  }
+  return result;
+}
+
 /** Whether --account names a user account, whose password is needed. */
 export function namesUserAccount(command: ParsedCommand): boolean {
   const account = string(command.options, 'account');
@@ -107,6 +120,8 @@ export function installSpecOf(command: ParsedCommand, password?: string): Instal
     script,
     args,
     env: environmentOf(options.env),
+    ...(Array.isArray(options['env-file']) ? { envFiles: options['env-file'] } : {}),
+    ...(Array.isArray(options.credential) ? { credentials: credentialsOf(options.credential) } : {}),
     ...optional('display-name', 'displayName'),
     ...optional('description', 'description'),
     ...optional('node', 'node'),

@@ -51,6 +51,8 @@ const installOptions: Record<string, OptionSpec> = {
   'node-arg': { kind: 'list', value: 'arg', description: 'an argument for node itself; repeat for more' },
   cwd: { kind: 'string', value: 'dir', description: "working directory (default: the script's folder)" },
   env: { kind: 'list', value: 'KEY=value', description: 'an environment variable; repeat for more' },
+  'env-file': { kind: 'list', value: 'path', description: "a file of KEY=value lines read at each start (systemd EnvironmentFile=; node's --env-file on Windows and launchd, Node 20.6+); repeat for more" },
+  credential: { kind: 'list', value: 'NAME:path', description: 'systemd: LoadCredential= (systemd 250+): the service reads the file with credential(NAME); repeat for more' },
   register: { kind: 'boolean', description: "preload servicehost/register (default, the app's own copy when it has one; --no-register to leave it out)" },
   'stop-timeout': { kind: 'integer', value: 'ms', description: 'the whole stop\'s deadline, for the program and the manager alike (default 30000)' },
   'start-type': { kind: 'string', value: 'type', description: 'Windows: auto (default), delayed-auto, manual or disabled' },

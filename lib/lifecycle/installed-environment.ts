@@ -20,6 +20,14 @@ export const KILL_CHILDREN_VARIABLE = 'SERVICEHOST_KILL_CHILDREN';
  */
 export const RELOAD_ACK_VARIABLE = 'SERVICEHOST_RELOAD_ACK';
 
+/**
+ * Set to 1 in Type=notify-reload units servicehost writes (systemd 253 and
+ * later): systemd sends SIGHUP for `systemctl reload` and waits for RELOADING=1
+ * and READY=1, so the program treats SIGHUP as a reload even with no listener
+ * (it answers at once, with a warning) rather than stop.
+ */
+export const NOTIFY_RELOAD_VARIABLE = 'SERVICEHOST_NOTIFY_RELOAD';
+
 /** The files of the reload handshake, inside $RUNTIME_DIRECTORY. */
 export const RELOAD_FILES = {
   /** Present while the program listens for 'reload' (else SIGHUP would stop it). */

@@ -11,6 +11,7 @@ import { MAX_DWORD } from '../windows/codes';
 import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_SIZE, MAX_LOG_KEEP, MIN_LOG_MAX_SIZE, type CaptureSettings } from '../windows/output-capture-files';
 import { ServiceManagerError } from './errors';
 import { checkListen } from './systemd/socket-names';
+import { credentialsOf, envFileNodeArgs, envFilesOf } from './delivered-files';
 
 /** When a Windows service starts: with the machine, shortly after it, when asked, never. */
 export const WINDOWS_START_TYPES = ['auto', 'delayed-auto', 'manual', 'disabled'] as const;
@@ -209,6 +210,20 @@ export interface InstallSpec {
   workingDirectory?: string;
   /** Environment variables the service gets. */
   env?: Record<string, string>;
+  /**
+   * Files of KEY=value lines the service's environment is read from at each
+   * start (`--env-file`): systemd's EnvironmentFile=; node's own --env-file on
+   * Windows and launchd (Node 20.6 and later). Made absolute; each must not be
+   * writable by another user. Default none.
+   */
+  envFiles?: string[];
+  /**
+   * systemd credentials, { NAME: file } (`--credential NAME:PATH`):
+   * LoadCredential= (systemd 250 and later) copies each file where only the
+   * service can read it, and `credential(NAME)` reads it there. Refused on
+   * Windows and launchd. Default none.
+   */
+  credentials?: Record<string, string>;
   /** Preload servicehost/register so the SCM connection is made before the program's imports. Default true. */
   register?: boolean;
   /** The program's stop deadline (Service's stopTimeoutMs). The managers give it 5 s more: TimeoutStopSec, launchd's ExitTimeOut and the SCM's preshutdown timeout are each this plus 5 s. Default 30000. */
@@ -244,6 +259,10 @@ export interface ResolvedSpec {
   nodeArgs: string[];
   workingDirectory: string;
   env: Record<string, string>;
+  /** Absolute paths of env files (systemd: EnvironmentFile=; elsewhere already in nodeArgs as --env-file=). */
+  envFiles: string[];
+  /** systemd credentials by name, absolute paths. */
+  credentials: Record<string, string>;
   /** The absolute path of servicehost/register, or undefined when not preloaded. */
   registerModule: string | undefined;
   stopTimeoutMs: number;
@@ -480,6 +499,8 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
     : path.resolve(expectText('install(spec): spec.workingDirectory', object.workingDirectory, { nonEmpty: true }));
   const node = object.node === undefined ? process.execPath : path.resolve(expectText('install(spec): spec.node', object.node, { nonEmpty: true }));
   const stopTimeoutMs = optionalInteger('install(spec): spec.stopTimeoutMs', object.stopTimeoutMs, 1, 24 * 3600 * 1000) ?? 30_000;
+  const envFiles = envFilesOf(object.envFiles);
+  const nodeArgs = stringList('install(spec): spec.nodeArgs', object.nodeArgs);
   return {
     name,
     displayName: optionalString('install(spec): spec.displayName', object.displayName) ?? name,
@@ -487,9 +508,12 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
     script,
     args: stringList('install(spec): spec.args', object.args),
     node,
-    nodeArgs: stringList('install(spec): spec.nodeArgs', object.nodeArgs),
+    // Off systemd, node reads the env files itself: --env-file comes before the program's own node arguments.
+    nodeArgs: platform === 'systemd' ? nodeArgs : [...envFileNodeArgs(envFiles, node), ...nodeArgs],
     workingDirectory,
     env: environment(object.env),
+    envFiles,
+    credentials: credentialsOf(object.credentials, platform),
     registerModule: optionalBoolean('install(spec): spec.register', object.register) === false ? undefined : resolveRegisterModule(script),
     stopTimeoutMs,
     start: optionalBoolean('install(spec): spec.start', object.start) ?? true,
@@ -514,9 +538,9 @@ export function serviceEnvironment(spec: ResolvedSpec): Record<string, string> {
   };
 }
 
-/** The files the service runs and starts in: what no other user may be able to change. */
+/** The files the service runs, starts in and reads its environment and credentials from: what no other user may be able to change. */
 export function runPaths(spec: ResolvedSpec): string[] {
-  return [spec.node, spec.script, ...(spec.registerModule === undefined ? [] : [spec.registerModule]), spec.workingDirectory];
+  return [spec.node, spec.script, ...(spec.registerModule === undefined ? [] : [spec.registerModule]), spec.workingDirectory, ...spec.envFiles, ...Object.values(spec.credentials)];
 }
 
 /** The program's argv after node: [nodeArgs..., --require register, script, args...]. */

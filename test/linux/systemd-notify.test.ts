@@ -62,7 +62,8 @@ describe.runIf(process.platform === 'linux')('systemd notify', () => {
       expect(progressUsec).toBeGreaterThan(19_000_000);
       expect(progressUsec).toBeLessThanOrEqual(20_000_000);
       // Stopping: STOPPING=1 with the first step's wait (drain, 7 s + 1 s margin), then the next step's (4 s + 1 s).
-      expect(lines.slice(3)).toEqual(['READY=1', 'STOPPING=1', 'EXTEND_TIMEOUT_USEC=8000000', 'EXTEND_TIMEOUT_USEC=5000000']);
+      // EXIT_STATUS= last, on every exit (systemd 254+ reads it, older ones ignore it).
+      expect(lines.slice(3)).toEqual(['READY=1', 'STOPPING=1', 'EXTEND_TIMEOUT_USEC=8000000', 'EXTEND_TIMEOUT_USEC=5000000', 'EXIT_STATUS=0']);
       expect(receiver.messages.items.every((m) => m.pid === child.process.pid)).toBe(true);
       expect(child.names.filter((n) => n === 'step')).toHaveLength(2);
     });
@@ -130,7 +131,7 @@ describe.runIf(process.platform === 'linux')('systemd notify', () => {
     expect(await child.exited).toEqual({ code: 70, signal: null });
     await receiver.waitForLine('ERRNO=70');
     const last = receiver.messages.items.at(-1)!.message;
-    expect(last).toBe('STATUS=start failed: exit code 70\nERRNO=70');
+    expect(last).toBe('STATUS=start failed: exit code 70\nEXIT_STATUS=70\nERRNO=70');
     expect(receiver.lines).not.toContain('READY=1');
   });
 

@@ -10,6 +10,8 @@ import { decimal } from './decimal';
 import { NotifyOutbox } from './notify-outbox';
 import { notifySocketOf, notifySocketProblem } from './notify-socket';
 import { ReloadAcknowledger } from './reload-ack';
+import { NOTIFY_RELOAD_VARIABLE } from '../../lifecycle/installed-environment';
+import { notifyAccessProblem } from './notify-access';
 
 export interface SystemdHostOptions extends PosixHostOptions {
   /** The environment to read NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID from. Default `process.env`. */
@@ -63,6 +65,10 @@ export class SystemdHost extends PosixHost {
   #watchdog: NodeJS.Timeout | undefined;
   #stoppingSent = false;
   readonly #reloadAck: ReloadAcknowledger | undefined;
+  // A Type=notify-reload unit of servicehost's: SIGHUP is systemd asking for a reload, never a stop.
+  readonly #notifyReload: boolean;
+  #reloadListened = false;
+  readonly #notifyAccessProblem: string | undefined;
   #log: HostContext['log'] | undefined;
 
   constructor(options: SystemdHostOptions = {}) {
@@ -74,6 +80,11 @@ export class SystemdHost extends PosixHost {
     this.#watchdogMs = optionalBoolean('systemd host options.watchdog', checked.watchdog) === false ? undefined : watchdogIntervalMs(env);
     this.#warnOption = checked.warn === undefined ? undefined : (expectFunction('systemd host options.warn', checked.warn) as (message: string) => void);
     this.#reloadAck = ReloadAcknowledger.fromEnvironment(env, (message) => this.#warn(message));
+    this.#notifyReload = env[NOTIFY_RELOAD_VARIABLE] === '1';
+    // A child process is not the unit's main process: SIGHUP is not systemd's reload there.
+    if (env === process.env) delete process.env[NOTIFY_RELOAD_VARIABLE];
+    if (this.#notifyReload) super.listen(new Set(['reload']));
+    this.#notifyAccessProblem = this.#socket === undefined ? undefined : notifyAccessProblem(env);
   }
 
   // The warn option, else service.log once the host is open, else stderr.
@@ -84,7 +95,9 @@ export class SystemdHost extends PosixHost {
   }
 
   override listen(types: ReadonlySet<HostEventType>): void {
-    super.listen(types);
+    this.#reloadListened = types.has('reload');
+    // Under Type=notify-reload, `systemctl reload` is SIGHUP: with no listener it is answered at once, never a stop.
+    super.listen(this.#notifyReload && !types.has('reload') ? new Set([...types, 'reload']) : types);
     this.#reloadAck?.accept(types.has('reload'));
   }
 
@@ -103,6 +116,7 @@ export class SystemdHost extends PosixHost {
     this.#log = context.log;
     const socket = this.#socket;
     if (this.#socketProblem !== undefined) this.#warn(`servicehost: ${this.#socketProblem}`);
+    if (this.#notifyAccessProblem !== undefined) this.#warn(`servicehost: ${this.#notifyAccessProblem}`);
     if (socket === undefined) return;
     const native = posixNative();
     this.#outbox = new NotifyOutbox({ socket, send: (message) => native.sdNotify(socket, message), warn: (message) => this.#warn(message) });
@@ -121,6 +135,7 @@ export class SystemdHost extends PosixHost {
         lines.push('READY=1');
         break;
       case 'reloading':
+        if (this.#notifyReload && !this.#reloadListened) this.#warn("servicehost: systemctl reload: the program does not listen for 'reload'; nothing was reloaded (service.on('reload', ...) does it)");
         this.#reloadAck?.begin();
         lines.push('RELOADING=1', `MONOTONIC_USEC=${monotonicUsec()}`);
         break;
@@ -153,11 +168,13 @@ export class SystemdHost extends PosixHost {
   protected override async beforeExit(exit: ExitInfo): Promise<void> {
     clearInterval(this.#watchdog);
     if (this.#outbox === undefined) return;
+    // EXIT_STATUS= (systemd 254+ reads it; older ones ignore a field they do not know) on every exit.
+    const lines = [`EXIT_STATUS=${exit.exitCode}`];
     if (exit.exitCode !== 0) {
-      const lines = [`ERRNO=${exit.errno ?? exit.exitCode}`];
+      lines.push(`ERRNO=${exit.errno ?? exit.exitCode}`);
       if (exit.message) lines.unshift(`STATUS=${oneLine(exit.message)}`);
-      this.#outbox.send(lines.join('\n'), 'required');
     }
+    this.#outbox.send(lines.join('\n'), 'required');
     await this.#outbox.flush(EXIT_FLUSH_MS);
   }
 }

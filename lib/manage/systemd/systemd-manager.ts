@@ -14,7 +14,8 @@ import { writeFileAtomically } from '../files';
 import { matchesName } from '../list-filter';
 import { posixCommandLine } from '../shell-quote';
 import { checkServiceName, resolveSpec, type ResolvedSpec } from '../spec';
-import { UNIT_MARKER, parseSystemdCommandLine, reloadHelperOf, renderSystemdUnit } from './unit';
+import { UNIT_MARKER, parseSystemdCommandLine, reloadHelperOf, renderSystemdUnit, specForSystemd } from './unit';
+import { targetSystemdVersion } from './systemd-version';
 import { servicehostVersion } from '../version';
 import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
@@ -87,10 +88,13 @@ function systemdScopeOf(spec: ResolvedSpec): SystemdScope {
 }
 
 export async function installSystemdService(specInput: unknown): Promise<InstallResult> {
-  const spec = resolveSpec(specInput, 'systemd');
-  const scope = systemdScopeOf(spec);
+  const resolved = resolveSpec(specInput, 'systemd');
+  const scope = systemdScopeOf(resolved);
+  // Refused before any systemctl runs; with no Type= asked for, the check covers the ExecReload= helper too.
+  const warnings = checkPrivilege(resolved);
+  // Type=notify-reload where the target's systemd has it (253+), the ExecReload= helper before.
+  const spec = specForSystemd(resolved, await targetSystemdVersion(scope));
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
-  const warnings = checkPrivilege(spec);
   const file = unitPath(spec.name, scope);
   if (existsSync(file)) {
     throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists. Uninstall it first, or choose another name`);
@@ -139,11 +143,12 @@ async function rollBackInstall(name: string, scope: SystemdScope, file: string):
 
 /** Rewrites an installed unit to match `spec` and reloads systemd; a running service keeps the old one until restarted. */
 export async function configureSystemdService(specInput: unknown): Promise<InstallResult> {
-  const spec = resolveSpec(specInput, 'systemd');
-  const scope = systemdScopeOf(spec);
-  const file = requireOwnUnit(spec.name, scope, 'configure');
+  const resolved = resolveSpec(specInput, 'systemd');
+  const scope = systemdScopeOf(resolved);
+  const file = requireOwnUnit(resolved.name, scope, 'configure');
+  const warnings = checkPrivilege(resolved);
+  const spec = specForSystemd(resolved, await targetSystemdVersion(scope));
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
-  const warnings = checkPrivilege(spec);
   const oldSockets = installedSocketUnits(file);
   const socketFiles = renderSocketUnits(spec, path.dirname(file), { version: servicehostVersion() });
   requireNoSocketFiles(spec.name, socketFiles.filter((socket) => !oldSockets.includes(socket.unit)));

@@ -3,9 +3,10 @@
 // systemd.service(5)); what no escaping can make safe is rejected.
 import * as path from 'node:path';
 import { ServicehostError } from '../../errors';
-import { RELOAD_ACK_VARIABLE } from '../../lifecycle/installed-environment';
+import { NOTIFY_RELOAD_VARIABLE, RELOAD_ACK_VARIABLE } from '../../lifecycle/installed-environment';
 import { programArguments, serviceEnvironment, type ResolvedSpec } from '../spec';
 import { socketUnitNames } from './socket-names';
+import { CREDENTIALS_SINCE, NOTIFY_RELOAD_SINCE } from './systemd-version';
 
 /** The first line of every unit servicehost writes; list() and uninstall() look for it. */
 export const UNIT_MARKER = '# Installed by servicehost.';
@@ -153,6 +154,22 @@ export function reloadHelperOf(spec: ResolvedSpec): string | undefined {
   return spec.registerModule === undefined ? RELOAD_HELPER : path.join(path.dirname(spec.registerModule), 'hosts', 'systemd', 'reload-wait.js');
 }
 
+/**
+ * `spec` for the systemd it is installed on (`version`; undefined when it
+ * could not be told): Type=notify-reload on 253 and later unless a type was
+ * asked for, else Type=notify with the ExecReload= helper; what that systemd
+ * does not have is refused rather than written into a unit it cannot load.
+ */
+export function specForSystemd(spec: ResolvedSpec, version: number | undefined): ResolvedSpec {
+  const refuse = (what: string, since: number): never => {
+    throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${what} needs systemd ${since} or later; the target runs systemd ${version}`);
+  };
+  if (version !== undefined && version < NOTIFY_RELOAD_SINCE && spec.systemd.type === 'notify-reload') refuse('systemd.type notify-reload', NOTIFY_RELOAD_SINCE);
+  if (version !== undefined && version < CREDENTIALS_SINCE && Object.keys(spec.credentials).length > 0) refuse('--credential (LoadCredential=)', CREDENTIALS_SINCE);
+  const type = spec.systemd.type ?? (version !== undefined && version >= NOTIFY_RELOAD_SINCE ? 'notify-reload' : 'notify');
+  return { ...spec, systemd: { ...spec.systemd, type } };
+}
+
 /** The unit's own folder under /run (or $XDG_RUNTIME_DIR), where the reload handshake happens. */
 export function runtimeDirectoryName(name: string): string {
   return `servicehost-${name}`;
@@ -186,16 +203,20 @@ export function renderSystemdUnit(spec: ResolvedSpec, context: SystemdUnitContex
     `WorkingDirectory=${escapeSystemdPath('WorkingDirectory', spec.workingDirectory)}`,
   ];
   const reloadHelper = reloadHelperOf(spec);
-  for (const [key, value] of Object.entries({ ...serviceEnvironment(spec), ...(reloadHelper === undefined ? {} : { [RELOAD_ACK_VARIABLE]: '1' }) })) {
+  const handshake = reloadHelper === undefined ? (options.type === 'notify-reload' ? { [NOTIFY_RELOAD_VARIABLE]: '1' } : {}) : { [RELOAD_ACK_VARIABLE]: '1' };
+  for (const [key, value] of Object.entries({ ...serviceEnvironment(spec), ...handshake })) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/u.test(key)) reject('Environment', key, 'is not a valid variable name');
     lines.push(`Environment=${quoteSystemdWord(`${key}=${value}`, { dollar: false })}`);
   }
-  // systemctl reload returns once the reload listeners settled, on every
-  // systemd: the helper signals SIGHUP and waits for the program's
-  // acknowledgement in the runtime directory. (Type=notify-reload, 253+, would
-  // do without it; one way for every version is one way to test.)
-  // $MAINPID stays unescaped: systemd expands it.
-  // Type=notify-reload (asked for by name) has systemd's own handshake instead.
+  // Read at each start; EnvironmentFile= values override Environment= ones.
+  for (const file of spec.envFiles) lines.push(`EnvironmentFile=${escapeSystemdPath('EnvironmentFile', file)}`);
+  // systemd copies each into $CREDENTIALS_DIRECTORY, readable by the service alone.
+  for (const [name, file] of Object.entries(spec.credentials)) lines.push(`LoadCredential=${name}:${escapeSystemdPath('LoadCredential', file)}`);
+  // systemctl reload returns once the reload listeners settled. On systemd 252
+  // and older (no Type=notify-reload) the helper signals SIGHUP and waits for
+  // the program's acknowledgement in the runtime directory ($MAINPID stays
+  // unescaped: systemd expands it). Type=notify-reload (253 and later, chosen by
+  // specForSystemd) is systemd's own handshake: SIGHUP, RELOADING=1, READY=1.
   if (reloadHelper !== undefined) {
     lines.push(
       `RuntimeDirectory=${runtimeDirectoryName(spec.name)}`,

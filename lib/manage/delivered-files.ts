@@ -1,0 +1,73 @@
+// What the service manager hands the program from files at start, named at
+// install: env files (`--env-file`, spec.envFiles) and credentials
+// (`--credential NAME:PATH`, spec.credentials). systemd reads both itself
+// (EnvironmentFile=, LoadCredential=); on Windows and launchd node reads an env
+// file with its own --env-file (Node 20.6 and later), and there is no
+// credential store to hand a file through, so credentials are refused there.
+// Each file is a run path: the least-privilege check refuses one another user
+// can change (runPaths() in spec.ts).
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { ServicehostError } from '../errors';
+import { checkCredentialName } from '../hosts/systemd/credentials';
+import { expectObject, expectText } from '../validate';
+
+/** The first Node with --env-file. */
+const ENV_FILE_NODE = [20, 6] as const;
+
+/** spec.envFiles: a list of paths, made absolute. */
+export function envFilesOf(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'install(spec): spec.envFiles must be an array of paths');
+  return value.map((item, index) => path.resolve(expectText(`install(spec): spec.envFiles[${index}]`, item, { nonEmpty: true })));
+}
+
+/** spec.credentials: { NAME: path }, names checked, paths made absolute; refused on Windows and launchd. */
+export function credentialsOf(value: unknown, platform: 'windows' | 'systemd' | 'launchd'): Record<string, string> {
+  if (value === undefined) return {};
+  const object = expectObject('install(spec): spec.credentials', value);
+  const entries = Object.entries(object);
+  if (entries.length > 0 && platform !== 'systemd') {
+    throw new ServicehostError(
+      'ERR_INVALID_ARG_VALUE',
+      `--credential (spec.credentials) is systemd's LoadCredential=; ${platform === 'windows' ? 'the Windows SCM' : 'launchd'} has no credential store servicehost can hand a file to the service through. ` +
+        'Use --env-file with a file only the service\'s account can read, or read the secret from a path you pass in --env.',
+    );
+  }
+  const result: Record<string, string> = {};
+  for (const [name, file] of entries) {
+    result[checkCredentialName(name, 'install(spec): spec.credentials')] = path.resolve(expectText(`install(spec): spec.credentials.${name}`, file, { nonEmpty: true }));
+  }
+  return result;
+}
+
+/** The [major, minor] of the Node at `node` (process.versions when it is this one); undefined when it cannot be run. */
+function nodeVersionOf(node: string): [number, number] | undefined {
+  let version = process.version;
+  if (path.resolve(node) !== process.execPath) {
+    try {
+      version = execFileSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  }
+  const match = /^v(\d+)\.(\d+)\./u.exec(version);
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+/**
+ * node's own `--env-file=<path>` for each env file (Windows and launchd);
+ * refused when the service's Node is older than 20.6, which would not start.
+ */
+export function envFileNodeArgs(envFiles: readonly string[], node: string): string[] {
+  if (envFiles.length === 0) return [];
+  const version = nodeVersionOf(node);
+  const [major, minor] = ENV_FILE_NODE;
+  if (version !== undefined && (version[0] < major || (version[0] === major && version[1] < minor))) {
+    throw new ServicehostError(
+      'ERR_INVALID_ARG_VALUE',
+      `--env-file (spec.envFiles) needs Node ${major}.${minor} or later on Windows and launchd, where node itself reads the file (node --env-file); the service's node ${node} is v${version.join('.')}. Install a newer Node, or pass the variables with --env`,
+    );
+  }
+  return envFiles.map((file) => `--env-file=${file}`);
+}

@@ -1,0 +1,51 @@
+// Least privilege covers what the manager hands the service from files: an env
+// file (--env-file) and a credential (--credential NAME:path) another user can
+// change would let that user set the service's environment (NODE_OPTIONS
+// included) or its secrets. As least-privilege.test.ts: real files, the
+// install in a private mount namespace, so the machine's units are never touched.
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { canRunPrivate, privateServicehost } from './harness/private-systemd';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const folder of made) rmSync(folder, { recursive: true, force: true });
+});
+
+function tree(): { app: string; script: string; envFile: string; secret: string } {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'servicehost-lpd-'));
+  made.push(root);
+  chmodSync(root, 0o755);
+  const app = path.join(root, 'app');
+  mkdirSync(app, { mode: 0o755 });
+  const script = path.join(app, 'server.js');
+  writeFileSync(script, '', { mode: 0o644 });
+  const envFile = path.join(root, 'app.env');
+  writeFileSync(envFile, 'GREETING=hello\n', { mode: 0o644 });
+  const secret = path.join(root, 'token');
+  writeFileSync(secret, 's3cret\n', { mode: 0o600 });
+  return { app, script, envFile, secret };
+}
+
+describe.runIf(process.platform === 'linux' && canRunPrivate)('env files and credentials, and who else can change them', () => {
+  test.each([
+    ['an env file anyone can write', '--env-file', (files: ReturnType<typeof tree>) => files.envFile, (file: string) => chmodSync(file, 0o666), 'writable by everyone'],
+    ['an env file another user owns', '--env-file', (files: ReturnType<typeof tree>) => files.envFile, (file: string) => chownSync(file, 65534, 65534), 'owned by uid 65534'],
+    ['a credential another user owns', '--credential', (files: ReturnType<typeof tree>) => `token:${files.secret}`, (file: string) => chownSync(file, 65534, 65534), 'owned by uid 65534'],
+  ] as const)('%s: install refuses it (exit 10, nothing written); root-owned, it installs', async (_label, option, value, spoil, why) => {
+    const files = tree();
+    const name = `servicehost-lpd-${process.pid}`;
+    const good = await privateServicehost('install', name, [option, value(files), '--', files.script]);
+    expect(good.code, good.stderr).toBe(0);
+    const unit = Object.values(good.units)[0] ?? '';
+    expect(unit).toContain(option === '--env-file' ? `EnvironmentFile=${files.envFile}` : `LoadCredential=token:${files.secret}`);
+    const file = option === '--env-file' ? files.envFile : files.secret;
+    spoil(file);
+    const refused = await privateServicehost('install', name, [option, value(files), '--', files.script]);
+    expect(refused.code, refused.stderr).toBe(10);
+    expect(refused.stderr).toContain(`${file}: ${why}`);
+    expect(refused.units).toEqual({});
+  });
+});

@@ -33,6 +33,10 @@ export const SERVICEHOST_ERROR_CODES = [
   'ERR_SERVICEHOST_ELEVATION_CANCELLED',
   // credential(name): systemd passed no credential of that name (LoadCredential=, --credential).
   'ERR_SERVICEHOST_CREDENTIAL_NOT_FOUND',
+  // --host / { host } (lib/manage/remote-host.ts): a host string refused, a host that did not answer, an operation no remote manager carries.
+  'ERR_SERVICEHOST_INVALID_HOST',
+  'ERR_SERVICEHOST_HOST_UNREACHABLE',
+  'ERR_SERVICEHOST_REMOTE_UNSUPPORTED',
 ] as const;
 /** One of {@link SERVICEHOST_ERROR_CODES}. */
 export type ServicehostErrorCode = (typeof SERVICEHOST_ERROR_CODES)[number];

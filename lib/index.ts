@@ -112,9 +112,10 @@ export function storeFds(fds: readonly number[], name: string): boolean {
 }
 
 /**
- * The credential `name` systemd passed the service (`servicehost install
- * --credential NAME:PATH`, LoadCredential=), read from $CREDENTIALS_DIRECTORY
- * as text. Throws ERR_SERVICEHOST_CREDENTIAL_NOT_FOUND when there is none of that name.
+ * The credential `name` systemd passed the service
+ * (`servicehost install --credential NAME:PATH`, LoadCredential=), read from
+ * $CREDENTIALS_DIRECTORY as text. Throws ERR_SERVICEHOST_CREDENTIAL_NOT_FOUND
+ * when there is none of that name.
  */
 export function credential(name: string): string {
   return (require('./hosts/systemd/credentials') as typeof import('./hosts/systemd/credentials')).credential(name);

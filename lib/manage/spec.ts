@@ -218,7 +218,7 @@ export interface InstallSpec {
    */
   envFiles?: string[];
   /**
-   * systemd credentials, { NAME: file } (`--credential NAME:PATH`):
+   * systemd credentials, by name: the file each is read from (`--credential NAME:PATH`):
    * LoadCredential= (systemd 250 and later) copies each file where only the
    * service can read it, and `credential(NAME)` reads it there. Refused on
    * Windows and launchd. Default none.

@@ -4,7 +4,9 @@
 // createRequire. An `export * from './index.js'` would make Node parse the
 // CommonJS file with its cjs-module-lexer (a WebAssembly start-up of some
 // milliseconds) on every import; this way ESM costs what CommonJS costs, and
-// both share one copy of the code. The .d.mts files stay as tsc wrote them.
+// both share one copy of the code. dist/register.mjs (`node --import
+// servicehost/register`), which tsc writes as `import './register.js'`, is
+// written the same way, for the same reason. The .d.mts files stay as tsc wrote them.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -28,3 +30,16 @@ for (const entry of ['index', 'windows', 'manage']) {
   ].join('\n');
   writeFileSync(path.join(dist, `${entry}.mjs`), text);
 }
+
+writeFileSync(
+  path.join(dist, 'register.mjs'),
+  [
+    '// ESM entry of servicehost/register (`node --import servicehost/register`), written by scripts/esm-entries.mjs:',
+    '// the CommonJS preload does the work, so that it shares its state with `require(\'servicehost\')`,',
+    '// loaded with createRequire (no cjs-module-lexer pass at import time).',
+    "import { createRequire } from 'node:module';",
+    '',
+    "createRequire(import.meta.url)('./register.js');",
+    '',
+  ].join('\n'),
+);

@@ -161,6 +161,12 @@ function allPassed(results: Record<string, HealthCheckResult> | undefined): bool
   return results === undefined || Object.values(results).every((result) => result.status === 'ok');
 }
 
+// Whether a request's URL names `path`, with or without a query. Every request
+// of the application's server passes here: no string is made for one that does not.
+function isPath(url: string, path: string): boolean {
+  return url.startsWith(path) && (url.length === path.length || url.charCodeAt(path.length) === 0x3f); // '?'
+}
+
 /**
  * The handler for `source` (a Service). A failed check is logged to
  * `source.log` when it has one (a Service does), whatever `showErrors` says.
@@ -181,8 +187,9 @@ export function createHealthHandler(source: { health(): ServiceHealth; readonly 
   const liveChecks = checkRunner(checkChecks(where('liveChecks'), checked.liveChecks), checkTimeoutMs, showErrors, log);
 
   return (request, response, next) => {
-    const pathname = (request.url ?? '').split('?')[0];
-    if (pathname !== livePath && pathname !== readyPath) {
+    const url = request.url ?? '';
+    const ready = isPath(url, readyPath);
+    if (!ready && !isPath(url, livePath)) {
       next?.();
       return false;
     }
@@ -193,7 +200,7 @@ export function createHealthHandler(source: { health(): ServiceHealth; readonly 
       response.end(request.method === 'HEAD' ? undefined : text);
     };
     const health = source.health();
-    if (pathname === readyPath) {
+    if (ready) {
       const readiness = (now: ServiceHealth) => ({ state: now.state, ...(now.ready ? {} : { reasons: now.reasons }) });
       // Not ready already: the checks would change nothing, so they do not run.
       const results = health.ready ? readyChecks() : undefined;

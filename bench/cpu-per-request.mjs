@@ -9,9 +9,8 @@
 //   health:  the same, with `createHealthHandler(service)` in front of the route
 //   node bench/cpu-per-request.mjs [--rounds 7] [--requests 20000] [--warmup 3000]
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
-import { numberOption, repoRoot } from './lifecycle-child.mjs';
+import { keepAliveLoad, numberOption, readLines, repoRoot } from './lifecycle-child.mjs';
 
 const rounds = numberOption('rounds', 7);
 const requests = numberOption('requests', 20_000);
@@ -20,47 +19,19 @@ const MODES = ['bare', 'service', 'health'];
 
 function start(mode) {
   const proc = spawn(process.execPath, [path.join(repoRoot, 'bench', 'fixtures', 'load-cost-child.js'), mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NOTIFY_SOCKET: '' } });
-  const lines = [];
-  const waiters = [];
-  let buffered = '';
-  proc.stdout.setEncoding('utf8');
-  proc.stdout.on('data', (chunk) => {
-    buffered += chunk;
-    const parts = buffered.split('\n');
-    buffered = parts.pop();
-    lines.push(...parts);
-    for (const waiter of waiters.splice(0)) waiter();
-  });
-  const line = async (prefix, index = 0) => {
-    for (;;) {
-      const found = lines.filter((entry) => entry.startsWith(prefix))[index];
-      if (found) return found.split(' ')[1];
-      await new Promise((resolve) => waiters.push(resolve));
-    }
-  };
+  const lines = readLines(proc);
+  // The value after `prefix` on the index-th line that starts with it.
+  const line = async (prefix, index = 0) => (await lines(prefix, index)).split(' ')[1];
   return { proc, line, exited: new Promise((resolve) => proc.once('exit', resolve)) };
-}
-
-async function load(port, count) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-  let sent = 0;
-  const worker = async () => {
-    while (sent < count) {
-      sent += 1;
-      await new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port, path: '/items?page=2', agent }, (response) => response.resume().on('end', resolve)).on('error', reject));
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  agent.destroy();
 }
 
 async function cpuPerRequest(mode) {
   const child = start(mode);
   const port = Number(await child.line('port '));
-  await load(port, warmup);
+  await keepAliveLoad(port, warmup, '/items?page=2');
   child.proc.kill('SIGUSR2');
   const before = Number(await child.line('cpu ', 0));
-  await load(port, requests);
+  await keepAliveLoad(port, requests, '/items?page=2');
   child.proc.kill('SIGUSR2');
   const after = Number(await child.line('cpu ', 1));
   child.proc.kill('SIGTERM');

@@ -13,9 +13,8 @@
 // and an after are measured on the same machine at the same time.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { median, numberOption, repoRoot } from './lifecycle-child.mjs';
+import { keepAliveLoad, median, numberOption, repoRoot } from './lifecycle-child.mjs';
 
 const runs = numberOption('runs', 20);
 const requests = numberOption('requests', 2000);
@@ -73,19 +72,6 @@ function child(mode) {
   return { proc, spawnedAt, exited, line };
 }
 
-async function load(port, count) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-  let sent = 0;
-  const worker = async () => {
-    while (sent < count) {
-      sent += 1;
-      await new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port, path: '/', agent }, (response) => response.resume().on('end', resolve)).on('error', reject));
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  agent.destroy();
-}
-
 async function once(mode) {
   const running = child(mode);
   const ready = await running.line('ready');
@@ -93,6 +79,8 @@ async function once(mode) {
   const readyMs = Number(ready.at - running.spawnedAt) / 1e6;
   // The child's own CPU time to ready: what a busy machine's scheduling delays do not change.
   const readyCpuMs = Number(ready.line.split(' ')[1]) / 1e3;
+  // Its main thread's alone (Linux): not even other threads of its own (compilers, GC helpers) count.
+  const readyMainMs = Number(ready.line.split(' ')[2]) / 1e6;
   const rssLine = await running.line('rss ');
   const rss = Number(rssLine.line.split(' ')[1]);
   // Fixtures of an earlier build may not print it.
@@ -100,14 +88,14 @@ async function once(mode) {
   const [files, builtins] = modulesLine ? modulesLine.line.split(' ').slice(1).map(Number) : [NaN, NaN];
   running.proc.kill('SIGUSR2');
   const before = Number((await running.line('cpu ', 0)).line.split(' ')[1]);
-  await load(port, requests);
+  await keepAliveLoad(port, requests);
   running.proc.kill('SIGUSR2');
   const after = Number((await running.line('cpu ', 1)).line.split(' ')[1]);
   await new Promise((resolve) => setTimeout(resolve, 300)); // idle again
   const sent = process.hrtime.bigint();
   running.proc.kill('SIGTERM');
   const exit = await running.exited;
-  return { readyMs, readyCpuMs, rss, anon: rssLine.anon, file: rssLine.file, files, builtins, cpuPerRequestUs: (after - before) / requests, exitMs: Number(exit.at - sent) / 1e6 };
+  return { readyMs, readyCpuMs, readyMainMs, rss, anon: rssLine.anon, file: rssLine.file, files, builtins, cpuPerRequestUs: (after - before) / requests, exitMs: Number(exit.at - sent) / 1e6 };
 }
 
 const results = Object.fromEntries(Object.keys(MODES).map((mode) => [mode, []]));
@@ -125,11 +113,11 @@ const mib = (bytes) => (bytes / 2 ** 20).toFixed(2);
 const rows = Object.keys(BASELINE).filter((mode) => mode in MODES);
 const label = (mode) => `${mode.startsWith('cjs') ? 'CJS' : 'ESM'}${mode.endsWith('Against') ? ' (against)' : ''}`;
 console.log(`what being loaded costs, ${runs} interleaved runs, ${requests} requests each, node ${process.version} ${process.platform}-${process.arch}${against ? `; against: ${against}` : ''}`);
-console.log(`  bare: spawn → ready ${med('bare', 'readyMs').toFixed(1)} ms (ESM ${med('bareEsm', 'readyMs').toFixed(1)} ms), its CPU ${med('bare', 'readyCpuMs').toFixed(1)} ms (ESM ${med('bareEsm', 'readyCpuMs').toFixed(1)} ms); RSS ${mib(med('bare', 'rss'))} MiB (RssAnon ${mib(med('bare', 'anon'))}, RssFile ${mib(med('bare', 'file'))}); CPU/request ${med('bare', 'cpuPerRequestUs').toFixed(1)} µs; SIGTERM → exit ${med('bare', 'exitMs').toFixed(2)} ms`);
+console.log(`  bare: spawn → ready ${med('bare', 'readyMs').toFixed(1)} ms (ESM ${med('bareEsm', 'readyMs').toFixed(1)} ms), its CPU ${med('bare', 'readyCpuMs').toFixed(1)} ms (ESM ${med('bareEsm', 'readyCpuMs').toFixed(1)} ms), main thread ${med('bare', 'readyMainMs').toFixed(1)} ms (ESM ${med('bareEsm', 'readyMainMs').toFixed(1)} ms); RSS ${mib(med('bare', 'rss'))} MiB (RssAnon ${mib(med('bare', 'anon'))}, RssFile ${mib(med('bare', 'file'))}); CPU/request ${med('bare', 'cpuPerRequestUs').toFixed(1)} µs; SIGTERM → exit ${med('bare', 'exitMs').toFixed(2)} ms`);
 console.log('  servicehost, median of paired differences (ratios for CPU and exit):');
 for (const mode of rows) {
   console.log(
-    `    ${label(mode).padEnd(15)} ready +${pairedDiff(mode, 'readyMs').toFixed(1)} ms (CPU +${pairedDiff(mode, 'readyCpuMs').toFixed(1)} ms); RSS +${mib(pairedDiff(mode, 'rss'))} MiB (anon +${mib(pairedDiff(mode, 'anon'))}, file +${mib(pairedDiff(mode, 'file'))}); ` +
+    `    ${label(mode).padEnd(15)} ready +${pairedDiff(mode, 'readyMs').toFixed(1)} ms (CPU +${pairedDiff(mode, 'readyCpuMs').toFixed(1)} ms, main thread +${pairedDiff(mode, 'readyMainMs').toFixed(1)} ms); RSS +${mib(pairedDiff(mode, 'rss'))} MiB (anon +${mib(pairedDiff(mode, 'anon'))}, file +${mib(pairedDiff(mode, 'file'))}); ` +
       `+${pairedDiff(mode, 'files').toFixed(0)} files, +${pairedDiff(mode, 'builtins').toFixed(0)} built-ins; CPU/request ${paired(mode, 'cpuPerRequestUs').toFixed(3)}×; SIGTERM → exit ${paired(mode, 'exitMs').toFixed(3)}×`,
   );
 }

@@ -6,21 +6,23 @@ import { describe, expect, test } from 'vitest';
 import { FixtureProcess } from './harness/child';
 
 describe('stop rehearsal', () => {
-  test('runs once in an idle service, before the stop, and the stop then happens exactly once', async () => {
+  test('runs in an idle service, before the stop, and the stop then happens exactly once', async () => {
     const child = new FixtureProcess('rehearsal-service.js');
     await child.waitForEvent('state', (event) => event.state === 'running');
     // Idle: nothing but the keep-alive timer is left to wake the loop.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const parts = () => child.events.items.filter((event) => event.event === 'rehearsed').map((event) => event.part);
-    // The host's signal handler and Service's stop path, once each.
-    expect(parts().sort()).toEqual(['host', 'service']);
+    // The host's signal handler (once a delivery: enough runs for V8's feedback), and Service's stop path once.
+    expect(parts().filter((part) => part === 'service')).toHaveLength(1);
+    expect(parts().filter((part) => part === 'host').length).toBeGreaterThanOrEqual(8);
+    const rehearsed = parts().length;
     expect(child.names).not.toContain('stop');
     child.kill('SIGTERM');
     await child.waitForEvent('stop');
     const exit = await child.exited;
     expect(exit.code).toBe(0);
     expect(child.names.filter((name) => name === 'stop')).toHaveLength(1);
-    expect(parts()).toHaveLength(2);
+    expect(parts()).toHaveLength(rehearsed);
     expect(child.names.lastIndexOf('rehearsed')).toBeLessThan(child.names.indexOf('stop'));
   });
 });

@@ -3,6 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { exitCodes } from '../../lib/lifecycle/exit-codes';
 import { Service, type ServiceOptions } from '../../lib/lifecycle/service';
+import { STOP_REHEARSALS } from '../../lib/lifecycle/stop';
 import { RecordingHost, recordingLogger } from './helpers/recording-host';
 
 beforeEach(() => void vi.useFakeTimers());
@@ -323,7 +324,7 @@ describe('stop rehearsal', () => {
     expect(host.closes).toEqual([expect.objectContaining({ exitCode: 0 })]);
   });
 
-  test('runs the host\'s own stop delivery, once, through the service\'s delivery path: the stop the host says, and nothing happens', async () => {
+  test('runs the host\'s own stop delivery through the service\'s delivery path, STOP_REHEARSALS times: the stop the host says, and nothing happens', async () => {
     const seen: unknown[] = [];
     const record = (message: unknown) => seen.push(message);
     subscribe('servicehost:stop-rehearsal', record);
@@ -341,7 +342,8 @@ describe('stop rehearsal', () => {
       service.on('stop', (event) => stops.push(event));
       await service.start();
       await settle();
-      expect(host.rehearsals).toBe(1);
+      expect(host.rehearsals).toBe(STOP_REHEARSALS);
+      expect(STOP_REHEARSALS).toBeGreaterThanOrEqual(8);
       expect(seen).toEqual([{ part: 'service', reason: 'signal', detail: 'SIGUSR2' }]);
       expect(stops).toEqual([]);
       expect(service.state).toBe('running');

@@ -6,7 +6,7 @@
 // request is refused, reset or lost; the same server installed without
 // --listen (it binds the port itself) is refused while it restarts.
 import { afterEach, describe, expect, test } from 'vitest';
-import { CLI, FIXTURES, check, guest, removeService, ring, servicehost, serviceName, show } from './harness/guest';
+import { CLI, FIXTURES, check, failedUnits, guest, removeService, ring, servicehost, serviceName, show } from './harness/guest';
 
 const made: string[] = [];
 afterEach(async () => {
@@ -80,6 +80,25 @@ describe.skipIf(!ring.available)(`zero-downtime restarts under systemd (${ring.b
     const state = await show(`${name}.service`, ['ActiveState', 'MainPID']);
     expect(state.ActiveState).toBe('active');
     expect(JSON.parse(reply.stdout)).toEqual({ pid: Number(state.MainPID) });
+  });
+
+  test('install --listen on a port in use exits 8, says which socket, and leaves nothing behind', async () => {
+    const busyPort = port(4);
+    const holder = `holder-${process.pid}`;
+    await check(['systemd-run', `--unit=${holder}`, 'node', '-e', `require('node:net').createServer().listen(${busyPort})`]);
+    try {
+      const waitListening = `const net = require('node:net'); (function probe(left) { net.connect(${busyPort}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => (left > 0 ? setTimeout(probe, 50, left - 1) : process.exit(1))); })(200);`;
+      await check(['node', '-e', waitListening]);
+      const name = serviceName('busy');
+      made.push(name);
+      const run = await servicehost(['install', '--name', name, '--listen', String(busyPort), '--', `${FIXTURES}/restart-server.js`, JSON.stringify({ port: busyPort })]);
+      expect(run.code, run.stderr).toBe(8);
+      expect(run.stderr).toMatch(new RegExp(`its socket \\(${name}\\.socket\\) could not start listening.*rolled back`, 'u'));
+      expect((await guest(['ls', `/etc/systemd/system/${name}.socket`, `/etc/systemd/system/${name}.service`])).code).not.toBe(0);
+      expect(await failedUnits()).not.toContain(`${name}.socket`);
+    } finally {
+      await guest(['systemctl', 'stop', holder]);
+    }
   });
 
   test('10 restarts under load (5 systemctl restart, 5 servicehost restart): 0 refused, reset or failed with --listen; without it, refused', async () => {

@@ -89,3 +89,24 @@ export function readSocketUnits(serviceFile: string): Array<{ unit: string; addr
     return [{ unit, address: setting('ListenStream').replaceAll('%%', '%'), name: setting('FileDescriptorName') }];
   });
 }
+
+/**
+ * Starts the socket units at install: each binds its address now. A failure
+ * (the port in use, a path it cannot create) is the install's start failing
+ * (exit 8), said in those words; the caller rolls the install back.
+ */
+export async function startSocketUnits(name: string, files: readonly SocketUnitFile[], start: (units: string[]) => Promise<unknown>): Promise<void> {
+  if (files.length === 0) return;
+  const units = files.map((file) => file.unit);
+  try {
+    await start(units);
+  } catch (error) {
+    if (!(error instanceof ServiceManagerError) || error.code !== 'ERR_SERVICEHOST_COMMAND_FAILED') throw error;
+    throw new ServiceManagerError(
+      'ERR_SERVICEHOST_START_FAILED',
+      name,
+      `"${name}": its socket (${units.join(', ')}) could not start listening: is the port in use, or the socket's folder missing? The install is rolled back, so nothing of it is left. \`journalctl -u ${units[0]}\` says why`,
+      error,
+    );
+  }
+}

@@ -19,7 +19,7 @@ import { targetSystemdVersion } from './systemd-version';
 import { servicehostVersion } from '../version';
 import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
-import { installedSocketUnits, readSocketUnits, removeSocketFiles, renderSocketUnits, requireNoSocketFiles } from './socket-unit';
+import { installedSocketUnits, readSocketUnits, removeSocketFiles, renderSocketUnits, requireNoSocketFiles, startSocketUnits } from './socket-unit';
 import type { ServiceManager } from '../types';
 import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
 
@@ -110,7 +110,7 @@ export async function installSystemdService(specInput: unknown): Promise<Install
     await systemctl(scope, ['enable'], spec.name, [unitName(spec.name)]);
     if (spec.start && scope.root === undefined) {
       // The sockets first: their ports are bound now, or the install fails. --on-demand leaves the service to the first connection.
-      if (socketFiles.length > 0) await systemctl(scope, ['start'], spec.name, socketFiles.map((socket) => socket.unit));
+      await startSocketUnits(spec.name, socketFiles, (units) => systemctl(scope, ['start'], spec.name, units));
       if (!spec.systemd.onDemand) {
         await startJob(spec.name, 'start', scope, 'install');
         started = true;

@@ -33,6 +33,7 @@ export declare const BACKENDS: readonly string[];
 export declare const INSTALL_HINT: string;
 export declare function backendsWanted(): string[];
 export declare function liveRingProblem(release?: LiveRelease): string | undefined;
+export declare function ensureGuestRoot(options?: { log?: (line: string) => void; release?: LiveRelease }): Promise<string>;
 export declare function bootGuest(options?: { log?: (line: string) => void; release?: LiveRelease }): Promise<Guest>;
 export declare function guestCommand(target: GuestTarget, argv: readonly string[], options?: { env?: Record<string, string>; cwd?: string }): string[];
 export declare function runInGuest(

@@ -11,6 +11,7 @@ import { runInGuest } from './systemd-live/guest-exec.mjs';
 
 export { BACKENDS, INSTALL_HINT, backendsWanted, bootGuest, liveRingProblem } from './systemd-live/backend.mjs';
 export { guestCommand, runInGuest } from './systemd-live/guest-exec.mjs';
+export { ensureGuestRoot } from './systemd-live/guest-root.mjs';
 export { ROOT_MARKER, assertBootableRoot, markerText, readMarker } from './systemd-live/root-guard.mjs';
 export { DEFAULT_RELEASE, GUEST_CHECKOUT, GUEST_NODE, GUEST_RESULTS, RELEASES, liveDir, liveRelease, releaseDirs, resultsDir, rootDir } from './systemd-live/paths.mjs';
 

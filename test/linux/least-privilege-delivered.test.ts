@@ -3,7 +3,7 @@
 // change would let that user set the service's environment (NODE_OPTIONS
 // included) or its secrets. As least-privilege.test.ts: real files, the
 // install in a private mount namespace, so the machine's units are never touched.
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -14,19 +14,16 @@ afterAll(() => {
   for (const folder of made) rmSync(folder, { recursive: true, force: true });
 });
 
-function tree(): { app: string; script: string; envFile: string; secret: string } {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'servicehost-lpd-'));
-  made.push(root);
-  chmodSync(root, 0o755);
-  const app = path.join(root, 'app');
-  mkdirSync(app, { mode: 0o755 });
-  const script = path.join(app, 'server.js');
-  writeFileSync(script, '', { mode: 0o644 });
-  const envFile = path.join(root, 'app.env');
-  writeFileSync(envFile, 'GREETING=hello\n', { mode: 0o644 });
-  const secret = path.join(root, 'token');
-  writeFileSync(secret, 's3cret\n', { mode: 0o600 });
-  return { app, script, envFile, secret };
+/** A root-owned folder (0755) holding the script, an env file (0644) and a secret (0600). */
+function tree(): { script: string; envFile: string; secret: string } {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'servicehost-lpd-'));
+  made.push(folder);
+  chmodSync(folder, 0o755);
+  const files = { script: path.join(folder, 'server.js'), envFile: path.join(folder, 'app.env'), secret: path.join(folder, 'token') };
+  writeFileSync(files.script, '', { mode: 0o644 });
+  writeFileSync(files.envFile, 'GREETING=hello\n', { mode: 0o644 });
+  writeFileSync(files.secret, 's3cret\n', { mode: 0o600 });
+  return files;
 }
 
 describe.runIf(process.platform === 'linux' && canRunPrivate)('env files and credentials, and who else can change them', () => {

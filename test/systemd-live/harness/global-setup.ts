@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { DEFAULT_RELEASE, bootGuest, liveDir, liveRelease, liveRingProblem, type GuestTarget, type LiveRelease } from '../../../scripts/systemd-live.mjs';
+import { DEFAULT_RELEASE, bootGuest, ensureGuestRoot, liveDir, liveRelease, liveRingProblem, type GuestTarget, type LiveRelease } from '../../../scripts/systemd-live.mjs';
 
 export interface SystemdLiveRing {
   available: boolean;
@@ -39,6 +39,24 @@ export function releaseOfProject(name: string): LiveRelease {
   return liveRelease(suffix[1] ?? DEFAULT_RELEASE);
 }
 
+// Each release's root, built once per run. The first ring's setup starts every
+// release this run boots, side by side: each debootstrap is about 50 s of
+// downloads, and vitest runs the projects' setups one after another, so a
+// clean clone would otherwise wait for them in turn.
+const roots = new Map<LiveRelease, Promise<unknown>>();
+
+function buildRoots(project: TestProject, log: (line: string) => void): void {
+  for (const other of project.vitest.projects) {
+    let release: LiveRelease;
+    try {
+      release = releaseOfProject(other.name);
+    } catch {
+      continue;
+    }
+    if (!roots.has(release)) roots.set(release, ensureGuestRoot({ log, release }).catch((error: unknown) => error));
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const ringStarted = Date.now();
   const release = releaseOfProject(project.name);
@@ -51,8 +69,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const problem = liveRingProblem(release);
   if (problem) return skip(problem);
+  buildRoots(project, (line) => console.log(`[systemd-live ring] ${line}`));
   let guest;
   try {
+    // A failed build is bootGuest's to report (it builds again and says why).
+    await roots.get(release);
     guest = await bootGuest({ log, release });
   } catch (error) {
     return skip((error as Error).message);

@@ -16,7 +16,9 @@
  * @module servicehost/manage
  */
 // Named exports only: what is listed here is the public surface (etc/servicehost-manage.api.md).
-export { install, configure, uninstall, start, stop, restart, query, list, logs } from './manage/index';
+export { install, configure, uninstall, start, stop, restart, query, list, logs, listHosts, queryHosts } from './manage/index';
+export type { HostError, HostErrorRow, HostRow, HostsOptions } from './manage/hosts';
+export type { HostOptions } from './manage/remote-host';
 export type { LogsOptions, ServiceLog } from './manage/logs';
 export { managerPlatform, type ScopeOptions } from './manage/manager';
 export type { ElevateOptions } from './manage/elevate';

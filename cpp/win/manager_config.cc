@@ -57,7 +57,8 @@ Napi::Value ScmCreateService(const Napi::CallbackInfo& info) {
   if (!basic.imagePath || basic.imagePath->empty()) throw MakeTypeError(env, where + ".imagePath must be a non-empty string");
   std::wstring dependencies = ToMultiString(basic.dependencies.value_or(std::vector<std::wstring>{}));
 
-  ScHandle manager(OpenManagerOrThrow(env, SC_MANAGER_CREATE_SERVICE));
+  std::wstring machine = MachineArgument(info, 1, where);
+  ScHandle manager(OpenManagerOrThrow(env, machine, SC_MANAGER_CREATE_SERVICE));
   // Only what the caller needs next: set the rest of the configuration, or delete on failure.
   SC_HANDLE created = CreateServiceW(
       manager.get(), name.c_str(), basic.displayName ? basic.displayName->c_str() : name.c_str(), SERVICE_CHANGE_CONFIG,
@@ -79,7 +80,8 @@ Napi::Value ScmChangeConfig(const Napi::CallbackInfo& info) {
   ReadBasicConfig(config, where, basic);
   std::wstring dependencies = basic.dependencies ? ToMultiString(*basic.dependencies) : std::wstring();
 
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  std::wstring machine = MachineArgument(info, 2, where);
+  ScHandle service(OpenServiceOrThrow(env, machine, name, SERVICE_CHANGE_CONFIG));
   BOOL changed = ChangeServiceConfigW(
       service.get(), SERVICE_NO_CHANGE, basic.startType.value_or(SERVICE_NO_CHANGE),
       basic.errorControl.value_or(SERVICE_NO_CHANGE), OrNull(basic.imagePath), nullptr, nullptr,
@@ -94,7 +96,8 @@ Napi::Value ScmQueryConfig(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectWideString(info[0], "scmQueryConfig(name)");
   // One handle for the configuration and the status: both reads, nothing more.
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS));
+  std::wstring machine = MachineArgument(info, 1, "scmQueryConfig(name, machine)");
+  ScHandle service(OpenServiceOrThrow(env, machine, name, SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS));
 
   DWORD needed = 0;
   QueryServiceConfigW(service.get(), nullptr, 0, &needed);

@@ -61,13 +61,13 @@ Napi::Value Config2ToJs(Napi::Env env, DWORD level, const BYTE* data) {
 }
 
 // One writer per level: it checks `value` and makes one ChangeServiceConfig2W call.
-using Writer = void (*)(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where);
+using Writer = void (*)(Napi::Env env, const std::wstring& machine, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where);
 
 void Change(Napi::Env env, SC_HANDLE service, DWORD level, void* info);
 
-void WriteDescription(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+void WriteDescription(Napi::Env env, const std::wstring& machine, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
   std::wstring text = ExpectWideString(value, where, true);
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  ScHandle service(OpenServiceOrThrow(env, machine, name, SERVICE_CHANGE_CONFIG));
   SERVICE_DESCRIPTIONW description = {text.data()};
   Change(env, service.get(), level, &description);
 }
@@ -85,23 +85,23 @@ DWORD ExpectNumber(Napi::Env env, Napi::Value value, const std::string& where) {
 // The four levels whose struct holds one flag or number differ only in that struct and
 // in how the value is checked: one writer, instantiated per struct.
 template <typename Info, auto Expect>
-void WriteOne(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+void WriteOne(Napi::Env env, const std::wstring& machine, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
   Info info = {Expect(env, value, where)};
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  ScHandle service(OpenServiceOrThrow(env, machine, name, SERVICE_CHANGE_CONFIG));
   Change(env, service.get(), level, &info);
 }
 
-void WriteRequiredPrivileges(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+void WriteRequiredPrivileges(Napi::Env env, const std::wstring& machine, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
   if (!value.IsArray()) throw MakeTypeError(env, where + ": value must be an array of strings");
   Napi::Object holder = Napi::Object::New(env);
   holder["list"] = value;
   std::wstring multi = ToMultiString(OptionalWideStringList(holder, "list", where));
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG));
+  ScHandle service(OpenServiceOrThrow(env, machine, name, SERVICE_CHANGE_CONFIG));
   SERVICE_REQUIRED_PRIVILEGES_INFOW privileges = {multi.data()};
   Change(env, service.get(), level, &privileges);
 }
 
-void WriteFailureActions(Napi::Env env, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
+void WriteFailureActions(Napi::Env env, const std::wstring& machine, const std::wstring& name, DWORD level, Napi::Value value, const std::string& where) {
   if (!value.IsObject()) throw MakeTypeError(env, where + ": value must be an object");
   Napi::Object spec = value.As<Napi::Object>();
   DWORD resetPeriod = OptionalUint32(spec, "resetPeriodSec", where).value_or(INFINITE);
@@ -128,7 +128,7 @@ void WriteFailureActions(Napi::Env env, const std::wstring& name, DWORD level, N
   failure.cActions = static_cast<DWORD>(actions.size());
   failure.lpsaActions = actions.empty() ? nullptr : actions.data();
   // A restart action needs SERVICE_START on the handle that sets it.
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_CHANGE_CONFIG | (restarts ? SERVICE_START : 0)));
+  ScHandle service(OpenServiceOrThrow(env, machine, name, SERVICE_CHANGE_CONFIG | (restarts ? SERVICE_START : 0)));
   Change(env, service.get(), level, &failure);
 }
 
@@ -182,14 +182,15 @@ void AddConfig2Fields(Napi::Env env, SC_HANDLE service, Napi::Object result) {
   result["unavailable"] = unavailable;
 }
 
-// scmSetConfig2(name, level, value): the level's writer, one ChangeServiceConfig2W call.
+// scmSetConfig2(name, level, value, machine?): the level's writer, one ChangeServiceConfig2W call.
 Napi::Value ScmSetConfig2(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectWideString(info[0], "scmSetConfig2(name)");
   if (info.Length() < 3 || !info[1].IsString()) throw MakeTypeError(env, "scmSetConfig2(name, level, value): level must be a string");
   std::string field = info[1].As<Napi::String>().Utf8Value();
   const Level& level = LevelNamed(env, field);
-  level.write(env, name, level.level, info[2], "scmSetConfig2(name, \"" + field + "\", value)");
+  std::wstring machine = MachineArgument(info, 3, "scmSetConfig2(name, level, value, machine)");
+  level.write(env, machine, name, level.level, info[2], "scmSetConfig2(name, \"" + field + "\", value)");
   return env.Undefined();
 }
 

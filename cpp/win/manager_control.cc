@@ -53,7 +53,7 @@ ControlServiceExWFunction ControlServiceEx() {
 Napi::Value ScmQueryStatus(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectWideString(info[0], "scmQueryStatus(name)");
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_QUERY_STATUS));
+  ScHandle service(OpenServiceOrThrow(env, MachineArgument(info, 1, "scmQueryStatus(name, machine)"), name, SERVICE_QUERY_STATUS));
   return StatusProcessToJs(env, QueryStatusOrThrow(env, service.get()));
 }
 
@@ -65,14 +65,14 @@ Napi::Value ScmStartService(const Napi::CallbackInfo& info) {
   std::vector<std::wstring> args = OptionalWideStringList(holder, "args", "scmStartService(name, args)");
   std::vector<const wchar_t*> pointers;
   for (const std::wstring& arg : args) pointers.push_back(arg.c_str());
-  ScHandle service(OpenServiceOrThrow(env, name, SERVICE_START));
+  ScHandle service(OpenServiceOrThrow(env, MachineArgument(info, 2, "scmStartService(name, args, machine)"), name, SERVICE_START));
   if (!StartServiceW(service.get(), static_cast<DWORD>(pointers.size()), pointers.empty() ? nullptr : pointers.data())) {
     throw Win32Error(env, GetLastError(), "StartServiceW");
   }
   return env.Undefined();
 }
 
-// scmControlService(name, control, comment?) → { status, via }. A stop goes
+// scmControlService(name, control, comment?, machine?) → { status, via }. A stop goes
 // through ControlServiceExW with a planned-maintenance reason and the comment
 // where the system has it; everything else through ControlService.
 Napi::Value ScmControlService(const Napi::CallbackInfo& info) {
@@ -86,7 +86,8 @@ Napi::Value ScmControlService(const Napi::CallbackInfo& info) {
   DWORD control = static_cast<DWORD>(requested);
   std::wstring comment = info.Length() > 2 && !info[2].IsUndefined() ? ExpectWideString(info[2], "scmControlService(name, control, comment)", true) : L"";
 
-  ScHandle service(OpenServiceOrThrow(env, name, AccessForControl(control) | SERVICE_QUERY_STATUS));
+  std::wstring machine = MachineArgument(info, 3, "scmControlService(name, control, comment, machine)");
+  ScHandle service(OpenServiceOrThrow(env, machine, name, AccessForControl(control) | SERVICE_QUERY_STATUS));
   Napi::Object result = Napi::Object::New(env);
   ControlServiceExWFunction controlEx = control == SERVICE_CONTROL_STOP ? ControlServiceEx() : nullptr;
   if (controlEx != nullptr) {
@@ -111,7 +112,7 @@ Napi::Value ScmControlService(const Napi::CallbackInfo& info) {
 Napi::Value ScmDeleteService(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectWideString(info[0], "scmDeleteService(name)");
-  ScHandle service(OpenServiceOrThrow(env, name, DELETE));
+  ScHandle service(OpenServiceOrThrow(env, MachineArgument(info, 1, "scmDeleteService(name, machine)"), name, DELETE));
   if (!DeleteService(service.get())) throw Win32Error(env, GetLastError(), "DeleteService");
   return env.Undefined();
 }
@@ -119,7 +120,7 @@ Napi::Value ScmDeleteService(const Napi::CallbackInfo& info) {
 // Every Win32 service, stopped ones included: [{ name, displayName, status }].
 Napi::Value ScmEnumServices(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ScHandle manager(OpenManagerOrThrow(env, SC_MANAGER_ENUMERATE_SERVICE));
+  ScHandle manager(OpenManagerOrThrow(env, MachineArgument(info, 0, "scmEnumServices(machine)"), SC_MANAGER_ENUMERATE_SERVICE));
   Napi::Array list = Napi::Array::New(env);
   uint32_t count = 0;
   DWORD resume = 0;

@@ -1,6 +1,8 @@
 // Service Control Manager handles that close themselves, opened with only the
 // access rights the caller names: a query never asks for more than it reads;
-// and a service's status read from such a handle.
+// and a service's status read from such a handle. Every opener takes the
+// machine: empty is this one, `\\server` another one's SCM through its RPC
+// (as `sc \\server` and Go's mgr.ConnectRemote do).
 // Main thread only.
 #pragma once
 
@@ -10,6 +12,7 @@
 
 #include <string>
 
+#include "wide_args.h"
 #include "win32_error.h"
 
 namespace servicehost {
@@ -28,14 +31,24 @@ class ScHandle {
   SC_HANDLE handle_;
 };
 
-inline SC_HANDLE OpenManagerOrThrow(Napi::Env env, DWORD access) {
-  SC_HANDLE manager = OpenSCManagerW(nullptr, nullptr, access);
+// The machine argument of an SCM function: `info[index]`, a string TypeScript
+// checked (lib/manage/remote-host.ts), or empty (this machine) when absent.
+inline std::wstring MachineArgument(const Napi::CallbackInfo& info, size_t index, const std::string& where) {
+  if (info.Length() <= index || info[index].IsUndefined()) return std::wstring();
+  return ExpectWideString(info[index], where + ": machine");
+}
+
+// A machine that cannot be reached fails here, with the RPC's own error
+// (RPC_S_SERVER_UNAVAILABLE, ERROR_BAD_NETPATH, ...); this call blocks until
+// the RPC gives up, which is why several hosts are asked from child processes.
+inline SC_HANDLE OpenManagerOrThrow(Napi::Env env, const std::wstring& machine, DWORD access) {
+  SC_HANDLE manager = OpenSCManagerW(machine.empty() ? nullptr : machine.c_str(), nullptr, access);
   if (manager == nullptr) throw Win32Error(env, GetLastError(), "OpenSCManagerW");
   return manager;
 }
 
-inline SC_HANDLE OpenServiceOrThrow(Napi::Env env, const std::wstring& name, DWORD access) {
-  ScHandle manager(OpenManagerOrThrow(env, SC_MANAGER_CONNECT));
+inline SC_HANDLE OpenServiceOrThrow(Napi::Env env, const std::wstring& machine, const std::wstring& name, DWORD access) {
+  ScHandle manager(OpenManagerOrThrow(env, machine, SC_MANAGER_CONNECT));
   SC_HANDLE service = OpenServiceW(manager.get(), name.c_str(), access);
   if (service == nullptr) throw Win32Error(env, GetLastError(), "OpenServiceW");
   return service;

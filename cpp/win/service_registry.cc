@@ -62,9 +62,26 @@ std::optional<std::vector<wchar_t>> ReadStringValue(Napi::Env env, HKEY key, con
   return data;
 }
 
+// The service's own key, on this machine or (machine `\\server`) on another
+// one's registry through RegConnectRegistryW, which needs the Remote Registry
+// service running there; the connected root is closed once the key is open.
+void OpenServiceKey(Napi::Env env, const Napi::CallbackInfo& info, size_t machineIndex, const std::wstring& name, REGSAM access,
+                    RegistryKey& key, const std::string& where) {
+  std::wstring machine = info.Length() > machineIndex && !info[machineIndex].IsUndefined()
+                             ? ExpectWideString(info[machineIndex], where + ": machine")
+                             : std::wstring();
+  RegistryKey remote;
+  HKEY root = HKEY_LOCAL_MACHINE;
+  if (!machine.empty()) {
+    Check(env, RegConnectRegistryW(machine.c_str(), HKEY_LOCAL_MACHINE, remote.out()), "RegConnectRegistryW");
+    root = remote.get();
+  }
+  Check(env, RegOpenKeyExW(root, (kServicesKey + name).c_str(), 0, access, key.out()), "RegOpenKeyExW");
+}
+
 }  // namespace
 
-// scmSetEnvironment(name, ["KEY=value", ...]): an empty list removes the value.
+// scmSetEnvironment(name, ["KEY=value", ...], machine?): an empty list removes the value.
 Napi::Value ScmSetEnvironment(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectKeyName(info[0], "scmSetEnvironment(name)");
@@ -73,7 +90,7 @@ Napi::Value ScmSetEnvironment(const Napi::CallbackInfo& info) {
   holder["entries"] = info[1];
   std::vector<std::wstring> entries = OptionalWideStringList(holder, "entries", "scmSetEnvironment(name, entries)");
   RegistryKey key;
-  Check(env, RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kServicesKey + name).c_str(), 0, KEY_SET_VALUE, key.out()), "RegOpenKeyExW");
+  OpenServiceKey(env, info, 2, name, KEY_SET_VALUE, key, "scmSetEnvironment(name, entries, machine)");
   if (entries.empty()) {
     LSTATUS status = RegDeleteValueW(key.get(), L"Environment");
     if (status != ERROR_FILE_NOT_FOUND) Check(env, status, "RegDeleteValueW");
@@ -90,12 +107,12 @@ Napi::Value ScmGetEnvironment(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectKeyName(info[0], "scmGetEnvironment(name)");
   RegistryKey key;
-  Check(env, RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kServicesKey + name).c_str(), 0, KEY_QUERY_VALUE, key.out()), "RegOpenKeyExW");
+  OpenServiceKey(env, info, 1, name, KEY_QUERY_VALUE, key, "scmGetEnvironment(name, machine)");
   std::optional<std::vector<wchar_t>> data = ReadStringValue(env, key.get(), L"Environment");
   return WideListToJs(env, data ? FromMultiString(data->data()) : std::vector<std::wstring>{});
 }
 
-// scmSetServiceValue(name, valueName, text): a REG_SZ of servicehost's own
+// scmSetServiceValue(name, valueName, text, machine?): a REG_SZ of servicehost's own
 // under the service's key (its install marker).
 Napi::Value ScmSetServiceValue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -103,20 +120,20 @@ Napi::Value ScmSetServiceValue(const Napi::CallbackInfo& info) {
   std::wstring valueName = ExpectKeyName(info.Length() > 1 ? info[1] : env.Undefined(), "scmSetServiceValue(name, valueName)");
   std::wstring text = ExpectWideString(info.Length() > 2 ? info[2] : env.Undefined(), "scmSetServiceValue(name, valueName, text)", true);
   RegistryKey key;
-  Check(env, RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kServicesKey + name).c_str(), 0, KEY_SET_VALUE, key.out()), "RegOpenKeyExW");
+  OpenServiceKey(env, info, 3, name, KEY_SET_VALUE, key, "scmSetServiceValue(name, valueName, text, machine)");
   Check(env, RegSetValueExW(key.get(), valueName.c_str(), 0, REG_SZ, reinterpret_cast<const BYTE*>(text.c_str()),
                             static_cast<DWORD>((text.size() + 1) * sizeof(wchar_t))),
         "RegSetValueExW");
   return env.Undefined();
 }
 
-// scmGetServiceValue(name, valueName): the text, or undefined when there is none.
+// scmGetServiceValue(name, valueName, machine?): the text, or undefined when there is none.
 Napi::Value ScmGetServiceValue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::wstring name = ExpectKeyName(info[0], "scmGetServiceValue(name)");
   std::wstring valueName = ExpectKeyName(info.Length() > 1 ? info[1] : env.Undefined(), "scmGetServiceValue(name, valueName)");
   RegistryKey key;
-  Check(env, RegOpenKeyExW(HKEY_LOCAL_MACHINE, (kServicesKey + name).c_str(), 0, KEY_QUERY_VALUE, key.out()), "RegOpenKeyExW");
+  OpenServiceKey(env, info, 2, name, KEY_QUERY_VALUE, key, "scmGetServiceValue(name, valueName, machine)");
   std::optional<std::vector<wchar_t>> data = ReadStringValue(env, key.get(), valueName.c_str());
   return data ? static_cast<Napi::Value>(WideToJs(env, data->data())) : env.Undefined();
 }

@@ -59,6 +59,10 @@ constexpr NamedError kNamedErrors[] = {
     {ERROR_PRIVILEGE_NOT_HELD, "ERROR_PRIVILEGE_NOT_HELD"},
     {ERROR_LOGON_FAILURE, "ERROR_LOGON_FAILURE"},
     {ERROR_NONE_MAPPED, "ERROR_NONE_MAPPED"},
+    // Another machine's SCM or registry (--host) that cannot be reached.
+    {ERROR_BAD_NETPATH, "ERROR_BAD_NETPATH"},
+    {ERROR_INVALID_COMPUTERNAME, "ERROR_INVALID_COMPUTERNAME"},
+    {RPC_S_SERVER_UNAVAILABLE, "RPC_S_SERVER_UNAVAILABLE"},
 };
 
 std::string Utf16ToUtf8(const wchar_t* text, int length) {

@@ -15,6 +15,7 @@ import { commandsOf, environmentOf, installSpecOf, namesUserAccount } from './in
 import { promptPassword, readPasswordFromStdin, takePasswordFromEnvironment } from './password';
 import { describeOutput, describeService, noOutputYet, print, type Output, type ServiceOutput } from './output';
 import { terminalSafe } from './terminal-safe';
+import { hostOption, hostsOf, hostsOptions, listOnHosts, singleHostOf, statusOnHosts, writeHostOf } from './hosts-view';
 
 export interface Verb {
   summary: string;
@@ -33,6 +34,7 @@ const scope: Record<string, OptionSpec> = {
   systemctl: { kind: 'string', value: 'path', description: 'the systemctl to run (default /usr/bin/systemctl; tests)' },
   launchctl: { kind: 'string', value: 'path', description: 'the launchctl to run (default /bin/launchctl; tests)' },
   journalctl: { kind: 'string', value: 'path', description: 'the journalctl to run (default /usr/bin/journalctl; tests)' },
+  ...hostOption,
 };
 const force: Record<string, OptionSpec> = {
   force: { kind: 'boolean', description: 'act on a service servicehost did not install' },
@@ -90,12 +92,20 @@ function scopeOptionsOf(command: ParsedCommand): manage.ScopeOptions {
     ...(typeof command.options.root === 'string' ? { root: command.options.root } : {}),
     ...(command.options.force === true ? { force: true } : {}),
     ...(Object.keys(commands).length > 0 ? { commands } : {}),
+    ...singleHostOf(command),
   };
+}
+
+/** The scope without --host, for list and status over several hosts (lib/cli/hosts-view.ts adds each host). */
+function hostlessScopeOf(command: ParsedCommand): manage.ScopeOptions {
+  const { host: _hosts, ...options } = command.options;
+  return scopeOptionsOf({ ...command, options });
 }
 
 /** Windows: the folder of the service's captured output, which uninstall leaves. */
 async function keptLogFolder(name: string, command: ParsedCommand): Promise<string | undefined> {
-  if (process.platform !== 'win32') return undefined;
+  // On another machine (--host) the folder is that machine's: it cannot be seen from here.
+  if (process.platform !== 'win32' || command.options.host !== undefined) return undefined;
   const info = await manage.query(name, scopeOptionsOf(command)).catch(() => undefined);
   const folder = info?.windows?.environment[LOG_DIR_VARIABLE];
   return folder !== undefined && existsSync(folder) ? folder : undefined;
@@ -126,8 +136,9 @@ async function accountPassword(command: ParsedCommand): Promise<string | undefin
 }
 
 async function installOrConfigure(command: ParsedCommand, output: Output, done: 'Installed' | 'Configured'): Promise<number> {
+  const host = writeHostOf(command, done === 'Installed' ? 'install' : 'configure');
   const spec = installSpecOf(command, await accountPassword(command));
-  const result = done === 'Installed' ? await manage.install(spec) : await manage.configure(spec);
+  const result = done === 'Installed' ? await manage.install(spec, host) : await manage.configure(spec, host);
   if (!output.json) for (const warning of result.warnings) output.err(terminalSafe(`warning: ${warning}`, true));
   const granted = (result.grantedRights ?? []).map(({ account, right }) => `\n  Granted ${account} the right to log on as a service (${right}); uninstall revokes it.`).join('');
   print(output, result, `${done} ${result.name}${result.started ? ' and started it' : ''}.${result.path ? `\n  ${result.path}` : ''}\n  ${result.command}${granted}`);
@@ -240,6 +251,7 @@ export const VERBS: Record<string, Verb> = {
     options: { ...common, ...scope, ...waiting, ...force, 'remove-logs': { kind: 'boolean', description: "Windows: also delete the service's captured output (kept by default)" } },
     async run(command, output) {
       const name = requireName(command);
+      writeHostOf(command, 'uninstall');
       const removeLogs = command.options['remove-logs'] === true;
       const kept = removeLogs ? undefined : await keptLogFolder(name, command);
       await manage.uninstall(name, { ...scopeOptionsOf(command), ...(removeLogs ? { removeLogs } : {}), ...waitOptionsOf(command, name, output) });
@@ -258,9 +270,12 @@ export const VERBS: Record<string, Verb> = {
       ...scope,
       lines: { kind: 'integer', value: 'n', description: 'how many of its last lines of output to show (default 10)' },
       output: { kind: 'boolean', description: 'show its last lines of output (default; --no-output leaves them out)' },
+      ...hostsOptions,
     },
     async run(command, output) {
       const name = requireName(command);
+      // --host: one row per host, with no output lines (servicehost logs <name> --host h reads them).
+      if (hostsOf(command).length > 0) return statusOnHosts(command, output, name, hostlessScopeOf(command));
       const info = await manage.query(name, scopeOptionsOf(command));
       const tail = command.options.output === false ? undefined : await lastOutput(name, command, typeof command.options.lines === 'number' ? command.options.lines : 10);
       print(output, tail === undefined ? info : { ...info, output: tail.lines }, tail === undefined ? describeService(info) : `${describeService(info)}\n\n${describeOutput(name, tail)}`);
@@ -282,10 +297,12 @@ export const VERBS: Record<string, Verb> = {
   list: {
     summary: "list services (servicehost's own on systemd and launchd)",
     usage: 'servicehost list [match] [options]',
-    options: { ...common, ...scope, all: { kind: 'boolean', description: "every service, not only servicehost's (Windows lists all by default)" } },
+    options: { ...common, ...scope, all: { kind: 'boolean', description: "every service, not only servicehost's (Windows lists all by default)" }, ...hostsOptions },
     async run(command, output) {
       const match = command.positional[0];
-      const services = await manage.list({ ...scopeOptionsOf(command), ...(match === undefined ? {} : { match }), ...(command.options.all === true ? { servicehostOnly: false } : {}) });
+      const filter = { ...(match === undefined ? {} : { match }), ...(command.options.all === true ? { servicehostOnly: false } : {}) };
+      if (hostsOf(command).length > 0) return listOnHosts(command, output, { ...hostlessScopeOf(command), ...filter });
+      const services = await manage.list({ ...scopeOptionsOf(command), ...filter });
       print(output, services, services.map((service) => `${service.name.padEnd(32)} ${service.state.padEnd(10)} ${service.pid ?? ''}`).join('\n') || '(none)');
       return COMMAND_EXIT.ok;
     },

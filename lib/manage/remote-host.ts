@@ -2,8 +2,9 @@
 // before any program or RPC sees them. A host reaches `ssh` (through
 // `systemctl -H`, and for the journal directly) and the SCM's RPC, so nothing
 // that either could read as an option, a second word or a path gets through.
-import { ServicehostError } from '../errors';
-import type { ManagerPlatform } from './types';
+import { ServicehostError, isSystemError } from '../errors';
+import { ServiceManagerError } from './errors';
+import type { ManagerPlatform, ScopeOptions } from './types';
 
 /** A Windows machine, reached through the SCM's RPC (OpenSCManagerW with its name). */
 export interface WindowsRemoteHost {
@@ -100,7 +101,47 @@ export function parseRemoteHost(value: unknown, platform: ManagerPlatform, where
   }
 }
 
+/** The `host` option of servicehost/manage's functions (`--host`), as {@link ScopeOptions} documents it. */
+export type HostOptions = Pick<ScopeOptions, 'host'>;
+
+/** The Windows machine name (`\\server`) of `options.host`, or undefined for this machine. */
+export function machineOf(options: HostOptions | undefined, platform: 'windows'): string | undefined {
+  if (options?.host === undefined) return undefined;
+  return (parseRemoteHost(options.host, platform, 'host') as WindowsRemoteHost).machine;
+}
+
 /** An operation the remote manager cannot carry, said with what to use instead. */
-export function remoteUnsupported(host: RemoteHost, doing: string, instead: string): ServicehostError {
-  return new ServicehostError('ERR_SERVICEHOST_REMOTE_UNSUPPORTED', `Cannot ${doing} on ${host.text}: ${instead}`);
+export function remoteUnsupported(host: string, doing: string, service: string, instead: string): ServiceManagerError {
+  return new ServiceManagerError('ERR_SERVICEHOST_REMOTE_UNSUPPORTED', service, `Cannot ${doing} "${service}" on ${host}: ${instead}`);
+}
+
+/** install, configure and uninstall on a systemd host: refused, with what to use instead. */
+export function systemdWriteRefused(host: string, doing: string, service: string): ServiceManagerError {
+  return remoteUnsupported(
+    host,
+    doing,
+    service,
+    'systemctl -H drives units over D-Bus but cannot write a unit file there. Run servicehost on that machine (ssh user@host npx servicehost ...), or let ssh or a tool such as Ansible put the unit in place',
+  );
+}
+
+/**
+ * The Win32 errors of a machine that cannot be reached, by number (the RPC's
+ * RPC_S_* codes have no ERROR_ name): ERROR_BAD_NETPATH 53, ERROR_BAD_NET_NAME
+ * 67, ERROR_INVALID_COMPUTERNAME 1210, ERROR_INVALID_NETNAME 1214,
+ * ERROR_NETWORK_UNREACHABLE 1231, ERROR_HOST_UNREACHABLE 1232,
+ * RPC_S_INVALID_NET_ADDR 1707, RPC_S_SERVER_UNAVAILABLE 1722,
+ * RPC_S_CALL_FAILED 1726, RPC_S_CALL_FAILED_DNE 1727.
+ */
+export const UNREACHABLE_WIN32_ERRORS: readonly number[] = [53, 67, 1210, 1214, 1231, 1232, 1707, 1722, 1726, 1727];
+
+/** On another machine (`machine` set), a Win32 error that says it cannot be reached becomes ERR_SERVICEHOST_HOST_UNREACHABLE; anything else is returned as it is. */
+export function remoteSystemError(error: unknown, machine: string | undefined): unknown {
+  if (machine === undefined || !isSystemError(error) || !UNREACHABLE_WIN32_ERRORS.includes(error.errno)) return error;
+  return new ServiceManagerError(
+    'ERR_SERVICEHOST_HOST_UNREACHABLE',
+    '',
+    `${machine} cannot be reached through the Service Control Manager's RPC (${error.code}, ${error.syscall}): check the name, that the machine is on, and that its firewall lets remote service management in; ${error.message}`,
+    error,
+  );
 }

@@ -205,12 +205,18 @@ export interface ScopeOptions {
   removeLogs?: boolean;
   /** Programs to run instead of the standard systemctl / launchctl (tests, unusual installs). */
   commands?: CommandOverrides;
+  /**
+   * Another machine's manager: Windows `\\server` or `server` (the SCM's RPC), systemd
+   * `user@host[:port]` or `host` (`systemctl -H`, and journalctl over ssh). Absent: this
+   * machine. launchd has none (ERR_SERVICEHOST_REMOTE_UNSUPPORTED). docs/manage.md, "Remote hosts".
+   */
+  host?: string;
 }
 
 export interface ServiceManager {
   readonly platform: ManagerPlatform;
-  install(spec: InstallSpec): Promise<InstallResult>;
-  configure(spec: InstallSpec): Promise<InstallResult>;
+  install(spec: InstallSpec, options?: Pick<ScopeOptions, 'host'>): Promise<InstallResult>;
+  configure(spec: InstallSpec, options?: Pick<ScopeOptions, 'host'>): Promise<InstallResult>;
   uninstall(name: string, options: ScopeOptions & WaitOptions): Promise<void>;
   start(name: string, options: ScopeOptions & StartOptions): Promise<void>;
   stop(name: string, options: ScopeOptions & StopOptions): Promise<void>;

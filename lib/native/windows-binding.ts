@@ -156,27 +156,32 @@ export type NativeConfig2 =
   | ['sidType', number]
   | ['requiredPrivileges', string[]];
 
-/** The service manager API (cpp/win/manager_*.cc, service_registry.cc). */
+/**
+ * The service manager API (cpp/win/manager_*.cc, service_registry.cc). The
+ * last argument of each scm* function is the machine: `\\server` for another
+ * machine's SCM (its RPC) and registry (RegConnectRegistryW), undefined for
+ * this one. TypeScript checks it first (lib/manage/remote-host.ts).
+ */
 export interface NativeServiceManager {
-  scmCreateService(config: NativeServiceConfig & { name: string; imagePath: string }): void;
-  scmChangeConfig(name: string, config: NativeServiceConfig): void;
-  scmQueryConfig(name: string): NativeQueriedConfig;
-  scmSetConfig2(name: string, ...level: NativeConfig2): void;
-  scmQueryStatus(name: string): NativeServiceStatusProcess;
-  scmStartService(name: string, args?: readonly string[]): void;
-  scmControlService(name: string, control: number, comment?: string): { status: NativeServiceStatusProcess; via: 'ControlServiceExW' | 'ControlService' };
-  scmDeleteService(name: string): void;
-  scmEnumServices(): Array<{ name: string; displayName: string; status: NativeServiceStatusProcess }>;
-  scmSetEnvironment(name: string, entries: readonly string[]): void;
-  scmGetEnvironment(name: string): string[];
-  scmSetServiceValue(name: string, valueName: string, text: string): void;
+  scmCreateService(config: NativeServiceConfig & { name: string; imagePath: string }, machine?: string | undefined): void;
+  scmChangeConfig(name: string, config: NativeServiceConfig, machine?: string | undefined): void;
+  scmQueryConfig(name: string, machine?: string | undefined): NativeQueriedConfig;
+  scmSetConfig2(name: string, ...levelAndMachine: [...NativeConfig2, machine?: string | undefined]): void;
+  scmQueryStatus(name: string, machine?: string | undefined): NativeServiceStatusProcess;
+  scmStartService(name: string, args?: readonly string[], machine?: string | undefined): void;
+  scmControlService(name: string, control: number, comment?: string, machine?: string | undefined): { status: NativeServiceStatusProcess; via: 'ControlServiceExW' | 'ControlService' };
+  scmDeleteService(name: string, machine?: string | undefined): void;
+  scmEnumServices(machine?: string | undefined): Array<{ name: string; displayName: string; status: NativeServiceStatusProcess }>;
+  scmSetEnvironment(name: string, entries: readonly string[], machine?: string | undefined): void;
+  scmGetEnvironment(name: string, machine?: string | undefined): string[];
+  scmSetServiceValue(name: string, valueName: string, text: string, machine?: string | undefined): void;
   /** Who besides administrators can change `path`: broad groups its DACL lets write, a non-administrator owner. */
   fileWriters(path: string): Array<{ who: string; why: string }>;
   /** A service's log folder: a protected DACL, SYSTEM and Administrators full control, `account` modify, Users read (cpp/win/file_acl.cc). */
   setLogDirectoryAcl(path: string, account?: string): void;
   /** The DACL of `path` as SDDL, as the system reports it. */
   fileDacl(path: string): string;
-  scmGetServiceValue(name: string, valueName: string): string | undefined;
+  scmGetServiceValue(name: string, valueName: string, machine?: string | undefined): string | undefined;
   /** Registers the source for servicehost's service `owner`; false when a source of that name exists and is not servicehost's (it is left as it is). */
   setEventLogSource(source: string, messageFile: string, owner: string): boolean;
   getEventLogSource(source: string): { messageFile: string | undefined; owner: string | undefined } | undefined;

@@ -17,8 +17,9 @@ test('no native call asks for SC_MANAGER_ALL_ACCESS, SERVICE_ALL_ACCESS, KEY_ALL
 
 test('queries open with query rights only', () => {
   const control = readFileSync(path.join(winDir, 'manager_control.cc'), 'utf8');
-  expect(control).toMatch(/ScmQueryStatus[\s\S]*?OpenServiceOrThrow\(env, name, SERVICE_QUERY_STATUS\)/u);
+  expect(control).toMatch(/ScmQueryStatus[\s\S]*?OpenServiceOrThrow\(env, MachineArgument\(info, 1, "scmQueryStatus\(name, machine\)"\), name, SERVICE_QUERY_STATUS\)/u);
   const config = readFileSync(path.join(winDir, 'manager_config.cc'), 'utf8');
-  expect(config).toMatch(/ScmQueryConfig[\s\S]*?OpenServiceOrThrow\(env, name, SERVICE_QUERY_CONFIG \| SERVICE_QUERY_STATUS\)/u);
-  expect(readFileSync(path.join(winDir, 'sc_handle.h'), 'utf8')).toMatch(/OpenSCManagerW\(nullptr, nullptr, access\)/u);
+  expect(config).toMatch(/ScmQueryConfig[\s\S]*?OpenServiceOrThrow\(env, machine, name, SERVICE_QUERY_CONFIG \| SERVICE_QUERY_STATUS\)/u);
+  // This machine's SCM, or another's (--host): with the rights the caller names either way.
+  expect(readFileSync(path.join(winDir, 'sc_handle.h'), 'utf8')).toMatch(/OpenSCManagerW\(machine\.empty\(\) \? nullptr : machine\.c_str\(\), nullptr, access\)/u);
 });

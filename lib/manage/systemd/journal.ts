@@ -48,9 +48,19 @@ const NO_ENTRIES = '-- No entries --';
  * on stderr while it exits 0 (a user who may not read the system journal is
  * told so there); a non-zero exit throws.
  */
-export async function* readJournal(query: JournalQuery, options: { commands?: CommandOverrides; signal?: AbortSignal; service: string; notices?: string[] }): AsyncGenerator<string> {
-  const program = commandPath('journalctl', options.commands);
-  const argv = journalctlArgs(query);
+export async function* readJournal(
+  query: JournalQuery,
+  options: {
+    commands?: CommandOverrides;
+    signal?: AbortSignal;
+    service: string;
+    notices?: string[];
+    /** Another machine's journal (--host): the program (ssh) and its arguments, and its own failures typed (systemd-remote.ts). */
+    via?: { program: string; args: string[]; failure: (code: number, said: string) => Error | undefined };
+  },
+): AsyncGenerator<string> {
+  const program = options.via?.program ?? commandPath('journalctl', options.commands);
+  const argv = options.via?.args ?? journalctlArgs(query);
   const child = spawn(program, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
@@ -76,6 +86,10 @@ export async function* readJournal(query: JournalQuery, options: { commands?: Co
     const said = stderr.trim();
     if (error) {
       throw new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', options.service, error.code === 'ENOENT' ? `journalctl was not found (${program}): is this a systemd system?` : `journalctl could not run: ${error.message}`, error);
+    }
+    if (code !== 0 && code !== null) {
+      const failure = options.via?.failure(code, said);
+      if (failure) throw failure;
     }
     if (code !== 0) {
       const denied = /permission|access denied|insufficient/iu.test(said);

@@ -23,6 +23,7 @@ import { LogCursor, capturedLogLayout, hasLogFiles, readFileLog } from '../logs-
 import { windowsLogDirectory } from '../logs-windows';
 import { logEnvironmentEntries, prepareLogFolder } from './log-folder';
 import { processExists } from '../../process-alive';
+import { machineOf, remoteSystemError, remoteUnsupported, type HostOptions } from '../remote-host';
 
 /** A message file whose events 1 to 1000 are "%1": plain text shows as written. */
 export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
@@ -45,12 +46,12 @@ function native(): NativeServiceManager {
   return windowsNative();
 }
 
-/** Runs one native call, turning a system error into the manager's typed error. */
-function call<T>(name: string, doing: string, action: () => T): T {
+/** Runs one native call, turning a system error into the manager's typed error (another machine's that cannot be reached: ERR_SERVICEHOST_HOST_UNREACHABLE). */
+function call<T>(name: string, doing: string, action: () => T, machine?: string): T {
   try {
     return action();
   } catch (error) {
-    throw translateSystemError(error, name, doing);
+    throw remoteSystemError(translateSystemError(error, name, doing), machine);
   }
 }
 
@@ -142,27 +143,32 @@ function isUnsupportedLevel(error: unknown): boolean {
 /** The value under the service's registry key that says servicehost installed it, and which version. */
 export const MARKER_VALUE = 'ServicehostVersion';
 
-function installedByServicehost(name: string): boolean {
+function installedByServicehost(name: string, machine?: string): boolean {
   try {
-    return native().scmGetServiceValue(name, MARKER_VALUE) !== undefined;
-  } catch {
+    return native().scmGetServiceValue(name, MARKER_VALUE, machine) !== undefined;
+  } catch (error) {
+    // Another machine whose registry cannot be reached is said as such, not taken for "not ours".
+    const remote = remoteSystemError(error, machine);
+    if (remote !== error) throw remote;
     return false;
   }
 }
 
 /** configure and uninstall act only on servicehost's own services, unless forced. */
-function requireOwnService(name: string, doing: string, force: boolean | undefined): void {
-  queryStatus(name); // not found is reported as such first
-  if (force || installedByServicehost(name)) return;
+function requireOwnService(name: string, doing: string, force: boolean | undefined, machine?: string): void {
+  queryStatus(name, machine); // not found is reported as such first
+  if (force || installedByServicehost(name, machine)) return;
   throw new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', name, `Refusing to ${doing} "${name}": servicehost did not install it (no ${MARKER_VALUE} value in its registry key); --force acts on it anyway`);
 }
 
-function uninstallQuietly(name: string): void {
+function uninstallQuietly(name: string, machine?: string): void {
   try {
-    native().scmDeleteService(name);
+    native().scmDeleteService(name, machine);
   } catch {
     // The install's own error is the one to report.
   }
+  // The Event Log source is registered on this machine only (applyConfiguration).
+  if (machine !== undefined) return;
   try {
     native().removeEventLogSource(name, name);
   } catch {
@@ -175,7 +181,7 @@ function uninstallQuietly(name: string): void {
  * Environment value and the Event Log source. `replacing` also clears what
  * an earlier configuration may have set and this one leaves out.
  */
-function applyConfiguration(spec: ResolvedSpec, replacing: boolean): string[] {
+function applyConfiguration(spec: ResolvedSpec, replacing: boolean, machine?: string): string[] {
   const levels = levelsOf(spec);
   if (replacing) {
     // What the spec leaves out goes back to the system default.
@@ -187,15 +193,17 @@ function applyConfiguration(spec: ResolvedSpec, replacing: boolean): string[] {
   const warnings: string[] = [];
   for (const { level, explicit } of levels) {
     try {
-      native().scmSetConfig2(spec.name, ...level);
+      native().scmSetConfig2(spec.name, ...level, machine);
     } catch (error) {
       if (explicit || !isUnsupportedLevel(error)) throw error;
       warnings.push(`${level[0]}: not supported here (${(error as Error & { code: string }).code}); the system default stays`);
     }
   }
-  native().scmSetEnvironment(spec.name, environmentEntries(spec));
-  native().scmSetServiceValue(spec.name, MARKER_VALUE, servicehostVersion());
-  if (spec.windows.eventLogSource === false) {
+  native().scmSetEnvironment(spec.name, environmentEntries(spec), machine);
+  native().scmSetServiceValue(spec.name, MARKER_VALUE, servicehostVersion(), machine);
+  if (machine !== undefined) {
+    if (spec.windows.eventLogSource !== false) warnings.push(`the Event Log source "${spec.name}" is not registered on ${machine}: servicehost registers sources on this machine only; its messages show there with a "description not found" note`);
+  } else if (spec.windows.eventLogSource === false) {
     if (replacing) native().removeEventLogSource(spec.name, spec.name);
   } else if (!native().setEventLogSource(spec.name, EVENT_MESSAGE_FILE, spec.name)) {
     warnings.push(`an Event Log source named "${spec.name}" exists and servicehost did not register it: it is left as it is, and its messages show as that source says`);
@@ -221,27 +229,45 @@ function checkRunPaths(spec: ResolvedSpec): void {
   refuseWritable(spec, windowsFindings(windowsRunPaths(spec), (file) => native().fileWriters(file)), account);
 }
 
-export async function installWindowsService(specInput: unknown): Promise<InstallResult> {
+/**
+ * What an install or configure on another machine (`host`) leaves out, said
+ * as warnings: the checks and set-up that read or change this machine's files
+ * and policy cannot see that machine's. The SCM there runs the command line
+ * as written: the script, node and the register preload must exist there, at
+ * those paths; nothing here checks it.
+ */
+function remoteSkips(spec: ResolvedSpec, machine: string): string[] {
+  const skipped = [
+    `${machine}: the script, node and preload paths in the command line are not checked here; they must exist there as written`,
+    `${machine}: the least-privilege check of what the service runs (who can change those files) runs on this machine only and was skipped`,
+    `${machine}: the captured-output folder is made by the service at its first start there, without the access list install sets locally`,
+  ];
+  if (typeof spec.windows.account === 'object') skipped.push(`${machine}: the "Log on as a service" right is not granted there: grant it to ${spec.windows.account.user} on that machine (secpol.msc)`);
+  return skipped;
+}
+
+export async function installWindowsService(specInput: unknown, options: HostOptions = {}): Promise<InstallResult> {
+  const machine = machineOf(options, 'windows');
   const spec = resolveSpec(specInput, 'windows');
   const imagePath = imagePathOf(spec);
-  checkRunPaths(spec);
-  call(spec.name, 'install', () => native().scmCreateService({ name: spec.name, ...basicConfiguration(spec, imagePath) }));
-  let warnings: string[];
+  const warnings: string[] = machine === undefined ? [] : remoteSkips(spec, machine);
+  if (machine === undefined) checkRunPaths(spec);
+  call(spec.name, 'install', () => native().scmCreateService({ name: spec.name, ...basicConfiguration(spec, imagePath) }, machine), machine);
   try {
-    warnings = applyConfiguration(spec, false);
+    warnings.push(...applyConfiguration(spec, false, machine));
     // After the service exists: its virtual account is named only then.
-    warnings.push(...prepareLogFolder(spec, logonOf(spec).account));
+    if (machine === undefined) warnings.push(...prepareLogFolder(spec, logonOf(spec).account));
   } catch (error) {
-    uninstallQuietly(spec.name);
-    throw translateSystemError(error, spec.name, 'install');
+    uninstallQuietly(spec.name, machine);
+    throw remoteSystemError(translateSystemError(error, spec.name, 'install'), machine);
   }
-  const grantedRights = grantLogonRightFor(spec, warnings);
+  const grantedRights = machine === undefined ? grantLogonRightFor(spec, warnings) : [];
   let started = false;
   if (spec.start) {
     try {
-      await startWindowsService(spec.name, {});
+      await startWindowsService(spec.name, options);
     } catch (error) {
-      await rollBackInstall(spec.name);
+      await rollBackInstall(spec.name, machine);
       throw error;
     }
     started = true;
@@ -255,27 +281,28 @@ export async function installWindowsService(specInput: unknown): Promise<Install
  * service and its Event Log source are deleted, and the wait lasts until the
  * SCM has let go of the name, so the same install can run again at once.
  */
-async function rollBackInstall(name: string): Promise<void> {
+async function rollBackInstall(name: string, machine?: string): Promise<void> {
   let status: NativeServiceStatusProcess | undefined;
   try {
-    status = native().scmQueryStatus(name);
+    status = native().scmQueryStatus(name, machine);
   } catch {
     // Gone already, or unreadable: the delete below says which.
   }
-  if (status && status.processId !== 0 && managedState(status.state) !== 'stopped') {
+  // A process id of another machine is not ours to signal: deletion marks it there.
+  if (machine === undefined && status && status.processId !== 0 && managedState(status.state) !== 'stopped') {
     try {
       process.kill(status.processId);
     } catch {
       // Ended meanwhile, or not ours to end: deletion still marks it.
     }
   }
-  const granted = grantedLogonRights(name);
-  uninstallQuietly(name);
-  revokeGrantedLogonRights(name, granted);
+  const granted = machine === undefined ? grantedLogonRights(name) : [];
+  uninstallQuietly(name, machine);
+  if (machine === undefined) revokeGrantedLogonRights(name, granted);
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     try {
-      native().scmQueryStatus(name);
+      native().scmQueryStatus(name, machine);
     } catch {
       return;
     }
@@ -287,20 +314,26 @@ async function rollBackInstall(name: string): Promise<void> {
  * Changes an installed service to match `spec` (ChangeServiceConfigW and the
  * rest). A running service keeps its old command line until it restarts.
  */
-export async function configureWindowsService(specInput: unknown): Promise<InstallResult> {
+export async function configureWindowsService(specInput: unknown, options: HostOptions = {}): Promise<InstallResult> {
+  const machine = machineOf(options, 'windows');
   const spec = resolveSpec(specInput, 'windows');
   const imagePath = imagePathOf(spec);
-  requireOwnService(spec.name, 'configure', spec.force);
-  checkRunPaths(spec);
-  call(spec.name, 'configure', () => native().scmChangeConfig(spec.name, basicConfiguration(spec, imagePath)));
-  const warnings = call(spec.name, 'configure', () => [...applyConfiguration(spec, true), ...prepareLogFolder(spec, logonOf(spec).account)]);
-  const grantedRights = grantLogonRightFor(spec, warnings);
-  if (managedState(queryStatus(spec.name).state) !== 'stopped') warnings.push('the service is running: restart it for a new command line, account or environment to take effect');
+  requireOwnService(spec.name, 'configure', spec.force, machine);
+  if (machine === undefined) checkRunPaths(spec);
+  call(spec.name, 'configure', () => native().scmChangeConfig(spec.name, basicConfiguration(spec, imagePath), machine), machine);
+  const warnings = call(
+    spec.name,
+    'configure',
+    () => [...(machine === undefined ? [] : remoteSkips(spec, machine)), ...applyConfiguration(spec, true, machine), ...(machine === undefined ? prepareLogFolder(spec, logonOf(spec).account) : [])],
+    machine,
+  );
+  const grantedRights = machine === undefined ? grantLogonRightFor(spec, warnings) : [];
+  if (managedState(queryStatus(spec.name, machine).state) !== 'stopped') warnings.push('the service is running: restart it for a new command line, account or environment to take effect');
   return { name: spec.name, platform: 'windows', command: imagePath, path: undefined, started: false, warnings, grantedRights };
 }
 
-function queryStatus(name: string): NativeServiceStatusProcess {
-  return call(name, 'query', () => native().scmQueryStatus(name));
+function queryStatus(name: string, machine?: string): NativeServiceStatusProcess {
+  return call(name, 'query', () => native().scmQueryStatus(name, machine), machine);
 }
 
 /** A stopped service's exit code from its SERVICE_STATUS: its own code, a Win32 error, or undefined if it never ran. */
@@ -320,10 +353,10 @@ function startFailed(name: string, failure: StartFailure, cause?: unknown): Serv
 
 // After a 1053 the SCM sets the service STOPPED (and ends a process that is
 // left); a moment's wait lets a query see that, and the exit code it holds.
-async function settledAfterTimeout(name: string): Promise<NativeServiceStatusProcess | undefined> {
+async function settledAfterTimeout(name: string, machine?: string): Promise<NativeServiceStatusProcess | undefined> {
   const deadline = Date.now() + 2000;
   for (;;) {
-    const status = statusUntilGone(name);
+    const status = statusUntilGone(name, machine);
     if (managedState(status.state) === 'stopped' || Date.now() > deadline) return status;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -337,9 +370,10 @@ function processEnded(pid: number): boolean {
 // The status while starting, and a failure when the process is gone: a
 // process that ends without reporting STOPPED leaves the SCM showing
 // START_PENDING (Wine, for ever) until it notices the crash.
-function startingStatus(name: string): NativeServiceStatusProcess {
-  const status = queryStatus(name);
-  if (managedState(status.state) !== 'starting' || status.processId === 0 || !processEnded(status.processId)) return status;
+function startingStatus(name: string, machine?: string): NativeServiceStatusProcess {
+  const status = queryStatus(name, machine);
+  // Another machine's process id cannot be looked up here: its SCM's word stands.
+  if (machine !== undefined || managedState(status.state) !== 'starting' || status.processId === 0 || !processEnded(status.processId)) return status;
   // It may have reported STOPPED just before it ended: that status says more.
   const again = queryStatus(name);
   if (managedState(again.state) === 'stopped') return again;
@@ -351,8 +385,11 @@ function startingStatus(name: string): NativeServiceStatusProcess {
  * starting fails the start as soon as the SCM shows it (STOPPED with its exit
  * code, StartService's 1053, or its process gone): ERR_SERVICEHOST_START_FAILED.
  */
-export async function startWindowsService(nameInput: unknown, options: StartOptions = {}): Promise<NativeServiceStatusProcess> {
+export async function startWindowsService(nameInput: unknown, options: StartOptions & HostOptions = {}): Promise<NativeServiceStatusProcess> {
   const name = checkServiceName(nameInput, 'windows');
+  const machine = machineOf(options, 'windows');
+  // The captured files are on that machine: a failed start there says what the SCM saw, without the program's lines.
+  if (machine !== undefined) return startAndWait(name, options, machine);
   // Opened before the start: a failed start shows exactly what this start wrote, across a rotation.
   const layout = capturedLogLayout(logDirectoryOf(name));
   const cursor = await LogCursor.open(layout).catch(() => undefined);
@@ -365,73 +402,83 @@ export async function startWindowsService(nameInput: unknown, options: StartOpti
   }
 }
 
-async function startAndWait(name: string, options: StartOptions): Promise<NativeServiceStatusProcess> {
+async function startAndWait(name: string, options: StartOptions, machine?: string): Promise<NativeServiceStatusProcess> {
   const began = Date.now();
   try {
     // Synchronous: StartService returns once the program has connected (or ended, or the SCM gave up).
-    native().scmStartService(name, options.args ?? []);
+    native().scmStartService(name, options.args ?? [], machine);
   } catch (error) {
-    if (isRequestTimeout(error)) throw startFailed(name, { kind: 'request-timeout', elapsedMs: Date.now() - began, status: await settledAfterTimeout(name) }, error);
-    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_ALREADY_RUNNING')) throw translateSystemError(error, name, 'start');
+    if (isRequestTimeout(error)) throw startFailed(name, { kind: 'request-timeout', elapsedMs: Date.now() - began, status: await settledAfterTimeout(name, machine) }, error);
+    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_ALREADY_RUNNING')) throw remoteSystemError(translateSystemError(error, name, 'start'), machine);
   }
-  if (options.wait === false) return queryStatus(name);
-  return waitForServiceState(name, 'running', () => startingStatus(name), options, {
+  if (options.wait === false) return queryStatus(name, machine);
+  return waitForServiceState(name, 'running', () => startingStatus(name, machine), options, {
     state: 'stopped',
     error: (status) => startFailed(name, { kind: 'stopped', status }),
   });
 }
 
-export async function stopWindowsService(nameInput: unknown, options: StopOptions = {}): Promise<NativeServiceStatusProcess> {
+export async function stopWindowsService(nameInput: unknown, options: StopOptions & HostOptions = {}): Promise<NativeServiceStatusProcess> {
   const name = checkServiceName(nameInput, 'windows');
+  const machine = machineOf(options, 'windows');
   try {
-    native().scmControlService(name, controlCode('stop'), options.comment ?? 'servicehost stop');
+    native().scmControlService(name, controlCode('stop'), options.comment ?? 'servicehost stop', machine);
   } catch (error) {
-    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_NOT_ACTIVE')) throw translateSystemError(error, name, 'stop');
+    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_NOT_ACTIVE')) throw remoteSystemError(translateSystemError(error, name, 'stop'), machine);
   }
-  if (options.wait === false) return queryStatus(name);
-  return waitForServiceState(name, 'stopped', () => statusUntilGone(name), options);
+  if (options.wait === false) return queryStatus(name, machine);
+  return waitForServiceState(name, 'stopped', () => statusUntilGone(name, machine), options);
 }
 
 // A service marked for deletion is removed the moment it stops: for a stop,
 // gone means stopped.
-function statusUntilGone(name: string): NativeServiceStatusProcess {
+function statusUntilGone(name: string, machine?: string): NativeServiceStatusProcess {
   try {
-    return native().scmQueryStatus(name);
+    return native().scmQueryStatus(name, machine);
   } catch (error) {
-    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST')) throw translateSystemError(error, name, 'stop');
+    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST')) throw remoteSystemError(translateSystemError(error, name, 'stop'), machine);
     return { serviceType: 0, state: scmStateCode('stopped'), controlsAccepted: 0, win32ExitCode: 0, serviceSpecificExitCode: 0, checkPoint: 0, waitHint: 0, processId: 0, serviceFlags: 0 };
   }
 }
 
-export async function restartWindowsService(name: unknown, options: WaitOptions = {}): Promise<NativeServiceStatusProcess> {
+export async function restartWindowsService(name: unknown, options: WaitOptions & HostOptions = {}): Promise<NativeServiceStatusProcess> {
   await stopWindowsService(name, { ...options, wait: true });
   return startWindowsService(name, { ...options, wait: options.wait ?? true });
 }
 
-export async function uninstallWindowsService(nameInput: unknown, options: WaitOptions & { force?: boolean; removeLogs?: boolean } = {}): Promise<void> {
+export async function uninstallWindowsService(nameInput: unknown, options: WaitOptions & HostOptions & { force?: boolean; removeLogs?: boolean } = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'windows');
-  requireOwnService(name, 'uninstall', options.force);
+  const machine = machineOf(options, 'windows');
+  // The captured files are that machine's: this one cannot delete them.
+  if (machine !== undefined && options.removeLogs === true) throw remoteUnsupported(machine, 'remove the logs of', name, 'the captured files are on that machine; delete its log folder there');
+  requireOwnService(name, 'uninstall', options.force, machine);
   // Read before the service (and its Environment value) goes; the logs stay unless asked.
   const removeLogs = options.removeLogs === true ? logDirectoryOf(name) : undefined;
-  const status = queryStatus(name);
+  const status = queryStatus(name, machine);
   if (managedState(status.state) !== 'stopped') await stopForUninstall(name, options);
-  const granted = grantedLogonRights(name);
-  call(name, 'uninstall', () => {
-    native().scmDeleteService(name);
-    native().removeEventLogSource(name, name);
-  });
+  // Rights servicehost granted are this machine's policy; on another machine it granted none.
+  const granted = machine === undefined ? grantedLogonRights(name) : [];
+  call(
+    name,
+    'uninstall',
+    () => {
+      native().scmDeleteService(name, machine);
+      if (machine === undefined) native().removeEventLogSource(name, name);
+    },
+    machine,
+  );
   // What servicehost granted for this service, unless another service runs as that account.
-  revokeGrantedLogonRights(name, granted);
+  if (machine === undefined) revokeGrantedLogonRights(name, granted);
   if (removeLogs !== undefined) rmSync(removeLogs, { recursive: true, force: true });
   // DeleteService only marks the service; it is gone once every handle closes and its process has ended.
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
     let current: NativeServiceStatusProcess;
     try {
-      current = native().scmQueryStatus(name);
+      current = native().scmQueryStatus(name, machine);
     } catch (error) {
       if (isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST') return;
-      throw translateSystemError(error, name, 'uninstall');
+      throw remoteSystemError(translateSystemError(error, name, 'uninstall'), machine);
     }
     if (Date.now() > deadline) throw markedForDeletion(name, current);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -440,7 +487,7 @@ export async function uninstallWindowsService(nameInput: unknown, options: WaitO
 
 // A service that cannot take a stop now (START_PENDING: the SCM refuses every
 // control then) is deleted anyway; it goes when its process ends.
-async function stopForUninstall(name: string, options: WaitOptions): Promise<void> {
+async function stopForUninstall(name: string, options: WaitOptions & HostOptions): Promise<void> {
   try {
     await stopWindowsService(name, { ...options, wait: true });
   } catch (error) {
@@ -471,8 +518,13 @@ function logDirectoryOf(name: string): string {
 }
 
 /** The captured files, across rotations (lib/manage/logs-files.ts). */
-export async function logsWindowsService(nameInput: unknown, options: ResolvedLogsOptions = {}): Promise<ServiceLog> {
+export async function logsWindowsService(nameInput: unknown, options: ResolvedLogsOptions & HostOptions = {}): Promise<ServiceLog> {
   const name = checkServiceName(nameInput, 'windows');
+  const machine = machineOf(options, 'windows');
+  // The SCM carries no output: the captured files are on that machine's disk.
+  if (machine !== undefined) {
+    throw remoteUnsupported(machine, 'read the output of', name, `the captured files are on that machine's disk, which the SCM's RPC does not reach; read them there (servicehost logs ${name}), or through a share of its log folder`);
+  }
   queryStatus(name); // ERR_SERVICEHOST_SERVICE_NOT_FOUND first
   const directory = logDirectoryOf(name);
   // No folder in its configuration: installed with --no-log-capture, by another tool, or by a servicehost before capture.
@@ -485,14 +537,14 @@ export async function logsWindowsService(nameInput: unknown, options: ResolvedLo
 
 // The service's registry key goes with the service: a missing key means the
 // SCM removed it between two reads (a service marked for deletion, stopping).
-function readEnvironment(name: string): string[] {
+function readEnvironment(name: string, machine?: string): string[] {
   try {
-    return native().scmGetEnvironment(name);
+    return native().scmGetEnvironment(name, machine);
   } catch (error) {
     if (isSystemError(error) && error.code === 'ERROR_FILE_NOT_FOUND') {
       throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot query "${name}": it was removed while being read`, error);
     }
-    throw translateSystemError(error, name, 'query');
+    throw remoteSystemError(translateSystemError(error, name, 'query'), machine);
   }
 }
 
@@ -532,12 +584,14 @@ function detailsOf(config: NativeQueriedConfig, status: NativeServiceStatusProce
   };
 }
 
-export function queryWindowsService(nameInput: unknown): ServiceInfo {
+export function queryWindowsService(nameInput: unknown, options: HostOptions = {}): ServiceInfo {
   const name = checkServiceName(nameInput, 'windows');
-  const config = call(name, 'query', () => native().scmQueryConfig(name));
+  const machine = machineOf(options, 'windows');
+  const config = call(name, 'query', () => native().scmQueryConfig(name, machine), machine);
   const status = config.status;
-  const environment = environmentRecord(readEnvironment(name));
-  const windows = detailsOf(config, status, environment, native().getEventLogSource(name)?.messageFile);
+  const environment = environmentRecord(readEnvironment(name, machine));
+  // Event Log sources are registered on this machine only (applyConfiguration).
+  const windows = detailsOf(config, status, environment, machine === undefined ? native().getEventLogSource(name)?.messageFile : undefined);
   const state = managedState(status.state);
   return {
     name,
@@ -558,11 +612,12 @@ export function queryWindowsService(nameInput: unknown): ServiceInfo {
 }
 
 
-export function listWindowsServices(filter: ListFilter = {}): ServiceSummary[] {
-  const services = call('*', 'list services', () => native().scmEnumServices());
+export function listWindowsServices(filter: ListFilter & HostOptions = {}): ServiceSummary[] {
+  const machine = machineOf(filter, 'windows');
+  const services = call('*', 'list services', () => native().scmEnumServices(machine), machine);
   return services
     .filter((service) => matchesName(service.name, filter.match))
-    .filter((service) => !filter.servicehostOnly || installedByServicehost(service.name))
+    .filter((service) => !filter.servicehostOnly || installedByServicehost(service.name, machine))
     .map((service) => ({
       name: service.name,
       displayName: service.displayName,
@@ -580,7 +635,7 @@ export const windowsManager: ServiceManager = {
   start: async (name, options) => void (await startWindowsService(name, options)),
   stop: async (name, options) => void (await stopWindowsService(name, options)),
   restart: async (name, options) => void (await restartWindowsService(name, options)),
-  query: async (name) => queryWindowsService(name),
+  query: async (name, options) => queryWindowsService(name, options),
   list: async (filter) => listWindowsServices(filter),
   logs: logsWindowsService,
 };

@@ -1,0 +1,183 @@
+// One view of several hosts (`--host a --host b`, listHosts, queryHosts): the
+// same question to each, in parallel up to a bound, each with its own
+// deadline. A host that does not answer in time, cannot be reached or refuses
+// gets a row of its own with a typed error; the others are not held up.
+//
+// Windows' SCM calls are synchronous RPCs on the main thread (an unreachable
+// machine holds one for tens of seconds), so there each host is asked from a
+// child process of its own, which the deadline ends. systemd's are child
+// processes already (systemctl -H and its ssh), ended as one process group.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ServicehostError } from '../errors';
+import { matchesName } from './list-filter';
+import { managerPlatform, platformManager } from './manager';
+import { runRemote } from './remote-run';
+import type { ListFilter, ScopeOptions, ServiceInfo, ServiceManager, ServiceSummary } from './types';
+
+/** How several hosts are asked. */
+export interface HostsOptions {
+  /** Each host's own limit in ms: a host that has not answered by then gets an ERR_SERVICEHOST_HOST_UNREACHABLE row. Default 10000. */
+  timeoutMs?: number;
+  /** How many hosts are asked at once. Default 8. */
+  concurrency?: number;
+}
+
+/** Why a host has no answer, or refused one. */
+export interface HostError {
+  /** ERR_SERVICEHOST_HOST_UNREACHABLE (no answer in time, or no connection), ERR_SERVICEHOST_ACCESS_DENIED, ERR_SERVICEHOST_SERVICE_NOT_FOUND, ... */
+  code: string;
+  /** What happened, for a person. */
+  message: string;
+  /** The system's own code, when the system refused: 'RPC_S_SERVER_UNAVAILABLE'. */
+  systemCode?: string;
+}
+
+/** The row of a host with no answer, or one that refused. */
+export interface HostErrorRow {
+  /** The host, as given. */
+  host: string;
+  /** Why there is no answer. */
+  error: HostError;
+}
+
+/** A row of listHosts or queryHosts: the host's answer (one row per service), or its error. */
+export type HostRow<T> =
+  | (T & {
+      /** The host the service is on, as given. */
+      host: string;
+      /** Absent: this row is an answer. */
+      error?: undefined;
+    })
+  | HostErrorRow;
+
+export const DEFAULT_HOST_TIMEOUT_MS = 10_000;
+export const DEFAULT_HOST_CONCURRENCY = 8;
+
+/** What one host's task is given: its deadline's signal (which ends its child processes) and the time it has. */
+export type HostTask<T> = (host: string, signal: AbortSignal, timeoutMs: number) => Promise<T>;
+
+function hostErrorOf(error: unknown): HostError {
+  const { code, message, systemCode } = (error ?? {}) as { code?: unknown; message?: unknown; systemCode?: unknown };
+  return {
+    code: typeof code === 'string' ? code : 'ERR_SERVICEHOST_COMMAND_FAILED',
+    message: typeof message === 'string' ? message : String(error),
+    ...(typeof systemCode === 'string' ? { systemCode } : {}),
+  };
+}
+
+/** Checks {@link HostsOptions} and the host list; returns the limits. */
+export function checkHostsOptions(hosts: unknown, options: HostsOptions | undefined, where: string): { timeoutMs: number; concurrency: number } {
+  if (!Array.isArray(hosts) || hosts.length === 0) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}: hosts must be a non-empty array of host strings`);
+  const { timeoutMs = DEFAULT_HOST_TIMEOUT_MS, concurrency = DEFAULT_HOST_CONCURRENCY } = options ?? {};
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ServicehostError('ERR_OUT_OF_RANGE', `${where}: timeoutMs must be a positive integer`);
+  if (!Number.isInteger(concurrency) || concurrency <= 0) throw new ServicehostError('ERR_OUT_OF_RANGE', `${where}: concurrency must be a positive integer`);
+  return { timeoutMs, concurrency };
+}
+
+/**
+ * Runs `task` for each host, at most `concurrency` at once, and resolves with
+ * one result per host, in the hosts' order; never rejects. At a host's
+ * deadline its signal aborts and its row is ERR_SERVICEHOST_HOST_UNREACHABLE
+ * at once, whatever the task is still doing.
+ */
+export async function eachHost<T>(hosts: readonly string[], task: HostTask<T>, limits: { timeoutMs: number; concurrency: number }): Promise<Array<{ host: string; value?: T; error?: HostError }>> {
+  const results: Array<{ host: string; value?: T; error?: HostError }> = new Array(hosts.length);
+  let next = 0;
+  const one = async (host: string): Promise<{ host: string; value?: T; error?: HostError }> => {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<{ host: string; error: HostError }>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve({ host, error: { code: 'ERR_SERVICEHOST_HOST_UNREACHABLE', message: `${host} did not answer within ${limits.timeoutMs} ms` } });
+      }, limits.timeoutMs);
+    });
+    try {
+      const answered = Promise.resolve()
+        .then(() => task(host, controller.signal, limits.timeoutMs))
+        .then(
+          (value) => ({ host, value }),
+          (error: unknown) => ({ host, error: hostErrorOf(error) }),
+        );
+      return await Promise.race([answered, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const worker = async (): Promise<void> => {
+    while (next < hosts.length) {
+      const index = next;
+      next += 1;
+      results[index] = await one(hosts[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limits.concurrency, hosts.length) }, worker));
+  return results;
+}
+
+/** The manager for `options.host`: systemd over ssh (systemctl -H) when a host is named there; the platform's own otherwise (Windows takes the machine itself; launchd refuses the host first). */
+export function managerFor(options: ScopeOptions | undefined): ServiceManager {
+  if (options?.host === undefined || managerPlatform() !== 'systemd') return platformManager();
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+  return (require('./systemd/systemd-remote') as typeof import('./systemd/systemd-remote')).systemdRemoteManager;
+}
+
+// The Windows child: loads servicehost/manage, asks one host, writes the
+// answer or the typed error to a file (node.exe under Wine dies when its
+// output is a pipe; a file also keeps the answer apart from anything printed).
+const CHILD_SOURCE = `
+const [manage, operation, args, file] = process.argv.slice(1);
+const { writeFileSync } = require('node:fs');
+const write = (value) => writeFileSync(file, JSON.stringify(value));
+require(manage)[operation](...JSON.parse(args)).then(
+  (value) => write({ value }),
+  (error) => write({ error: { code: error && error.code, message: error && error.message, systemCode: error && error.systemCode } }),
+);
+`;
+
+/** One host's question asked from a child process (Windows), ended at the deadline; the child's typed error is rethrown as it was. */
+export async function inChildProcess<T>(operation: 'list' | 'query', args: unknown[], signal: AbortSignal, timeoutMs: number): Promise<T> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'servicehost-host-'));
+  const file = path.join(folder, 'answer.json');
+  try {
+    const env = process.versions.electron === undefined ? process.env : { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    const run = await runRemote(process.execPath, ['-e', CHILD_SOURCE, path.join(__dirname, 'index.js'), operation, JSON.stringify(args), file], { timeoutMs, signal, capture: false, env });
+    let answer: { value?: T; error?: HostError };
+    try {
+      answer = JSON.parse(readFileSync(file, 'utf8')) as typeof answer;
+    } catch {
+      throw new ServicehostError('ERR_SERVICEHOST_HOST_UNREACHABLE', `no answer from the child that asked (${run.outcome}${run.outcome === 'exited' ? ` ${run.code}` : ''})`);
+    }
+    if (answer.error) throw Object.assign(new ServicehostError(answer.error.code as 'ERR_SERVICEHOST_COMMAND_FAILED', answer.error.message), answer.error.systemCode ? { systemCode: answer.error.systemCode } : {});
+    return answer.value as T;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** The list task for one host: in-process where the manager's calls are child processes, from a child process on Windows. */
+export function listTask(filter: ListFilter & ScopeOptions): HostTask<ServiceSummary[]> {
+  if (managerPlatform() === 'windows') {
+    // A RegExp does not cross JSON: the child lists, this process matches.
+    const { match, ...rest } = filter;
+    return async (host, signal, timeoutMs) => (await inChildProcess<ServiceSummary[]>('list', [{ ...rest, host }], signal, timeoutMs)).filter((service) => matchesName(service.name, match));
+  }
+  return (host, signal, timeoutMs) => managerFor({ host }).list({ ...filter, host, signal, timeoutMs } as ListFilter & ScopeOptions);
+}
+
+/** The query task for one host, as {@link listTask}. */
+export function queryTask(name: string, options: ScopeOptions): HostTask<ServiceInfo> {
+  if (managerPlatform() === 'windows') return (host, signal, timeoutMs) => inChildProcess<ServiceInfo>('query', [name, { ...options, host }], signal, timeoutMs);
+  return (host, signal, timeoutMs) => managerFor({ host }).query(name, { ...options, host, signal, timeoutMs } as ScopeOptions);
+}
+
+/** One row per service per host, in the hosts' order; a host without an answer is one error row. */
+export function rowsOf<T extends object>(results: Array<{ host: string; value?: T | T[]; error?: HostError }>): Array<HostRow<T>> {
+  return results.flatMap((result): Array<HostRow<T>> => {
+    if (result.error) return [{ host: result.host, error: result.error }];
+    const values = Array.isArray(result.value) ? result.value : [result.value as T];
+    return values.map((value) => ({ ...value, host: result.host }) as HostRow<T>);
+  });
+}

@@ -1,0 +1,121 @@
+// `--host` on systemd, through the command as users run it (dist/cli.js in a
+// child process): the one view of several hosts in parallel, each host's
+// deadline, a dead host's row and exit code 11, the argument arrays systemctl
+// -H gets, and the refusals. systemctl is a stand-in that answers per host
+// (fixtures/remote-systemctl.js): the real ssh path runs in the live ring.
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+const folder = mkdtempSync(path.join(os.tmpdir(), 'servicehost-hosts-'));
+const systemctl = path.join(folder, 'systemctl');
+const log = path.join(folder, 'argv.jsonl');
+// The stand-in runs with PATH=/usr/bin:/bin (what a remote run gets): this node by absolute path.
+writeFileSync(systemctl, readFileSync(path.join(__dirname, 'fixtures', 'remote-systemctl.js'), 'utf8').replace('#!/usr/bin/env node', `#!${process.execPath}`));
+chmodSync(systemctl, 0o755);
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs the command with the stand-in systemctl; `extra` options go before a `--`. */
+function servicehost(args: string[], extra: string[] = []): Promise<Run> {
+  const began = Date.now();
+  const end = args.includes('--') ? args.indexOf('--') : args.length;
+  const argv = [...args.slice(0, end), ...extra, '--systemctl', systemctl, ...args.slice(end)];
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...argv], { env: { ...process.env, REMOTE_SYSTEMCTL_LOG: log }, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr, ms: Date.now() - began });
+    });
+  });
+}
+
+function logged(): Array<{ argv: string[]; pid: number; path: string }> {
+  return readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { argv: string[]; pid: number; path: string });
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('list and status over several hosts', () => {
+  test('one row per service per host; a dead host, a refusing one and a denied one each get their typed row within the timeout; exit 11', async () => {
+    rmSync(log, { force: true });
+    const run = await servicehost(['list', '--host', 'root@web1:2222', '--host', 'dead1', '--host', 'refusing', '--host', 'denied1', '--timeout', '1500', '--json']);
+    expect(run.code, run.stderr).toBe(11);
+    expect(JSON.parse(run.stdout)).toEqual([
+      { host: 'root@web1:2222', name: 'api', displayName: 'api', state: 'running', pid: 4242 },
+      { host: 'dead1', error: { code: 'ERR_SERVICEHOST_HOST_UNREACHABLE', message: 'dead1 did not answer within 1500 ms' } },
+      { host: 'refusing', error: { code: 'ERR_SERVICEHOST_HOST_UNREACHABLE', message: expect.stringMatching(/refusing cannot be reached over ssh .*Connection refused/su) } },
+      { host: 'denied1', error: { code: 'ERR_SERVICEHOST_ACCESS_DENIED', message: expect.stringMatching(/Access denied/u) } },
+    ]);
+    // In parallel: the dead host's deadline, not the sum of all.
+    expect(run.ms).toBeLessThan(1500 + 2500);
+    const calls = logged();
+    // Argument arrays: -H first, the units after `--`; ssh found in the standard places only.
+    expect(calls.find((call) => call.argv.includes('list-unit-files') && call.argv[0] === '--host=root@web1:2222')?.argv).toEqual(['--host=root@web1:2222', '--no-pager', 'list-unit-files', '--type=service', '--no-legend']);
+    expect(calls.find((call) => call.argv.includes('show'))?.argv.slice(-3)).toEqual(['--', 'api.service', 'sshd.service']);
+    expect(new Set(calls.map((call) => call.path))).toEqual(new Set(['/usr/bin:/bin']));
+    // The dead host's systemctl (and whatever it started) was ended at the deadline.
+    for (const call of calls.filter((entry) => entry.argv[0] === '--host=dead1')) expect(alive(call.pid)).toBe(false);
+  });
+
+  test('every host answering: exit 0, text rows name the host', async () => {
+    const run = await servicehost(['list', '--host', 'web1', '--host', 'ops@web2']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^web1\s+api\s+running\s+4242$/u), expect.stringMatching(/^ops@web2\s+api\s+running\s+4242$/u)]);
+  });
+
+  test('status <name> --host: the ServiceInfo as D-Bus shows it, one row per host', async () => {
+    const run = await servicehost(['status', 'api', '--host', 'web1', '--host', 'dead2', '--timeout', '1000', '--json']);
+    expect(run.code).toBe(11);
+    const [web1, dead2] = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+    expect(web1).toMatchObject({ host: 'web1', name: 'api', platform: 'systemd', state: 'running', pid: 4242, account: 'api', argv: ['/usr/bin/node', '/srv/api/server.js', '--port', '8080'], workingDirectory: '/srv/api' });
+    expect(dead2).toMatchObject({ host: 'dead2', error: { code: 'ERR_SERVICEHOST_HOST_UNREACHABLE' } });
+  });
+
+  test('status of a unit that is not there: its own row, exit 4', async () => {
+    const run = await servicehost(['status', 'missing', '--host', 'web1', '--json']);
+    expect(run.code).toBe(4);
+    expect(JSON.parse(run.stdout)).toEqual([{ host: 'web1', error: expect.objectContaining({ code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND' }) }]);
+  });
+});
+
+describe('refused before anything runs', () => {
+  test.each([
+    [['list', '--host', '-oProxyCommand=touch /tmp/x'], 'ERR_SERVICEHOST_INVALID_HOST'],
+    [['list', '--host', 'web1 web2'], 'ERR_SERVICEHOST_INVALID_HOST'],
+    [['start', 'api', '--host', 'web1', '--host', 'web2'], 'ERR_INVALID_ARG_VALUE'],
+    [['list', '--host', 'web1', '--user'], 'ERR_INVALID_ARG_VALUE'],
+    [['install', '--name', 'api', '--host', 'web1', '--', 'server.js'], 'ERR_SERVICEHOST_REMOTE_UNSUPPORTED'],
+    [['uninstall', 'api', '--host', 'web1'], 'ERR_SERVICEHOST_REMOTE_UNSUPPORTED'],
+  ])('%j: exit 2, %s', async (args, code) => {
+    rmSync(log, { force: true });
+    const run = await servicehost(args, ['--json']);
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code } });
+    // Nothing was run on any host.
+    expect(() => readFileSync(log)).toThrow();
+  });
+
+  test('install on a systemd host says what to use instead', async () => {
+    const run = await servicehost(['install', '--name', 'api', '--host', 'root@web1', '--', 'server.js']);
+    expect(run.stderr).toMatch(/cannot write a unit file there.*ssh.*Ansible/su);
+  });
+});

@@ -91,4 +91,18 @@ describe.skipIf(!ring.available)('console mode', () => {
     expect(JSON.parse(result.stdout)).toEqual({ fromWorker: 'ERR_SERVICEHOST_DISPATCHER_STARTED', fromCopy: 'ERR_SERVICEHOST_DISPATCHER_STARTED' });
     expect(result.code).toBe(0);
   });
+  test('stopSignals and reloadSignals: Windows hears no signals, so a name it lacks (SIGUSR2) is taken, and a value that is no list is refused with a typed error', async () => {
+    const entry = JSON.stringify(toWindowsPath(repoRoot));
+    const script = `
+      const { Service } = require(${entry});
+      const codeOf = (options) => { try { new Service({ ...options, start() {} }).dispose(); return 'ok'; } catch (error) { return error.code; } };
+      console.log(JSON.stringify({
+        portable: codeOf({ stopSignals: ['SIGTERM', 'SIGUSR2'], reloadSignals: ['SIGHUP'] }),
+        notAList: codeOf({ stopSignals: 'SIGTERM' }),
+        notNames: codeOf({ reloadSignals: [1] }),
+      }));`;
+    const result = await runWindows(windowsNodeExe(), ['-e', script], { timeoutMs: 30_000 });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ portable: 'ok', notAList: 'ERR_INVALID_ARG_TYPE', notNames: 'ERR_INVALID_ARG_TYPE' });
+  });
 });

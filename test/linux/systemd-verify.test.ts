@@ -80,6 +80,11 @@ describe.skipIf(!haveAnalyze)('systemd-analyze verify (skipped: systemd-analyze 
     expect(await verify(units)).toBe('');
   });
 
+  test('env files and credentials with spaces and % in their paths print nothing (EnvironmentFile=, LoadCredential=)', async () => {
+    const spec = resolveSpec({ ...real, name: 'delivered', script: '/srv/api/server.js', envFiles: ['/etc/api/app.env', '/etc/api/100% sure.env'], credentials: { 'db.password': '/etc/api/db pass', token: '/etc/api/%token' } }, 'systemd');
+    expect(await verify({ delivered: renderSystemdUnit(spec, context) })).toBe('');
+  });
+
   test('the check can fail: a unit with unbalanced quoting and an unknown key is reported', async () => {
     const broken = renderSystemdUnit(resolveSpec({ ...real, name: 'broken', script: '/a.js' }, 'systemd', ), context)
       .replace('ExecStart=', 'ExecStart="')

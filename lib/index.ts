@@ -29,6 +29,9 @@ import { usePickedHost } from './lifecycle/service';
 // The entry picks the host of a Service given none, as node-pty's index picks
 // its terminal class: the lifecycle itself names no platform.
 usePickedHost(detectHost);
+import { useInheritedSockets } from './lifecycle/inherited-sockets';
+// And service.listen()'s sockets: systemd's LISTEN_FDS, read on first use (Linux only).
+useInheritedSockets(() => (process.platform === 'linux' ? listenFds() : []));
 export { exitCodes, type ExitCodeName } from './lifecycle/exit-codes';
 export {
   Teardown,

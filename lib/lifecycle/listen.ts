@@ -8,7 +8,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import * as net from 'node:net';
 import { ServicehostError } from '../errors';
-import type { ListenFd } from '../hosts/systemd/socket-activation';
+import { inheritedSockets, type InheritedSocket } from './inherited-sockets';
 import { expectObject, expectString } from '../validate';
 import { formatListenAddress, isFdName, readListenAddress, type ListenAddress } from './listen-address';
 import type { Logger } from './log';
@@ -45,13 +45,6 @@ export interface ListeningService {
 // Fds a server of this process already took: two servers never share one.
 const taken = new Set<number>();
 
-/** The inherited listening sockets, or none off Linux (only systemd passes LISTEN_FDS). */
-function inheritedSockets(): ListenFd[] {
-  if (process.platform !== 'linux') return [];
-  const { listenFds } = require('../hosts/systemd/socket-activation') as typeof import('../hosts/systemd/socket-activation');
-  return listenFds();
-}
-
 function socketInode(fd: number): string | undefined {
   try {
     return /^socket:\[([0-9]+)\]$/u.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
@@ -87,7 +80,7 @@ function boundAddress(fd: number): { port?: number; path?: string } {
 }
 
 /** The inherited socket for `address` or `name`: by FileDescriptorName= first, then by port or path. */
-export function findInherited(sockets: readonly ListenFd[], address: ListenAddress | undefined, name: string | undefined): ListenFd | undefined {
+export function findInherited(sockets: readonly InheritedSocket[], address: ListenAddress | undefined, name: string | undefined): InheritedSocket | undefined {
   const free = sockets.filter((socket) => socket.socket && !taken.has(socket.fd));
   const names = [name, ...(address ? [address.kind === 'tcp' ? String(address.port) : address.path] : [])].filter((entry): entry is string => entry !== undefined);
   for (const wanted of names) {

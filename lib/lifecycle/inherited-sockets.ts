@@ -1,0 +1,22 @@
+// Where service.listen() asks for the listening sockets a manager passed: the
+// package's entry (lib/index.ts) hands in systemd's LISTEN_FDS reader, as it
+// hands Service its host, so the lifecycle names no platform. Without the
+// entry none are inherited, and service.listen() binds.
+
+/** A socket a manager passed: its fd, its name, whether it is a socket. */
+export interface InheritedSocket {
+  fd: number;
+  name: string;
+  socket: boolean;
+}
+
+let read: () => readonly InheritedSocket[] = () => [];
+
+/** Called once by the entry. */
+export function useInheritedSockets(reader: () => readonly InheritedSocket[]): void {
+  read = reader;
+}
+
+export function inheritedSockets(): readonly InheritedSocket[] {
+  return read();
+}

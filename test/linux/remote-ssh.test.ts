@@ -73,4 +73,14 @@ describe.skipIf(missing.length > 0)(`systemctl -H and ssh, for real, to hosts th
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sshTo(silentPort)).toEqual([]);
   });
+
+  test('logs --host reads the journal through /usr/bin/ssh itself: a refusing host is exit 11, typed', async () => {
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [cli, 'logs', 'api', '--host', `root@127.0.0.1:${closedPort}`, '--json'], { encoding: 'utf8' }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code, run.stderr).toBe(11);
+    expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_HOST_UNREACHABLE', message: expect.stringMatching(/ssh journalctl.*Connection refused/su) });
+  });
 });

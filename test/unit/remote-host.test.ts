@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { parseRemoteHost } from '../../lib/manage/remote-host';
+import { parseRemoteHost, type SystemdRemoteHost } from '../../lib/manage/remote-host';
+import { execStartArgv, parseShowBlocks, remoteSystemctlArgs, sshArgs } from '../../lib/manage/systemd/systemd-remote';
 
 const code = (action: () => unknown): string | undefined => {
   try {
@@ -65,4 +66,34 @@ describe('parseRemoteHost: systemd', () => {
 test('launchd is refused with the reason, whatever the host', () => {
   expect(code(() => parseRemoteHost('mac1', 'launchd', '--host'))).toBe('ERR_SERVICEHOST_REMOTE_UNSUPPORTED');
   expect(() => parseRemoteHost('mac1', 'launchd', '--host')).toThrow(/launchctl drives only the machine it runs on/u);
+});
+
+describe('the argument arrays a systemd host gets', () => {
+  const host = parseRemoteHost('ops@web1:2222', 'systemd', '--host') as SystemdRemoteHost;
+
+  test('systemctl: -H first, the units after --', () => {
+    expect(remoteSystemctlArgs(host, ['show', '--property=Id'], ['api.service'])).toEqual(['--host=ops@web1:2222', '--no-pager', 'show', '--property=Id', '--', 'api.service']);
+  });
+
+  test('ssh: no X11, no terminal, no prompt, the port, --, then the destination and one quoted command line for the shell there', () => {
+    expect(sshArgs(host, ['/usr/bin/journalctl', '--unit=api.service', "--since=@1 it's"])).toEqual([
+      '-x',
+      '-T',
+      '-o',
+      'BatchMode=yes',
+      '-p',
+      '2222',
+      '--',
+      'ops@web1',
+      "/usr/bin/journalctl --unit=api.service '--since=@1 it'\\''s'",
+    ]);
+  });
+
+  test("show's blocks and ExecStart's argv", () => {
+    expect(parseShowBlocks('Id=a.service\nMainPID=1\n\nId=b.service\nMainPID=0\n')).toEqual([
+      { Id: 'a.service', MainPID: '1' },
+      { Id: 'b.service', MainPID: '0' },
+    ]);
+    expect(execStartArgv('{ path=/usr/bin/node ; argv[]=/usr/bin/node /srv/app.js --port 80 ; ignore_errors=no ; start_time=[n/a] }')).toEqual(['/usr/bin/node', '/srv/app.js', '--port', '80']);
+  });
 });

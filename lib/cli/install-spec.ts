@@ -84,6 +84,8 @@ function systemdOf(options: Options): SystemdInstallOptions {
   if (runAs.length > 2) usage(`--run-as expects user[:group]; got ${JSON.stringify(string(options, 'run-as'))}`);
   const [user, group] = runAs;
   const root = string(options, 'root');
+  const listenMode = string(options, 'listen-mode');
+  const listenGroup = string(options, 'listen-group');
   return {
     ...(options.user === true ? { user: true } : {}),
     ...(root === undefined ? {} : { root }),
@@ -93,6 +95,8 @@ function systemdOf(options: Options): SystemdInstallOptions {
     ...(options['dynamic-user'] === true ? { dynamicUser: true } : {}),
     ...(Array.isArray(options.listen) ? { listen: options.listen } : {}),
     ...(options['on-demand'] === true ? { onDemand: true } : {}),
+    ...(listenMode === undefined ? {} : { listenMode }),
+    ...(listenGroup === undefined ? {} : { listenGroup }),
   };
 }
 

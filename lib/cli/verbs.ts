@@ -75,6 +75,8 @@ const installOptions: Record<string, OptionSpec> = {
   'dynamic-user': { kind: 'boolean', description: 'systemd: DynamicUser=yes, a user of its own made at each start (least privilege)' },
   listen: { kind: 'list', value: '[name=]port|host:port|/path.sock', description: 'systemd: a socket unit holds this listening socket across restarts (service.listen takes it); repeat for more' },
   'on-demand': { kind: 'boolean', description: 'systemd, with --listen: start the service at the first connection, not now or at boot' },
+  'listen-mode': { kind: 'string', value: 'mode', description: "systemd, with --listen /path.sock: the socket file's mode (SocketMode=; default 0660, its owner and group only); 0666 lets every local user connect" },
+  'listen-group': { kind: 'string', value: 'group', description: 'systemd, with --listen /path.sock: the group whose members may connect (SocketGroup=; default the --run-as group, else the owner\'s)' },
   'allow-writable': { kind: 'boolean', description: 'install even though another user can change what the service runs' },
 };
 

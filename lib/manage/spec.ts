@@ -10,7 +10,7 @@ import { checkCommandOverrides, type CommandOverrides } from './commands';
 import { MAX_DWORD } from '../windows/codes';
 import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_SIZE, MAX_LOG_KEEP, MIN_LOG_MAX_SIZE, type CaptureSettings } from '../windows/output-capture-files';
 import { ServiceManagerError } from './errors';
-import { checkListen } from './systemd/socket-names';
+import { checkListen, checkSocketAccess } from './systemd/socket-names';
 import { credentialsOf, envFileNodeArgs, envFilesOf } from './delivered-files';
 
 /** When a Windows service starts: with the machine, shortly after it, when asked, never. */
@@ -161,6 +161,14 @@ export interface SystemdInstallOptions {
   listen?: Array<string | number>;
   /** Start the service at the first connection to a `listen` socket, not at install or boot. Default false. */
   onDemand?: boolean;
+  /**
+   * SocketMode= of each socket path in `listen` (`--listen-mode`): octal, such
+   * as '0666' to let every local user connect. Default '0660': the socket's
+   * owner (the runAs user, else root; the user of a user unit) and its group.
+   */
+  listenMode?: string;
+  /** SocketGroup= of each socket path in `listen` (`--listen-group`): the group whose members may connect. Default runAs.group, else the owner's group. */
+  listenGroup?: string;
 }
 
 /** launchd-only parts of an {@link InstallSpec}. */
@@ -330,7 +338,7 @@ export const MAX_SYSTEMD_NAME_LENGTH = 243;
  */
 function refuseListen(systemd: unknown, name: string, platform: 'windows' | 'launchd'): void {
   const options = (typeof systemd === 'object' && systemd !== null ? systemd : {}) as SystemdInstallOptions;
-  if (!options.listen?.length && !options.onDemand) return;
+  if (!options.listen?.length && !options.onDemand && options.listenMode === undefined && options.listenGroup === undefined) return;
   const manager = platform === 'windows' ? 'the Windows SCM' : 'launchd';
   throw new ServiceManagerError(
     'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM',
@@ -469,6 +477,7 @@ function checkSystemd(value: unknown): SystemdInstallOptions {
   optionalString(`${where}.wantedBy`, options.wantedBy);
   optionalString(`${where}.root`, options.root);
   checkListen(`${where}.listen`, options.listen);
+  checkSocketAccess(where, options);
   if (optionalBoolean(`${where}.onDemand`, options.onDemand) && !options.listen?.length) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}.onDemand needs a socket to start on: give systemd.listen (--listen) too`);
   return options;
 }

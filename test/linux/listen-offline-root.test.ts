@@ -76,6 +76,17 @@ describe.skipIf(!haveSystemctl)('--listen on an offline root (real systemctl --r
     const configured = await servicehost(['configure', '--name', 'web', '--root', root, '--listen', '8080', '--listen', 'api=/run/web/api.sock', '--', script]);
     expect(configured.code, configured.stderr).toBe(0);
     expect(readFileSync(path.join(system, 'web-2.socket'), 'utf8')).toContain('ListenStream=/run/web/api.sock\nFileDescriptorName=api\n');
+    // Closed to other users unless opened: the owner (root here) and its group only.
+    expect(readFileSync(path.join(system, 'web-2.socket'), 'utf8')).toContain('\nSocketMode=0660\n\n');
+    const opened = await servicehost(['configure', '--name', 'web', '--root', root, '--listen', '8080', '--listen', 'api=/run/web/api.sock', '--listen-mode', '0666', '--listen-group', 'www-data', '--', script]);
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(readFileSync(path.join(system, 'web-2.socket'), 'utf8')).toContain('\nSocketMode=0666\nSocketGroup=www-data\n');
+    const portOnly = await servicehost(['configure', '--name', 'web', '--root', root, '--listen', '8080', '--listen-mode', '0666', '--', script]);
+    expect(portOnly.code).toBe(2);
+    expect(portOnly.stderr).toMatch(/listenMode says who may connect to a socket file, and systemd\.listen \(--listen\) names none/u);
+    const badMode = await servicehost(['configure', '--name', 'web', '--root', root, '--listen', '/run/web/api.sock', '--listen-mode', 'a+rw', '--', script]);
+    expect(badMode.code).toBe(2);
+    expect(badMode.stderr).toMatch(/"a\+rw" is not a file mode/u);
     expect(readFileSync(path.join(system, 'web.service'), 'utf8')).toContain('\nSockets=web.socket web-2.socket\n');
 
     const removed = await servicehost(['uninstall', 'web', '--root', root]);

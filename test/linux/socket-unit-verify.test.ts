@@ -24,6 +24,8 @@ describe.skipIf(!haveAnalyze)('systemd-analyze verify of --listen units (skipped
   test.each([
     ['every address form', { listen: ['8080', 'admin=127.0.0.1:9090', '[::1]:9091', '/run/web/api.sock', 'pct=/run/100%/x.sock'] }],
     ['--on-demand', { listen: [8080], onDemand: true }],
+    ['a socket file for an account, closed by default', { listen: ['/run/web/api.sock'], runAs: { user: 'daemon', group: 'daemon' } }],
+    ['a socket file opened deliberately', { listen: ['/run/web/api.sock'], listenMode: '0666', listenGroup: 'nogroup' }],
   ])('%s prints nothing', async (_label, systemd) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'servicehost-socket-verify-'));
     try {

@@ -43,6 +43,27 @@ describe('socket units', () => {
     expect(renderSystemdUnit(spec, context)).not.toMatch(/Sockets=|Also=|Requires=/u);
   });
 
+  test('a socket path is closed to other users by default: SocketMode=0660, owned by the runAs account', () => {
+    const [tcp, unix] = renderSocketUnits(pinnedSpec({ ...base, systemd: { listen: ['8080', '/run/web/api.sock'], runAs: { user: 'web' } } }), '/x', context);
+    expect(unix!.text).toContain('\nRemoveOnStop=yes\nSocketMode=0660\nSocketUser=web\n\n[Install]');
+    // A port has no file mode: nothing of it on a TCP socket.
+    expect(tcp!.text).not.toMatch(/Socket(Mode|User|Group)=/u);
+    // runAs.group, else --listen-group, gates who connects; root owns it when the service runs as root.
+    const grouped = renderSocketUnits(pinnedSpec({ ...base, systemd: { listen: ['/run/web/api.sock'], runAs: { user: 'web', group: 'webapps' } } }), '/x', context);
+    expect(grouped[0]!.text).toContain('\nSocketMode=0660\nSocketUser=web\nSocketGroup=webapps\n');
+    const asRoot = renderSocketUnits(pinnedSpec({ ...base, systemd: { listen: ['/run/web/api.sock'], listenGroup: 'www-data' } }), '/x', context);
+    expect(asRoot[0]!.text).toContain('\nSocketMode=0660\nSocketGroup=www-data\n\n');
+  });
+
+  test('--listen-mode opens it deliberately; a user unit and a dynamic user name no owner (neither can be given the file)', () => {
+    const open = renderSocketUnits(pinnedSpec({ ...base, systemd: { listen: ['/run/web/api.sock'], runAs: { user: 'web', group: 'web' }, listenMode: '0666', listenGroup: 'www-data' } }), '/x', context);
+    expect(open[0]!.text).toContain('\nSocketMode=0666\nSocketUser=web\nSocketGroup=www-data\n');
+    for (const systemd of [{ user: true }, { dynamicUser: true }]) {
+      const [socket] = renderSocketUnits(pinnedSpec({ ...base, systemd: { ...systemd, listen: ['/run/web/api.sock'], runAs: { user: 'web', group: 'web' } } }), '/x', context);
+      expect(socket!.text).toContain('\nSocketMode=0660\n\n[Install]');
+    }
+  });
+
   test('a % in a socket path is written as %% (a specifier otherwise), and the path must be named to be a FileDescriptorName=', () => {
     const [socket] = renderSocketUnits(pinnedSpec({ ...base, systemd: { listen: ['api=/run/100%/api.sock'] } }), '/x', context);
     expect(socket!.text).toContain('ListenStream=/run/100%%/api.sock\nFileDescriptorName=api\n');
@@ -89,6 +110,26 @@ describe('refused, in the caller\'s words, before anything is written', () => {
     expect(() => resolveSpec({ ...base, systemd: { listen: ['web=8080', 'web=8081'] } }, 'systemd')).toThrow(/socket name "web" is given twice/u);
   });
 
+  test.each([
+    [{ listen: ['/run/web.sock'], listenMode: '666' }, null],
+    [{ listen: ['/run/web.sock'], listenMode: '0777' }, null],
+    [{ listen: ['/run/web.sock'], listenMode: 0o666 }, /listenMode must be a string of octal digits, such as '0660'; got number/u],
+    [{ listen: ['/run/web.sock'], listenMode: '0866' }, /listenMode: "0866" is not a file mode: give three octal digits/u],
+    [{ listen: ['/run/web.sock'], listenMode: '4666' }, /not a file mode/u],
+    [{ listen: ['/run/web.sock'], listenMode: 'u=rw' }, /not a file mode/u],
+    [{ listen: ['/run/web.sock'], listenGroup: 5 }, /listenGroup must be a string: a group name; got number/u],
+    [{ listen: ['8080'], listenMode: '0666' }, /listenMode says who may connect to a socket file, and systemd\.listen \(--listen\) names none/u],
+    [{ listenGroup: 'www-data' }, /listenGroup says who may connect to a socket file/u],
+  ])('socket file access %j', (systemd, message) => {
+    const resolve = () => resolveSpec({ ...base, systemd }, 'systemd');
+    if (message === null) expect(resolve).not.toThrow();
+    else expect(resolve).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_INVALID_ARG_(VALUE|TYPE)$/u), message: expect.stringMatching(message) }));
+  });
+
+  test('a group systemd cannot take is refused when the unit is written, before any file', () => {
+    expect(() => renderSocketUnits(pinnedSpec({ ...base, systemd: { listen: ['/run/web.sock'], listenGroup: 'www data' } }), '/x', context)).toThrow(/SocketGroup=: "www data" is not a valid user or group name/u);
+  });
+
   test('--on-demand without --listen has nothing to start on', () => {
     expect(() => resolveSpec({ ...base, systemd: { onDemand: true } }, 'systemd')).toThrow(/onDemand needs a socket to start on/u);
   });
@@ -97,6 +138,7 @@ describe('refused, in the caller\'s words, before anything is written', () => {
     expect(() => resolveSpec({ ...base, systemd: { listen: ['8080'] } }, platform)).toThrow(
       expect.objectContaining({ code: 'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM', message: expect.stringMatching(/need systemd.*service\.listen\(server, port\) binds the port itself here/u) }),
     );
+    expect(() => resolveSpec({ ...base, systemd: { listenGroup: 'www-data' } }, platform)).toThrow(expect.objectContaining({ code: 'ERR_SERVICEHOST_UNSUPPORTED_PLATFORM' }));
     expect(() => resolveSpec(base, platform)).not.toThrow();
   });
 });
@@ -105,5 +147,10 @@ describe('servicehost install --listen', () => {
   test('repeated --listen and --on-demand reach systemd.listen and systemd.onDemand', () => {
     const command = parseCommandLine(['install', '--name', 'web', '--listen', '8080', '--listen=admin=127.0.0.1:9090', '--on-demand', '--', 'server.js'], (verb) => VERBS[verb]?.options);
     expect(installSpecOf(command).systemd).toMatchObject({ listen: ['8080', 'admin=127.0.0.1:9090'], onDemand: true });
+  });
+
+  test('--listen-mode and --listen-group reach systemd.listenMode and systemd.listenGroup', () => {
+    const command = parseCommandLine(['install', '--name', 'web', '--listen', '/run/web.sock', '--listen-mode', '0666', '--listen-group=www-data', '--', 'server.js'], (verb) => VERBS[verb]?.options);
+    expect(installSpecOf(command).systemd).toMatchObject({ listenMode: '0666', listenGroup: 'www-data' });
   });
 });

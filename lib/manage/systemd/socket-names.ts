@@ -29,3 +29,25 @@ export function checkListen(where: string, value: unknown): NamedListenAddress[]
   });
   return parsed;
 }
+
+/** SocketMode= of a socket path when none is asked for: its owner and group connect, no one else. */
+export const DEFAULT_SOCKET_MODE = '0660';
+
+/**
+ * systemd.listenMode and systemd.listenGroup (`--listen-mode`,
+ * `--listen-group`), checked: who may connect to a socket path. They open a
+ * socket file deliberately, so they are refused where there is none to open.
+ * (The group's name is checked where it is written, as runAs.group's is.)
+ */
+export function checkSocketAccess(where: string, options: { listen?: unknown; listenMode?: unknown; listenGroup?: unknown }): void {
+  const paths = Array.isArray(options.listen) ? checkListen(`${where}.listen`, options.listen).filter((entry) => entry.address.kind === 'unix') : [];
+  for (const key of ['listenMode', 'listenGroup'] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where}.${key} must be a string${key === 'listenMode' ? " of octal digits, such as '0660'" : ': a group name'}; got ${value === null ? 'null' : typeof value}`);
+    if (key === 'listenMode' && !/^0?[0-7]{3}$/u.test(value)) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}.listenMode: ${JSON.stringify(value)} is not a file mode: give three octal digits, such as 0660 or 0666`);
+    if (paths.length === 0) {
+      throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}.${key} says who may connect to a socket file, and systemd.listen (--listen) names none: give a /path.sock, or leave it out (a port is open to whoever can reach it)`);
+    }
+  }
+}

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { formatListenAddress } from '../../lifecycle/listen-address';
 import { ServiceManagerError } from '../errors';
 import type { ResolvedSpec } from '../spec';
-import { checkListen, socketUnitNames } from './socket-names';
-import { escapeSystemdPath, escapeSystemdText, UNIT_MARKER } from './unit';
+import { checkListen, DEFAULT_SOCKET_MODE, socketUnitNames } from './socket-names';
+import { checkSystemdUserName, escapeSystemdPath, escapeSystemdText, UNIT_MARKER } from './unit';
 
 export interface SocketUnitFile {
   /** web.socket */
@@ -37,7 +37,7 @@ export function renderSocketUnits(spec: ResolvedSpec, directory: string, context
       `FileDescriptorName=${name}`,
       `Service=${spec.name}.service`,
       // A socket file of a stopped socket would be refused as in use at the next start.
-      ...(address.kind === 'unix' ? ['RemoveOnStop=yes'] : []),
+      ...(address.kind === 'unix' ? ['RemoveOnStop=yes', ...socketFileAccess(spec)] : []),
       '',
       '[Install]',
       'WantedBy=sockets.target',
@@ -45,6 +45,26 @@ export function renderSocketUnits(spec: ResolvedSpec, directory: string, context
     ];
     return { unit: units[index]!, path: path.join(directory, units[index]!), text: lines.join('\n') };
   });
+}
+
+/**
+ * Who may connect to a socket file. systemd's own default is 0666, anyone on
+ * the machine; servicehost's is 0660, owned by the service's account (User=,
+ * whose primary group systemd takes unless Group= is given) or else by root,
+ * or for a user unit by the user. `listenGroup` names the group that may
+ * connect (a web server's, say); `listenMode` opens it further, deliberately.
+ */
+function socketFileAccess(spec: ResolvedSpec): string[] {
+  const options = spec.systemd;
+  // A user manager cannot give a file away; DynamicUser='s account exists only while the service runs.
+  const system = options.user !== true && options.dynamicUser !== true;
+  const owner = system ? options.runAs?.user : undefined;
+  const group = options.listenGroup ?? (system ? options.runAs?.group : undefined);
+  return [
+    `SocketMode=${options.listenMode ?? DEFAULT_SOCKET_MODE}`,
+    ...(owner === undefined ? [] : [`SocketUser=${checkSystemdUserName('SocketUser', owner)}`]),
+    ...(group === undefined ? [] : [`SocketGroup=${checkSystemdUserName('SocketGroup', group)}`]),
+  ];
 }
 
 /** Refuses an install whose socket unit files are already there (another service's, or left over). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseRemoteHost, type SystemdRemoteHost } from '../../lib/manage/remote-host';
+import { parseRemoteHost, type SystemdRemoteHost, type WindowsRemoteHost } from '../../lib/manage/remote-host';
 import { execStartArgv, parseShowBlocks, remoteSystemctlArgs, sshArgs } from '../../lib/manage/systemd/systemd-remote';
 
 const code = (action: () => unknown): string | undefined => {
@@ -14,8 +14,8 @@ const code = (action: () => unknown): string | undefined => {
 describe('parseRemoteHost: Windows', () => {
   test('\\\\server and server name the same machine, given to OpenSCManagerW with its backslashes', () => {
     expect(parseRemoteHost('\\\\build01', 'windows', '--host')).toEqual({ platform: 'windows', text: '\\\\build01', machine: '\\\\build01' });
-    expect(parseRemoteHost('build01.corp.example', 'windows', '--host').machine).toBe('\\\\build01.corp.example');
-    expect(parseRemoteHost('10.0.0.7', 'windows', '--host').machine).toBe('\\\\10.0.0.7');
+    expect((parseRemoteHost('build01.corp.example', 'windows', '--host') as WindowsRemoteHost).machine).toBe('\\\\build01.corp.example');
+    expect((parseRemoteHost('10.0.0.7', 'windows', '--host') as WindowsRemoteHost).machine).toBe('\\\\10.0.0.7');
   });
 
   test.each(['', '\\\\', '-server', 'a b', 'srv\n', 'srv\u0007', '\\\\srv\\share', 'srv/x', '.srv', 'user@srv', '\\\\-x'])('refuses %j', (text) => {

@@ -157,6 +157,8 @@ export async function configureSystemdService(specInput: unknown): Promise<Insta
   for (const socket of socketFiles) writeFileAtomically(socket.path, socket.text, spec.name, 'configure');
   const dropped = oldSockets.filter((unit) => !socketFiles.some((socket) => socket.unit === unit));
   if (dropped.length > 0) {
+    // systemd first reads the service without Requires= on them: stopping a socket it still required would stop the running service too.
+    if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
     if (scope.root === undefined) await systemctl(scope, ['stop'], spec.name, dropped).catch(() => {});
     await systemctl(scope, ['disable'], spec.name, dropped).catch(() => {});
     removeSocketFiles(file, dropped);

@@ -69,6 +69,22 @@ function systemErrno(error: unknown): number | undefined {
   return typeof errno === 'number' && Number.isInteger(errno) && errno !== 0 ? Math.abs(errno) : undefined;
 }
 
+const nothing = (): void => {};
+// The rehearsal's own stop path: a host that reports and ends nothing, no listeners, no state.
+const REHEARSAL_PARTS: Omit<StopPathParts, 'teardown' | 'stopTimeoutMs'> = {
+  host: { kind: 'posix', open: nothing, listen: nothing, report: nothing, statusText: () => false, close: () => Promise.resolve() },
+  log: { error: nothing, warn: nothing, info: nothing, debug: nothing },
+  drainDelayMs: 0,
+  forceOnSecondStop: false,
+  name: () => 'rehearsal',
+  setState: nothing,
+  emit: nothing,
+  starting: () => undefined,
+  ran: () => true,
+  letGo: nothing,
+  removeProcessListeners: nothing,
+};
+
 /** The stop path of one Service, and the owner of its stop request and outcome. */
 export class StopPath {
   readonly stopped: Promise<StopOutcome>;
@@ -179,12 +195,13 @@ export class StopPath {
     } finally {
       this.#rehearsing = false;
     }
-    // An abort, and a teardown of one step that does nothing. Nothing of this service's changes.
-    new AbortController().abort();
+    // Then the path past the emit, once, on a stop path of its own: its abort,
+    // the reports with their wait hints, the deadline, a teardown of one step
+    // (the drain, when there is one to drain), the outcome and the hand-over
+    // to a host that ends nothing. Nothing of this service's changes.
     const teardown = new Teardown();
-    teardown.defer('rehearsal', () => {});
-    void teardown.run();
-    rehearseResourceSteps();
+    teardown.defer('rehearsal', () => rehearseResourceSteps(), { phase: 'drain' });
+    new StopPath({ ...REHEARSAL_PARTS, teardown, stopTimeoutMs: this.#parts.stopTimeoutMs }).requestStop({ reason: 'programmatic', exitCode: exitCodes.ok }, undefined);
     rehearsals.publish({ part: 'service', reason: this.#rehearsed?.reason, detail: this.#rehearsed?.detail });
   }
 

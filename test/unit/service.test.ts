@@ -340,8 +340,16 @@ describe('stop rehearsal', () => {
       const service = new Service({ host, logger: recordingLogger(), handleUncaughtErrors: false });
       const stops: unknown[] = [];
       service.on('stop', (event) => stops.push(event));
+      // The path past the emit runs on a stop path of its own: none of this service's steps, reports or close.
+      const closed: string[] = [];
+      service.defer('pool', () => void closed.push('pool'));
       await service.start();
       await settle();
+      await settle();
+      expect(closed).toEqual([]);
+      expect(host.reports).toEqual([{ state: 'starting', waitHintMs: 60_000 }, { state: 'running' }]);
+      expect(host.closes).toEqual([]);
+      expect(service.signal.aborted).toBe(false);
       expect(host.rehearsals).toBe(STOP_REHEARSALS);
       expect(STOP_REHEARSALS).toBeGreaterThanOrEqual(8);
       expect(seen).toEqual([{ part: 'service', reason: 'signal', detail: 'SIGUSR2' }]);

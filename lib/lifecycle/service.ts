@@ -17,7 +17,7 @@ import { checkServiceOptions, defaultName, type ServiceOptions } from './options
 import { Readiness } from './readiness';
 import { resourceStep, type Closeable } from './resources';
 import type { ServiceHealth, ServiceState, StopOutcome } from './states';
-import { errorText, StopPath } from './stop';
+import { errorText, removeProcessListeners, StopPath, type ProcessListeners } from './stop';
 import { Teardown, type TeardownFunction, type TeardownStepOptions } from './teardown';
 
 export { SERVICE_STATES, type ServiceHealth, type ServiceState, type StopEvent, type StopOutcome } from './states';
@@ -91,7 +91,7 @@ export class Service {
   #disposed = false;
   readonly #healthServers = new Set<import('./health-server').ServedHealth>();
   #statusText: string | undefined;
-  #processListeners: [string, (...args: never[]) => void][] = [];
+  readonly #processListeners: ProcessListeners = [];
   #keepAlive: NodeJS.Timeout | undefined;
   // The host's one delivery path, from open() on: the stop rehearsal runs it too.
   readonly #deliver = (event: HostEvent): void => this.#onHostEvent(event);
@@ -122,8 +122,8 @@ export class Service {
       emit: (type, ...args) => this.#listeners.emit(type, ...args),
       starting: () => this.#starting,
       ran: () => this.#ran,
-      letGo: () => clearInterval(this.#keepAlive),
-      removeProcessListeners: () => this.#removeProcessListeners(),
+      keepAlive: () => this.#keepAlive,
+      processListeners: this.#processListeners,
     });
     this.#controls = new Controls({
       state: () => this.#state,
@@ -370,7 +370,7 @@ export class Service {
     this.#disposed = true;
     this.#stop.dispose();
     clearInterval(this.#keepAlive);
-    this.#removeProcessListeners();
+    removeProcessListeners(this.#processListeners);
     for (const served of this.#healthServers) void served.close();
     this.#healthServers.clear();
   }
@@ -442,9 +442,5 @@ export class Service {
   #onProcess(event: string, listener: (...args: never[]) => void): void {
     process.on(event as 'exit', listener as () => void);
     this.#processListeners.push([event, listener]);
-  }
-
-  #removeProcessListeners(): void {
-    for (const [event, listener] of this.#processListeners.splice(0)) process.off(event as 'exit', listener as () => void);
   }
 }

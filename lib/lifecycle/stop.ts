@@ -52,10 +52,18 @@ export interface StopPathParts {
   starting(): Promise<void> | undefined;
   /** Whether the service reached running (a stop then waits drainDelayMs). */
   ran(): boolean;
-  /** Lets the event loop go: from here the teardown's own deadline holds the process. */
-  letGo(): void;
-  /** Removes the process listeners the service added, just before the host ends the process. */
-  removeProcessListeners(): void;
+  /** The timer that holds the process while it runs: let go once stopping, when the teardown's own deadline holds it. */
+  keepAlive(): NodeJS.Timeout | undefined;
+  /** The process listeners the service added: removed just before the host ends the process. */
+  readonly processListeners: ProcessListeners;
+}
+
+/** Process listeners a service added, as [event, listener]. */
+export type ProcessListeners = [string | symbol, (...args: never[]) => void][];
+
+/** Removes them from the process, and empties the list. */
+export function removeProcessListeners(listeners: ProcessListeners): void {
+  for (const [event, listener] of listeners.splice(0)) process.off(event, listener as () => void);
 }
 
 /** An error as a log line shows it: its stack, else its name and message. */
@@ -81,8 +89,8 @@ const REHEARSAL_PARTS: Omit<StopPathParts, 'teardown' | 'stopTimeoutMs'> = {
   emit: nothing,
   starting: () => undefined,
   ran: () => true,
-  letGo: nothing,
-  removeProcessListeners: nothing,
+  keepAlive: () => undefined,
+  processListeners: [],
 };
 
 /** The stop path of one Service, and the owner of its stop request and outcome. */
@@ -201,6 +209,15 @@ export class StopPath {
     // to a host that ends nothing. Nothing of this service's changes.
     const teardown = new Teardown();
     teardown.defer('rehearsal', () => rehearseResourceSteps(), { phase: 'drain' });
+    // What the real path asks of its service and can be asked now without effect.
+    this.#parts.starting();
+    this.#parts.keepAlive();
+    this.#parts.ran();
+    this.#parts.name();
+    // Removing a process listener runs Node's own 'removeListener' hooks: cold, removing
+    // the service's took 0.2 ms of the stop's last step (loaded machine).
+    process.on(REHEARSAL, nothing);
+    removeProcessListeners([[REHEARSAL, nothing]]);
     new StopPath({ ...REHEARSAL_PARTS, teardown, stopTimeoutMs: this.#parts.stopTimeoutMs }).requestStop({ reason: 'programmatic', exitCode: exitCodes.ok }, undefined);
     rehearsals.publish({ part: 'service', reason: this.#rehearsed?.reason, detail: this.#rehearsed?.detail });
   }
@@ -219,7 +236,7 @@ export class StopPath {
     if (this.#finished) return;
     this.#parts.setState('stopping');
     // From here the teardown's own deadline holds the process, and nothing after it.
-    this.#parts.letGo();
+    clearInterval(this.#parts.keepAlive());
     const delayMs = this.#parts.ran() && this.#request!.exitCode !== exitCodes.uncaughtError ? this.#parts.drainDelayMs : 0;
     host.report({ state: 'stopping', waitHintMs: delayMs > 0 ? delayMs + WAIT_HINT_MARGIN_MS : this.#nextWaitHintMs() });
     // Ref'd on purpose: teardown is real work the process must stay up for.
@@ -270,13 +287,13 @@ export class StopPath {
       durationMs: Date.now() - request.requestedAt,
     };
     this.#parts.setState('stopped');
-    this.#parts.letGo();
+    clearInterval(this.#parts.keepAlive());
     this.#resolveStopped(outcome);
     const failure = this.#startFailure?.error ?? request.error;
     const errno = systemErrno(failure);
     // One turn of the loop lets code awaiting `stopped` run before the host ends the process.
     setImmediate(() => {
-      this.#parts.removeProcessListeners();
+      removeProcessListeners(this.#parts.processListeners);
       void this.#parts.host.close({
         exitCode,
         ...(exitCode === 0 ? {} : { message: `${request.detail ?? request.reason}: exit code ${exitCode}` }),

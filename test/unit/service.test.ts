@@ -375,6 +375,23 @@ describe('stop rehearsal', () => {
     }
   });
 
+  test("leaves the process's listeners as they were: the service's own stay, the rehearsal's go", async () => {
+    const events = () => process.eventNames().map((name) => [name, process.listenerCount(name)]);
+    const before = events();
+    const { service } = makeService({ handleUncaughtErrors: true });
+    const added = events();
+    try {
+      expect(added).not.toEqual(before);
+      await service.start();
+      await settle();
+      await settle();
+      expect(events()).toEqual(added);
+    } finally {
+      service.dispose();
+    }
+    expect(events()).toEqual(before);
+  });
+
   test('is skipped when the service stopped first', async () => {
     const { service } = makeService();
     const stops: unknown[] = [];

@@ -13,7 +13,7 @@ export { BACKENDS, INSTALL_HINT, backendsWanted, bootGuest, liveRingProblem } fr
 export { guestCommand, runInGuest } from './systemd-live/guest-exec.mjs';
 export { ensureGuestRoot } from './systemd-live/guest-root.mjs';
 export { ROOT_MARKER, assertBootableRoot, markerText, readMarker } from './systemd-live/root-guard.mjs';
-export { DEFAULT_RELEASE, GUEST_CHECKOUT, GUEST_NODE, GUEST_RESULTS, RELEASES, liveDir, liveRelease, releaseDirs, resultsDir, rootDir } from './systemd-live/paths.mjs';
+export { DEFAULT_RELEASE, GUEST_CHECKOUT, GUEST_NODE, GUEST_RESULTS, RELEASES, liveDir, liveRelease, logsDir, releaseDirs, resultsDir, rootDir } from './systemd-live/paths.mjs';
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const argv = process.argv.slice(2);

@@ -4,6 +4,7 @@
 //   build/systemd-live/root-<release>      the cached guest root (never booted directly: an overlay goes on top)
 //   build/systemd-live/results-<release>   the one folder the guest may write (/results inside)
 //   build/systemd-live/logs                the console of each boot, debootstrap's log
+//   build/systemd-live/<release>           one test run's hand-over: `wanted` (a test file asks for the guest), `ready.json` (where it is)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,10 +22,10 @@ export function liveRelease(release = process.env.SERVICEHOST_SYSTEMD_LIVE_RELEA
   return release;
 }
 
-/** The cached root and the results folder of one release. */
+/** The cached root, the results folder and the run's hand-over folder of one release. */
 export function releaseDirs(release) {
   const name = liveRelease(release);
-  return { rootDir: path.join(liveDir, `root-${name}`), resultsDir: path.join(liveDir, `results-${name}`) };
+  return { rootDir: path.join(liveDir, `root-${name}`), resultsDir: path.join(liveDir, `results-${name}`), runDir: path.join(liveDir, name) };
 }
 
 // The default release's folders, for callers that name none.

@@ -1,10 +1,38 @@
 // What a live test does in the guest: run a command, run the servicehost
 // command as users run it (node /checkout/dist/cli.js inside the guest), read
 // a unit back with `systemctl show`, and read a fixture's event log.
+import { writeFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { GUEST_CHECKOUT, runInGuest, type GuestRun } from '../../../scripts/systemd-live.mjs';
+import { logTails, readReady, wantedFile, type SystemdLiveHandle, type SystemdLiveRing } from './handover';
 
-export const ring = inject('systemdLive');
+/**
+ * The ring's guest, once booted: the global setup builds the root in the background and boots the
+ * guest when the first test file asks (handover.ts). Waits for it at import, so every file's titles
+ * and skipIf can read the guest's systemd; a guest that could not boot skips the file with the reason,
+ * or fails it when the ring is required.
+ */
+async function guestOfRing(handle: SystemdLiveHandle): Promise<SystemdLiveRing> {
+  if (handle.skipped) return handle.skipped;
+  writeFileSync(wantedFile(handle.runDir), `${handle.token}\n`);
+  const deadline = Date.now() + handle.waitMs;
+  let ready = readReady(handle.runDir, handle.token);
+  while (!ready) {
+    if (Date.now() > deadline) {
+      throw new Error(`systemd-live (${handle.release}): no guest after ${Math.round(handle.waitMs / 1000)} s (the root's build and the boot); the logs end with:\n${logTails(handle.release)}`);
+    }
+    await sleep(100);
+    ready = readReady(handle.runDir, handle.token);
+  }
+  if (!ready.available && handle.required) {
+    throw new Error(`systemd-live (${handle.release}): ${ready.reason}\n(The live-systemd ring is required because CI=true or SERVICEHOST_REQUIRE_SYSTEMD_LIVE=1.)\n${logTails(handle.release)}`);
+  }
+  return ready;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const ring: SystemdLiveRing = await guestOfRing(inject('systemdLive'));
 
 export const CLI = `${GUEST_CHECKOUT}/dist/cli.js`;
 export const FIXTURES = `${GUEST_CHECKOUT}/test/systemd-live/fixtures`;
@@ -70,8 +98,6 @@ export async function events(name: string): Promise<FixtureEvent[]> {
     .filter(Boolean)
     .map((line) => JSON.parse(line) as FixtureEvent);
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` every 50 ms until it returns a truthy value; throws with `what` (and the last value) at the deadline. */
 export async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 20_000): Promise<NonNullable<T>> {

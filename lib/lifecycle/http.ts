@@ -174,15 +174,3 @@ export function drainHttpServer(server: HttpServer, options: DrainOptions = {}):
     }
   });
 }
-
-/**
- * Runs the drain once on a server of its own that never listened, so that the
- * one real drain of the process runs compiled code (Service's stop rehearsal),
- * with a step's abort signal: adding and removing its listener is Node's
- * EventTarget code, which nothing else in an idle service has run (about 0.3 ms
- * of the stop when cold).
- */
-export function rehearseDrain(): void {
-  const http = require('node:http') as typeof import('node:http');
-  void drainHttpServer(http.createServer(), { signal: new AbortController().signal });
-}

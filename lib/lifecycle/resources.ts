@@ -2,7 +2,7 @@
 // https or http2 server (drained), [Symbol.asyncDispose] / [Symbol.dispose],
 // or the first of close(), end(), destroy() the object has.
 import { ServicehostError } from '../errors';
-import type { TeardownFunction, TeardownPhase } from './teardown';
+import type { TeardownContext, TeardownFunction, TeardownPhase } from './teardown';
 
 const asyncDispose: symbol = Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose');
 const syncDispose: symbol = Symbol.dispose ?? Symbol.for('nodejs.dispose');
@@ -67,9 +67,17 @@ function describe(resource: object): string {
 // Whether a server was added, whose drain the stop rehearsal should run once.
 let drains = false;
 
-/** Part of Service's stop rehearsal: the drain, when there is one to drain. */
-export function rehearseResourceSteps(): void {
-  if (drains) (require('./http') as typeof import('./http')).rehearseDrain();
+/**
+ * Part of Service's stop rehearsal, run as a teardown step with that step's
+ * own context: the drain step `service.add(server)` makes, when a server was
+ * added, on a server of its own that never listened. The one real drain then
+ * runs compiled code: the step's function, the drain, and the abort signal's
+ * EventTarget listeners, which nothing else in an idle service runs.
+ */
+export function rehearseResourceSteps(context: TeardownContext): unknown {
+  if (!drains) return undefined;
+  const http = require('node:http') as typeof import('node:http');
+  return resourceStep(http.createServer(), 'rehearsal').run(context);
 }
 
 export function resourceStep(resource: unknown, name?: string): ResourceStep {

@@ -208,7 +208,7 @@ export class StopPath {
     // (the drain, when there is one to drain), the outcome and the hand-over
     // to a host that ends nothing. Nothing of this service's changes.
     const teardown = new Teardown();
-    teardown.defer('rehearsal', () => rehearseResourceSteps(), { phase: 'drain' });
+    teardown.defer('rehearsal', (context) => rehearseResourceSteps(context), { phase: 'drain' });
     // What the real path asks of its service and can be asked now without effect.
     this.#parts.starting();
     this.#parts.keepAlive();

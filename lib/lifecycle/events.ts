@@ -99,9 +99,10 @@ export class ServiceListeners {
 
   // A listener that throws is an uncaught exception, as in any emitter; it is
   // raised after the emit so that the path that emitted (a stop) goes on.
-  emit(type: string | symbol, ...args: unknown[]): void {
+  // Every event has one payload: passed on as it is, with no rest and spread on the stop's path.
+  emit(type: string | symbol, payload: unknown): void {
     try {
-      this.#events.emit(type, ...args);
+      this.#events.emit(type, payload);
     } catch (error) {
       // Before the next step of the path that emitted: the outcome then knows of it.
       queueMicrotask(() => {

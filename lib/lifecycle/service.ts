@@ -119,7 +119,7 @@ export class Service {
       forceOnSecondStop: checked.forceOnSecondStop,
       name: () => this.name,
       setState: (to) => this.#setState(to),
-      emit: (type, ...args) => this.#listeners.emit(type, ...args),
+      emit: (type, payload) => this.#listeners.emit(type, payload),
       starting: () => this.#starting,
       ran: () => this.#ran,
       keepAlive: () => this.#keepAlive,

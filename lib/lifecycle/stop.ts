@@ -47,7 +47,7 @@ export interface StopPathParts {
   readonly forceOnSecondStop: boolean;
   name(): string;
   setState(to: ServiceState): void;
-  emit(type: string | symbol, ...args: unknown[]): void;
+  emit(type: string | symbol, payload: unknown): void;
   /** start()'s promise, while it runs: a stop during start waits for it. */
   starting(): Promise<void> | undefined;
   /** Whether the service reached running (a stop then waits drainDelayMs). */

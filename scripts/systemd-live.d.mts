@@ -34,7 +34,8 @@ export declare const INSTALL_HINT: string;
 export declare function backendsWanted(): string[];
 export declare function liveRingProblem(release?: LiveRelease): string | undefined;
 export declare function ensureGuestRoot(options?: { log?: (line: string) => void; release?: LiveRelease }): Promise<string>;
-export declare function bootGuest(options?: { log?: (line: string) => void; release?: LiveRelease }): Promise<Guest>;
+/** `netns`: a network namespace file a test made, joined instead of a loopback-only one; `label` names the console log. */
+export declare function bootGuest(options?: { log?: (line: string) => void; release?: LiveRelease; netns?: string; label?: string }): Promise<Guest>;
 export declare function guestCommand(target: GuestTarget, argv: readonly string[], options?: { env?: Record<string, string>; cwd?: string }): string[];
 export declare function runInGuest(
   target: GuestTarget,

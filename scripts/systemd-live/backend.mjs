@@ -62,7 +62,7 @@ const BOOT = {
  * passes its probe and boots. Every backend passed over is logged with why.
  * Throws with every reason when none boots.
  */
-export async function bootGuest({ log = () => {}, release: wanted } = {}) {
+export async function bootGuest({ log = () => {}, release: wanted, netns, label } = {}) {
   const release = liveRelease(wanted);
   const problem = liveRingProblem(release);
   if (problem) throw new Error(problem);
@@ -76,7 +76,7 @@ export async function bootGuest({ log = () => {}, release: wanted } = {}) {
       continue;
     }
     try {
-      const guest = await BOOT[name].boot(root, { log, release });
+      const guest = await BOOT[name].boot(root, { log, release, netns, label });
       log(`backend ${name} chosen${reasons.length ? ` (after: ${reasons.join('; ')})` : ': its probe and boot passed'}`);
       return guest;
     } catch (error) {

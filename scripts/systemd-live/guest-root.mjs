@@ -10,9 +10,11 @@ import { ROOT_MARKER, assertBootableRoot, markerText, readMarker } from './root-
 
 /**
  * What the guest needs: systemd as init, logind (linger, user managers) over D-Bus, nspawn for the nspawn backend,
- * and curl, which the README's quick start runs (test/systemd-live/docs.test.ts; about 5 MB more).
+ * curl, which the README's quick start runs (test/systemd-live/docs.test.ts; about 5 MB more), and openssh-server
+ * (with its client) for `--host` against a guest's systemd (test/systemd-live/remote-host.test.ts starts sshd; it is
+ * not started at boot, so every other guest runs without it).
  */
-export const GUEST_PACKAGES = ['systemd', 'systemd-sysv', 'udev', 'dbus', 'libpam-systemd', 'kmod', 'procps', 'systemd-container', 'curl'];
+export const GUEST_PACKAGES = ['systemd', 'systemd-sysv', 'udev', 'dbus', 'libpam-systemd', 'kmod', 'procps', 'systemd-container', 'curl', 'openssh-server'];
 const MIRROR = process.env.SERVICEHOST_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 // Timers that would wake in the middle of a test run and do work of their own.
@@ -82,6 +84,8 @@ async function buildRoot(log, release) {
     rmSync(link, { force: true });
     symlinkSync('/dev/null', link);
   }
+  // sshd starts only where a test starts it (ssh.socket is off by default).
+  for (const wants of ['multi-user.target.wants/ssh.service', 'sshd.service']) rmSync(path.join(partial, 'etc', 'systemd', 'system', wants), { force: true });
   rmSync(path.join(partial, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
   mkdirSync(path.join(partial, 'var', 'cache', 'apt', 'archives', 'partial'), { recursive: true });
   rmSync(path.join(partial, 'var', 'lib', 'apt', 'lists'), { recursive: true, force: true });

@@ -6,7 +6,7 @@
 // /run/systemd/nspawn) go to tmpfs mounts of a private mount namespace, so
 // nothing lands on the machine's /tmp or /run.
 import { spawn, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { runInGuest } from './guest-exec.mjs';
 import { GUEST_CHECKOUT, GUEST_RESULTS, liveDir, liveRelease, logsDir, releaseDirs, repoRoot } from './paths.mjs';
@@ -59,17 +59,32 @@ async function waitFor(what, deadline, probe) {
 }
 
 /**
+ * The network namespace file a guest may join instead of --private-network's own: one a test made (a veth pair
+ * between guests), never this machine's own namespace, which would hand the guest the machine's network.
+ */
+export function guestNetns(netns) {
+  if (netns === undefined) return undefined;
+  const target = statSync(netns);
+  const own = statSync('/proc/self/ns/net');
+  if (target.dev === own.dev && target.ino === own.ino) throw new Error(`systemd-live: ${netns} is this machine's own network namespace; a guest joins only one a test made`);
+  return netns;
+}
+
+/**
  * Boots the guest and waits for `systemctl is-system-running --wait`.
  * Returns the guest: its target for runInGuest(), boot time and shutdown().
+ * `netns`: a network namespace file (e.g. /proc/<pid>/ns/net) the guest joins instead of a loopback-only one of
+ * its own; `label` names its console log when several guests of one release run at once.
  */
-export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60_000, release: wanted } = {}) {
+export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60_000, release: wanted, netns: netnsInput, label } = {}) {
   // The guard, right before the boot: never `/`, never a root the harness did not finish.
   const root = assertBootableRoot(rootInput, liveDir);
   const release = liveRelease(wanted);
+  const netns = guestNetns(netnsInput);
   const { resultsDir } = releaseDirs(release);
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(logsDir, { recursive: true });
-  const consoleLog = path.join(logsDir, `nspawn-console-${release}.log`);
+  const consoleLog = path.join(logsDir, `nspawn-console-${release}${label ? `-${label}` : ''}.log`);
   // Inside the private mount namespace the root, the checkout and the results
   // are bound under a fresh /run first, so the tmpfs that then covers /tmp
   // cannot hide them (a CI checkout may live under /tmp).
@@ -82,7 +97,8 @@ export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60
     '--register=no',
     '--keep-unit',
     '--link-journal=no',
-    '--private-network',
+    // Its own network namespace with loopback alone, or the one a test made (nspawn keeps the one it is started in).
+    ...(netns ? [] : ['--private-network']),
     '--volatile=overlay',
     '--settings=no',
     '--resolv-conf=off',
@@ -104,7 +120,10 @@ export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60
   ].join(' && ');
   const fd = openSync(consoleLog, 'w');
   const started = Date.now();
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-euc', prepare, 'sh', root, repoRoot, resultsDir, loader, '--library-path', libraries, nspawn, ...flags], {
+  const unshare = ['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-euc', prepare, 'sh', root, repoRoot, resultsDir, loader, '--library-path', libraries, nspawn, ...flags];
+  // nsenter, like unshare and sh, execs in place.
+  const [command, ...args] = netns ? ['nsenter', `--net=${netns}`, '--', ...unshare] : unshare;
+  const child = spawn(command, args, {
     stdio: ['ignore', fd, fd],
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
     // Its own session: a Ctrl-C meant for vitest must not reach the guest half-way; shutdown() ends it.
@@ -114,7 +133,7 @@ export async function bootNspawn(rootInput, { log = () => {}, bootTimeoutMs = 60
   let exited;
   const exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))));
   child.on('error', () => {});
-  // unshare and sh exec in place: this PID is nspawn's.
+  // nsenter, unshare and sh exec in place: this PID is nspawn's.
   const nspawnPid = child.pid;
   const lastResort = () => killGuest(nspawnPid, leader);
   process.once('exit', lastResort);

@@ -36,9 +36,9 @@ interface LoadResult {
   error?: string;
 }
 
-async function restartUnderLoad(name: string, port: number): Promise<LoadResult> {
+async function restartUnderLoad(name: string, port: number, restarts: number): Promise<LoadResult> {
   const restart = [JSON.stringify(['systemctl', 'restart', `${name}.service`]), JSON.stringify(['node', CLI, 'restart', name])];
-  const run = await guest(['node', BENCH, '--port', String(port), '--restarts', '10', ...restart.flatMap((argv) => ['--restart', argv])], { timeoutMs: 240_000 });
+  const run = await guest(['node', BENCH, '--port', String(port), '--restarts', String(restarts), ...restart.flatMap((argv) => ['--restart', argv])], { timeoutMs: 240_000 });
   expect(run.code, run.stderr).toBe(0);
   const result = JSON.parse(run.stdout) as LoadResult;
   console.log(`[restart under load] ${name}: ${JSON.stringify(result)}`);
@@ -101,22 +101,24 @@ describe.skipIf(!ring.available)(`zero-downtime restarts under systemd (${ring.b
     }
   });
 
-  test('10 restarts under load (5 systemctl restart, 5 servicehost restart): 0 refused, reset or failed with --listen; without it, refused', async () => {
+  // Each restart is spaced 2.5 s (systemd's start limit): 6 here, and 4 for the comparison, keep the ring's
+  // time in bounds; bench/restart-under-load.mjs runs as many as asked (BENCHMARKS.md has 10 of each).
+  test('6 restarts under load (3 systemctl restart, 3 servicehost restart): 0 refused, reset or failed with --listen; without it, refused', async () => {
     const withPort = port(2);
     const withListen = await install('zero', withPort, ['--listen', String(withPort)]);
-    const held = await restartUnderLoad(withListen, withPort);
+    const held = await restartUnderLoad(withListen, withPort, 6);
     expect(held.error).toBeUndefined();
-    expect(held.restarts).toBe(10);
+    expect(held.restarts).toBe(6);
     // Every restart brought a new process, and each served.
-    expect(held.pids.length).toBe(11);
+    expect(held.pids.length).toBe(7);
     expect(held.slowOk).toBeGreaterThan(20);
     expect({ refused: held.refused, reset: held.reset, failed: held.failed, failures: held.failures }).toEqual({ refused: 0, reset: 0, failed: 0, failures: [] });
 
     const withoutPort = port(3);
     const bare = await install('bare', withoutPort, []);
-    const closed = await restartUnderLoad(bare, withoutPort);
+    const closed = await restartUnderLoad(bare, withoutPort, 4);
     expect(closed.error).toBeUndefined();
-    expect(closed.restarts).toBe(10);
+    expect(closed.restarts).toBe(4);
     // The comparison: the port is closed while the old process is gone and the new one starts.
     expect(closed.refused).toBeGreaterThan(0);
   }, 600_000);

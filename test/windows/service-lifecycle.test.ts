@@ -1,8 +1,8 @@
 // e2e: a Node script as a real service of the real SCM (Wine's under Wine).
 import { writeFileSync } from 'node:fs';
 import { describe, expect, inject, test } from 'vitest';
-import { sc } from '../../scripts/windows-env.mjs';
-import { startAndWaitRunning, stopAndWaitStopped, waitFor, waitForState, withStopService } from './harness/service';
+import { sc, toWindowsPath } from '../../scripts/windows-env.mjs';
+import { processesWith, startAndWaitRunning, stopAndWaitStopped, waitFor, waitForState, withStopService } from './harness/service';
 
 const ring = inject('windowsRing');
 
@@ -38,7 +38,11 @@ describe.skipIf(!ring.available)('a Node script as a real SCM service', () => {
       const final = await stopAndWaitStopped(service.name);
       expect(final.win32ExitCode).toBe(1066);
       expect(final.serviceExitCode).toBe(42);
-      await waitFor('the process to exit', () => service.lines().includes('exit 42'));
+      // Wine's dispatcher returns once services.exe has taken STOPPED (a loaded machine delays it); the
+      // process then exits with the code. On a timeout, say what the fixture got to and whether it still runs.
+      await waitFor('the process to exit', () => service.lines().includes('exit 42')).catch((error: Error) => {
+        throw new Error(`${error.message}; its log: ${JSON.stringify(service.lines())}; its process: ${JSON.stringify(processesWith(toWindowsPath(service.log)))}`);
+      });
     });
   });
 

@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { processExists } from '../../lib/process-alive';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -45,14 +46,7 @@ function logged(): Array<{ argv: string[]; pid: number; path: string }> {
     .map((line) => JSON.parse(line) as { argv: string[]; pid: number; path: string });
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processExists;
 
 describe('list and status over several hosts', () => {
   test('one row per service per host; a dead host, a refusing one and a denied one each get their typed row within the timeout; exit 11', async () => {

@@ -4,15 +4,9 @@
 import { describe, expect, test } from 'vitest';
 import { eachHost, rowsOf } from '../../lib/manage/hosts';
 import { runRemote } from '../../lib/manage/remote-run';
+import { processExists } from '../../lib/process-alive';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processExists;
 
 /** A child that prints its pid and then runs for `ms` (forever for Infinity). */
 function child(ms: number, signal: AbortSignal, pids: number[]): Promise<string> {

@@ -364,31 +364,53 @@ export async function querySystemdService(nameInput: unknown, scope: SystemdScop
   const text = readFileSync(file, 'utf8');
   const argv = parseSystemdCommandLine(unitSetting(text, 'ExecStart') ?? '');
   const shown = parseSystemctlShow(await systemctl(scope, ['show', `--property=${SHOWN.join(',')}`], name, [unitName(name)]));
+  const sockets = readSocketUnits(file);
+  return serviceInfoOf(name, shown, {
+    description: (shown.Description ?? unitSetting(text, 'Description') ?? '').replaceAll('%%', '%'),
+    account: unitSetting(text, 'User') ?? (scope.user ? os.userInfo().username : 'root'),
+    argv,
+    workingDirectory: unitSetting(text, 'WorkingDirectory')?.replaceAll('%%', '%'),
+    unitPath: file,
+    ...(sockets.length > 0 ? { sockets } : {}),
+  });
+}
+
+/** What the caller read beside `systemctl show`: from the unit file here, from show's own fields on a remote host. */
+export interface UnitFacts {
+  description: string;
+  account: string;
+  argv: string[];
+  workingDirectory: string | undefined;
+  unitPath: string;
+  sockets?: NonNullable<ServiceInfo['systemd']>['sockets'];
+}
+
+/** A unit's `systemctl show` properties as the manager's ServiceInfo: one reading for this machine and a remote host. */
+export function serviceInfoOf(name: string, shown: Readonly<Record<string, string | undefined>>, facts: UnitFacts): ServiceInfo {
   const pid = Number(shown.MainPID ?? '0');
   const state = systemdState(shown.ActiveState ?? '', shown.SubState ?? '');
-  const restarts = shown.NRestarts === undefined || shown.NRestarts === '' ? undefined : Number(shown.NRestarts);
   return {
     name,
     displayName: name,
     platform: 'systemd',
     state,
     pid: pid > 0 ? pid : undefined,
-    description: (shown.Description ?? unitSetting(text, 'Description') ?? '').replaceAll('%%', '%'),
+    description: facts.description,
     exitCode: state === 'stopped' || state === 'failed' ? Number(shown.ExecMainStatus ?? '0') : undefined,
     enabled: shown.UnitFileState === 'enabled',
-    account: unitSetting(text, 'User') ?? (scope.user ? os.userInfo().username : 'root'),
-    argv,
-    commandLine: posixCommandLine(argv),
-    workingDirectory: unitSetting(text, 'WorkingDirectory')?.replaceAll('%%', '%'),
+    account: facts.account,
+    argv: facts.argv,
+    commandLine: posixCommandLine(facts.argv),
+    workingDirectory: facts.workingDirectory,
     dependencies: [],
     systemd: {
-      unitPath: file,
+      unitPath: facts.unitPath,
       activeState: shown.ActiveState ?? '',
       subState: shown.SubState ?? '',
       result: shown.Result ?? '',
       unitFileState: shown.UnitFileState ?? '',
-      restarts,
-      ...(readSocketUnits(file).length > 0 ? { sockets: readSocketUnits(file) } : {}),
+      restarts: shown.NRestarts === undefined || shown.NRestarts === '' ? undefined : Number(shown.NRestarts),
+      ...(facts.sockets ? { sockets: facts.sockets } : {}),
     },
   };
 }

@@ -17,7 +17,7 @@ import { checkServiceName } from '../spec';
 import type { ListFilter, ScopeOptions, ServiceInfo, ServiceManager, ServiceSummary, StopOptions, WaitOptions } from '../types';
 import { STOP_TIMEOUT_VARIABLE } from '../../lifecycle/installed-environment';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
-import { describeStartFailure, parseSystemctlShow, systemdState } from './systemd-manager';
+import { describeStartFailure, parseSystemctlShow, serviceInfoOf, systemdState } from './systemd-manager';
 
 /** ssh, by absolute path: a privileged run never takes it from PATH. */
 export const SSH_PROGRAM = '/usr/bin/ssh';
@@ -100,34 +100,16 @@ async function queryRemote(nameInput: unknown, scope: RemoteScope): Promise<Serv
   const name = checkServiceName(nameInput, 'systemd');
   const shown = parseSystemctlShow(await remoteSystemctl(scope, ['show', `--property=${SHOWN.join(',')}`], name, [unitName(name)]));
   if (shown.LoadState === 'not-found') throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot query "${name}" on ${scope.host}: no such unit is installed there`);
-  const pid = Number(shown.MainPID ?? '0');
-  const state = systemdState(shown.ActiveState ?? '', shown.SubState ?? '');
   const argv = execStartArgv(shown.ExecStart);
   const sockets = (shown.TriggeredBy ?? '').split(' ').filter((unit) => unit.endsWith('.socket'));
-  return {
-    name,
-    displayName: name,
-    platform: 'systemd',
-    state,
-    pid: pid > 0 ? pid : undefined,
+  return serviceInfoOf(name, shown, {
     description: shown.Description ?? '',
-    exitCode: state === 'stopped' || state === 'failed' ? Number(shown.ExecMainStatus ?? '0') : undefined,
-    enabled: shown.UnitFileState === 'enabled',
     account: shown.User || 'root',
     argv,
-    commandLine: posixCommandLine(argv),
     workingDirectory: shown.WorkingDirectory || undefined,
-    dependencies: [],
-    systemd: {
-      unitPath: shown.FragmentPath ?? '',
-      activeState: shown.ActiveState ?? '',
-      subState: shown.SubState ?? '',
-      result: shown.Result ?? '',
-      unitFileState: shown.UnitFileState ?? '',
-      restarts: shown.NRestarts === undefined || shown.NRestarts === '' ? undefined : Number(shown.NRestarts),
-      ...(sockets.length > 0 ? { sockets: await remoteSockets(scope, name, sockets) } : {}),
-    },
-  };
+    unitPath: shown.FragmentPath ?? '',
+    ...(sockets.length > 0 ? { sockets: await remoteSockets(scope, name, sockets) } : {}),
+  });
 }
 
 /** The socket units' addresses and names, as `show` gives them (Listen=: `127.0.0.1:8080 (Stream)`). */

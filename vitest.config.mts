@@ -41,6 +41,11 @@ export default defineConfig({
         test: {
           name: 'compat',
           include: ['test/compat/**/*.test.ts'],
+          // Two files at a time: each works in consumer folders of its own (npm installs, tsc, qemu,
+          // a chroot), none is timed, and on 2 cores the ring is mostly waiting on npm and qemu. Its
+          // own group (after unit and linux, before the Windows and live rings) lets it have 2 workers.
+          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
           globalSetup: ['test/compat/harness/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 600_000,

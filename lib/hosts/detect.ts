@@ -27,9 +27,6 @@ export function detectHost(choice: HostChoice = {}): Host {
   const exit = exitProcess ? { exitProcess } : {};
   if (process.platform === 'win32') {
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { checkSignalListShape } = require('./signals') as typeof import('./signals');
-    checkSignalListShape('new Service(options): options.stopSignals', stopSignals);
-    checkSignalListShape('new Service(options): options.reloadSignals', reloadSignals);
     const { isWindowsService } = require('../windows/scm') as typeof import('../windows/scm');
     if (isWindowsService()) {
       const { WindowsServiceHost } = require('./windows-service') as typeof import('./windows-service');

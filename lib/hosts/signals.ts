@@ -39,17 +39,6 @@ export function checkSignals(where: string, value: unknown, fallback: readonly N
 }
 
 /**
- * On a host that hears no signals (Windows) the lists are not used, and a
- * portable program may name signals Windows lacks (SIGUSR2): only their shape
- * is checked there, so that a value that is no list is refused everywhere.
- */
-export function checkSignalListShape(where: string, value: unknown): void {
-  if (value !== undefined && !(Array.isArray(value) && value.every((name) => typeof name === 'string'))) {
-    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of signal names, such as ['SIGTERM', 'SIGINT']`);
-  }
-}
-
-/**
  * Both lists, checked against each other: a signal either stops or reloads. A
  * list left out is its default less the signals the other one names.
  */

@@ -22,6 +22,8 @@ function consoleEvent(ctrlType: number): HostEvent {
   const name = nameOfCode(CONSOLE_CTRL_TYPES, ctrlType);
   return { type: 'stop', reason: 'console', detail: name ?? `ctrl-${ctrlType}`, interactive: name === 'ctrl-c' || name === 'ctrl-break' };
 }
+// Made once: the stop path allocates and searches nothing it need not.
+const CONSOLE_EVENTS = new Map<number, HostEvent>(Object.values(CONSOLE_CTRL_TYPES).map((code) => [code, consoleEvent(code)]));
 
 export class WindowsConsoleHost implements Host {
   readonly kind = 'windows-console' as const;
@@ -31,7 +33,7 @@ export class WindowsConsoleHost implements Host {
   #closing: Promise<void> | undefined;
   #deliver: (event: HostEvent) => void = () => {};
   // What the native console handler calls (on the main thread, through its thread-safe function).
-  readonly #onEvent = ({ ctrlType }: { ctrlType: number }): void => this.#deliver(consoleEvent(ctrlType));
+  readonly #onEvent = ({ ctrlType }: { ctrlType: number }): void => this.#deliver(CONSOLE_EVENTS.get(ctrlType) ?? consoleEvent(ctrlType));
 
   constructor(options: WindowsConsoleHostOptions = {}) {
     const checked = expectObject('hostOptions.windowsConsole', options);

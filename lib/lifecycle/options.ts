@@ -105,6 +105,13 @@ function checkHost(where: string, value: unknown): Host {
   return value as Host;
 }
 
+// A signal list is a list of names; which names a platform has is its host's check.
+function checkSignalListShape(where: string, value: unknown): void {
+  if (value !== undefined && !(Array.isArray(value) && value.every((name) => typeof name === 'string'))) {
+    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${where} must be an array of signal names, such as ['SIGTERM', 'SIGINT']`);
+  }
+}
+
 /** Checks `new Service(options)`'s options (throws on the first wrong one) and fills in the defaults. */
 export function checkServiceOptions(options: unknown): CheckedServiceOptions {
   const checked = expectObject('new Service(options)', options);
@@ -124,5 +131,9 @@ export function checkServiceOptions(options: unknown): CheckedServiceOptions {
   if (checked.exitProcess !== undefined) expectFunction(where('exitProcess'), checked.exitProcess);
   if (checked.host !== undefined) checkHost(where('host'), checked.host);
   if (checked.hostOptions !== undefined) expectObject(where('hostOptions'), checked.hostOptions);
+  // Their names are the signal hosts' to check (Windows lacks SIGUSR2, which a portable program may name);
+  // a value that is no list of names is refused here, whatever the host, a host handed in included.
+  checkSignalListShape(where('stopSignals'), checked.stopSignals);
+  checkSignalListShape(where('reloadSignals'), checked.reloadSignals);
   return { startTimeoutMs, stopTimeoutMs, stepTimeoutMs, forceOnSecondStop, handleUncaughtErrors, drainDelayMs };
 }

@@ -80,7 +80,7 @@ function systemErrno(error: unknown): number | undefined {
 const nothing = (): void => {};
 // The rehearsal's own stop path: a host that reports and ends nothing, no listeners, no state.
 const REHEARSAL_PARTS: Omit<StopPathParts, 'teardown' | 'stopTimeoutMs'> = {
-  host: { kind: 'posix', open: nothing, listen: nothing, report: nothing, statusText: () => false, close: () => Promise.resolve() },
+  host: { kind: 'rehearsal' as Host['kind'], open: nothing, listen: nothing, report: nothing, statusText: () => false, close: () => Promise.resolve() },
   log: { error: nothing, warn: nothing, info: nothing, debug: nothing },
   drainDelayMs: 0,
   forceOnSecondStop: false,
@@ -209,11 +209,6 @@ export class StopPath {
     // to a host that ends nothing. Nothing of this service's changes.
     const teardown = new Teardown();
     teardown.defer('rehearsal', (context) => rehearseResourceSteps(context), { phase: 'drain' });
-    // What the real path asks of its service and can be asked now without effect.
-    this.#parts.starting();
-    this.#parts.keepAlive();
-    this.#parts.ran();
-    this.#parts.name();
     // Removing a process listener runs Node's own 'removeListener' hooks: cold, removing
     // the service's took 0.2 ms of the stop's last step (loaded machine).
     process.on(REHEARSAL, nothing);

@@ -55,6 +55,18 @@ export function watchdogIntervalMs(env: NodeJS.ProcessEnv, pid = process.pid): n
 }
 
 
+// Read from this process's environment once, then taken out of it: a child
+// process is not the unit's main process, and SIGHUP is not systemd's reload
+// there. Remembered, so a second Service of this process (after dispose()) sees it too.
+let notifyReloadOfProcess: boolean | undefined;
+function processNotifyReload(): boolean {
+  if (notifyReloadOfProcess === undefined) {
+    notifyReloadOfProcess = process.env[NOTIFY_RELOAD_VARIABLE] === '1';
+    delete process.env[NOTIFY_RELOAD_VARIABLE];
+  }
+  return notifyReloadOfProcess;
+}
+
 export class SystemdHost extends PosixHost {
   override readonly kind = 'systemd' as const;
   readonly #socket: string | undefined;
@@ -80,9 +92,7 @@ export class SystemdHost extends PosixHost {
     this.#watchdogMs = optionalBoolean('systemd host options.watchdog', checked.watchdog) === false ? undefined : watchdogIntervalMs(env);
     this.#warnOption = checked.warn === undefined ? undefined : (expectFunction('systemd host options.warn', checked.warn) as (message: string) => void);
     this.#reloadAck = ReloadAcknowledger.fromEnvironment(env, (message) => this.#warn(message));
-    this.#notifyReload = env[NOTIFY_RELOAD_VARIABLE] === '1';
-    // A child process is not the unit's main process: SIGHUP is not systemd's reload there.
-    if (env === process.env) delete process.env[NOTIFY_RELOAD_VARIABLE];
+    this.#notifyReload = env === process.env ? processNotifyReload() : env[NOTIFY_RELOAD_VARIABLE] === '1';
     if (this.#notifyReload) super.listen(new Set(['reload']));
     this.#notifyAccessProblem = this.#socket === undefined ? undefined : notifyAccessProblem(env);
   }

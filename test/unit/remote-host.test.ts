@@ -81,6 +81,8 @@ describe('the argument arrays a systemd host gets', () => {
       '-T',
       '-o',
       'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=15',
       '-p',
       '2222',
       '--',

@@ -19,6 +19,13 @@ import { STOP_TIMEOUT_VARIABLE } from '../../lifecycle/installed-environment';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
 import { describeStartFailure, parseSystemctlShow, serviceInfoOf, systemdState } from './systemd-manager';
 
+/**
+ * How long ssh may take to connect, in seconds: the journal read over ssh is
+ * spawned apart from runRemote's per-host deadline, and without it a host that
+ * drops packets held `logs --host` until TCP gave up.
+ */
+const SSH_CONNECT_TIMEOUT_S = 15;
+
 /** ssh, by absolute path: a privileged run never takes it from PATH. */
 export const SSH_PROGRAM = '/usr/bin/ssh';
 /** journalctl on the other machine (merged /usr: Debian 12+, Ubuntu, Fedora, RHEL). */
@@ -45,7 +52,7 @@ export function remoteSystemctlArgs(host: SystemdRemoteHost, args: readonly stri
 /** ssh's arguments for one command there: no X11, no terminal, no prompts, the port if given, `--`, then the destination and the command as one quoted line (ssh hands it to the remote shell). */
 export function sshArgs(host: SystemdRemoteHost, command: readonly string[]): string[] {
   const destination = host.user === undefined ? host.hostname : `${host.user}@${host.hostname}`;
-  return ['-x', '-T', '-o', 'BatchMode=yes', ...(host.port === undefined ? [] : ['-p', String(host.port)]), '--', destination, posixCommandLine(command)];
+  return ['-x', '-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${SSH_CONNECT_TIMEOUT_S}`, ...(host.port === undefined ? [] : ['-p', String(host.port)]), '--', destination, posixCommandLine(command)];
 }
 
 /**

@@ -199,7 +199,7 @@ async function logsRemote(nameInput: unknown, options: ResolvedLogsOptions & Rem
     ...(options.follow ? { follow: true } : {}),
   };
   const via = overSsh(options, query);
-  return serviceLog(`ssh ${via.args.slice(0, -1).join(' ')} '${via.args.at(-1) ?? ''}'`, (notices) => readJournal(query, { service: name, notices, via, ...(options.signal ? { signal: options.signal } : {}) }));
+  return serviceLog(posixCommandLine([via.program, ...via.args]), (notices) => readJournal(query, { service: name, notices, via, ...(options.signal ? { signal: options.signal } : {}) }));
 }
 
 function refuseWrite(doing: string): (target: unknown, options?: ScopeOptions) => Promise<never> {

@@ -30,8 +30,10 @@ import { usePickedHost } from './lifecycle/service';
 // its terminal class: the lifecycle itself names no platform.
 usePickedHost(detectHost);
 import { useInheritedSockets } from './lifecycle/inherited-sockets';
-// And service.listen()'s sockets: systemd's LISTEN_FDS, read on first use (Linux only).
-useInheritedSockets(() => (process.platform === 'linux' ? listenFds() : []));
+// And service.listen()'s sockets: systemd's LISTEN_FDS and where each is bound, read on first use (Linux only).
+useInheritedSockets(() =>
+  process.platform === 'linux' ? (require('./hosts/systemd/socket-addresses') as typeof import('./hosts/systemd/socket-addresses')).inheritedListeningSockets() : [],
+);
 export { exitCodes, type ExitCodeName } from './lifecycle/exit-codes';
 export {
   Teardown,

@@ -5,7 +5,6 @@
 // the kernel queues connections while one process drains and the next starts.
 // Anywhere else (a terminal, a unit without a socket, launchd, Windows) it
 // binds the address itself.
-import { readFileSync, readlinkSync } from 'node:fs';
 import * as net from 'node:net';
 import { ServicehostError } from '../errors';
 import { inheritedSockets, type InheritedSocket } from './inherited-sockets';
@@ -45,53 +44,37 @@ export interface ListeningService {
 // Fds a server of this process already took: two servers never share one.
 const taken = new Set<number>();
 
-function socketInode(fd: number): string | undefined {
-  try {
-    return /^socket:\[([0-9]+)\]$/u.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
-  } catch {
-    return undefined;
-  }
-}
-
-function procLines(file: string): string[][] {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(1).map((line) => line.trim().split(/\s+/u)).filter((fields) => fields.length > 1);
-  } catch {
-    return [];
-  }
+/** The canonical text of an IP address ('::1' for '0:0::1'), so two spellings of one address compare equal. */
+function canonicalIp(host: string): string {
+  return net.isIPv6(host) ? new net.SocketAddress({ address: host, family: 'ipv6' }).address : host;
 }
 
 /**
- * The port or path a socket is bound to, read from /proc/net by its inode
- * (the fd may be any socket systemd opened: no need to listen on it first).
+ * Whether a socket bound to `bound` serves `wanted`: a path, that path; a
+ * port alone, that port on any address (the unit says where it listens);
+ * host:port, that port on that same address, never the wildcard (a socket on
+ * every address would serve where the program asked for one).
  */
-function boundAddress(fd: number): { port?: number; path?: string } {
-  const inode = socketInode(fd);
-  if (inode === undefined) return {};
-  // /proc/net/tcp{,6}: sl local_address rem_address st ... uid timeout inode; the port is the hex after ':'.
-  for (const fields of [...procLines('/proc/net/tcp'), ...procLines('/proc/net/tcp6')]) {
-    if (fields[9] === inode) return { port: Number.parseInt(fields[1]!.split(':')[1]!, 16) };
-  }
-  // /proc/net/unix: Num RefCount Protocol Flags Type St Inode Path.
-  for (const fields of procLines('/proc/net/unix')) {
-    if (fields[6] === inode && fields.length > 7) return { path: fields.slice(7).join(' ') };
-  }
-  return {};
+export function boundMatches(bound: ListenAddress, wanted: ListenAddress): boolean {
+  if (wanted.kind === 'unix') return bound.kind === 'unix' && bound.path === wanted.path;
+  if (bound.kind !== 'tcp' || bound.port !== wanted.port) return false;
+  return wanted.host === undefined || (bound.host !== undefined && canonicalIp(bound.host) === canonicalIp(wanted.host));
 }
 
-/** The inherited socket for `address` or `name`: by FileDescriptorName= first, then by port or path. */
+/**
+ * The inherited socket for `address` or `name`: by FileDescriptorName= first
+ * (the name asked for, whatever its address), then by the address it is
+ * bound to. Where that address cannot be read (a unit with a network
+ * namespace of its own), by the name `--listen` gives it: the port or path.
+ */
 export function findInherited(sockets: readonly InheritedSocket[], address: ListenAddress | undefined, name: string | undefined): InheritedSocket | undefined {
   const free = sockets.filter((socket) => socket.socket && !taken.has(socket.fd));
-  const names = [name, ...(address ? [address.kind === 'tcp' ? String(address.port) : address.path] : [])].filter((entry): entry is string => entry !== undefined);
-  for (const wanted of names) {
-    const found = free.find((socket) => socket.name === wanted);
-    if (found) return found;
-  }
-  if (address === undefined) return undefined;
-  return free.find((socket) => {
-    const bound = boundAddress(socket.fd);
-    return address.kind === 'tcp' ? bound.port === address.port : bound.path === address.path;
-  });
+  const named = name === undefined ? undefined : free.find((socket) => socket.name === name);
+  if (named !== undefined || address === undefined) return named;
+  const bound = free.find((socket) => socket.bound !== undefined && boundMatches(socket.bound, address));
+  if (bound !== undefined) return bound;
+  const implicitName = address.kind === 'tcp' ? String(address.port) : address.path;
+  return free.find((socket) => socket.bound === undefined && socket.name === implicitName);
 }
 
 function describeTarget(address: ListenAddress | undefined, name: string | undefined): string {
@@ -116,6 +99,7 @@ export async function listenService(service: ListeningService, server: net.Serve
   if (service.signal.aborted) throw new ServicehostError('ERR_SERVICEHOST_STOPPED', 'service.listen() after a stop was requested');
   if (server.listening) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'service.listen(server, target): the server is already listening');
 
+  // Read once per call: the fds systemd passed and where each is bound.
   const sockets = inheritedSockets();
   const inherited = findInherited(sockets, address, wantedName);
   if (inherited === undefined && address === undefined) {
@@ -148,6 +132,6 @@ export async function listenService(service: ListeningService, server: net.Serve
     else server.listen(address!.port, address!.host);
   });
   // Node knows no path for a pipe it was handed by fd: the path it was found by is the one.
-  const where = server.address() ?? (inherited ? (boundAddress(inherited.fd).path ?? null) : null);
+  const where = server.address() ?? (inherited?.bound?.kind === 'unix' ? inherited.bound.path : null);
   return { inherited: inherited !== undefined, ...(inherited ? { fd: inherited.fd, name: inherited.name } : {}), address: where };
 }

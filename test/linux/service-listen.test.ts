@@ -34,8 +34,8 @@ interface Reply {
 }
 
 /** GET / on a port or socket path, retried while the fixture comes up. */
-function get(where: number | string): Promise<Reply> {
-  const target = typeof where === 'number' ? { host: '127.0.0.1', port: where } : { socketPath: where };
+function get(where: number | string | { host: string; port: number }): Promise<Reply> {
+  const target = typeof where === 'number' ? { host: '127.0.0.1', port: where } : typeof where === 'string' ? { socketPath: where } : where;
   return new Promise((resolve, reject) => {
     const attempt = (left: number) =>
       http
@@ -94,6 +94,26 @@ describe.runIf(process.platform === 'linux' && activator)('service.listen with L
     const reply = await get(port);
     expect(reply.listening).toMatchObject({ inherited: true, fd: 3, name: 'other' });
     expect(reply.warnings).toEqual([]);
+  });
+
+  test('host:port takes no socket of that port on another address, though systemd named it by the port', async () => {
+    const port = await freePort();
+    // As `--listen 127.0.0.2:<port>` writes it: FileDescriptorName= is the port.
+    run({ target: `127.0.0.1:${port}` }, ['-l', `127.0.0.2:${port}`, `--fdname=${port}`]);
+    await new Promise<void>((resolve) => {
+      const poke = () => net.connect(port, '127.0.0.2').on('connect', () => resolve()).on('error', () => setTimeout(poke, 50));
+      poke();
+    });
+    const reply = await get(port);
+    expect(reply.listening).toMatchObject({ inherited: false, address: { address: '127.0.0.1', port } });
+    expect(reply.warnings.join('\n')).toContain(`passed sockets (${port}) but none on 127.0.0.1:${port}: binding`);
+  });
+
+  test('host:port takes the socket bound to that address', async () => {
+    const port = await freePort();
+    run({ target: `127.0.0.2:${port}` }, ['-l', `127.0.0.2:${port}`, '--fdname=web']);
+    const reply = await get({ host: '127.0.0.2', port });
+    expect(reply.listening).toMatchObject({ inherited: true, fd: 3, name: 'web', address: { address: '127.0.0.2', port } });
   });
 
   test('takes the AF_UNIX socket bound to its path', async () => {

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LANES_GROUP, LaneSequencer } from './test/harness/lanes';
 
 // Rings (CONTRIBUTING.md; test/windows/README.md and test/systemd-live/README.md
 // for the two that need a setup): unit (pure logic), linux (the real addon, real
@@ -6,9 +7,16 @@ import { defineConfig } from 'vitest/config';
 // compat (the packed tarball in consumers: Node versions, Windows Node under
 // Wine, arm64 under qemu, an older glibc root, TypeScript, bundlers),
 // systemd-live (a real systemd as PID 1 of a guest of the project's own).
+//
+// Order: unit and linux first (one worker: the linux ring's timed tests assume
+// a quiet machine), then compat (two files at a time), then the Windows ring and
+// the two live-systemd rings side by side, each one file at a time
+// (test/harness/lanes.ts). The Windows ring's and the compat ring's setups run in
+// the background while the first rings run.
 export default defineConfig({
   test: {
     pool: 'forks',
+    sequence: { sequencer: LaneSequencer },
     projects: [
       {
         extends: true,
@@ -30,8 +38,10 @@ export default defineConfig({
           name: 'windows',
           include: ['test/windows/**/*.test.ts'],
           globalSetup: ['test/windows/harness/global-setup.ts'],
-          // One service manager: files take turns.
-          fileParallelism: false,
+          // One service manager: files take turns, as a lane beside the live rings (test/harness/lanes.ts).
+          sequence: { groupOrder: LANES_GROUP },
+          maxWorkers: 3,
+          setupFiles: ['test/windows/harness/ready.ts', 'test/harness/one-file-at-a-time.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },
@@ -47,6 +57,7 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           maxWorkers: 2,
           globalSetup: ['test/compat/harness/global-setup.ts'],
+          setupFiles: ['test/compat/harness/ready.ts'],
           testTimeout: 180_000,
           hookTimeout: 600_000,
         },
@@ -58,8 +69,11 @@ export default defineConfig({
           include: ['test/systemd-live/**/*.test.ts'],
           // One guest for the ring (its first build takes about a minute).
           globalSetup: ['test/systemd-live/harness/global-setup.ts'],
-          // One systemd: files take turns, so `systemctl --failed` and the unit folder are each file's own.
-          fileParallelism: false,
+          // One systemd: files take turns, so `systemctl --failed` and the unit folder are each file's own;
+          // a lane beside the Windows ring and the trixie ring (test/harness/lanes.ts).
+          sequence: { groupOrder: LANES_GROUP },
+          maxWorkers: 3,
+          setupFiles: ['test/harness/one-file-at-a-time.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },
@@ -68,8 +82,8 @@ export default defineConfig({
         extends: true,
         test: {
           // The same ring on Debian trixie's systemd 257 (the project's name picks the guest's release).
-          // On 2 cores vitest runs one file at a time, so the whole ring twice would take CI past its
-          // 15 minutes: every run has the tests whose behaviour differs by version and a smoke subset;
+          // Run whole, both rings' files would take CI past its 15 minutes: every run has the tests
+          // whose behaviour differs by version and a smoke subset;
           // SERVICEHOST_SYSTEMD_LIVE_TRIXIE=full runs every file (test/systemd-live/README.md).
           name: 'systemd-live-trixie',
           include:
@@ -77,7 +91,9 @@ export default defineConfig({
               ? ['test/systemd-live/**/*.test.ts']
               : ['reload', 'reload-guard', 'delivered', 'notify-access', 'exit-status', 'round-trip', 'socket-activation', 'user-unit', 'journal'].map((file) => `test/systemd-live/${file}.test.ts`),
           globalSetup: ['test/systemd-live/harness/global-setup.ts'],
-          fileParallelism: false,
+          sequence: { groupOrder: LANES_GROUP },
+          maxWorkers: 3,
+          setupFiles: ['test/harness/one-file-at-a-time.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },

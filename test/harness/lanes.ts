@@ -1,0 +1,82 @@
+// Rings that must run one file at a time, side by side with each other.
+//
+// The Windows ring has one service manager, and each live-systemd ring one
+// guest: in each, files take turns. But the rings share nothing, and most of
+// their time is waiting (on Wine's services.exe, on a guest's systemd), so
+// running them one after another left the 2-core machine mostly idle for
+// about 8 minutes. Vitest limits workers per group of projects, not per
+// project, so the rings share one group (sequence.groupOrder) with a worker
+// for each, and each ring is a lane: a file takes its ring's lock before its
+// first hook and gives it back after its last (laneSetup below, the rings'
+// setup file). LaneSequencer spreads each lane's files evenly over the
+// group's queue, so a free worker mostly finds a file whose lane is free.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+const lanesDir = path.resolve(import.meta.dirname, '..', '..', 'build', 'lanes');
+
+/** The sequence.groupOrder of the rings that run as lanes (vitest.config.mts). */
+export const LANES_GROUP = 2;
+
+export class LaneSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const inGroup = sorted.filter((spec) => spec.project.config.sequence.groupOrder === LANES_GROUP);
+    const lanes = new Map<string, TestSpecification[]>();
+    for (const spec of inGroup) {
+      const lane = lanes.get(spec.project.name) ?? [];
+      lane.push(spec);
+      lanes.set(spec.project.name, lane);
+    }
+    // Take next from the lane that has given the smallest share of its files so far.
+    const taken = new Map([...lanes.keys()].map((name) => [name, 0]));
+    const merged: TestSpecification[] = [];
+    while (merged.length < inGroup.length) {
+      let next: string | undefined;
+      for (const [name, specs] of lanes) {
+        const share = taken.get(name)! / specs.length;
+        if (taken.get(name)! < specs.length && (next === undefined || share < taken.get(next)! / lanes.get(next)!.length)) next = name;
+      }
+      merged.push(lanes.get(next!)![taken.get(next!)!]!);
+      taken.set(next!, taken.get(next!)! + 1);
+    }
+    let index = 0;
+    return sorted.map((spec) => (spec.project.config.sequence.groupOrder === LANES_GROUP ? merged[index++]! : spec));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the lane's lock: a folder (mkdir is atomic) holding the test worker's
+ * PID. A holder that died without giving it back (a worker killed mid-file) is
+ * seen by its PID and its lock removed.
+ */
+export async function takeLane(lane: string): Promise<() => void> {
+  const lock = path.join(lanesDir, `${lane}.lock`);
+  const pidFile = path.join(lock, 'pid');
+  mkdirSync(lanesDir, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(pidFile, String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = existsSync(pidFile) ? Number.parseInt(readFileSync(pidFile, 'utf8'), 10) : Number.NaN;
+    // A holder that has not written its PID yet is a moment old: wait for it.
+    if (Number.isInteger(holder) && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+    else await sleep(100);
+  }
+}

@@ -6,7 +6,7 @@ import { ServicehostError } from '../errors';
 import * as manage from '../manage/index';
 import type { HostRow } from '../manage/hosts';
 import { managerPlatform } from '../manage/manager';
-import { parseRemoteHost, systemdWriteRefused } from '../manage/remote-host';
+import { parseRemoteHost } from '../manage/remote-host';
 import type { ListFilter, ScopeOptions, ServiceInfo, ServiceSummary } from '../manage/types';
 import type { OptionSpec, ParsedCommand } from './args';
 import { COMMAND_EXIT, commandExitCodeOf } from './command-exit-codes';
@@ -37,19 +37,6 @@ export function singleHostOf(command: ParsedCommand): Pick<ScopeOptions, 'host'>
   const hosts = hostsOf(command);
   if (hosts.length > 1) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `servicehost ${command.verb}: --host takes one host here; list and status take several`);
   return hosts.length === 1 ? { host: hosts[0]! } : {};
-}
-
-/**
- * install, configure and uninstall with --host: the host, refused at once on
- * systemd (before the spec is read, which looks at this machine's files).
- */
-export function writeHostOf(command: ParsedCommand, doing: 'install' | 'configure' | 'uninstall'): Pick<ScopeOptions, 'host'> {
-  const host = singleHostOf(command);
-  if (host.host !== undefined && managerPlatform() === 'systemd') {
-    const name = doing === 'uninstall' ? command.positional[0] : command.options.name;
-    throw systemdWriteRefused(host.host, doing, typeof name === 'string' ? name : '');
-  }
-  return host;
 }
 
 function limitsOf(command: ParsedCommand): { timeoutMs?: number; concurrency?: number } {

@@ -15,7 +15,7 @@ import { commandsOf, environmentOf, installSpecOf, namesUserAccount } from './in
 import { promptPassword, readPasswordFromStdin, takePasswordFromEnvironment } from './password';
 import { describeOutput, describeService, noOutputYet, print, type Output, type ServiceOutput } from './output';
 import { terminalSafe } from './terminal-safe';
-import { hostOption, hostsOf, hostsOptions, listOnHosts, singleHostOf, statusOnHosts, writeHostOf } from './hosts-view';
+import { hostOption, hostsOf, hostsOptions, listOnHosts, singleHostOf, statusOnHosts } from './hosts-view';
 
 export interface Verb {
   summary: string;
@@ -138,7 +138,8 @@ async function accountPassword(command: ParsedCommand): Promise<string | undefin
 }
 
 async function installOrConfigure(command: ParsedCommand, output: Output, done: 'Installed' | 'Configured'): Promise<number> {
-  const host = writeHostOf(command, done === 'Installed' ? 'install' : 'configure');
+  // A manager that cannot write on that host refuses there (systemd's, before the spec is read).
+  const host = singleHostOf(command);
   const spec = installSpecOf(command, await accountPassword(command));
   const result = done === 'Installed' ? await manage.install(spec, host) : await manage.configure(spec, host);
   if (!output.json) for (const warning of result.warnings) output.err(terminalSafe(`warning: ${warning}`, true));
@@ -253,7 +254,6 @@ export const VERBS: Record<string, Verb> = {
     options: { ...common, ...scope, ...waiting, ...force, 'remove-logs': { kind: 'boolean', description: "Windows: also delete the service's captured output (kept by default)" } },
     async run(command, output) {
       const name = requireName(command);
-      writeHostOf(command, 'uninstall');
       const removeLogs = command.options['remove-logs'] === true;
       const kept = removeLogs ? undefined : await keptLogFolder(name, command);
       await manage.uninstall(name, { ...scopeOptionsOf(command), ...(removeLogs ? { removeLogs } : {}), ...waitOptionsOf(command, name, output) });

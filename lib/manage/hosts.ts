@@ -1,20 +1,12 @@
 // One view of several hosts (`--host a --host b`, listHosts, queryHosts): the
 // same question to each, in parallel up to a bound, each with its own
 // deadline. A host that does not answer in time, cannot be reached or refuses
-// gets a row of its own with a typed error; the others are not held up.
-//
-// Windows' SCM calls are synchronous RPCs on the main thread (an unreachable
-// machine holds one for tens of seconds), so there each host is asked from a
-// child process of its own, which the deadline ends. systemd's are child
-// processes already (systemctl -H and its ssh), ended as one process group.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+// gets a row of its own with a typed error; the others are not held up. How
+// one host is asked is its platform's (remote-host.ts picks it): from a child
+// process on Windows, in this process under systemd; the deadline's signal
+// ends the child processes either way.
 import { ServicehostError } from '../errors';
-import { matchesName } from './list-filter';
-import { managerPlatform, platformManager } from './manager';
-import { runRemote } from './remote-run';
-import type { ListFilter, ScopeOptions, ServiceInfo, ServiceManager, ServiceSummary } from './types';
+import type { HostTask } from './remote-access';
 
 /** How several hosts are asked. */
 export interface HostsOptions {
@@ -54,9 +46,6 @@ export type HostRow<T> =
 
 export const DEFAULT_HOST_TIMEOUT_MS = 10_000;
 export const DEFAULT_HOST_CONCURRENCY = 8;
-
-/** What one host's task is given: its deadline's signal (which ends its child processes) and the time it has. */
-export type HostTask<T> = (host: string, signal: AbortSignal, timeoutMs: number) => Promise<T>;
 
 function hostErrorOf(error: unknown): HostError {
   const { code, message, systemCode } = (error ?? {}) as { code?: unknown; message?: unknown; systemCode?: unknown };
@@ -115,62 +104,6 @@ export async function eachHost<T>(hosts: readonly string[], task: HostTask<T>, l
   };
   await Promise.all(Array.from({ length: Math.min(limits.concurrency, hosts.length) }, worker));
   return results;
-}
-
-/** The manager for `options.host`: systemd over ssh (systemctl -H) when a host is named there; the platform's own otherwise (Windows takes the machine itself; launchd refuses the host first). */
-export function managerFor(options: ScopeOptions | undefined): ServiceManager {
-  if (options?.host === undefined || managerPlatform() !== 'systemd') return platformManager();
-  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
-  return (require('./systemd/systemd-remote') as typeof import('./systemd/systemd-remote')).systemdRemoteManager;
-}
-
-// The Windows child: loads servicehost/manage, asks one host, writes the
-// answer or the typed error to a file (node.exe under Wine dies when its
-// output is a pipe; a file also keeps the answer apart from anything printed).
-const CHILD_SOURCE = `
-const [manage, operation, args, file] = process.argv.slice(1);
-const { writeFileSync } = require('node:fs');
-const write = (value) => writeFileSync(file, JSON.stringify(value));
-require(manage)[operation](...JSON.parse(args)).then(
-  (value) => write({ value }),
-  (error) => write({ error: { code: error && error.code, message: error && error.message, systemCode: error && error.systemCode } }),
-);
-`;
-
-/** One host's question asked from a child process (Windows), ended at the deadline; the child's typed error is rethrown as it was. */
-export async function inChildProcess<T>(operation: 'list' | 'query', args: unknown[], signal: AbortSignal, timeoutMs: number): Promise<T> {
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'servicehost-host-'));
-  const file = path.join(folder, 'answer.json');
-  try {
-    const env = process.versions.electron === undefined ? process.env : { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
-    const run = await runRemote(process.execPath, ['-e', CHILD_SOURCE, path.join(__dirname, 'index.js'), operation, JSON.stringify(args), file], { timeoutMs, signal, capture: false, env });
-    let answer: { value?: T; error?: HostError };
-    try {
-      answer = JSON.parse(readFileSync(file, 'utf8')) as typeof answer;
-    } catch {
-      throw new ServicehostError('ERR_SERVICEHOST_HOST_UNREACHABLE', `no answer from the child that asked (${run.outcome}${run.outcome === 'exited' ? ` ${run.code}` : ''})`);
-    }
-    if (answer.error) throw Object.assign(new ServicehostError(answer.error.code as 'ERR_SERVICEHOST_COMMAND_FAILED', answer.error.message), answer.error.systemCode ? { systemCode: answer.error.systemCode } : {});
-    return answer.value as T;
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
-}
-
-/** The list task for one host: in-process where the manager's calls are child processes, from a child process on Windows. */
-export function listTask(filter: ListFilter & ScopeOptions): HostTask<ServiceSummary[]> {
-  if (managerPlatform() === 'windows') {
-    // A RegExp does not cross JSON: the child lists, this process matches.
-    const { match, ...rest } = filter;
-    return async (host, signal, timeoutMs) => (await inChildProcess<ServiceSummary[]>('list', [{ ...rest, host }], signal, timeoutMs)).filter((service) => matchesName(service.name, match));
-  }
-  return (host, signal, timeoutMs) => managerFor({ host }).list({ ...filter, host, signal, timeoutMs } as ListFilter & ScopeOptions);
-}
-
-/** The query task for one host, as {@link listTask}. */
-export function queryTask(name: string, options: ScopeOptions): HostTask<ServiceInfo> {
-  if (managerPlatform() === 'windows') return (host, signal, timeoutMs) => inChildProcess<ServiceInfo>('query', [name, { ...options, host }], signal, timeoutMs);
-  return (host, signal, timeoutMs) => managerFor({ host }).query(name, { ...options, host, signal, timeoutMs } as ScopeOptions);
 }
 
 /** One row per service per host, in the hosts' order; a host without an answer is one error row. */

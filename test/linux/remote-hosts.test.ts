@@ -98,6 +98,7 @@ describe('refused before anything runs', () => {
     [['start', 'api', '--host', 'web1', '--host', 'web2'], 'ERR_INVALID_ARG_VALUE'],
     [['list', '--host', 'web1', '--user'], 'ERR_INVALID_ARG_VALUE'],
     [['install', '--name', 'api', '--host', 'web1', '--', 'server.js'], 'ERR_SERVICEHOST_REMOTE_UNSUPPORTED'],
+    [['configure', '--name', 'api', '--host', 'web1', '--', 'server.js'], 'ERR_SERVICEHOST_REMOTE_UNSUPPORTED'],
     [['uninstall', 'api', '--host', 'web1'], 'ERR_SERVICEHOST_REMOTE_UNSUPPORTED'],
   ])('%j: exit 2, %s', async (args, code) => {
     rmSync(log, { force: true });
@@ -108,8 +109,12 @@ describe('refused before anything runs', () => {
     expect(() => readFileSync(log)).toThrow();
   });
 
-  test('install on a systemd host says what to use instead', async () => {
-    const run = await servicehost(['install', '--name', 'api', '--host', 'root@web1', '--', 'server.js']);
-    expect(run.stderr).toMatch(/cannot write a unit file there.*ssh.*Ansible/su);
+  // The refusal is the remote manager's (lib/manage/systemd/systemd-remote.ts), the command's only one.
+  test.each([
+    [['install', '--name', 'api', '--host', 'root@web1', '--', 'server.js'], 'install'],
+    [['uninstall', 'api', '--host', 'root@web1'], 'uninstall'],
+  ])('%j on a systemd host says what to use instead', async (args, doing) => {
+    const run = await servicehost(args);
+    expect(run.stderr).toMatch(new RegExp(`Cannot ${doing} "api" on root@web1: systemctl -H .*cannot write a unit file there.*ssh.*Ansible`, 'su'));
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { parseRemoteHost, type SystemdRemoteHost, type WindowsRemoteHost } from '../../lib/manage/remote-host';
+import { parseRemoteHost } from '../../lib/manage/remote-host';
+import type { SystemdRemoteHost } from '../../lib/manage/systemd/remote-host';
+import type { WindowsRemoteHost } from '../../lib/manage/windows/remote-host';
 import { execStartArgv, parseShowBlocks, remoteSystemctlArgs, sshArgs } from '../../lib/manage/systemd/systemd-remote';
 
 const code = (action: () => unknown): string | undefined => {

@@ -10,7 +10,7 @@ import { commandPath } from '../commands';
 import { ServiceManagerError } from '../errors';
 import { matchesName } from '../list-filter';
 import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOptions, type ServiceLog } from '../logs';
-import { parseRemoteHost, systemdWriteRefused, type SystemdRemoteHost } from '../remote-host';
+import { parseSystemdHost, systemdWriteRefused, type SystemdRemoteHost } from './remote-host';
 import { runRemote } from '../remote-run';
 import { posixCommandLine } from '../shell-quote';
 import { checkServiceName } from '../spec';
@@ -37,7 +37,7 @@ export const DEFAULT_REMOTE_TIMEOUT_MS = 15_000;
 type RemoteScope = ScopeOptions & { host: string; timeoutMs?: number; signal?: AbortSignal };
 
 function hostOf(scope: ScopeOptions): SystemdRemoteHost {
-  return parseRemoteHost(scope.host, 'systemd', 'host') as SystemdRemoteHost;
+  return parseSystemdHost(scope.host ?? '', 'host');
 }
 
 function unitName(name: string): string {

@@ -8,7 +8,7 @@ import type { NativeConfig2, NativeQueriedConfig, NativeServiceManager, NativeSe
 import { KILL_CHILDREN_VARIABLE, LOG_DIR_VARIABLE, WORKING_DIRECTORY_VARIABLE } from '../../lifecycle/installed-environment';
 import { ERROR_SERVICE_NEVER_STARTED, ERROR_SERVICE_SPECIFIC_ERROR, RECOVERY_ACTIONS, SID_TYPES, START_TYPES, controlCode, nameOfCode, scmStateCode } from '../../windows/codes';
 import { parseWindowsCommandLine, windowsCommandLine } from '../../windows/command-line';
-import { ServiceManagerError, translateSystemError } from '../errors';
+import { ServiceManagerError } from '../errors';
 import { refuseWritable, windowsFindings, windowsRunPaths } from '../least-privilege';
 import { servicehostVersion } from '../version';
 import { matchesName } from '../list-filter';
@@ -23,7 +23,8 @@ import { LogCursor, capturedLogLayout, hasLogFiles, readFileLog } from '../logs-
 import { windowsLogDirectory } from '../logs-windows';
 import { logEnvironmentEntries, prepareLogFolder } from './log-folder';
 import { processExists } from '../../process-alive';
-import { machineOf, remoteSystemError, remoteUnsupported, type HostOptions } from '../remote-host';
+import { remoteUnsupported, type HostOptions } from '../remote-access';
+import { machineOf, remoteSystemError, scmError } from './remote-host';
 
 /** A message file whose events 1 to 1000 are "%1": plain text shows as written. */
 export const EVENT_MESSAGE_FILE = '%SystemRoot%\\System32\\EventCreate.exe';
@@ -51,7 +52,7 @@ function call<T>(name: string, doing: string, action: () => T, machine?: string)
   try {
     return action();
   } catch (error) {
-    throw remoteSystemError(translateSystemError(error, name, doing), machine);
+    throw scmError(error, name, doing, machine);
   }
 }
 
@@ -247,7 +248,7 @@ function remoteSkips(spec: ResolvedSpec, machine: string): string[] {
 }
 
 export async function installWindowsService(specInput: unknown, options: HostOptions = {}): Promise<InstallResult> {
-  const machine = machineOf(options, 'windows');
+  const machine = machineOf(options);
   const spec = resolveSpec(specInput, 'windows');
   const imagePath = imagePathOf(spec);
   const warnings: string[] = machine === undefined ? [] : remoteSkips(spec, machine);
@@ -259,7 +260,7 @@ export async function installWindowsService(specInput: unknown, options: HostOpt
     if (machine === undefined) warnings.push(...prepareLogFolder(spec, logonOf(spec).account));
   } catch (error) {
     uninstallQuietly(spec.name, machine);
-    throw remoteSystemError(translateSystemError(error, spec.name, 'install'), machine);
+    throw scmError(error, spec.name, 'install', machine);
   }
   const grantedRights = machine === undefined ? grantLogonRightFor(spec, warnings) : [];
   let started = false;
@@ -315,7 +316,7 @@ async function rollBackInstall(name: string, machine?: string): Promise<void> {
  * rest). A running service keeps its old command line until it restarts.
  */
 export async function configureWindowsService(specInput: unknown, options: HostOptions = {}): Promise<InstallResult> {
-  const machine = machineOf(options, 'windows');
+  const machine = machineOf(options);
   const spec = resolveSpec(specInput, 'windows');
   const imagePath = imagePathOf(spec);
   requireOwnService(spec.name, 'configure', spec.force, machine);
@@ -387,7 +388,7 @@ function startingStatus(name: string, machine?: string): NativeServiceStatusProc
  */
 export async function startWindowsService(nameInput: unknown, options: StartOptions & HostOptions = {}): Promise<NativeServiceStatusProcess> {
   const name = checkServiceName(nameInput, 'windows');
-  const machine = machineOf(options, 'windows');
+  const machine = machineOf(options);
   // The captured files are on that machine: a failed start there says what the SCM saw, without the program's lines.
   if (machine !== undefined) return startAndWait(name, options, machine);
   // Opened before the start: a failed start shows exactly what this start wrote, across a rotation.
@@ -409,7 +410,7 @@ async function startAndWait(name: string, options: StartOptions, machine?: strin
     native().scmStartService(name, options.args ?? [], machine);
   } catch (error) {
     if (isRequestTimeout(error)) throw startFailed(name, { kind: 'request-timeout', elapsedMs: Date.now() - began, status: await settledAfterTimeout(name, machine) }, error);
-    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_ALREADY_RUNNING')) throw remoteSystemError(translateSystemError(error, name, 'start'), machine);
+    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_ALREADY_RUNNING')) throw scmError(error, name, 'start', machine);
   }
   if (options.wait === false) return queryStatus(name, machine);
   return waitForServiceState(name, 'running', () => startingStatus(name, machine), options, {
@@ -420,11 +421,11 @@ async function startAndWait(name: string, options: StartOptions, machine?: strin
 
 export async function stopWindowsService(nameInput: unknown, options: StopOptions & HostOptions = {}): Promise<NativeServiceStatusProcess> {
   const name = checkServiceName(nameInput, 'windows');
-  const machine = machineOf(options, 'windows');
+  const machine = machineOf(options);
   try {
     native().scmControlService(name, controlCode('stop'), options.comment ?? 'servicehost stop', machine);
   } catch (error) {
-    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_NOT_ACTIVE')) throw remoteSystemError(translateSystemError(error, name, 'stop'), machine);
+    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_NOT_ACTIVE')) throw scmError(error, name, 'stop', machine);
   }
   if (options.wait === false) return queryStatus(name, machine);
   return waitForServiceState(name, 'stopped', () => statusUntilGone(name, machine), options);
@@ -436,7 +437,7 @@ function statusUntilGone(name: string, machine?: string): NativeServiceStatusPro
   try {
     return native().scmQueryStatus(name, machine);
   } catch (error) {
-    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST')) throw remoteSystemError(translateSystemError(error, name, 'stop'), machine);
+    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST')) throw scmError(error, name, 'stop', machine);
     return { serviceType: 0, state: scmStateCode('stopped'), controlsAccepted: 0, win32ExitCode: 0, serviceSpecificExitCode: 0, checkPoint: 0, waitHint: 0, processId: 0, serviceFlags: 0 };
   }
 }
@@ -448,7 +449,7 @@ export async function restartWindowsService(name: unknown, options: WaitOptions 
 
 export async function uninstallWindowsService(nameInput: unknown, options: WaitOptions & HostOptions & { force?: boolean; removeLogs?: boolean } = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'windows');
-  const machine = machineOf(options, 'windows');
+  const machine = machineOf(options);
   // The captured files are that machine's: this one cannot delete them.
   if (machine !== undefined && options.removeLogs === true) throw remoteUnsupported(machine, 'remove the logs of', name, 'the captured files are on that machine; delete its log folder there');
   requireOwnService(name, 'uninstall', options.force, machine);
@@ -478,7 +479,7 @@ export async function uninstallWindowsService(nameInput: unknown, options: WaitO
       current = native().scmQueryStatus(name, machine);
     } catch (error) {
       if (isSystemError(error) && error.code === 'ERROR_SERVICE_DOES_NOT_EXIST') return;
-      throw remoteSystemError(translateSystemError(error, name, 'uninstall'), machine);
+      throw scmError(error, name, 'uninstall', machine);
     }
     if (Date.now() > deadline) throw markedForDeletion(name, current);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -520,7 +521,7 @@ function logDirectoryOf(name: string): string {
 /** The captured files, across rotations (lib/manage/logs-files.ts). */
 export async function logsWindowsService(nameInput: unknown, options: ResolvedLogsOptions & HostOptions = {}): Promise<ServiceLog> {
   const name = checkServiceName(nameInput, 'windows');
-  const machine = machineOf(options, 'windows');
+  const machine = machineOf(options);
   // The SCM carries no output: the captured files are on that machine's disk.
   if (machine !== undefined) {
     throw remoteUnsupported(machine, 'read the output of', name, `the captured files are on that machine's disk, which the SCM's RPC does not reach; read them there (servicehost logs ${name}), or through a share of its log folder`);
@@ -544,7 +545,7 @@ function readEnvironment(name: string, machine?: string): string[] {
     if (isSystemError(error) && error.code === 'ERROR_FILE_NOT_FOUND') {
       throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot query "${name}": it was removed while being read`, error);
     }
-    throw remoteSystemError(translateSystemError(error, name, 'query'), machine);
+    throw scmError(error, name, 'query', machine);
   }
 }
 
@@ -586,7 +587,7 @@ function detailsOf(config: NativeQueriedConfig, status: NativeServiceStatusProce
 
 export function queryWindowsService(nameInput: unknown, options: HostOptions = {}): ServiceInfo {
   const name = checkServiceName(nameInput, 'windows');
-  const machine = machineOf(options, 'windows');
+  const machine = machineOf(options);
   const config = call(name, 'query', () => native().scmQueryConfig(name, machine), machine);
   const status = config.status;
   const environment = environmentRecord(readEnvironment(name, machine));
@@ -613,7 +614,7 @@ export function queryWindowsService(nameInput: unknown, options: HostOptions = {
 
 
 export function listWindowsServices(filter: ListFilter & HostOptions = {}): ServiceSummary[] {
-  const machine = machineOf(filter, 'windows');
+  const machine = machineOf(filter);
   const services = call('*', 'list services', () => native().scmEnumServices(machine), machine);
   return services
     .filter((service) => matchesName(service.name, filter.match))

@@ -29,6 +29,10 @@ export function describeService(unsafe: ServiceInfo): string {
   if (info.workingDirectory) lines.push(`  directory:   ${info.workingDirectory}`);
   if (info.windows) lines.push(`  start type:  ${info.windows.startType}`);
   if (info.systemd) lines.push(`  unit:        ${info.systemd.unitPath}`);
+  for (const socket of info.systemd?.sockets ?? []) {
+    const access = socket.mode === undefined ? '' : `, mode ${socket.mode}${socket.group === undefined ? '' : `, group ${socket.group}`}`;
+    lines.push(`  socket:      ${socket.address} (${socket.unit}, name ${socket.name}${access})`);
+  }
   if (info.launchd) lines.push(`  plist:       ${info.launchd.plistPath}`);
   return lines.join('\n');
 }

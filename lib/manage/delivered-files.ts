@@ -23,7 +23,7 @@ export function envFilesOf(value: unknown): string[] {
 }
 
 /** spec.credentials: { NAME: path }, names checked, paths made absolute; refused on Windows and launchd. */
-export function credentialsOf(value: unknown, platform: 'windows' | 'systemd' | 'launchd'): Record<string, string> {
+export function checkCredentials(value: unknown, platform: 'windows' | 'systemd' | 'launchd'): Record<string, string> {
   if (value === undefined) return {};
   const object = expectObject('install(spec): spec.credentials', value);
   const entries = Object.entries(object);

@@ -11,7 +11,8 @@ import { MAX_DWORD } from '../windows/codes';
 import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_SIZE, MAX_LOG_KEEP, MIN_LOG_MAX_SIZE, type CaptureSettings } from '../windows/output-capture-files';
 import { ServiceManagerError } from './errors';
 import { checkListen, checkSocketAccess } from './systemd/socket-names';
-import { credentialsOf, envFileNodeArgs, envFilesOf } from './delivered-files';
+import type { NamedListenAddress } from '../lifecycle/listen-address';
+import { checkCredentials, envFileNodeArgs, envFilesOf } from './delivered-files';
 
 /** When a Windows service starts: with the machine, shortly after it, when asked, never. */
 export const WINDOWS_START_TYPES = ['auto', 'delayed-auto', 'manual', 'disabled'] as const;
@@ -277,6 +278,8 @@ export interface ResolvedSpec {
   start: boolean;
   windows: WindowsInstallOptions;
   systemd: SystemdInstallOptions;
+  /** systemd.listen, read once: each socket's address and FileDescriptorName=. */
+  listen: NamedListenAddress[];
   launchd: LaunchdInstallOptions;
   force: boolean;
   allowWritable: boolean;
@@ -454,8 +457,8 @@ export function logCaptureOf(spec: ResolvedSpec, defaultDir: string): CaptureSet
   };
 }
 
-function checkSystemd(value: unknown): SystemdInstallOptions {
-  if (value === undefined) return {};
+function checkSystemd(value: unknown): { options: SystemdInstallOptions; listen: NamedListenAddress[] } {
+  if (value === undefined) return { options: {}, listen: [] };
   const where = 'install(spec): spec.systemd';
   const options = expectObject(where, value) as SystemdInstallOptions & Record<string, unknown>;
   optionalBoolean(`${where}.user`, options.user);
@@ -476,10 +479,10 @@ function checkSystemd(value: unknown): SystemdInstallOptions {
   }
   optionalString(`${where}.wantedBy`, options.wantedBy);
   optionalString(`${where}.root`, options.root);
-  checkListen(`${where}.listen`, options.listen);
-  checkSocketAccess(where, options);
-  if (optionalBoolean(`${where}.onDemand`, options.onDemand) && !options.listen?.length) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}.onDemand needs a socket to start on: give systemd.listen (--listen) too`);
-  return options;
+  const listen = checkListen(`${where}.listen`, options.listen);
+  checkSocketAccess(where, options, listen);
+  if (optionalBoolean(`${where}.onDemand`, options.onDemand) && listen.length === 0) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}.onDemand needs a socket to start on: give systemd.listen (--listen) too`);
+  return { options, listen };
 }
 
 function checkLaunchd(value: unknown): LaunchdInstallOptions {
@@ -510,6 +513,8 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
   const stopTimeoutMs = optionalInteger('install(spec): spec.stopTimeoutMs', object.stopTimeoutMs, 1, 24 * 3600 * 1000) ?? 30_000;
   const envFiles = envFilesOf(object.envFiles);
   const nodeArgs = stringList('install(spec): spec.nodeArgs', object.nodeArgs);
+  const windows = checkWindows(object.windows, object.register === false);
+  const systemd = checkSystemd(object.systemd);
   return {
     name,
     displayName: optionalString('install(spec): spec.displayName', object.displayName) ?? name,
@@ -522,12 +527,13 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
     workingDirectory,
     env: environment(object.env),
     envFiles,
-    credentials: credentialsOf(object.credentials, platform),
+    credentials: checkCredentials(object.credentials, platform),
     registerModule: optionalBoolean('install(spec): spec.register', object.register) === false ? undefined : resolveRegisterModule(script),
     stopTimeoutMs,
     start: optionalBoolean('install(spec): spec.start', object.start) ?? true,
-    windows: checkWindows(object.windows, object.register === false),
-    systemd: checkSystemd(object.systemd),
+    windows,
+    systemd: systemd.options,
+    listen: systemd.listen,
     launchd: checkLaunchd(object.launchd),
     force: optionalBoolean('install(spec): spec.force', object.force) ?? false,
     allowWritable: optionalBoolean('install(spec): spec.allowWritable', object.allowWritable) ?? false,

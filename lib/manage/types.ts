@@ -91,14 +91,18 @@ export interface SystemdServiceDetails {
   unitFileState: string;
   /** NRestarts: how often systemd restarted it. */
   restarts: number | undefined;
-  /** Its socket units (`--listen`): the unit, its ListenStream= and its FileDescriptorName=. Absent when it has none. */
+  /** Its socket units (`--listen`): the unit, its address, its FileDescriptorName= and, for a socket file, who may connect. Absent when it has none. */
   sockets?: Array<{
     /** web.socket */
     unit: string;
-    /** ListenStream=: 8080, 127.0.0.1:8080, /run/web.sock. */
+    /** Where it listens, as `--listen` writes it, here and over `--host` alike: 8080 (every address), 127.0.0.1:8080, [::1]:8080, /run/web.sock. */
     address: string;
     /** FileDescriptorName=: what service.listen() finds it by. */
     name: string;
+    /** A socket path's SocketMode= (`--listen-mode`), four octal digits: '0660'. Absent for a port. */
+    mode?: string;
+    /** A socket path's SocketGroup= (`--listen-group`), when the unit sets one. */
+    group?: string;
   }>;
 }
 

@@ -4,7 +4,7 @@
 // file, not a link. (A running systemd's side, the
 // ports held across restarts, is the live ring's restart-under-load test.)
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -78,7 +78,7 @@ describe.skipIf(!haveSystemctl)('--listen on an offline root (real systemctl --r
     expect(readFileSync(path.join(system, 'web-2.socket'), 'utf8')).toContain('ListenStream=/run/web/api.sock\nFileDescriptorName=api\n');
     // Closed to other users unless opened: the owner (root here) and its group only.
     expect(readFileSync(path.join(system, 'web-2.socket'), 'utf8')).toContain('\nSocketMode=0660\n\n');
-    const opened = await servicehost(['configure', '--name', 'web', '--root', root, '--listen', '8080', '--listen', 'api=/run/web/api.sock', '--listen-mode', '0666', '--listen-group', 'www-data', '--', script]);
+    const opened = await servicehost(['configure', '--json', '--name', 'web', '--root', root, '--listen', '8080', '--listen', 'api=/run/web/api.sock', '--listen-mode', '0666', '--listen-group', 'www-data', '--', script]);
     expect(opened.code, opened.stderr).toBe(0);
     expect(readFileSync(path.join(system, 'web-2.socket'), 'utf8')).toContain('\nSocketMode=0666\nSocketGroup=www-data\n');
     const portOnly = await servicehost(['configure', '--name', 'web', '--root', root, '--listen', '8080', '--listen-mode', '0666', '--', script]);
@@ -88,6 +88,25 @@ describe.skipIf(!haveSystemctl)('--listen on an offline root (real systemctl --r
     expect(badMode.code).toBe(2);
     expect(badMode.stderr).toMatch(/"a\+rw" is not a file mode/u);
     expect(readFileSync(path.join(system, 'web.service'), 'utf8')).toContain('\nSockets=web.socket web-2.socket\n');
+
+    // One form of the sockets in status --json, on this machine (its unit files) and over --host (systemctl show, through a stand-in).
+    const sockets = [
+      { unit: 'web.socket', address: '8080', name: '8080' },
+      { unit: 'web-2.socket', address: '/run/web/api.sock', name: 'api', mode: '0666', group: 'www-data' },
+    ];
+    const standIn = path.join(root, 'systemctl');
+    writeFileSync(standIn, readFileSync(path.join(fixturesDir, 'remote-systemctl.js'), 'utf8').replace('#!/usr/bin/env node', `#!${process.execPath}`), { mode: 0o755 });
+    const local = await servicehost(['status', 'web', '--root', root, '--systemctl', standIn, '--json', '--no-output']);
+    expect(JSON.parse(local.stdout).systemd.sockets).toEqual(sockets);
+    const text = await servicehost(['status', 'web', '--root', root, '--systemctl', standIn, '--no-output']);
+    expect(text.stdout).toContain('\n  socket:      8080 (web.socket, name 8080)\n  socket:      /run/web/api.sock (web-2.socket, name api, mode 0666, group www-data)\n');
+    const remote = await servicehost(['status', 'web', '--host', 'sockets', '--systemctl', standIn, '--json']);
+    expect(JSON.parse(remote.stdout)[0].systemd.sockets).toEqual(sockets);
+    // The mode that opens the socket file to everyone is said, in the result and on stderr.
+    expect(JSON.parse(opened.stdout).warnings).toEqual([expect.stringMatching(/^--listen-mode 0666 \(systemd\.listenMode\) lets every local user connect to \/run\/web\/api\.sock/u)]);
+    const said = await servicehost(['configure', '--name', 'web', '--root', root, '--listen', '8080', '--listen', 'api=/run/web/api.sock', '--listen-mode', '0666', '--listen-group', 'www-data', '--', script]);
+    expect(said.stderr).toContain('warning: --listen-mode 0666 (systemd.listenMode) lets every local user connect to /run/web/api.sock');
+    expect((await servicehost(['configure', '--json', '--name', 'web', '--root', root, '--listen', 'api=/run/web/api.sock', '--listen-mode', '0664', '--', script])).stdout).not.toContain('--listen-mode');
 
     const removed = await servicehost(['uninstall', 'web', '--root', root]);
     expect(removed.code, removed.stderr).toBe(0);

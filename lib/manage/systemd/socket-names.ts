@@ -1,8 +1,19 @@
-// The names of a service's socket units, one per `--listen`: the service
-// unit (Requires=, After=, Sockets=, Also=) and the socket units themselves
-// are written from this one rule, and the addresses are checked once here.
+// The names of a service's units: its service unit, and its socket units,
+// one per `--listen`: the service unit (Requires=, After=, Sockets=, Also=)
+// and the socket units themselves are written from this one rule, systemctl
+// is asked by it, and the addresses are checked once here.
 import { ServicehostError } from '../../errors';
 import { formatListenAddress, parseNamedListen, type NamedListenAddress } from '../../lifecycle/listen-address';
+
+/** The service unit of the service `name`: `<name>.service`. */
+export function serviceUnitName(name: string): string {
+  return `${name}.service`;
+}
+
+/** The socket units of systemctl show's TriggeredBy= (a list of units, split at spaces): those that start the service. */
+export function triggeringSockets(triggeredBy: string | undefined): string[] {
+  return (triggeredBy ?? '').split(' ').filter((unit) => unit.endsWith('.socket'));
+}
 
 /** `<name>.socket` for the first address, then `<name>-2.socket`, `<name>-3.socket`, ... */
 export function socketUnitNames(name: string, count: number): string[] {
@@ -32,15 +43,17 @@ export function checkListen(where: string, value: unknown): NamedListenAddress[]
 
 /** SocketMode= of a socket path when none is asked for: its owner and group connect, no one else. */
 export const DEFAULT_SOCKET_MODE = '0660';
+/** SocketMode= where a socket unit sets none: systemd's own default, everyone connects. */
+export const SYSTEMD_SOCKET_MODE = '0666';
 
 /**
  * systemd.listenMode and systemd.listenGroup (`--listen-mode`,
- * `--listen-group`), checked: who may connect to a socket path. They open a
+ * `--listen-group`), checked against systemd.listen as checkListen read it: who may connect to a socket path. They open a
  * socket file deliberately, so they are refused where there is none to open.
  * (The group's name is checked where it is written, as runAs.group's is.)
  */
-export function checkSocketAccess(where: string, options: { listen?: unknown; listenMode?: unknown; listenGroup?: unknown }): void {
-  const paths = Array.isArray(options.listen) ? checkListen(`${where}.listen`, options.listen).filter((entry) => entry.address.kind === 'unix') : [];
+export function checkSocketAccess(where: string, options: { listenMode?: unknown; listenGroup?: unknown }, listen: readonly NamedListenAddress[]): void {
+  const paths = listen.filter((entry) => entry.address.kind === 'unix');
   for (const key of ['listenMode', 'listenGroup'] as const) {
     const value = options[key];
     if (value === undefined) continue;

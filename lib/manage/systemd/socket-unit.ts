@@ -5,10 +5,12 @@
 // Sockets= (how uninstall, stop and query find them again).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { formatListenAddress } from '../../lifecycle/listen-address';
+import * as net from 'node:net';
+import { formatListenAddress, readListenAddress, type ListenAddress } from '../../lifecycle/listen-address';
 import { ServiceManagerError } from '../errors';
 import type { ResolvedSpec } from '../spec';
-import { checkListen, DEFAULT_SOCKET_MODE, socketUnitNames } from './socket-names';
+import type { ServiceInfo } from '../types';
+import { DEFAULT_SOCKET_MODE, SYSTEMD_SOCKET_MODE, serviceUnitName, socketUnitNames } from './socket-names';
 import { checkSystemdUserName, escapeSystemdPath, escapeSystemdText, UNIT_MARKER } from './unit';
 
 export interface SocketUnitFile {
@@ -21,9 +23,8 @@ export interface SocketUnitFile {
 
 /** The socket unit files for `spec` in `directory` (none without systemd.listen). Throws for a value no unit can carry. */
 export function renderSocketUnits(spec: ResolvedSpec, directory: string, context: { version: string }): SocketUnitFile[] {
-  const listen = checkListen('install(spec): spec.systemd.listen', spec.systemd.listen);
-  const units = socketUnitNames(spec.name, listen.length);
-  return listen.map(({ address, name }, index) => {
+  const units = socketUnitNames(spec.name, spec.listen.length);
+  return spec.listen.map(({ address, name }, index) => {
     const listenStream = address.kind === 'unix' ? escapeSystemdPath('ListenStream', address.path) : formatListenAddress(address);
     const about = spec.description === '' ? spec.displayName : spec.description;
     const lines = [
@@ -35,7 +36,7 @@ export function renderSocketUnits(spec: ResolvedSpec, directory: string, context
       `ListenStream=${listenStream}`,
       // service.listen() finds its socket by this name (or by its port or path).
       `FileDescriptorName=${name}`,
-      `Service=${spec.name}.service`,
+      `Service=${serviceUnitName(spec.name)}`,
       // A socket file of a stopped socket would be refused as in use at the next start.
       ...(address.kind === 'unix' ? ['RemoveOnStop=yes', ...socketFileAccess(spec)] : []),
       '',
@@ -96,8 +97,45 @@ export function removeSocketFiles(serviceFile: string, units: readonly string[])
   }
 }
 
-/** What query() reports of each socket: its unit, its ListenStream= and its FileDescriptorName=. */
-export function readSocketUnits(serviceFile: string): Array<{ unit: string; address: string; name: string }> {
+/** What query() reports of a socket unit, on this machine and on another alike. */
+export type SocketInfo = NonNullable<NonNullable<ServiceInfo['systemd']>['sockets']>[number];
+
+/**
+ * A socket's address in one form, from a unit file's ListenStream= or from
+ * `systemctl show`'s Listen= (`[::]:8080 (Stream)`): as `--listen` writes it,
+ * a port alone for every address (systemd binds `[::]` for it), an IPv6
+ * address in its canonical text; anything else as systemd has it.
+ */
+export function socketAddressText(listen: string): string {
+  const text = listen.replace(/ \([A-Za-z]+\)$/u, '');
+  let address: ListenAddress | undefined;
+  try {
+    address = readListenAddress('ListenStream=', text);
+  } catch {
+    return text;
+  }
+  if (address === undefined) return text;
+  if (address.kind === 'tcp' && address.host !== undefined && net.isIPv6(address.host)) {
+    const host = new net.SocketAddress({ address: address.host, family: 'ipv6' }).address;
+    return formatListenAddress(host === '::' ? { kind: 'tcp', port: address.port } : { ...address, host });
+  }
+  return formatListenAddress(address);
+}
+
+/**
+ * One socket of query(): its unit, address and FileDescriptorName=, and for a
+ * socket file who may connect: SocketMode= as four octal digits (systemd's
+ * own default, 0666, where the unit sets none) and SocketGroup= when set.
+ */
+export function socketInfoOf(unit: string, settings: { listen: string; name: string; mode?: string | undefined; group?: string | undefined }): SocketInfo {
+  const address = socketAddressText(settings.listen);
+  if (!address.startsWith('/')) return { unit, address, name: settings.name };
+  const mode = /^[0-7]{3,4}$/u.test(settings.mode ?? '') ? settings.mode!.padStart(4, '0') : SYSTEMD_SOCKET_MODE;
+  return { unit, address, name: settings.name, mode, ...(settings.group ? { group: settings.group } : {}) };
+}
+
+/** What query() reports of each socket of our service unit file, read from the socket unit files. */
+export function readSocketUnits(serviceFile: string): SocketInfo[] {
   return installedSocketUnits(serviceFile).flatMap((unit) => {
     let text: string;
     try {
@@ -105,9 +143,17 @@ export function readSocketUnits(serviceFile: string): Array<{ unit: string; addr
     } catch {
       return [];
     }
-    const setting = (key: string) => text.split('\n').find((line) => line.startsWith(`${key}=`))?.slice(key.length + 1) ?? '';
-    return [{ unit, address: setting('ListenStream').replaceAll('%%', '%'), name: setting('FileDescriptorName') }];
+    const setting = (key: string) => text.split('\n').find((line) => line.startsWith(`${key}=`))?.slice(key.length + 1);
+    return [socketInfoOf(unit, { listen: (setting('ListenStream') ?? '').replaceAll('%%', '%'), name: setting('FileDescriptorName') ?? '', mode: setting('SocketMode'), group: setting('SocketGroup') })];
   });
+}
+
+/** Warnings of install and configure: a socket file any local user may connect to (--listen-mode with o+w). */
+export function socketAccessWarnings(spec: ResolvedSpec): string[] {
+  const mode = spec.systemd.listenMode;
+  if (mode === undefined || (Number.parseInt(mode, 8) & 0o002) === 0) return [];
+  const paths = spec.listen.flatMap((entry) => (entry.address.kind === 'unix' ? [entry.address.path] : []));
+  return [`--listen-mode ${mode} (systemd.listenMode) lets every local user connect to ${paths.join(', ')}: leave it out (0660) and name the group that may connect with --listen-group, unless everyone is meant to`];
 }
 
 /**

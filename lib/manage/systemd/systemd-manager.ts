@@ -19,7 +19,8 @@ import { targetSystemdVersion } from './systemd-version';
 import { servicehostVersion } from '../version';
 import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
-import { installedSocketUnits, readSocketUnits, removeSocketFiles, renderSocketUnits, requireNoSocketFiles, startSocketUnits } from './socket-unit';
+import { serviceUnitName } from './socket-names';
+import { installedSocketUnits, readSocketUnits, removeSocketFiles, renderSocketUnits, requireNoSocketFiles, socketAccessWarnings, startSocketUnits } from './socket-unit';
 import type { ServiceManager } from '../types';
 import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
 
@@ -73,12 +74,8 @@ export function systemctl(scope: SystemdScope, args: readonly string[], service:
   });
 }
 
-function unitName(name: string): string {
-  return `${name}.service`;
-}
-
 function unitPath(name: string, scope: SystemdScope): string {
-  return path.join(systemdUnitDirectory(scope), unitName(name));
+  return path.join(systemdUnitDirectory(scope), serviceUnitName(name));
 }
 
 /** Which systemd the spec is for (system, --user, or an offline --root) and the systemctl to run. */
@@ -91,7 +88,7 @@ export async function installSystemdService(specInput: unknown): Promise<Install
   const resolved = resolveSpec(specInput, 'systemd');
   const scope = systemdScopeOf(resolved);
   // Refused before any systemctl runs; with no Type= asked for, the check covers the ExecReload= helper too.
-  const warnings = checkPrivilege(resolved);
+  const warnings = [...checkPrivilege(resolved), ...socketAccessWarnings(resolved)];
   // Type=notify-reload where the target's systemd has it (253+), the ExecReload= helper before.
   const spec = specForSystemd(resolved, await targetSystemdVersion(scope));
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
@@ -107,7 +104,7 @@ export async function installSystemdService(specInput: unknown): Promise<Install
     for (const socket of socketFiles) writeFileAtomically(socket.path, socket.text, spec.name, 'install');
     if (scope.root === undefined) await systemctl(scope, ['daemon-reload'], spec.name);
     // Also= in the unit enables its socket units with it.
-    await systemctl(scope, ['enable'], spec.name, [unitName(spec.name)]);
+    await systemctl(scope, ['enable'], spec.name, [serviceUnitName(spec.name)]);
     if (spec.start && scope.root === undefined) {
       // The sockets first: their ports are bound now, or the install fails. --on-demand leaves the service to the first connection.
       await startSocketUnits(spec.name, socketFiles, (units) => systemctl(scope, ['start'], spec.name, units));
@@ -130,7 +127,7 @@ export async function installSystemdService(specInput: unknown): Promise<Install
  */
 async function rollBackInstall(name: string, scope: SystemdScope, file: string): Promise<void> {
   const sockets = installedSocketUnits(file);
-  const units = [unitName(name), ...sockets];
+  const units = [serviceUnitName(name), ...sockets];
   if (scope.root === undefined) await systemctl(scope, ['stop'], name, units).catch(() => {});
   await systemctl(scope, ['disable'], name, units).catch(() => {});
   removeSocketFiles(file, sockets);
@@ -146,7 +143,7 @@ export async function configureSystemdService(specInput: unknown): Promise<Insta
   const resolved = resolveSpec(specInput, 'systemd');
   const scope = systemdScopeOf(resolved);
   const file = requireOwnUnit(resolved.name, scope, 'configure');
-  const warnings = checkPrivilege(resolved);
+  const warnings = [...checkPrivilege(resolved), ...socketAccessWarnings(resolved)];
   const spec = specForSystemd(resolved, await targetSystemdVersion(scope));
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
   const oldSockets = installedSocketUnits(file);
@@ -208,8 +205,8 @@ export async function uninstallSystemdService(nameInput: unknown, scope: Systemd
   const file = requireOwnUnit(name, scope, 'uninstall');
   // Its socket units (--listen) go with it: stopped (the ports close), disabled, removed.
   const sockets = installedSocketUnits(file);
-  if (scope.root === undefined) await systemctl(scope, ['stop'], name, [unitName(name), ...sockets]);
-  await systemctl(scope, ['disable'], name, [unitName(name), ...sockets]);
+  if (scope.root === undefined) await systemctl(scope, ['stop'], name, [serviceUnitName(name), ...sockets]);
+  await systemctl(scope, ['disable'], name, [serviceUnitName(name), ...sockets]);
   try {
     removeSocketFiles(file, sockets);
     rmSync(file);
@@ -218,7 +215,7 @@ export async function uninstallSystemdService(nameInput: unknown, scope: Systemd
   }
   if (scope.root === undefined) {
     await systemctl(scope, ['daemon-reload'], name);
-    await systemctl(scope, ['reset-failed'], name, [unitName(name), ...sockets]).catch(() => {});
+    await systemctl(scope, ['reset-failed'], name, [serviceUnitName(name), ...sockets]).catch(() => {});
   }
 }
 
@@ -241,7 +238,7 @@ export async function stopSystemdService(nameInput: unknown, options: StopOption
   options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
   // Unbounded unless asked: the unit's TimeoutStopSec already bounds a stop.
   // Its sockets stop too: a socket left listening would start it again at the next connection. (start pulls them in: Requires=.)
-  await systemctl(options, ['stop', ...blockArgs(options)], name, [unitName(name), ...installedSocketUnits(unitPath(name, options))], options.timeoutMs);
+  await systemctl(options, ['stop', ...blockArgs(options)], name, [serviceUnitName(name), ...installedSocketUnits(unitPath(name, options))], options.timeoutMs);
 }
 
 export async function restartSystemdService(nameInput: unknown, options: WaitOptions & SystemdScope = {}): Promise<void> {
@@ -258,10 +255,10 @@ export async function restartSystemdService(nameInput: unknown, options: WaitOpt
 async function startJob(name: string, verb: 'start' | 'restart', options: WaitOptions & SystemdScope, by: 'install' | 'verb' = 'verb'): Promise<void> {
   const began = Date.now();
   try {
-    await systemctl(options, [verb, ...blockArgs(options)], name, [unitName(name)], options.timeoutMs ?? START_WAIT_MS);
+    await systemctl(options, [verb, ...blockArgs(options)], name, [serviceUnitName(name)], options.timeoutMs ?? START_WAIT_MS);
   } catch (error) {
     if (!(error instanceof ServiceManagerError) || error.code !== 'ERR_SERVICEHOST_COMMAND_FAILED' || !/job for .* failed/iu.test(error.message)) throw error;
-    const shown = parseSystemctlShow(await systemctl(options, ['show', `--property=${START_FAILURE_SHOWN.join(',')}`], name, [unitName(name)]).catch(() => ''));
+    const shown = parseSystemctlShow(await systemctl(options, ['show', `--property=${START_FAILURE_SHOWN.join(',')}`], name, [serviceUnitName(name)]).catch(() => ''));
     const failed = new ServiceManagerError('ERR_SERVICEHOST_START_FAILED', name, describeStartFailure(name, shown, by), error);
     throw await withStartOutput(failed, () => startOutput(name, options, began));
   }
@@ -273,7 +270,7 @@ async function startJob(name: string, verb: 'start' | 'restart', options: WaitOp
  * again for up to a second.
  */
 async function startOutput(name: string, scope: SystemdScope, began: number): Promise<string[]> {
-  const query: JournalQuery = { unit: unitName(name), user: scope.user === true, lines: START_FAILURE_LINES, since: began };
+  const query: JournalQuery = { unit: serviceUnitName(name), user: scope.user === true, lines: START_FAILURE_LINES, since: began };
   const deadline = Date.now() + 1000;
   for (;;) {
     const lines: string[] = [];
@@ -288,7 +285,7 @@ export async function logsSystemdService(nameInput: unknown, options: ResolvedLo
   const name = checkServiceName(nameInput, 'systemd');
   requireUnit(name, options, 'read the output of');
   const query: JournalQuery = {
-    unit: unitName(name),
+    unit: serviceUnitName(name),
     user: options.user === true,
     ...(options.root === undefined ? {} : { root: options.root }),
     ...(options.lines === undefined ? {} : { lines: options.lines }),
@@ -363,7 +360,7 @@ export async function querySystemdService(nameInput: unknown, scope: SystemdScop
   const file = requireUnit(name, scope, 'query');
   const text = readFileSync(file, 'utf8');
   const argv = parseSystemdCommandLine(unitSetting(text, 'ExecStart') ?? '');
-  const shown = parseSystemctlShow(await systemctl(scope, ['show', `--property=${SHOWN.join(',')}`], name, [unitName(name)]));
+  const shown = parseSystemctlShow(await systemctl(scope, ['show', `--property=${SHOWN.join(',')}`], name, [serviceUnitName(name)]));
   const sockets = readSocketUnits(file);
   return serviceInfoOf(name, shown, {
     description: (shown.Description ?? unitSetting(text, 'Description') ?? '').replaceAll('%%', '%'),

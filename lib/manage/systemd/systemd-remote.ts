@@ -17,6 +17,8 @@ import { checkServiceName } from '../spec';
 import type { ListFilter, ScopeOptions, ServiceInfo, ServiceManager, ServiceSummary, StopOptions, WaitOptions } from '../types';
 import { STOP_TIMEOUT_VARIABLE } from '../../lifecycle/installed-environment';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
+import { socketInfoOf, type SocketInfo } from './socket-unit';
+import { serviceUnitName, triggeringSockets } from './socket-names';
 import { describeStartFailure, parseSystemctlShow, serviceInfoOf, systemdState } from './systemd-manager';
 
 /**
@@ -38,10 +40,6 @@ type RemoteScope = ScopeOptions & { host: string; timeoutMs?: number; signal?: A
 
 function hostOf(scope: ScopeOptions): SystemdRemoteHost {
   return parseSystemdHost(scope.host ?? '', 'host');
-}
-
-function unitName(name: string): string {
-  return `${name}.service`;
 }
 
 /** systemctl's arguments for another machine: -H first, then the verb, then `--` and the units, so that no name is read as an option. */
@@ -105,10 +103,10 @@ export function execStartArgv(value: string | undefined): string[] {
 
 async function queryRemote(nameInput: unknown, scope: RemoteScope): Promise<ServiceInfo> {
   const name = checkServiceName(nameInput, 'systemd');
-  const shown = parseSystemctlShow(await remoteSystemctl(scope, ['show', `--property=${SHOWN.join(',')}`], name, [unitName(name)]));
+  const shown = parseSystemctlShow(await remoteSystemctl(scope, ['show', `--property=${SHOWN.join(',')}`], name, [serviceUnitName(name)]));
   if (shown.LoadState === 'not-found') throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot query "${name}" on ${scope.host}: no such unit is installed there`);
   const argv = execStartArgv(shown.ExecStart);
-  const sockets = (shown.TriggeredBy ?? '').split(' ').filter((unit) => unit.endsWith('.socket'));
+  const sockets = triggeringSockets(shown.TriggeredBy);
   return serviceInfoOf(name, shown, {
     description: shown.Description ?? '',
     account: shown.User || 'root',
@@ -119,10 +117,10 @@ async function queryRemote(nameInput: unknown, scope: RemoteScope): Promise<Serv
   });
 }
 
-/** The socket units' addresses and names, as `show` gives them (Listen=: `127.0.0.1:8080 (Stream)`). */
-async function remoteSockets(scope: RemoteScope, name: string, units: string[]): Promise<Array<{ unit: string; address: string; name: string }>> {
-  const blocks = parseShowBlocks(await remoteSystemctl(scope, ['show', '--property=Id,Listen,FileDescriptorName'], name, units));
-  return blocks.map((block) => ({ unit: block.Id ?? '', address: (block.Listen ?? '').replace(/ \(\w+\)$/u, ''), name: block.FileDescriptorName ?? '' }));
+/** The socket units as `show` gives them (Listen=: `[::]:8080 (Stream)`), in the form query() gives them on this machine. */
+async function remoteSockets(scope: RemoteScope, name: string, units: string[]): Promise<SocketInfo[]> {
+  const blocks = parseShowBlocks(await remoteSystemctl(scope, ['show', '--property=Id,Listen,FileDescriptorName,SocketMode,SocketGroup'], name, units));
+  return blocks.map((block) => socketInfoOf(block.Id ?? '', { listen: block.Listen ?? '', name: block.FileDescriptorName ?? '', mode: block.SocketMode, group: block.SocketGroup }));
 }
 
 /**
@@ -155,12 +153,12 @@ async function startRemote(name: string, verb: 'start' | 'restart', options: Wai
   const began = Date.now();
   options.onProgress?.({ state: verb === 'start' ? 'starting' : 'stopping', checkPoint: 0, waitHint: 0 });
   try {
-    await remoteSystemctl(options, [verb, ...(options.wait === false ? ['--no-block'] : [])], name, [unitName(name)], options.timeoutMs ?? 60_000);
+    await remoteSystemctl(options, [verb, ...(options.wait === false ? ['--no-block'] : [])], name, [serviceUnitName(name)], options.timeoutMs ?? 60_000);
   } catch (error) {
     if (!(error instanceof ServiceManagerError) || error.code !== 'ERR_SERVICEHOST_COMMAND_FAILED' || !/job for .* failed/iu.test(error.message)) throw error;
-    const shown = parseSystemctlShow(await remoteSystemctl(options, ['show', `--property=${START_FAILURE_SHOWN.join(',')}`], name, [unitName(name)]).catch(() => ''));
+    const shown = parseSystemctlShow(await remoteSystemctl(options, ['show', `--property=${START_FAILURE_SHOWN.join(',')}`], name, [serviceUnitName(name)]).catch(() => ''));
     const failed = new ServiceManagerError('ERR_SERVICEHOST_START_FAILED', name, `${options.host}: ${describeStartFailure(name, shown)}`, error);
-    throw await withStartOutput(failed, () => journalLines({ unit: unitName(name), lines: START_FAILURE_LINES, since: began }, options, name));
+    throw await withStartOutput(failed, () => journalLines({ unit: serviceUnitName(name), lines: START_FAILURE_LINES, since: began }, options, name));
   }
 }
 
@@ -168,9 +166,9 @@ async function stopRemote(nameInput: unknown, options: StopOptions & RemoteScope
   const name = checkServiceName(nameInput, 'systemd');
   options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
   // Its sockets stop too, or the next connection would start it again.
-  const shown = parseSystemctlShow(await remoteSystemctl(options, ['show', '--property=TriggeredBy'], name, [unitName(name)]));
-  const sockets = (shown.TriggeredBy ?? '').split(' ').filter((unit) => unit.endsWith('.socket'));
-  await remoteSystemctl(options, ['stop', ...(options.wait === false ? ['--no-block'] : [])], name, [unitName(name), ...sockets], options.timeoutMs ?? 10 * 60_000);
+  const shown = parseSystemctlShow(await remoteSystemctl(options, ['show', '--property=TriggeredBy'], name, [serviceUnitName(name)]));
+  const sockets = triggeringSockets(shown.TriggeredBy);
+  await remoteSystemctl(options, ['stop', ...(options.wait === false ? ['--no-block'] : [])], name, [serviceUnitName(name), ...sockets], options.timeoutMs ?? 10 * 60_000);
 }
 
 /** How ssh runs journalctl there: for readJournal. */
@@ -193,7 +191,7 @@ async function journalLines(query: JournalQuery, scope: RemoteScope, service: st
 async function logsRemote(nameInput: unknown, options: ResolvedLogsOptions & RemoteScope): Promise<ServiceLog> {
   const name = checkServiceName(nameInput, 'systemd');
   const query: JournalQuery = {
-    unit: unitName(name),
+    unit: serviceUnitName(name),
     ...(options.lines === undefined ? {} : { lines: options.lines }),
     ...(options.since === undefined ? {} : { since: options.since }),
     ...(options.follow ? { follow: true } : {}),

@@ -6,11 +6,14 @@
 // credential store to hand a file through, so credentials are refused there.
 // Each file is a run path: the least-privilege check refuses one another user
 // can change (runPaths() in spec.ts).
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as path from 'node:path';
 import { ServicehostError } from '../errors';
 import { checkCredentialName } from '../hosts/systemd/credentials';
 import { expectObject, expectText } from '../validate';
+
+const execFileAsync = promisify(execFile);
 
 /** The first Node with --env-file. */
 const ENV_FILE_NODE = [20, 6] as const;
@@ -41,12 +44,12 @@ export function checkCredentials(value: unknown, platform: 'windows' | 'systemd'
   return result;
 }
 
-/** The [major, minor] of the Node at `node` (process.versions when it is this one); undefined when it cannot be run. */
-function nodeVersionOf(node: string): [number, number] | undefined {
+/** The [major, minor] of the Node at `node` on this machine (process.versions when it is this one); undefined when it cannot be run. */
+async function nodeVersionOf(node: string): Promise<[number, number] | undefined> {
   let version = process.version;
   if (path.resolve(node) !== process.execPath) {
     try {
-      version = execFileSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      version = (await execFileAsync(node, ['--version'], { encoding: 'utf8', timeout: 10_000 })).stdout.trim();
     } catch {
       return undefined;
     }
@@ -55,19 +58,28 @@ function nodeVersionOf(node: string): [number, number] | undefined {
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
+/** node's own `--env-file=<path>` for each env file (Windows and launchd, where node reads them). */
+export function envFileNodeArgs(envFiles: readonly string[]): string[] {
+  return envFiles.map((file) => `--env-file=${file}`);
+}
+
 /**
- * node's own `--env-file=<path>` for each env file (Windows and launchd);
- * refused when the service's Node is older than 20.6, which would not start.
+ * Off systemd, with env files: the service's Node must be 20.6 or later,
+ * or it would not start. Asked of the node the service will run: this
+ * machine's, by running it (refused when older); on another machine
+ * (`machine`, a Windows --host install) it cannot be run from here, and the
+ * warning says what to check there.
  */
-export function envFileNodeArgs(envFiles: readonly string[], node: string): string[] {
-  if (envFiles.length === 0) return [];
-  const version = nodeVersionOf(node);
+export async function checkEnvFileNode(spec: { envFiles: readonly string[]; node: string }, machine?: string): Promise<string[]> {
+  if (spec.envFiles.length === 0) return [];
   const [major, minor] = ENV_FILE_NODE;
+  if (machine !== undefined) return [`${machine}: --env-file (spec.envFiles) needs Node ${major}.${minor} or later there, where node itself reads the file; ${spec.node} on that machine was not asked its version`];
+  const version = await nodeVersionOf(spec.node);
   if (version !== undefined && (version[0] < major || (version[0] === major && version[1] < minor))) {
     throw new ServicehostError(
       'ERR_INVALID_ARG_VALUE',
-      `--env-file (spec.envFiles) needs Node ${major}.${minor} or later on Windows and launchd, where node itself reads the file (node --env-file); the service's node ${node} is v${version.join('.')}. Install a newer Node, or pass the variables with --env`,
+      `--env-file (spec.envFiles) needs Node ${major}.${minor} or later on Windows and launchd, where node itself reads the file (node --env-file); the service's node ${spec.node} is v${version.join('.')}. Install a newer Node, or pass the variables with --env`,
     );
   }
-  return envFiles.map((file) => `--env-file=${file}`);
+  return [];
 }

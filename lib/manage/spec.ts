@@ -523,7 +523,8 @@ export function resolveSpec(spec: unknown, platform: 'windows' | 'systemd' | 'la
     args: stringList('install(spec): spec.args', object.args),
     node,
     // Off systemd, node reads the env files itself: --env-file comes before the program's own node arguments.
-    nodeArgs: platform === 'systemd' ? nodeArgs : [...envFileNodeArgs(envFiles, node), ...nodeArgs],
+    // (The service's node is asked whether it reads them, 20.6+, by the platform's install: checkEnvFileNode.)
+    nodeArgs: platform === 'systemd' ? nodeArgs : [...envFileNodeArgs(envFiles), ...nodeArgs],
     workingDirectory,
     env: environment(object.env),
     envFiles,

@@ -2,7 +2,7 @@
 // from 253, the ExecReload= helper before), env files and credentials reach the
 // unit (EnvironmentFile=, LoadCredential=) or node's --env-file, and what a
 // platform or a version cannot do is refused with a message that says so.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -14,6 +14,8 @@ import { renderSystemdUnit, specForSystemd } from '../../lib/manage/systemd/unit
 import { offlineRootSystemdVersion, parseSystemctlVersion } from '../../lib/manage/systemd/systemd-version';
 import { programArguments, runPaths } from '../../lib/manage/spec';
 import { pinnedSpec } from '../helpers/specs';
+import { checkEnvFileNode } from '../../lib/manage/delivered-files';
+import { installLaunchdService } from '../../lib/manage/launchd/launchd-manager';
 
 const context = { version: '0.0.0-test' };
 const scratch = mkdtempSync(path.join(tmpdir(), 'servicehost-delivered-'));
@@ -74,10 +76,30 @@ describe('env files and credentials in the spec', () => {
     expect(() => pinnedSpec({ name: 'api', script: '/srv/api/server.js', credentials: { token: '/etc/api/token' } }, platform)).toThrow(/--credential \(spec\.credentials\) is systemd's LoadCredential=/u);
   });
 
-  test('an older Node is refused for --env-file off systemd', () => {
+  test('an older Node is refused for --env-file off systemd, asked without blocking the event loop', async () => {
     const old = path.join(scratch, 'old-node');
-    writeFileSync(old, '#!/bin/sh\necho v18.19.0\n', { mode: 0o755 });
-    expect(() => pinnedSpec({ name: 'api', script: '/srv/api/server.js', envFiles: ['/etc/api/env'], node: old } as never, 'launchd')).toThrow(/needs Node 20\.6 or later.*v18\.19/u);
+    // As slow to answer as a cold node: the loop must turn meanwhile.
+    writeFileSync(old, '#!/bin/sh\nsleep 0.3\necho v18.19.0\n', { mode: 0o755 });
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 20);
+    try {
+      await expect(checkEnvFileNode({ envFiles: ['/etc/api/env'], node: old })).rejects.toThrow(/needs Node 20\.6 or later.*v18\.19/u);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(ticks).toBeGreaterThan(3);
+    await expect(checkEnvFileNode({ envFiles: [], node: old })).resolves.toEqual([]);
+    await expect(checkEnvFileNode({ envFiles: ['/etc/api/env'], node: process.execPath })).resolves.toEqual([]);
+    // The launchd install asks it before writing anything.
+    const directory = path.join(scratch, 'agents');
+    await expect(installLaunchdService({ name: 'api', script: '/srv/api/server.js', envFiles: ['/etc/api/env'], node: old, register: false, launchd: { directory } })).rejects.toThrow(/needs Node 20\.6 or later/u);
+  });
+
+  test('another machine\'s node (a Windows --host install) is not run here: a warning says what to check there', async () => {
+    const old = path.join(scratch, 'never-run');
+    writeFileSync(old, `#!/bin/sh\ntouch ${JSON.stringify(path.join(scratch, 'ran'))}\necho v18.0.0\n`, { mode: 0o755 });
+    await expect(checkEnvFileNode({ envFiles: ['C:\\api\\app.env'], node: old }, 'server1')).resolves.toEqual([expect.stringMatching(/^server1: --env-file \(spec\.envFiles\) needs Node 20\.6 or later there.*was not asked its version/u)]);
+    expect(existsSync(path.join(scratch, 'ran'))).toBe(false);
   });
 
   test('bad credential names are refused, at install and when read', () => {

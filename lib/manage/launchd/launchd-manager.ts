@@ -13,6 +13,7 @@ import { matchesName } from '../list-filter';
 import { posixCommandLine } from '../shell-quote';
 import { parsePlist, renderPlist, type PlistValue } from './plist';
 import { checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec } from '../spec';
+import { checkEnvFileNode } from '../delivered-files';
 import { servicehostVersion } from '../version';
 import { serviceLog, type ResolvedLogsOptions, type ServiceLog } from '../logs';
 import { readFileLog, singleFileLayout } from '../logs-files';
@@ -119,7 +120,7 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
   const spec = resolveSpec(specInput, 'launchd');
   const scope = launchdScopeOf(spec);
   const plist = launchdPlist(spec, servicehostVersion());
-  const warnings = checkPrivilege(spec);
+  const warnings = [...checkPrivilege(spec), ...(await checkEnvFileNode(spec))];
   const label = plist.Label as string;
   const file = plistPath(label, scope);
   if (existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists`);
@@ -149,7 +150,7 @@ export async function configureLaunchdService(specInput: unknown): Promise<Insta
   const plist = launchdPlist(spec, servicehostVersion());
   const label = plist.Label as string;
   const file = requireOwnPlist(label, scope, 'configure');
-  const warnings = checkPrivilege(spec);
+  const warnings = [...checkPrivilege(spec), ...(await checkEnvFileNode(spec))];
   makeOutputFolders(plist, spec.name, 'configure');
   writeFileAtomically(file, renderPlist(plist), spec.name, 'configure');
   let started = false;

@@ -13,6 +13,7 @@ import { refuseWritable, windowsFindings, windowsRunPaths } from '../least-privi
 import { servicehostVersion } from '../version';
 import { matchesName } from '../list-filter';
 import { checkServiceName, programArguments, resolveSpec, serviceEnvironment, type ResolvedSpec, type WindowsRecovery, type WindowsRecoveryActionType, type WindowsSidType } from '../spec';
+import { checkEnvFileNode } from '../delivered-files';
 import type { ServiceManager } from '../types';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions, WindowsServiceDetails } from '../types';
 import { managedState, waitForServiceState } from '../wait';
@@ -251,7 +252,8 @@ export async function installWindowsService(specInput: unknown, options: HostOpt
   const machine = machineOf(options);
   const spec = resolveSpec(specInput, 'windows');
   const imagePath = imagePathOf(spec);
-  const warnings: string[] = machine === undefined ? [] : remoteSkips(spec, machine);
+  // Its node reads the env files: asked here, said for another machine, before anything is created.
+  const warnings: string[] = [...(machine === undefined ? [] : remoteSkips(spec, machine)), ...(await checkEnvFileNode(spec, machine))];
   if (machine === undefined) checkRunPaths(spec);
   call(spec.name, 'install', () => native().scmCreateService({ name: spec.name, ...basicConfiguration(spec, imagePath) }, machine), machine);
   try {
@@ -320,12 +322,13 @@ export async function configureWindowsService(specInput: unknown, options: HostO
   const spec = resolveSpec(specInput, 'windows');
   const imagePath = imagePathOf(spec);
   requireOwnService(spec.name, 'configure', spec.force, machine);
+  const nodeWarnings = await checkEnvFileNode(spec, machine);
   if (machine === undefined) checkRunPaths(spec);
   call(spec.name, 'configure', () => native().scmChangeConfig(spec.name, basicConfiguration(spec, imagePath), machine), machine);
   const warnings = call(
     spec.name,
     'configure',
-    () => [...(machine === undefined ? [] : remoteSkips(spec, machine)), ...applyConfiguration(spec, true, machine), ...(machine === undefined ? prepareLogFolder(spec, logonOf(spec).account) : [])],
+    () => [...(machine === undefined ? [] : remoteSkips(spec, machine)), ...nodeWarnings, ...applyConfiguration(spec, true, machine), ...(machine === undefined ? prepareLogFolder(spec, logonOf(spec).account) : [])],
     machine,
   );
   const grantedRights = machine === undefined ? grantLogonRightFor(spec, warnings) : [];

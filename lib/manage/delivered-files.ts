@@ -7,6 +7,7 @@
 // Each file is a run path: the least-privilege check refuses one another user
 // can change (runPaths() in spec.ts).
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as path from 'node:path';
 import { ServicehostError } from '../errors';
@@ -82,4 +83,70 @@ export async function checkEnvFileNode(spec: { envFiles: readonly string[]; node
     );
   }
   return [];
+}
+
+/**
+ * An env file's variables, read as systemd's EnvironmentFile= and node's
+ * --env-file both take them: `KEY=value` lines, `#` and `;` comments, an
+ * optional `export `, values in "double quotes" (with \-escapes, across
+ * lines) or 'single quotes', a bare value to the end of its line. Where the
+ * two readers differ, the least-privilege check only needs what either could
+ * see: a NODE_OPTIONS that names a preload.
+ */
+export function parseEnvFile(text: string): Record<string, string> {
+  const variables: Record<string, string> = {};
+  const source = text.replace(/\r\n?/gu, '\n');
+  let at = 0;
+  const restOfLine = (): string => {
+    const end = source.indexOf('\n', at);
+    const line = source.slice(at, end === -1 ? source.length : end);
+    at = end === -1 ? source.length : end + 1;
+    return line;
+  };
+  while (at < source.length) {
+    const start = at;
+    const equals = source.indexOf('=', at);
+    const newline = source.indexOf('\n', at);
+    const head = source.slice(start, newline === -1 ? source.length : newline).trimStart();
+    if (head === '' || head.startsWith('#') || head.startsWith(';') || equals === -1 || (newline !== -1 && newline < equals)) {
+      restOfLine();
+      continue;
+    }
+    const key = source.slice(start, equals).trim().replace(/^export\s+/u, '');
+    at = equals + 1;
+    while (source[at] === ' ' || source[at] === '\t') at += 1;
+    const quote = source[at];
+    let value = '';
+    if (quote === '"' || quote === "'") {
+      at += 1;
+      while (at < source.length && source[at] !== quote) {
+        if (quote === '"' && source[at] === '\\' && at + 1 < source.length) at += 1;
+        value += source[at];
+        at += 1;
+      }
+      at += 1;
+      restOfLine();
+    } else {
+      value = restOfLine();
+      // systemd joins a line that ends in a backslash with the next.
+      while (value.endsWith('\\') && at < source.length) value = value.slice(0, -1) + restOfLine();
+      value = value.trim();
+    }
+    if (/^[A-Za-z_][A-Za-z0-9_.-]*$/u.test(key) && key !== '__proto__') variables[key] = value;
+  }
+  return variables;
+}
+
+/** Each env file's variables, read now; a warning for a file that cannot be read (what it sets was not checked). */
+export function envFileVariables(envFiles: readonly string[]): { variables: Array<Record<string, string>>; warnings: string[] } {
+  const variables: Array<Record<string, string>> = [];
+  const warnings: string[] = [];
+  for (const file of envFiles) {
+    try {
+      variables.push(parseEnvFile(readFileSync(file, 'utf8')));
+    } catch (error) {
+      warnings.push(`${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}: the env file cannot be read here, so the NODE_OPTIONS it may set were not checked`);
+    }
+  }
+  return { variables, warnings };
 }

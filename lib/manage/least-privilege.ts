@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Accounts } from './accounts';
 import { ServiceManagerError } from './errors';
 import { nativeAclReader } from './posix-acl';
+import { envFileVariables } from './delivered-files';
 import { resolvePreload, servicePreloads } from './preloads';
 import { checkTrust, type TrustOptions, type WritableFinding } from './run-tree';
 import { runPaths, type ResolvedSpec } from './spec';
@@ -36,11 +37,22 @@ function nodeModulesAbove(folder: string): string[] {
   }
 }
 
-/** The files node arguments and NODE_OPTIONS make node load, resolved from the working directory; a warning for each that cannot be. */
-export function preloadFiles(spec: ResolvedSpec): { files: string[]; warnings: string[] } {
+/**
+ * The environments the service starts with, for what steers node's loading:
+ * its own variables, then each env file's (an env file can set NODE_OPTIONS
+ * too, so whoever can write it can run code as the service).
+ */
+function serviceEnvironments(spec: ResolvedSpec): { environments: Array<Readonly<Record<string, string>>>; warnings: string[] } {
+  const files = envFileVariables(spec.envFiles);
+  return { environments: [spec.env, ...files.variables], warnings: files.warnings };
+}
+
+/** The files node arguments and NODE_OPTIONS (the service's own, each env file's) make node load, resolved from the working directory; a warning for each that cannot be. */
+export function preloadFiles(spec: ResolvedSpec, seen = serviceEnvironments(spec)): { files: string[]; warnings: string[] } {
   const files: string[] = [];
-  const warnings: string[] = [];
-  for (const preload of servicePreloads(spec.nodeArgs, spec.env)) {
+  const warnings: string[] = [...seen.warnings];
+  const preloads = [...servicePreloads(spec.nodeArgs, {}), ...seen.environments.flatMap((env) => servicePreloads([], env))];
+  for (const preload of preloads) {
     const resolved = resolvePreload(preload, spec.workingDirectory);
     if ('none' in resolved) warnings.push(`${preload.option} ${preload.value}: ${resolved.none}, so it was not checked`);
     else files.push(resolved.file);
@@ -64,16 +76,19 @@ export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [])
   const paths = [...runPaths(spec), ...alsoRuns];
   const warnings: string[] = [];
   const codeFolders = [path.dirname(spec.script), spec.workingDirectory, ...(spec.registerModule === undefined ? [] : [path.dirname(spec.registerModule)])];
-  const preloads = preloadFiles(spec);
+  const seen = serviceEnvironments(spec);
+  const preloads = preloadFiles(spec, seen);
   warnings.push(...preloads.warnings);
   for (const file of preloads.files) {
     paths.push(file);
     codeFolders.push(path.dirname(file));
   }
   // The dynamic linker loads LD_PRELOAD into node itself and searches LD_LIBRARY_PATH first; NODE_PATH folders are searched for bare requires.
-  for (const file of (spec.env.LD_PRELOAD ?? '').split(/[\s:]+/u).filter(Boolean)) paths.push(path.resolve(spec.workingDirectory, file));
-  for (const variable of ['NODE_PATH', 'LD_LIBRARY_PATH']) {
-    for (const folder of (spec.env[variable] ?? '').split(path.delimiter).filter(Boolean)) codeFolders.push(path.resolve(spec.workingDirectory, folder));
+  for (const env of seen.environments) {
+    for (const file of (env.LD_PRELOAD ?? '').split(/[\s:]+/u).filter(Boolean)) paths.push(path.resolve(spec.workingDirectory, file));
+    for (const variable of ['NODE_PATH', 'LD_LIBRARY_PATH']) {
+      for (const folder of (env[variable] ?? '').split(path.delimiter).filter(Boolean)) codeFolders.push(path.resolve(spec.workingDirectory, folder));
+    }
   }
   const trees = new Set<string>();
   for (const folder of codeFolders) {

@@ -45,4 +45,23 @@ describe.runIf(process.platform === 'linux' && canRunPrivate)('env files and cre
     expect(refused.stderr).toContain(`${file}: ${why}`);
     expect(refused.units).toEqual({});
   });
+
+  test("a preload an env file's NODE_OPTIONS names, which another user owns: refused (exit 10) naming it; root's, it installs", async () => {
+    const files = tree();
+    // Outside the script's folder, which the walk covers anyway: only the env file names it.
+    const hooks = mkdtempSync(path.join(os.tmpdir(), 'servicehost-lpd-hooks-'));
+    made.push(hooks);
+    chmodSync(hooks, 0o755);
+    const preload = path.join(hooks, 'hook.js');
+    writeFileSync(preload, '', { mode: 0o644 });
+    writeFileSync(files.envFile, `GREETING=hello\nNODE_OPTIONS="--require ${preload}"\n`, { mode: 0o644 });
+    const name = `servicehost-lpd-${process.pid}`;
+    const good = await privateServicehost('install', name, ['--env-file', files.envFile, '--', files.script]);
+    expect(good.code, good.stderr).toBe(0);
+    chownSync(preload, 65534, 65534);
+    const refused = await privateServicehost('install', name, ['--env-file', files.envFile, '--', files.script]);
+    expect(refused.code, refused.stderr).toBe(10);
+    expect(refused.stderr).toContain(`${preload}: owned by uid 65534`);
+    expect(refused.units).toEqual({});
+  });
 });

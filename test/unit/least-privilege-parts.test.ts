@@ -10,6 +10,7 @@ import { Accounts, parseGroup, parsePasswd, uidOf } from '../../lib/manage/accou
 import { runTargets, windowsRunPaths } from '../../lib/manage/least-privilege';
 import { aclWriters, parseAcl } from '../../lib/manage/posix-acl';
 import { preloadsOf, resolvePreload, servicePreloads, splitNodeOptions } from '../../lib/manage/preloads';
+import { parseEnvFile } from '../../lib/manage/delivered-files';
 import { checkTrust, lookupEntries } from '../../lib/manage/run-tree';
 import { resolveSpec } from '../../lib/manage/spec';
 import { passwdHome } from '../../lib/manage/user-home';
@@ -140,6 +141,41 @@ describe('preloads', () => {
     const atRoot = runTargets(resolveSpec({ name: 'x', script: path.join(root, 'app', 'server.js'), register: false, workingDirectory: '/' }, 'systemd'));
     expect(atRoot.trees).not.toContain('/');
     expect(atRoot.warnings).toContain('/ is the root of a file system: the folders below it were not walked');
+  });
+});
+
+describe("an env file's NODE_OPTIONS", () => {
+  test('KEY=value lines as systemd and node read them: comments, export, quotes, continuations', () => {
+    const text = [
+      '# a comment',
+      '; another',
+      'export NODE_OPTIONS="--require /opt/a.js --import \\"/opt/b c.mjs\\""',
+      "SINGLE='x y'",
+      'BARE = value with spaces  ',
+      'CONTINUED=one\\',
+      'two',
+      'MULTI="line1',
+      'line2"',
+      'not a variable',
+      '__proto__=polluted',
+    ].join('\r\n');
+    expect(parseEnvFile(text)).toEqual({ NODE_OPTIONS: '--require /opt/a.js --import "/opt/b c.mjs"', SINGLE: 'x y', BARE: 'value with spaces', CONTINUED: 'onetwo', MULTI: 'line1\nline2' });
+    expect(Object.getPrototypeOf(parseEnvFile('__proto__=x'))).toBe(Object.prototype);
+  });
+
+  test('a preload an env file names is what the service runs: a path, its folder a tree; an unreadable env file is said', () => {
+    const root = temp();
+    mkdirSync(path.join(root, 'app'));
+    mkdirSync(path.join(root, 'hooks'));
+    writeFileSync(path.join(root, 'app', 'server.js'), '');
+    writeFileSync(path.join(root, 'hooks', 'pre.js'), '');
+    writeFileSync(path.join(root, 'app.env'), `NODE_OPTIONS=--require ${root}/hooks/pre.js\nLD_PRELOAD=${root}/hooks/lib.so\n`);
+    const spec = resolveSpec({ name: 'x', script: path.join(root, 'app', 'server.js'), register: false, envFiles: [path.join(root, 'app.env'), path.join(root, 'gone.env')] }, 'systemd');
+    const targets = runTargets(spec);
+    expect(targets.paths).toEqual(expect.arrayContaining([path.join(root, 'app.env'), path.join(root, 'hooks', 'pre.js'), path.join(root, 'hooks', 'lib.so')]));
+    expect(targets.trees).toContain(path.join(root, 'hooks'));
+    expect(targets.warnings).toEqual([`${path.join(root, 'gone.env')}: ENOENT: the env file cannot be read here, so the NODE_OPTIONS it may set were not checked`]);
+    expect(windowsRunPaths(resolveSpec({ name: 'x', script: path.join(root, 'app', 'server.js'), register: false, envFiles: [path.join(root, 'app.env')] }, 'windows'))).toContain(path.join(root, 'hooks', 'pre.js'));
   });
 });
 

@@ -41,8 +41,8 @@ export class PosixHost implements Host {
   readonly #stopSignals: readonly NodeJS.Signals[];
   readonly #reloadSignals: readonly NodeJS.Signals[];
   #deliver: (event: HostEvent) => void = ignore;
-  // The handler every stop signal runs, once open: the stop rehearsal runs it too.
-  #onStopSignal: ((signal: NodeJS.Signals) => void) | undefined;
+  // The first stop signal's handler, once open: the stop rehearsal runs it.
+  #onStopSignal: (() => void) | undefined;
   #reloadListened = false;
   #handlers: [NodeJS.Signals, (signal: NodeJS.Signals) => void][] = [];
   #closing: Promise<void> | undefined;
@@ -58,14 +58,18 @@ export class PosixHost implements Host {
     this.#deliver = deliver;
     const stopSignals = this.#stopSignals;
     const reloadSignals = this.#reloadSignals;
-    // Made once: the stop path allocates nothing it need not.
-    const stopEvents = new Map<string, HostEvent>([...stopSignals, ...reloadSignals].map((signal) => [signal, stopEvent(signal)]));
-    // One handler for every stop signal, one for every reload signal (Node passes the signal's name).
-    const onStopSignal = (signal: NodeJS.Signals) => this.#deliver(stopEvents.get(signal)!);
-    const onReloadSignal = (signal: NodeJS.Signals) => this.#deliver(this.#reloadListened ? RELOAD_EVENT : stopEvents.get(signal)!);
-    for (const signal of stopSignals) this.#on(signal, onStopSignal);
-    for (const signal of reloadSignals) this.#on(signal, onReloadSignal);
-    this.#onStopSignal = onStopSignal;
+    // A handler per signal, its event made once: on the way to the 'stop'
+    // listeners the stop path looks nothing up and allocates nothing.
+    for (const signal of stopSignals) {
+      const event = stopEvent(signal);
+      const onStopSignal = () => this.#deliver(event);
+      this.#on(signal, onStopSignal);
+      this.#onStopSignal ??= onStopSignal;
+    }
+    for (const signal of reloadSignals) {
+      const event = stopEvent(signal);
+      this.#on(signal, () => this.#deliver(this.#reloadListened ? RELOAD_EVENT : event));
+    }
   }
 
   /**
@@ -74,9 +78,8 @@ export class PosixHost implements Host {
    * cold, and V8 compiling it then costs signal latency.
    */
   rehearseStop(): void {
-    const signal = this.#stopSignals[0];
-    if (signal === undefined || this.#onStopSignal === undefined || this.#closing || this.#deliver === ignore) return;
-    this.#onStopSignal(signal);
+    if (this.#onStopSignal === undefined || this.#closing || this.#deliver === ignore) return;
+    this.#onStopSignal();
     rehearsals.publish({ part: 'host', kind: this.kind });
   }
 

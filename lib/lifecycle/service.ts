@@ -304,7 +304,7 @@ export class Service {
     const request =
       reason instanceof Error
         ? { reason: 'error' as const, detail: reason.message, error: reason, exitCode: exitCode ?? exitCodes.failed }
-        : { reason: 'programmatic' as const, ...(reason ? { detail: reason } : {}), exitCode: exitCode ?? exitCodes.ok };
+        : { reason: 'programmatic' as const, detail: reason || undefined, error: undefined, exitCode: exitCode ?? exitCodes.ok };
     this.#stop.requestStop(request, undefined);
     return this.#stop.stopped;
   }
@@ -409,11 +409,18 @@ export class Service {
     setImmediate(() => this.#stop.rehearse(() => (this.host.rehearseStop ? this.host.rehearseStop() : this.#deliver(REHEARSED_STOP))));
   }
 
+  // The stop first, in a function of its own: small, so that the rehearsal gives it its feedback (see StopPath.requestStop).
   #onHostEvent(event: HostEvent): void {
+    if (event.type === 'stop') {
+      // No spread on the way to the 'stop' listeners: one literal of one shape.
+      this.#stop.requestStop({ reason: event.reason, detail: event.detail || undefined, error: undefined, exitCode: exitCodes.ok }, event);
+    } else {
+      this.#onOtherEvent(event);
+    }
+  }
+
+  #onOtherEvent(event: Exclude<HostEvent, { type: 'stop' }>): void {
     switch (event.type) {
-      case 'stop':
-        this.#stop.requestStop({ reason: event.reason, ...(event.detail ? { detail: event.detail } : {}), exitCode: exitCodes.ok }, event);
-        return;
       case 'error':
         this.log.error(`${this.name}: the host failed: ${errorText(event.error)}`);
         this.#stop.requestStop({ reason: 'error', detail: event.error.message, error: event.error, exitCode: exitCodes.failed }, undefined);

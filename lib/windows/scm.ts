@@ -217,8 +217,32 @@ export function startServiceDispatcher(options: StartServiceDispatcherOptions): 
     ...(pendingWaitHint === undefined ? {} : { pendingWaitHint }),
     ...delivery,
   });
-  connection.consume((record) => onEvent(parseDispatcherRecord(record)));
+  connection.consume((record) => {
+    if (record.type === 'dispatcher-exit') dispatcherExitHold.returned();
+    onEvent(parseDispatcherRecord(record));
+  });
 }
+
+/**
+ * After STOPPED the native side lets the event loop end the process, but the
+ * dispatcher returns only once the SCM has taken STOPPED (moments on Windows,
+ * seconds on a loaded Wine), and 'dispatcher-exit' is where a caller sets the
+ * exit code. So a ref'd timer holds the loop until it arrives, bounded in case
+ * it never does.
+ */
+const DISPATCHER_EXIT_HOLD_MS = 10_000;
+
+const dispatcherExitHold = {
+  timer: undefined as NodeJS.Timeout | undefined,
+  hasReturned: false,
+  stopped(): void {
+    if (!this.hasReturned && this.timer === undefined) this.timer = setTimeout(() => undefined, DISPATCHER_EXIT_HOLD_MS);
+  },
+  returned(): void {
+    this.hasReturned = true;
+    clearTimeout(this.timer);
+  },
+};
 
 /** Changes which optional controls reach the consumer; what is left out stays. */
 export function setControlDelivery(delivery: ControlDelivery): void {
@@ -289,7 +313,9 @@ export function setServiceStatus(update: ScmStatusUpdate): ScmStatus {
     ...(win32ExitCode === undefined ? {} : { win32ExitCode }),
     ...(serviceSpecificExitCode === undefined ? {} : { serviceSpecificExitCode }),
   });
-  return toScmStatus(reported);
+  const status = toScmStatus(reported);
+  if (status.state === 'stopped') dispatcherExitHold.stopped();
+  return status;
 }
 
 /**

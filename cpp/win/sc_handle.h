@@ -31,13 +31,6 @@ class ScHandle {
   SC_HANDLE handle_;
 };
 
-// The machine argument of an SCM function: `info[index]`, a string TypeScript
-// checked (lib/manage/remote-host.ts), or empty (this machine) when absent.
-inline std::wstring MachineArgument(const Napi::CallbackInfo& info, size_t index, const std::string& where) {
-  if (info.Length() <= index || info[index].IsUndefined()) return std::wstring();
-  return ExpectWideString(info[index], where + ": machine");
-}
-
 // A machine that cannot be reached fails here, with the RPC's own error
 // (RPC_S_SERVER_UNAVAILABLE, ERROR_BAD_NETPATH, ...); this call blocks until
 // the RPC gives up, which is why several hosts are asked from child processes.

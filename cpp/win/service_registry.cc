@@ -67,9 +67,7 @@ std::optional<std::vector<wchar_t>> ReadStringValue(Napi::Env env, HKEY key, con
 // service running there; the connected root is closed once the key is open.
 void OpenServiceKey(Napi::Env env, const Napi::CallbackInfo& info, size_t machineIndex, const std::wstring& name, REGSAM access,
                     RegistryKey& key, const std::string& where) {
-  std::wstring machine = info.Length() > machineIndex && !info[machineIndex].IsUndefined()
-                             ? ExpectWideString(info[machineIndex], where + ": machine")
-                             : std::wstring();
+  std::wstring machine = MachineArgument(info, machineIndex, where);
   RegistryKey remote;
   HKEY root = HKEY_LOCAL_MACHINE;
   if (!machine.empty()) {

@@ -41,6 +41,11 @@ void SecretWideString::Read(Napi::Object object, const char* key, const std::str
   present_ = true;
 }
 
+std::wstring MachineArgument(const Napi::CallbackInfo& info, size_t index, const std::string& where) {
+  if (info.Length() <= index || info[index].IsUndefined()) return std::wstring();
+  return ExpectWideString(info[index], where + ": machine");
+}
+
 std::optional<std::wstring> OptionalWideString(Napi::Object object, const char* key, const std::string& where) {
   Napi::Value value = object.Get(key);
   if (value.IsUndefined() || value.IsNull()) return std::nullopt;

@@ -21,6 +21,11 @@ Napi::Object ExpectObjectArgument(const Napi::CallbackInfo& info, size_t index, 
 std::wstring ExpectWideString(Napi::Value value, const std::string& where, bool allowEmpty = false);
 std::optional<std::wstring> OptionalWideString(Napi::Object object, const char* key, const std::string& where);
 
+// The machine argument of an SCM or registry function: `info[index]`, a
+// string TypeScript checked (lib/manage/windows/remote-host.ts), or empty
+// (this machine) when absent.
+std::wstring MachineArgument(const Napi::CallbackInfo& info, size_t index, const std::string& where);
+
 // An array of strings; absent means empty.
 std::vector<std::wstring> OptionalWideStringList(Napi::Object object, const char* key, const std::string& where);
 

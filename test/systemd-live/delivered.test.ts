@@ -6,6 +6,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { FIXTURES, check, events, guest, removeService, ring, servicehost, serviceName, sh, show, waitFor } from './harness/guest';
 
+const user = { name: 'livetester', uid: 1500 };
+
 const made: string[] = [];
 afterEach(async () => {
   for (const name of made.splice(0)) {
@@ -52,5 +54,48 @@ describe.skipIf(!ring.available)(`credentials and env files under systemd ${ring
     expect(refused.code, refused.stderr).toBe(10);
     expect(refused.stderr).toContain(`/etc/${name}/app.env: writable by everyone`);
     expect((await guest(['test', '-e', `/etc/systemd/system/${name}.service`])).code).not.toBe(0);
+  });
+
+  test("an env file's NODE_OPTIONS: systemd hands it over and node loads its --require; that preload owned by another user is refused at install (exit 10)", async () => {
+    const name = serviceName('envfile-preload');
+    made.push(name);
+    const hook = `/etc/${name}/hook.js`;
+    await check(['/bin/sh', '-c', `mkdir -p /etc/${name} && printf 'globalThis.servicehostLiveHook = "loaded";\\n' > ${hook} && printf 'NODE_OPTIONS="--require %s"\\n' "$1" > /etc/${name}/app.env && chmod 0644 ${hook} /etc/${name}/app.env && chmod 0755 /etc/${name}`, 'sh', hook]);
+    await check(['chown', 'nobody', hook]);
+    const refused = await servicehost(['install', '--name', name, '--env-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
+    expect(refused.code, refused.stderr).toBe(10);
+    expect(refused.stderr).toContain(`${hook}: owned by uid`);
+    expect((await guest(['test', '-e', `/etc/systemd/system/${name}.service`])).code).not.toBe(0);
+    await check(['chown', 'root', hook]);
+    const installed = await servicehost(['install', '--name', name, '--env-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
+    expect(installed.code, installed.stderr).toBe(0);
+    const delivered = await waitFor('the delivered event', async () => (await events(name)).find((event) => event.event === 'delivered'));
+    expect(delivered).toMatchObject({ hooked: 'loaded', token: null });
+  });
+
+  test('--credential in a --user unit (a lingering user): the user\'s own file reaches credential() under the user\'s manager', async () => {
+    const name = serviceName('user-credential');
+    await sh(`id ${user.name} >/dev/null 2>&1 || useradd --create-home --uid ${user.uid} ${user.name}`);
+    await check(['install', '-d', '-m', '0777', '/results']);
+    await check(['loginctl', 'enable-linger', user.name]);
+    try {
+      await waitFor("the user's manager", async () => (await show(`user@${user.uid}.service`, ['ActiveState'])).ActiveState === 'active', 20_000);
+      const secret = `user-s3cret-${process.pid}`;
+      const token = `/home/${user.name}/${name}.token`;
+      await check(['/bin/sh', '-c', `umask 077 && printf '%s\\n' "$1" > ${token}`, 'sh', secret], { user });
+      const installed = await servicehost(['install', '--user', '--name', name, '--credential', `token:${token}`, '--', `${FIXTURES}/delivered-service.js`, name], { user });
+      expect(installed.code, `${installed.stdout}${installed.stderr}`).toBe(0);
+      const delivered = await waitFor('the delivered event', async () => (await events(name)).find((event) => event.event === 'delivered'));
+      expect(delivered).toMatchObject({ token: `${secret}\n`, tokenAsync: `${secret}\n`, absent: 'ERR_SERVICEHOST_CREDENTIAL_NOT_FOUND', uid: user.uid });
+      // The user manager's own credentials folder, under the user's runtime directory.
+      expect(delivered.credentialsDirectory).toMatch(new RegExp(`^/run/user/${user.uid}/credentials/${name}\\.service$`, 'u'));
+      const unitFile = await check(['cat', `/home/${user.name}/.config/systemd/user/${name}.service`]);
+      expect(unitFile).toContain(`LoadCredential=token:${token}`);
+      expect(unitFile).not.toContain(secret);
+      expect((await servicehost(['uninstall', '--user', name], { user })).code).toBe(0);
+    } finally {
+      await sh(`rm -f /results/${name}.jsonl; true`);
+      await guest(['loginctl', 'disable-linger', user.name]);
+    }
   });
 });

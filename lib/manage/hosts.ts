@@ -44,8 +44,8 @@ export type HostRow<T> =
     })
   | HostErrorRow;
 
-export const DEFAULT_HOST_TIMEOUT_MS = 10_000;
-export const DEFAULT_HOST_CONCURRENCY = 8;
+const DEFAULT_HOST_TIMEOUT_MS = 10_000;
+const DEFAULT_HOST_CONCURRENCY = 8;
 
 function hostErrorOf(error: unknown): HostError {
   const { code, message, systemCode } = (error ?? {}) as { code?: unknown; message?: unknown; systemCode?: unknown };

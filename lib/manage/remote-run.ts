@@ -8,9 +8,9 @@
 import { spawn } from 'node:child_process';
 
 /** The programs a remote run may start find ssh here, never on the caller's PATH (systemctl -H runs plain `ssh`). */
-export const REMOTE_PATH = '/usr/bin:/bin';
+const REMOTE_PATH = '/usr/bin:/bin';
 
-export interface RemoteRunOptions {
+interface RemoteRunOptions {
   /** Ends the run (the whole process group) after this long. */
   timeoutMs: number;
   /** Ends the run on abort. */
@@ -21,13 +21,13 @@ export interface RemoteRunOptions {
   capture?: boolean;
 }
 
-export type RemoteRunResult =
+type RemoteRunResult =
   | { outcome: 'exited'; code: number; stdout: string; stderr: string }
   | { outcome: 'timeout' | 'aborted'; stdout: string; stderr: string }
   | { outcome: 'spawn-failed'; error: NodeJS.ErrnoException; stdout: string; stderr: string };
 
 /** The environment a remote run gets: ssh from the standard places only, and never an askpass program. */
-export function remoteEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+function remoteEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...env, PATH: REMOTE_PATH, SSH_ASKPASS_REQUIRE: 'never' };
 }
 

@@ -13,7 +13,7 @@ import type { ServiceInfo } from '../types';
 import { DEFAULT_SOCKET_MODE, SYSTEMD_SOCKET_MODE, serviceUnitName, socketUnitNames } from './socket-names';
 import { checkSystemdUserName, escapeSystemdPath, escapeSystemdText, UNIT_MARKER } from './unit';
 
-export interface SocketUnitFile {
+interface SocketUnitFile {
   /** web.socket */
   unit: string;
   /** Where it is written. */

@@ -373,7 +373,7 @@ export async function querySystemdService(nameInput: unknown, scope: SystemdScop
 }
 
 /** What the caller read beside `systemctl show`: from the unit file here, from show's own fields on a remote host. */
-export interface UnitFacts {
+interface UnitFacts {
   description: string;
   account: string;
   argv: string[];

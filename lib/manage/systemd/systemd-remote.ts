@@ -29,12 +29,12 @@ import { describeStartFailure, parseSystemctlShow, serviceInfoOf, systemdState }
 const SSH_CONNECT_TIMEOUT_S = 15;
 
 /** ssh, by absolute path: a privileged run never takes it from PATH. */
-export const SSH_PROGRAM = '/usr/bin/ssh';
+const SSH_PROGRAM = '/usr/bin/ssh';
 /** journalctl on the other machine (merged /usr: Debian 12+, Ubuntu, Fedora, RHEL). */
-export const REMOTE_JOURNALCTL = '/usr/bin/journalctl';
+const REMOTE_JOURNALCTL = '/usr/bin/journalctl';
 
 /** How long one systemctl -H call may take when the caller gives no timeout: connecting included. */
-export const DEFAULT_REMOTE_TIMEOUT_MS = 15_000;
+const DEFAULT_REMOTE_TIMEOUT_MS = 15_000;
 
 type RemoteScope = ScopeOptions & { host: string; timeoutMs?: number; signal?: AbortSignal };
 
@@ -58,7 +58,7 @@ export function sshArgs(host: SystemdRemoteHost, command: readonly string[]): st
  * failing to connect or log in (its exit 255, systemctl's "Failed to connect
  * to bus"), or systemd's own refusal.
  */
-export function remoteFailure(host: string, service: string, what: string, result: { outcome: string; code?: number; stderr: string }, timeoutMs: number): ServiceManagerError {
+function remoteFailure(host: string, service: string, what: string, result: { outcome: string; code?: number; stderr: string }, timeoutMs: number): ServiceManagerError {
   const said = result.stderr.trim();
   if (result.outcome === 'timeout') {
     return new ServiceManagerError('ERR_SERVICEHOST_HOST_UNREACHABLE', service, `${host} did not answer within ${timeoutMs} ms (${what}); the connection was ended${said ? `: ${said}` : ''}`);
@@ -77,7 +77,7 @@ export function remoteFailure(host: string, service: string, what: string, resul
 }
 
 /** Runs systemctl -H; resolves with its output. */
-export async function remoteSystemctl(scope: RemoteScope, args: readonly string[], service: string, units: readonly string[] = [], timeoutMs = scope.timeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS): Promise<string> {
+async function remoteSystemctl(scope: RemoteScope, args: readonly string[], service: string, units: readonly string[] = [], timeoutMs = scope.timeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS): Promise<string> {
   const host = hostOf(scope);
   const argv = remoteSystemctlArgs(host, args, units);
   const result = await runRemote(commandPath('systemctl', scope.commands), argv, { timeoutMs, signal: scope.signal });

@@ -77,12 +77,19 @@ describe.skipIf(!ring.available)(`--listen sockets under systemd (${ring.backend
     // --listen-group: its members connect (a web server's group, say); others still cannot.
     const grouped = await install('grouped', [file], ['--listen', file, '--run-as', owner.name, '--listen-group', PEERS]);
     expect(await statOf(file)).toBe(`socket 660 ${owner.name} ${PEERS}`);
+    // status --json says who may connect: the mode and the group, as the socket unit has them.
+    const status = JSON.parse((await servicehost(['status', grouped, '--json', '--no-output'])).stdout) as { systemd: { sockets: unknown } };
+    expect(status.systemd.sockets).toEqual([{ unit: `${grouped}.socket`, address: file, name: file, mode: '0660', group: PEERS }]);
     expect((await get(file, peer)).code).toBe(0);
     expect(await connectAs(file, stranger)).toBe('EACCES');
     await servicehost(['uninstall', grouped]);
 
-    // --listen-mode 0666: every local user, deliberately.
-    await install('open', [file], ['--listen', file, '--run-as', owner.name, '--listen-mode', '0666']);
+    // --listen-mode 0666: every local user, deliberately, and the install says so.
+    const open = serviceName('open');
+    made.push({ name: open });
+    const opened = await servicehost(['install', '--name', open, '--listen', file, '--run-as', owner.name, '--listen-mode', '0666', '--', `${FIXTURES}/listen-server.js`, JSON.stringify({ targets: [file] })]);
+    expect(opened.code, opened.stdout + opened.stderr).toBe(0);
+    expect(opened.stderr).toContain(`warning: --listen-mode 0666 (systemd.listenMode) lets every local user connect to ${file}`);
     expect(await statOf(file)).toBe(`socket 666 ${owner.name} ${owner.name}`);
     expect((await get(file, stranger)).code).toBe(0);
     expect(await connectAs(file, stranger)).toBe('connected');

@@ -9,10 +9,10 @@ import { LANES_GROUP, LaneSequencer } from './test/harness/lanes';
 // systemd-live (a real systemd as PID 1 of a guest of the project's own).
 //
 // Order: unit and linux first (one worker: the linux ring's timed tests assume
-// a quiet machine), then compat (two files at a time), then the Windows ring and
-// the two live-systemd rings side by side, each one file at a time
-// (test/harness/lanes.ts). The Windows ring's and the compat ring's setups run in
-// the background while the first rings run.
+// a quiet machine), then the Windows ring, the two live-systemd rings (each one
+// file at a time) and compat side by side, on three workers (test/harness/lanes.ts).
+// The Windows ring's and the compat ring's setups run in the background while
+// the first rings run.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -51,11 +51,11 @@ export default defineConfig({
         test: {
           name: 'compat',
           include: ['test/compat/**/*.test.ts'],
-          // Two files at a time: each works in consumer folders of its own (npm installs, tsc, qemu,
-          // a chroot), none is timed, and on 2 cores the ring is mostly waiting on npm and qemu. Its
-          // own group (after unit and linux, before the Windows and live rings) lets it have 2 workers.
-          sequence: { groupOrder: 1 },
-          maxWorkers: 2,
+          // A lane beside the Windows and live rings (test/harness/lanes.ts), its files taking no turns:
+          // each works in consumer folders of its own (npm installs, tsc, qemu, a chroot), none is timed,
+          // and on 2 cores the ring is mostly waiting on npm and qemu.
+          sequence: { groupOrder: LANES_GROUP },
+          maxWorkers: 3,
           globalSetup: ['test/compat/harness/global-setup.ts'],
           setupFiles: ['test/compat/harness/ready.ts'],
           testTimeout: 180_000,

@@ -1,15 +1,20 @@
-// Rings that must run one file at a time, side by side with each other.
+// Rings that run side by side, each a lane: the Windows ring, the two
+// live-systemd rings and the compat ring.
 //
 // The Windows ring has one service manager, and each live-systemd ring one
 // guest: in each, files take turns. But the rings share nothing, and most of
-// their time is waiting (on Wine's services.exe, on a guest's systemd), so
-// running them one after another left the 2-core machine mostly idle for
-// about 8 minutes. Vitest limits workers per group of projects, not per
-// project, so the rings share one group (sequence.groupOrder) with a worker
-// for each, and each ring is a lane: a file takes its ring's lock before its
-// first hook and gives it back after its last (laneSetup below, the rings'
-// setup file). LaneSequencer spreads each lane's files evenly over the
-// group's queue, so a free worker mostly finds a file whose lane is free.
+// their time is waiting (on Wine's services.exe, on a guest's systemd, on npm
+// and qemu), so running them one after another left the 2-core machine mostly
+// idle for about 8 minutes. Vitest limits workers per group of projects, not
+// per project, so the rings share one group (sequence.groupOrder) and its
+// workers, and a ring whose files take turns takes a lock per file: before the
+// file's first hook, given back after its last (one-file-at-a-time.ts, those
+// rings' setup file). The compat ring's files take no lock: each works in
+// consumer folders of its own and none is timed.
+//
+// LaneSequencer spreads each lane's files evenly over the group's queue, the
+// lane with the most files (the Windows ring, the longest) first, so a free
+// worker mostly finds a file whose lane is free.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -29,7 +34,10 @@ export class LaneSequencer extends BaseSequencer {
       lane.push(spec);
       lanes.set(spec.project.name, lane);
     }
-    // Take next from the lane that has given the smallest share of its files so far.
+    // Take next from the lane that has given the smallest share of its files so far; on a tie, the longer lane.
+    const byLength = [...lanes.entries()].sort(([, a], [, b]) => b.length - a.length);
+    lanes.clear();
+    for (const [name, specs] of byLength) lanes.set(name, specs);
     const taken = new Map([...lanes.keys()].map((name) => [name, 0]));
     const merged: TestSpecification[] = [];
     while (merged.length < inGroup.length) {

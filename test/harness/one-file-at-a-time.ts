@@ -1,5 +1,5 @@
-// Setup file of the rings that run as lanes (lanes.ts): the file's project is
-// its lane; its lock is taken before the file's own hooks and given back after them.
+// Setup file of the rings whose files take turns (lanes.ts): the file's project
+// is its lane; its lock is taken before the file's own hooks and given back after them.
 import { afterAll, beforeAll } from 'vitest';
 import { takeLane } from './lanes';
 

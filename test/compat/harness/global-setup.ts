@@ -105,7 +105,7 @@ async function prepare(targets: string[], packDir: string, tarball: string): Pro
     if (target === 'win32-x64') await windowsPrepared();
     // win32-x64 shares the Windows ring's tree (its build is done by now); the Linux targets get trees of their own.
     const buildDir = target === 'win32-x64' ? [] : ['--build-dir', compatDir];
-    return run(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), '--target', target, ...buildDir], { cwd: repoRoot, timeoutMs: 600_000 });
+    return run(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), '--target', target, ...buildDir], { cwd: repoRoot, timeoutMs: 600_000, background: true });
   };
   const builds = await Promise.all(targets.map(prebuild));
   const failed = builds.find((build) => build.code !== 0);

@@ -98,7 +98,8 @@ async function debootstrapBullseye(): Promise<void> {
   const temporary = `${BULLSEYE_ROOT}.${process.pid}.tmp`;
   const remove = (dir: string) => run(...privileged(findProgram('rm')!, ['-rf', '--one-file-system', dir]));
   await remove(temporary);
-  const result = await run(...privileged(findProgram('debootstrap')!, ['--variant=minbase', '--include=libatomic1', 'bullseye', temporary, DEBIAN_MIRROR]), { timeoutMs: 900_000 });
+  // Mostly made while other rings' files run (the ring's setup starts it): background priority.
+  const result = await run(...privileged(findProgram('debootstrap')!, ['--variant=minbase', '--include=libatomic1', 'bullseye', temporary, DEBIAN_MIRROR]), { timeoutMs: 900_000, background: true });
   if (result.code !== 0) {
     await remove(temporary);
     throw new Error(`debootstrap bullseye failed (${result.code}${result.signal ? `, ${result.signal}` : ''}):\n${result.stdout.slice(-4000)}${result.stderr.slice(-4000)}`);

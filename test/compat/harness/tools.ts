@@ -3,6 +3,7 @@
 // Node binaries unpacked once per version.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir, compatDir } from './matrix';
@@ -27,14 +28,29 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a program to its end; never throws for a non-zero exit. */
+/**
+ * Work a global setup runs in the background while test files run (builds, debootstrap) gets
+ * nice 10: it has minutes before a file needs it, and the files running meanwhile are timed.
+ * Set at once after the spawn, before the program starts its own children, which inherit it.
+ */
+export function lowerPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    os.setPriority(pid, 10);
+  } catch {
+    // Not ours to change (a set-uid sudo): it runs at the usual priority.
+  }
+}
+
+/** Runs a program to its end; never throws for a non-zero exit; `background` lowers its priority (lowerPriority). */
 export function run(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; background?: boolean } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    if (options.background) lowerPriority(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -181,15 +181,17 @@ export class StopPath {
     // Recorded in the rehearsal too, and taken back there: the first literal of a
     // shape and the first store of an object into the field are slow paths of V8's.
     this.#request = { reason, detail, error, exitCode: request.exitCode, requestedAt: Date.now() };
-    if (this.#rehearsing) {
-      // Everything up to the listeners, with an event no listener has: nothing happens.
-      this.#request = undefined;
+    const rehearsing = this.#rehearsing;
+    if (rehearsing) this.#request = undefined;
+    // The listeners first: they hear the stop before anything else on this path runs.
+    // Rehearsing, an event no listener has: nothing happens. One call for both, so
+    // that its inline cache has seen both parts objects (the service's and the
+    // rehearsal's own stop path's) before the real stop, not learnt one there.
+    this.#parts.emit(rehearsing ? REHEARSAL : 'stop', stopEvent);
+    if (rehearsing) {
       this.#rehearsed = stopEvent;
-      this.#parts.emit(REHEARSAL, stopEvent);
       return;
     }
-    // The listeners first: they hear the stop before anything else on this path runs.
-    this.#parts.emit('stop', stopEvent);
     this.#abort.abort(error ?? new ServicehostError('ERR_SERVICEHOST_STOPPED', `stopping: ${detail ?? reason}`));
     void this.#stopAfterStart();
   }

@@ -58,8 +58,8 @@ function errorLine(row: { host: string; error: { code: string; message: string }
 }
 
 /** `list --host a --host b`: one row per service per host. */
-export async function listOnHosts(command: ParsedCommand, output: Output, filter: ListFilter & Omit<ScopeOptions, 'host'>): Promise<number> {
-  const rows = await manage.listHosts(hostsOf(command), { ...filter, ...limitsOf(command) });
+export async function listOnHosts(command: ParsedCommand, output: Output, hosts: readonly string[], filter: ListFilter & Omit<ScopeOptions, 'host'>): Promise<number> {
+  const rows = await manage.listHosts([...hosts], { ...filter, ...limitsOf(command) });
   const width = Math.max(4, ...rows.map((row) => row.host.length));
   const text = rows.map((row) => (row.error ? errorLine(row) : `${row.host.padEnd(width)} ${row.name.padEnd(32)} ${row.state.padEnd(10)} ${row.pid ?? ''}`));
   print(output, rows, text.join('\n') || '(none)');
@@ -67,8 +67,8 @@ export async function listOnHosts(command: ParsedCommand, output: Output, filter
 }
 
 /** `status <name> --host a --host b`: one row per host (its output lines: `servicehost logs <name> --host h`). */
-export async function statusOnHosts(command: ParsedCommand, output: Output, name: string, scope: Omit<ScopeOptions, 'host'>): Promise<number> {
-  const rows: Array<HostRow<ServiceInfo>> = await manage.queryHosts(name, hostsOf(command), { ...scope, ...limitsOf(command) });
+export async function statusOnHosts(command: ParsedCommand, output: Output, hosts: readonly string[], name: string, scope: Omit<ScopeOptions, 'host'>): Promise<number> {
+  const rows: Array<HostRow<ServiceInfo>> = await manage.queryHosts(name, [...hosts], { ...scope, ...limitsOf(command) });
   print(output, rows, rows.map((row) => (row.error ? errorLine(row) : `${row.host}: ${describeService(row as ServiceInfo)}`)).join('\n\n'));
   const allRunning = rows.every((row) => !row.error && (row as ServiceSummary).state === 'running');
   return exitOf(rows, allRunning ? COMMAND_EXIT.ok : COMMAND_EXIT.notRunning);

@@ -277,7 +277,8 @@ export const VERBS: Record<string, Verb> = {
     async run(command, output) {
       const name = requireName(command);
       // --host: one row per host, with no output lines (servicehost logs <name> --host h reads them).
-      if (hostsOf(command).length > 0) return statusOnHosts(command, output, name, hostlessScopeOf(command));
+      const hosts = hostsOf(command);
+      if (hosts.length > 0) return statusOnHosts(command, output, hosts, name, hostlessScopeOf(command));
       const info = await manage.query(name, scopeOptionsOf(command));
       const tail = command.options.output === false ? undefined : await lastOutput(name, command, typeof command.options.lines === 'number' ? command.options.lines : 10);
       print(output, tail === undefined ? info : { ...info, output: tail.lines }, tail === undefined ? describeService(info) : `${describeService(info)}\n\n${describeOutput(name, tail)}`);
@@ -303,7 +304,8 @@ export const VERBS: Record<string, Verb> = {
     async run(command, output) {
       const match = command.positional[0];
       const filter = { ...(match === undefined ? {} : { match }), ...(command.options.all === true ? { servicehostOnly: false } : {}) };
-      if (hostsOf(command).length > 0) return listOnHosts(command, output, { ...hostlessScopeOf(command), ...filter });
+      const hosts = hostsOf(command);
+      if (hosts.length > 0) return listOnHosts(command, output, hosts, { ...hostlessScopeOf(command), ...filter });
       const services = await manage.list({ ...scopeOptionsOf(command), ...filter });
       print(output, services, services.map((service) => `${service.name.padEnd(32)} ${service.state.padEnd(10)} ${service.pid ?? ''}`).join('\n') || '(none)');
       return COMMAND_EXIT.ok;

@@ -405,8 +405,10 @@ export class Service {
     // Rehearse the stop path once the service runs (not during start, where it
     // would delay READY). A ref'd immediate: an unref'd one would wait for the
     // loop's next wake-up, which in an idle service is the stop itself.
-    // The host delivers its own stop event, as a real stop comes.
-    setImmediate(() => this.#stop.rehearse(() => (this.host.rehearseStop ? this.host.rehearseStop() : this.#deliver(REHEARSED_STOP))));
+    // The host delivers its own stop event, as a real stop comes; a host without
+    // a rehearsal, or whose rehearsal delivers nothing, gets the service's own.
+    const host = this.host;
+    setImmediate(() => this.#stop.rehearse(host.rehearseStop ? () => host.rehearseStop!() : undefined, () => this.#deliver(REHEARSED_STOP)));
   }
 
   // The stop first, in a function of its own: small, so that the rehearsal gives it its feedback (see StopPath.requestStop).

@@ -217,18 +217,30 @@ export class StopPath {
   /**
    * A process hears one stop, so its path always runs cold: V8 compiling it
    * then costs signal latency. So it runs with nothing happening:
-   * `deliverStop` has the host deliver its own stop event, as a real one comes
+   * `hostStop` has the host deliver its own stop event, as a real one comes
    * (its handler, then the service's delivery), STOP_REHEARSALS times, and
-   * this path lets it pass; then the machinery past the emit runs once on
+   * this path lets it pass; `ownStop` (the service's delivery of a stop that
+   * names no platform) stands in when the host has no rehearsal or its
+   * rehearsal delivers nothing, which a debug line and `fellBack` on the
+   * diagnostics channel say. Then the machinery past the emit runs once on
    * objects of its own.
    */
-  rehearse(deliverStop: () => void): void {
+  rehearse(hostStop: (() => void) | undefined, ownStop: () => void): void {
     if (this.#request || this.#finished) return;
     this.#rehearsing = true;
+    let fellBack = false;
     try {
-      for (let run = 0; run < STOP_REHEARSALS; run++) deliverStop();
+      if (hostStop) hostStop();
+      // A host whose rehearsal delivers nothing (no stop signal to run, a service
+      // the SCM has not called yet) would leave the path cold: the service's own delivery rehearses it.
+      fellBack = hostStop !== undefined && this.#rehearsed === undefined;
+      const deliverStop = hostStop && !fellBack ? hostStop : ownStop;
+      for (let run = hostStop && !fellBack ? 1 : 0; run < STOP_REHEARSALS; run++) deliverStop();
     } finally {
       this.#rehearsing = false;
+    }
+    if (fellBack) {
+      this.#parts.log.debug(`${this.#parts.name()}: the ${this.#parts.host.kind} host's stop rehearsal delivered nothing: the stop path was rehearsed from the service's own delivery`);
     }
     // Then the path past the emit, once, on a stop path of its own: its abort,
     // the reports with their wait hints, the deadline, a teardown of one step
@@ -241,7 +253,7 @@ export class StopPath {
     process.on(REHEARSAL, nothing);
     removeProcessListeners([[REHEARSAL, nothing]]);
     new StopPath({ ...REHEARSAL_PARTS, teardown, stopTimeoutMs: this.#parts.stopTimeoutMs }).requestStop({ reason: 'programmatic', detail: undefined, error: undefined, exitCode: exitCodes.ok }, undefined);
-    rehearsals.publish({ part: 'service', reason: this.#rehearsed?.reason, detail: this.#rehearsed?.detail });
+    rehearsals.publish({ part: 'service', reason: this.#rehearsed?.reason, detail: this.#rehearsed?.detail, ...(fellBack ? { fellBack } : {}) });
   }
 
   /** service.dispose(): nothing more happens, and a drain delay under way ends. */

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { LANES_GROUP, LaneSequencer } from './test/harness/lanes';
+import { LANES_GROUP, LaneSequencer, ONE_AT_A_TIME } from './test/harness/lanes';
 
 // Rings (CONTRIBUTING.md; test/windows/README.md and test/systemd-live/README.md
 // for the two that need a setup): unit (pure logic), linux (the real addon, real
@@ -8,11 +8,11 @@ import { LANES_GROUP, LaneSequencer } from './test/harness/lanes';
 // Wine, arm64 under qemu, an older glibc root, TypeScript, bundlers),
 // systemd-live (a real systemd as PID 1 of a guest of the project's own).
 //
-// Order: unit and linux first (one worker: the linux ring's timed tests assume
-// a quiet machine), then the Windows ring, the two live-systemd rings (each one
-// file at a time) and compat side by side, on three workers (test/harness/lanes.ts).
+// Order: linux first (one worker: its timed tests want a quiet machine), then
+// the Windows ring, the two live-systemd rings (each one file at a time),
+// compat and unit side by side, on three workers (test/harness/lanes.ts).
 // The Windows ring's and the compat ring's setups run in the background while
-// the first rings run.
+// the linux ring runs.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -23,6 +23,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // A lane beside the Windows, live and compat rings (test/harness/lanes.ts), its files taking no turns.
+          sequence: { groupOrder: LANES_GROUP },
+          maxWorkers: 3,
           // GitHub's workflow parser imports its schema JSON as a bundler would (no import
           // attribute), which Node refuses: let Vite bundle it (test/unit/workflows.test.ts).
           deps: { optimizer: { ssr: { enabled: true, include: ['@actions/workflow-parser'] } } },
@@ -41,7 +44,7 @@ export default defineConfig({
           // One service manager: files take turns, as a lane beside the live rings (test/harness/lanes.ts).
           sequence: { groupOrder: LANES_GROUP },
           maxWorkers: 3,
-          setupFiles: ['test/windows/harness/ready.ts', 'test/harness/one-file-at-a-time.ts'],
+          setupFiles: ['test/windows/harness/ready.ts', ONE_AT_A_TIME],
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },
@@ -73,7 +76,7 @@ export default defineConfig({
           // a lane beside the Windows ring and the trixie ring (test/harness/lanes.ts).
           sequence: { groupOrder: LANES_GROUP },
           maxWorkers: 3,
-          setupFiles: ['test/harness/one-file-at-a-time.ts'],
+          setupFiles: [ONE_AT_A_TIME],
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },
@@ -93,7 +96,7 @@ export default defineConfig({
           globalSetup: ['test/systemd-live/harness/global-setup.ts'],
           sequence: { groupOrder: LANES_GROUP },
           maxWorkers: 3,
-          setupFiles: ['test/harness/one-file-at-a-time.ts'],
+          setupFiles: [ONE_AT_A_TIME],
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },

@@ -1,5 +1,5 @@
 // Rings that run side by side, each a lane: the Windows ring, the two
-// live-systemd rings and the compat ring.
+// live-systemd rings, the compat ring and the unit ring.
 //
 // The Windows ring has one service manager, and each live-systemd ring one
 // guest: in each, files take turns. But the rings share nothing, and most of
@@ -9,11 +9,12 @@
 // per project, so the rings share one group (sequence.groupOrder) and its
 // workers, and a ring whose files take turns takes a lock per file: before the
 // file's first hook, given back after its last (one-file-at-a-time.ts, those
-// rings' setup file). The compat ring's files take no lock: each works in
-// consumer folders of its own and none is timed.
+// rings' setup file). The compat ring's and the unit ring's files take no
+// lock: each compat file works in consumer folders of its own, and unit files
+// touch nothing outside their own temporary folders.
 //
 // LaneSequencer spreads each lane's files evenly over the group's queue, the
-// lane with the most files (the Windows ring, the longest) first, so a free
+// Windows ring (the longest lane whose files take turns) first, so a free
 // worker mostly finds a file whose lane is free.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,9 @@ const lanesDir = path.resolve(import.meta.dirname, '..', '..', 'build', 'lanes')
 
 /** The sequence.groupOrder of the rings that run as lanes (vitest.config.mts). */
 export const LANES_GROUP = 2;
+
+/** The setup file of a lane whose files take turns. */
+export const ONE_AT_A_TIME = 'test/harness/one-file-at-a-time.ts';
 
 export class LaneSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -34,8 +38,10 @@ export class LaneSequencer extends BaseSequencer {
       lane.push(spec);
       lanes.set(spec.project.name, lane);
     }
-    // Take next from the lane that has given the smallest share of its files so far; on a tie, the longer lane.
-    const byLength = [...lanes.entries()].sort(([, a], [, b]) => b.length - a.length);
+    // Take next from the lane that has given the smallest share of its files so far; on a tie, a lane
+    // whose files take turns (the longest path through the group) before one whose files do not, then the longer.
+    const takesTurns = (specs: TestSpecification[]): number => (specs[0]!.project.config.setupFiles.some((file) => file.endsWith(ONE_AT_A_TIME)) ? 1 : 0);
+    const byLength = [...lanes.entries()].sort(([, a], [, b]) => takesTurns(b) - takesTurns(a) || b.length - a.length);
     lanes.clear();
     for (const [name, specs] of byLength) lanes.set(name, specs);
     const taken = new Map([...lanes.keys()].map((name) => [name, 0]));

@@ -19,6 +19,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { processExists as alive } from '../../lib/process-alive';
 
 const lanesDir = path.resolve(import.meta.dirname, '..', '..', 'build', 'lanes');
 
@@ -57,15 +58,6 @@ export class LaneSequencer extends BaseSequencer {
     }
     let index = 0;
     return sorted.map((spec) => (spec.project.config.sequence.groupOrder === LANES_GROUP ? merged[index++]! : spec));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

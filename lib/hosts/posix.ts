@@ -35,6 +35,17 @@ function stopEvent(signal: NodeJS.Signals): HostEvent {
   return { type: 'stop', reason: 'signal', detail: signal, interactive: INTERACTIVE_SIGNALS.has(signal) };
 }
 
+/**
+ * Plain stderr lines, the logger made on the first line: its prefix (the
+ * script's name, escaped) costs a start that logs nothing some 0.3 ms of
+ * first-time compiling; the name is read then.
+ */
+function lazyStderrLogger(name: () => string): Logger {
+  let logger: Logger | undefined;
+  const level = (key: keyof Logger) => (message: string) => (logger ??= stderrLogger(name()))[key](message);
+  return { error: level('error'), warn: level('warn'), info: level('info'), debug: level('debug') };
+}
+
 export class PosixHost implements Host {
   readonly kind: HostKind = 'posix';
   readonly #exitProcess: (exitCode: number) => void;
@@ -90,7 +101,7 @@ export class PosixHost implements Host {
       const journal = require('./systemd/journal-logger') as typeof import('./systemd/journal-logger');
       if (journal.stderrIsJournal()) return journal.journalLogger();
     }
-    return stderrLogger(name());
+    return lazyStderrLogger(name);
   }
 
   listen(types: ReadonlySet<HostEventType>): void {

@@ -248,6 +248,7 @@ export class Service {
     // loop must not end it without its teardown. The timer never fires.
     this.#keepAlive = setInterval(() => {}, KEEP_ALIVE_INTERVAL_MS);
     this.host.report({ state: 'starting', waitHintMs: this.#startTimeoutMs });
+    const stop = this.#stop;
     const context: StartContext = {
       progress: (text) => {
         if (text !== undefined) this.status(expectString('progress(text)', text));
@@ -255,7 +256,10 @@ export class Service {
           this.host.report({ state: 'starting', waitHintMs: Math.max(0, this.#startDeadline - Date.now()) });
         }
       },
-      signal: this.#stop.signal,
+      // Read when asked for: a start that never looks makes no AbortController.
+      get signal() {
+        return stop.signal;
+      },
     };
     this.#starting = this.#runStart(start, context);
     return this.#starting.then(() => (this.#stop.startFailure || this.#stop.request ? new Promise<void>(() => {}) : undefined));

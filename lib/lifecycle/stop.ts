@@ -109,7 +109,9 @@ const REHEARSAL_PARTS: Omit<StopPathParts, 'teardown' | 'stopTimeoutMs'> = {
 export class StopPath {
   readonly stopped: Promise<StopOutcome>;
   readonly #parts: StopPathParts;
-  readonly #abort = new AbortController();
+  // Made when first asked for (service.signal, start's context) or at the stop:
+  // a start that reads no signal skips the first AbortController of the process (0.2 ms).
+  #abort: AbortController | undefined;
   readonly #drainDelay = new DrainDelay();
   #resolveStopped!: (outcome: StopOutcome) => void;
   #request: StopRequest | undefined;
@@ -130,7 +132,7 @@ export class StopPath {
 
   /** Aborted when stopping begins, right after the 'stop' listeners ran. */
   get signal(): AbortSignal {
-    return this.#abort.signal;
+    return (this.#abort ??= new AbortController()).signal;
   }
 
   /** The stop asked for, once one was. */
@@ -192,7 +194,7 @@ export class StopPath {
       this.#rehearsed = stopEvent;
       return;
     }
-    this.#abort.abort(error ?? new ServicehostError('ERR_SERVICEHOST_STOPPED', `stopping: ${detail ?? reason}`));
+    (this.#abort ??= new AbortController()).abort(error ?? new ServicehostError('ERR_SERVICEHOST_STOPPED', `stopping: ${detail ?? reason}`));
     void this.#stopAfterStart();
   }
 

@@ -103,7 +103,9 @@ describe.skipIf(!ring.available || missing.length > 0)(`--host to a guest's syst
 
     // The service on each guest, installed there as users install it: B's is the one driven, A's gives A a row.
     for (const guest of guests) {
-      const installed = await inGuest(guest, ['node', CLI, 'install', '--allow-writable', '--name', name, '--', ...fixtureArgs(name, { log: `tok${process.pid}` }), 'two words']);
+      // With two sockets, so that their form over --host is seen against B's own (the fixture need not take them).
+      const sockets = ['--listen', '8080', '--listen', `api=/run/${name}.sock`, '--listen-mode', '0666'];
+      const installed = await inGuest(guest, ['node', CLI, 'install', '--allow-writable', '--name', name, ...sockets, '--', ...fixtureArgs(name, { log: `tok${process.pid}` }), 'two words']);
       if (installed.code !== 0) throw new Error(`install exited ${installed.code}: ${installed.stderr}`);
     }
   });
@@ -143,6 +145,13 @@ describe.skipIf(!ring.available || missing.length > 0)(`--host to a guest's syst
     const local = json<{ argv: string[] }>(await inGuest(server, ['node', CLI, 'status', name, '--json'])).argv;
     expect(local.at(-1)).toBe('two words');
     expect(JSON.parse(queried.stdout).argv).toEqual(local.flatMap((word) => word.split(' ')));
+    // The sockets in one form: B's unit files read on B, and systemctl show's Listen= ('[::]:8080 (Stream)') over ssh.
+    const sockets = [
+      { unit: `${name}.socket`, address: '8080', name: '8080' },
+      { unit: `${name}-2.socket`, address: `/run/${name}.sock`, name: 'api', mode: '0666' },
+    ];
+    expect(json<{ systemd: { sockets: unknown } }>(await inGuest(server, ['node', CLI, 'status', name, '--json', '--no-output'])).systemd.sockets).toEqual(sockets);
+    expect(json<Array<{ systemd: { sockets: unknown } }>>(status)[0]!.systemd.sockets).toEqual(sockets);
   });
 
   test('stop, start and restart act on B\'s systemd; logs reads B\'s journal through ssh', async () => {

@@ -8,6 +8,7 @@ import * as manage from '../manage/index';
 import { runCommandElevated } from '../manage/elevate-cli';
 import { handleElevatedRequest } from '../manage/elevate-child';
 import { ELEVATED_MARKER } from '../manage/elevate-protocol';
+import { managerPlatform } from '../manage/manager';
 import type { ManagedServiceState, WaitOptions } from '../manage/types';
 import type { OptionSpec, ParsedCommand } from './args';
 import { COMMAND_EXIT } from './command-exit-codes';
@@ -132,7 +133,8 @@ function waitOptionsOf(command: ParsedCommand, name: string, output: Output): Wa
 
 async function accountPassword(command: ParsedCommand): Promise<string | undefined> {
   const fromEnvironment = takePasswordFromEnvironment();
-  if (!namesUserAccount(command)) return undefined;
+  // Only the SCM takes an account's password: elsewhere nobody is asked for one (a refusal follows first).
+  if (!namesUserAccount(command) || managerPlatform() !== 'windows') return undefined;
   if (command.options['password-stdin'] === true) return readPasswordFromStdin();
   return fromEnvironment ?? (await promptPassword(`Password for ${String(command.options.account)}: `));
 }

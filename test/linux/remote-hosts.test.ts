@@ -117,4 +117,16 @@ describe('refused before anything runs', () => {
     const run = await servicehost(args);
     expect(run.stderr).toMatch(new RegExp(`Cannot ${doing} "api" on root@web1: systemctl -H .*cannot write a unit file there.*ssh.*Ansible`, 'su'));
   });
+
+  // Only the SCM takes an account's password: here none is read (stdin stays open, so reading it would hang).
+  test('install --account user --password-stdin on a systemd host is refused at once, without reading a password', async () => {
+    const args = ['install', '--name', 'api', '--host', 'root@web1', '--account', 'svc', '--password-stdin', '--systemctl', systemctl, '--', 'server.js'];
+    const run = await new Promise<{ code: number | string | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 15_000 }, (error, _stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number | string }).code ?? (error as { signal?: string }).signal ?? null) : 0, stderr });
+      });
+    });
+    expect(run.stderr).toMatch(/Cannot install "api" on root@web1/u);
+    expect(run.code).toBe(2);
+  });
 });

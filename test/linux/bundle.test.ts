@@ -28,8 +28,9 @@ describe('the bundled entry', () => {
       const service = new Service();
       service.start().then(() => { report(); service.dispose(); });`);
     expect(files).toEqual(['index.js']);
-    // The stop path's AbortController and the rehearsal's diagnostics channel; no node:os, net, http or stream.
-    expect(builtins.sort()).toEqual(['diagnostics_channel', 'internal/abort_controller']);
+    // The rehearsal's diagnostics channel; the stop's AbortController waits for the stop (or service.signal);
+    // no node:os, net, http or stream.
+    expect(builtins.sort()).toEqual(['diagnostics_channel']);
   });
 
   test('the drain loads on service.add(server), nothing more; the addon loads from the package root through dist/native/load.js', async () => {

@@ -63,13 +63,23 @@ export class LaneSequencer extends BaseSequencer {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+const laneLock = (lane: string): string => path.join(lanesDir, `${lane}.lock`);
+
+/**
+ * Removes a lock an earlier run left (killed mid-file, its PID perhaps another process's by now);
+ * a ring's global setup calls it, before any of its files runs.
+ */
+export function clearLane(lane: string): void {
+  rmSync(laneLock(lane), { recursive: true, force: true });
+}
+
 /**
  * Takes the lane's lock: a folder (mkdir is atomic) holding the test worker's
  * PID. A holder that died without giving it back (a worker killed mid-file) is
  * seen by its PID and its lock removed.
  */
 export async function takeLane(lane: string): Promise<() => void> {
-  const lock = path.join(lanesDir, `${lane}.lock`);
+  const lock = laneLock(lane);
   const pidFile = path.join(lock, 'pid');
   mkdirSync(lanesDir, { recursive: true });
   for (;;) {

@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { DEFAULT_RELEASE, bootGuest, ensureGuestRoot, liveDir, liveRelease, liveRingProblem, releaseDirs, type Guest, type LiveRelease } from '../../../scripts/systemd-live.mjs';
+import { clearLane } from '../../harness/lanes';
 import { readyFile, wantedFile, type SystemdLiveHandle, type SystemdLiveRing } from './handover';
 
 
@@ -86,6 +87,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
+  clearLane(project.name);
   buildRoots(project, (line) => console.log(`[systemd-live ring] ${line}`));
   project.provide('systemdLive', handle);
 

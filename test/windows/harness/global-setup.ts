@@ -18,7 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { prepareWindowsEnvironment, repoRoot, shutdownWindowsEnvironment, windowsEnvironmentProblem } from '../../../scripts/windows-env.mjs';
-import { WINDOWS_PREPARED, windowsReadyFile, type WindowsRing } from './ready-file';
+import { clearLane } from '../../harness/lanes';
+import { WINDOWS_PREPARED, windowsReadyFile } from './ready-file';
 
 export type { WindowsRing } from './ready-file';
 
@@ -55,6 +56,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
+  clearLane(project.name);
   const started = Date.now();
   const ready = (error: string | undefined): void => {
     const file = windowsReadyFile(runDir);

@@ -92,7 +92,7 @@ export default defineConfig({
           include:
             process.env.SERVICEHOST_SYSTEMD_LIVE_TRIXIE === 'full'
               ? ['test/systemd-live/**/*.test.ts']
-              : ['reload', 'reload-guard', 'delivered', 'notify-access', 'exit-status', 'round-trip', 'socket-activation', 'user-unit', 'journal'].map((file) => `test/systemd-live/${file}.test.ts`),
+              : ['reload', 'reload-guard', 'delivered', 'notify-access', 'exit-status', 'listen-sockets', 'round-trip', 'socket-activation', 'user-unit', 'journal'].map((file) => `test/systemd-live/${file}.test.ts`),
           globalSetup: ['test/systemd-live/harness/global-setup.ts'],
           sequence: { groupOrder: LANES_GROUP },
           maxWorkers: 3,

@@ -47,9 +47,9 @@ export function readLines(child) {
   };
 }
 
-/** Starts the child, resolves once it printed "ready". */
-export function startChild(mode, drainMs = 0, env = {}) {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bench', 'fixtures', 'lifecycle-child.js'), mode, String(drainMs)], {
+/** Starts the child (the fixture of the package folder `root`, this one by default), resolves once it printed "ready". */
+export function startChild(mode, drainMs = 0, env = {}, root = repoRoot) {
+  const child = spawn(process.execPath, [path.join(root, 'bench', 'fixtures', 'lifecycle-child.js'), mode, String(drainMs)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NOTIFY_SOCKET: '', ...env },
   });

@@ -5,6 +5,7 @@ import { installSpecOf } from '../../lib/cli/install-spec';
 import { parseCommandLine } from '../../lib/cli/args';
 import { VERBS } from '../../lib/cli/verbs';
 import { resolveSpec } from '../../lib/manage/spec';
+import { triggeringSockets } from '../../lib/manage/systemd/socket-names';
 import { renderSocketUnits } from '../../lib/manage/systemd/socket-unit';
 import { renderSystemdUnit } from '../../lib/manage/systemd/unit';
 import { pinnedSpec } from '../helpers/specs';
@@ -152,5 +153,12 @@ describe('servicehost install --listen', () => {
   test('--listen-mode and --listen-group reach systemd.listenMode and systemd.listenGroup', () => {
     const command = parseCommandLine(['install', '--name', 'web', '--listen', '/run/web.sock', '--listen-mode', '0666', '--listen-group=www-data', '--', 'server.js'], (verb) => VERBS[verb]?.options);
     expect(installSpecOf(command).systemd).toMatchObject({ listenMode: '0666', listenGroup: 'www-data' });
+  });
+
+  test("TriggeredBy= (in systemd's own order) gives the sockets in the order install wrote them, others after by name", () => {
+    expect(triggeringSockets('web-3.socket other.socket web.service web-10.socket web.socket web-2.socket', 'web')).toEqual(['web.socket', 'web-2.socket', 'web-3.socket', 'other.socket', 'web-10.socket']);
+    expect(triggeringSockets('web-2.socket web.socket', 'web')).toEqual(['web.socket', 'web-2.socket']);
+    expect(triggeringSockets('api-2-2.socket api-2.socket', 'api-2')).toEqual(['api-2.socket', 'api-2-2.socket']);
+    expect(triggeringSockets(undefined, 'web')).toEqual([]);
   });
 });

@@ -10,9 +10,21 @@ export function serviceUnitName(name: string): string {
   return `${name}.service`;
 }
 
-/** The socket units of systemctl show's TriggeredBy= (a list of units, split at spaces): those that start the service. */
-export function triggeringSockets(triggeredBy: string | undefined): string[] {
-  return (triggeredBy ?? '').split(' ').filter((unit) => unit.endsWith('.socket'));
+/**
+ * The socket units of systemctl show's TriggeredBy= (a list of units, split at
+ * spaces): those that start the service `name`. systemd lists them in no fixed
+ * order (seen reversed on 257), so they come in the order install wrote them
+ * (socketUnitNames, the order of --listen), as the unit's Sockets= has them
+ * locally; any other socket after those, by name.
+ */
+export function triggeringSockets(triggeredBy: string | undefined, name: string): string[] {
+  const units = (triggeredBy ?? '').split(' ').filter((unit) => unit.endsWith('.socket'));
+  const ours = socketUnitNames(name, units.length);
+  const rank = (unit: string): number => {
+    const index = ours.indexOf(unit);
+    return index === -1 ? ours.length : index;
+  };
+  return units.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** `<name>.socket` for the first address, then `<name>-2.socket`, `<name>-3.socket`, ... */

@@ -106,7 +106,7 @@ async function queryRemote(nameInput: unknown, scope: RemoteScope): Promise<Serv
   const shown = parseSystemctlShow(await remoteSystemctl(scope, ['show', `--property=${SHOWN.join(',')}`], name, [serviceUnitName(name)]));
   if (shown.LoadState === 'not-found') throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot query "${name}" on ${scope.host}: no such unit is installed there`);
   const argv = execStartArgv(shown.ExecStart);
-  const sockets = triggeringSockets(shown.TriggeredBy);
+  const sockets = triggeringSockets(shown.TriggeredBy, name);
   return serviceInfoOf(name, shown, {
     description: shown.Description ?? '',
     account: shown.User || 'root',
@@ -167,7 +167,7 @@ async function stopRemote(nameInput: unknown, options: StopOptions & RemoteScope
   options.onProgress?.({ state: 'stopping', checkPoint: 0, waitHint: 0 });
   // Its sockets stop too, or the next connection would start it again.
   const shown = parseSystemctlShow(await remoteSystemctl(options, ['show', '--property=TriggeredBy'], name, [serviceUnitName(name)]));
-  const sockets = triggeringSockets(shown.TriggeredBy);
+  const sockets = triggeringSockets(shown.TriggeredBy, name);
   await remoteSystemctl(options, ['stop', ...(options.wait === false ? ['--no-block'] : [])], name, [serviceUnitName(name), ...sockets], options.timeoutMs ?? 10 * 60_000);
 }
 

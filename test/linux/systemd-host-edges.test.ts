@@ -63,6 +63,10 @@ describe.runIf(process.platform === 'linux')('SERVICEHOST_NOTIFY_RELOAD, remembe
     // Taken out of the environment by the first host.
     expect((await child.waitForEvent('first-running')).variable).toBeNull();
     await child.waitForEvent('second-running');
+    // The receiver reads its datagrams apart from the child's stdout: the second READY=1 may still be on its way.
+    const readies = (): number => receiver.lines.filter((line) => line === 'READY=1').length;
+    for (let waited = 0; readies() < 2 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readies()).toBe(2);
     const before = receiver.lines.length;
     child.kill('SIGHUP');
     await receiver.waitForLine('RELOADING=1');

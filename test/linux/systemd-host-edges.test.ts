@@ -58,13 +58,14 @@ describe.runIf(process.platform === 'linux')('the systemd host at the edges', ()
 // RELOADING=1 and READY=1 and keeps running (a stop before the memo).
 describe.runIf(process.platform === 'linux')('SERVICEHOST_NOTIFY_RELOAD, remembered', () => {
   test('a second Service after dispose() still answers SIGHUP as the reload, and keeps running', async () => {
-    receiver = await NotifyReceiver.start('path');
-    child = new FixtureProcess('notify-reload-second.js', { env: { NOTIFY_SOCKET: receiver.address, SERVICEHOST_NOTIFY_RELOAD: '1' } });
+    const notified = await NotifyReceiver.start('path');
+    receiver = notified;
+    child = new FixtureProcess('notify-reload-second.js', { env: { NOTIFY_SOCKET: notified.address, SERVICEHOST_NOTIFY_RELOAD: '1' } });
     // Taken out of the environment by the first host.
     expect((await child.waitForEvent('first-running')).variable).toBeNull();
     await child.waitForEvent('second-running');
     // The receiver reads its datagrams apart from the child's stdout: the second READY=1 may still be on its way.
-    const readies = (): number => receiver.lines.filter((line) => line === 'READY=1').length;
+    const readies = (): number => notified.lines.filter((line) => line === 'READY=1').length;
     for (let waited = 0; readies() < 2 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(readies()).toBe(2);
     const before = receiver.lines.length;

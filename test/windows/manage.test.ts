@@ -190,7 +190,7 @@ describe.skipIf(!ring.available)('servicehost/manage under the SCM', () => {
       expect(installed).toMatchObject({ ok: true, value: { started: true } });
       expect(running).toMatchObject({ ok: true, value: { state: 'running', pid: expect.any(Number) } });
       expect(controlled).toMatchObject({ ok: true, value: { via: underWine ? 'ControlService' : 'ControlServiceExW' } });
-      expect(stopped!.ok).toBe(true);
+      expect(stopped!.ok, JSON.stringify(stopped)).toBe(true);
       expect(stoppedInfo).toMatchObject({ ok: true, value: { state: 'stopped', exitCode: 0 } });
       const [record] = readLines(log).map((line) => JSON.parse(line) as { cwd: string; variable: string | null; execArgv: string[] });
       expect(record!.execArgv).toEqual(['--require', expect.stringMatching(/register\.js$/u)]);
@@ -357,7 +357,7 @@ describe.skipIf(!ring.available)('servicehost/manage under the SCM', () => {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(release, '');
       const [stopped] = await manage([{ op: 'stop', name }]);
-      expect(stopped!.ok).toBe(true);
+      expect(stopped!.ok, JSON.stringify(stopped)).toBe(true);
     });
   });
 });

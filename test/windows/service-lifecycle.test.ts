@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, inject, test } from 'vitest';
 import { sc, toWindowsPath } from '../../scripts/windows-env.mjs';
+import { manage } from './harness/manage';
 import { processesWith, startAndWaitRunning, stopAndWaitStopped, waitFor, waitForState, withStopService } from './harness/service';
 
 const ring = inject('windowsRing');
@@ -29,6 +30,22 @@ describe.skipIf(!ring.available)('a Node script as a real SCM service', () => {
       expect(final.serviceExitCode).toBe(0);
       await waitFor('the process to exit', () => service.lines().some((line) => line.startsWith('exit ')));
       expect(service.lines()).toEqual([`running ${service.name}`, 'stop scm-stop', 'cleanup-begin', 'cleanup-end', 'exit 0']);
+    });
+  });
+
+  // The SCM takes no control in STOP_PENDING (ERROR_SERVICE_CANNOT_ACCEPT_CTRL): a second stop joins the first.
+  test('servicehost/manage stop() of a service already stopping waits for STOPPED instead of failing', async () => {
+    await withStopService('stop-join', { holdCleanup: true }, async (service) => {
+      await startAndWaitRunning(service.name);
+      expect((await sc(['stop', service.name])).code).toBe(0);
+      await waitFor('cleanup to begin', () => service.lines().includes('cleanup-begin'));
+      const joined = manage([{ op: 'stop', name: service.name }, { op: 'query', name: service.name }]);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      writeFileSync(service.release, '');
+      const [stopped, queried] = await joined;
+      expect(stopped, JSON.stringify(stopped)).toMatchObject({ ok: true });
+      expect(queried).toMatchObject({ ok: true, value: { state: 'stopped' } });
+      expect(service.lines().filter((line) => line.startsWith('stop '))).toEqual(['stop scm-stop']);
     });
   });
 

@@ -428,10 +428,19 @@ export async function stopWindowsService(nameInput: unknown, options: StopOption
   try {
     native().scmControlService(name, controlCode('stop'), options.comment ?? 'servicehost stop', machine);
   } catch (error) {
-    if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_NOT_ACTIVE')) throw scmError(error, name, 'stop', machine);
+    if (!(isSystemError(error) && (error.code === 'ERROR_SERVICE_NOT_ACTIVE' || (error.code === 'ERROR_SERVICE_CANNOT_ACCEPT_CTRL' && alreadyStopping(name, machine))))) {
+      throw scmError(error, name, 'stop', machine);
+    }
   }
   if (options.wait === false) return queryStatus(name, machine);
   return waitForServiceState(name, 'stopped', () => statusUntilGone(name, machine), options);
+}
+
+// A stop that finds the service already stopping (the SCM takes no control
+// in STOP_PENDING) joins that stop: it waits for STOPPED, as one that came first would.
+function alreadyStopping(name: string, machine?: string): boolean {
+  const { state } = statusUntilGone(name, machine);
+  return state === scmStateCode('stop-pending') || state === scmStateCode('stopped');
 }
 
 // A service marked for deletion is removed the moment it stops: for a stop,

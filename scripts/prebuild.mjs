@@ -14,10 +14,11 @@
 // A Linux binary is refused when it needs a newer glibc or libstdc++ than
 // Node 18's oldest supported systems have (scripts/elf-needs.mjs, LINUX_FLOOR).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { releaseDirLock, tryDirLock } from './dir-lock.mjs';
 import { LINUX_FLOOR, floorViolations, highestVersions, readElfNeeds } from './elf-needs.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,53 +74,24 @@ function findBinary(folder) {
   return undefined;
 }
 
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-}
-
 /**
  * Runs `build` holding `<out>.lock`: two cmake-js runs in one tree clean and
- * regenerate it under each other (seen: the Windows ring's setup and the
- * compat ring's both build win32-x64 in build/cmake-win32-x64, and a
- * clean-clone run failed with the compiler's dependency files gone). A
- * second build of the same tree waits for the first; a lock whose process
- * has ended is taken over.
+ * regenerate it under each other (seen: the compat ring's win32-x64 build in
+ * build/cmake-win32-x64 failed with the compiler's dependency files gone while
+ * another build of that tree ran). A second build of the same tree waits for
+ * the first; a lock whose process has ended is taken over.
  */
 function withTreeLock(out, build) {
   const lock = `${out}.lock`;
-  const owner = path.join(lock, 'pid');
-  mkdirSync(path.dirname(lock), { recursive: true });
   const deadline = Date.now() + 30 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(owner, String(process.pid));
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      let holder = 0;
-      try {
-        holder = Number(readFileSync(owner, 'utf8'));
-      } catch {
-        // Made a moment ago, its pid not yet written: wait for it.
-      }
-      if (holder > 0 && !isAlive(holder)) {
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`prebuild: ${out} is still being built by process ${holder} after 30 minutes`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-    }
+  for (let attempt = tryDirLock(lock); !attempt.taken; attempt = tryDirLock(lock)) {
+    if (Date.now() > deadline) throw new Error(`prebuild: ${out} is still being built by process ${attempt.holder} after 30 minutes`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
   }
   try {
     return build();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    releaseDirLock(lock);
   }
 }
 

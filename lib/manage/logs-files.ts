@@ -149,6 +149,8 @@ export class LogCursor {
   private readonly known = new Set<string>();
   private readonly files: OpenFile[] = [];
   private readonly splitter = new LineSplitter();
+  /** Held files seen renamed (or replaced) whose rotated name has not been listed yet. */
+  private unnamed = 0;
 
   private constructor(private readonly layout: LogLayout) {}
 
@@ -224,21 +226,26 @@ export class LogCursor {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     const following = this.files.find((file) => !file.rotated);
-    let after = fresh;
     if (following) {
       // Where a file system gives no inode (0), only a new rotated name tells.
       const replaced = current === undefined || (following.ino === 0n ? fresh.length > 0 : current.ino !== following.ino);
       if (!replaced) return;
       following.rotated = true;
-      // The file followed so far is now one of the fresh rotated names (by inode; else the oldest): the ones after it are newer.
-      let ours = -1;
-      for (let index = 0; index < fresh.length && following.ino !== 0n; index += 1) {
-        const info = await stat(path.join(this.layout.directory, fresh[index]!), { bigint: true }).catch(() => undefined);
-        if (info?.ino === following.ino) ours = index;
-      }
-      if (following.ino === 0n && fresh.length > 0) ours = 0;
-      after = fresh.slice(ours + 1);
+      this.unnamed += 1;
     }
+    // A fresh rotated name may be a file already held: the one followed so far,
+    // renamed now, or a poll ago when that poll's listing came before the
+    // rename and its stat after it (the current name then missing, or already
+    // new). It and the names before it are read: only the ones after are newer.
+    let ours = -1;
+    for (let index = 0; index < fresh.length; index += 1) {
+      const info = await stat(path.join(this.layout.directory, fresh[index]!), { bigint: true }).catch(() => undefined);
+      if (info !== undefined && info.ino !== 0n && this.files.some((file) => file.ino === info.ino)) ours = index;
+    }
+    // Without inodes, the oldest fresh names are the held files still waiting for theirs.
+    if (ours === -1 && this.files.every((file) => file.ino === 0n)) ours = Math.min(this.unnamed, fresh.length) - 1;
+    if (fresh.length > 0) this.unnamed = Math.max(0, this.unnamed - (ours + 1));
+    const after = fresh.slice(ours + 1);
     for (const name of after) await this.add(name, true);
     if (current !== undefined && !this.files.some((file) => !file.rotated)) await this.add(this.layout.current, false);
   }

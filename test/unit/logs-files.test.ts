@@ -148,6 +148,29 @@ describe('following', () => {
     expect(follow.seen).toEqual(range(1, 7));
   });
 
+  test('a poll that lists the folder before a rotation and looks at the current file after it: the renamed file is not read twice', async () => {
+    // Seen under a loaded Wine: a follow repeated a rotated file's lines. The
+    // writer's rename fell between a poll's listing (no new name yet) and its
+    // stat (no current file); the next poll took the new name for a file it
+    // did not hold. Moving the file out of the folder and back under its
+    // rotated name gives that poll exactly.
+    const dir = folder();
+    const aside = path.join(folder(), 'renamed-meanwhile.log');
+    const current = path.join(dir, 'output.log');
+    writeFileSync(current, numbered(1, 2));
+    const cursor = await LogCursor.open(capturedLogLayout(dir));
+    appendFileSync(current, numbered(3, 3));
+    renameSync(current, aside);
+    const seen = await cursor.read();
+    renameSync(aside, path.join(dir, 'output.20261205T120000000Z.log'));
+    writeFileSync(current, numbered(4, 5));
+    for (let poll = 0; poll < 3; poll += 1) seen.push(...(await cursor.read()));
+    appendFileSync(current, numbered(6, 6));
+    seen.push(...(await cursor.read()));
+    await cursor.close();
+    expect(seen).toEqual(range(3, 6));
+  });
+
   test('a file truncated in place is read again from its start', async () => {
     const dir = folder();
     const file = path.join(dir, 'out.log');

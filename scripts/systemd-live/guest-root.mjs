@@ -3,7 +3,7 @@
 // last, so a run that was interrupted leaves a root without one, which the
 // next run throws away and builds again.
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { GUEST_NODE, liveDir, liveRelease, logsDir, releaseDirs } from './paths.mjs';
 import { ROOT_MARKER, assertBootableRoot, markerText, readMarker } from './root-guard.mjs';
@@ -17,8 +17,32 @@ import { ROOT_MARKER, assertBootableRoot, markerText, readMarker } from './root-
 export const GUEST_PACKAGES = ['systemd', 'systemd-sysv', 'udev', 'dbus', 'libpam-systemd', 'kmod', 'procps', 'systemd-container', 'curl', 'openssh-server'];
 const MIRROR = process.env.SERVICEHOST_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
-// Timers that would wake in the middle of a test run and do work of their own.
-const MASKED_UNITS = ['apt-daily.timer', 'apt-daily-upgrade.timer', 'dpkg-db-backup.timer', 'e2scrub_all.timer', 'fstrim.timer'];
+// Timers that would wake in the middle of a test run and do work of their own,
+// and systemd-update-utmp-runlevel.service, which only writes the runlevel into
+// utmp (nothing here reads it) and failed once under a loaded CI run, leaving
+// the guest "degraded" and its ring unbooted.
+const MASKED_UNITS = ['apt-daily.timer', 'apt-daily-upgrade.timer', 'dpkg-db-backup.timer', 'e2scrub_all.timer', 'fstrim.timer', 'systemd-update-utmp-runlevel.service'];
+
+/** Masks MASKED_UNITS in `root` (a link to /dev/null each); at every boot, so a root cached before a unit joined the list gets it too. */
+function maskUnits(root) {
+  for (const unit of MASKED_UNITS) {
+    const link = path.join(root, 'etc', 'systemd', 'system', unit);
+    let target;
+    try {
+      target = readlinkSync(link);
+    } catch {
+      // not a link yet
+    }
+    if (target === '/dev/null') continue;
+    rmSync(link, { force: true });
+    try {
+      symlinkSync('/dev/null', link);
+    } catch (error) {
+      // Another ring masked it at the same moment.
+      if (error.code !== 'EEXIST') throw error;
+    }
+  }
+}
 
 function run(command, args, { logFile, timeoutMs }) {
   return new Promise((resolve, reject) => {
@@ -79,11 +103,7 @@ async function buildRoot(log, release) {
     { logFile, timeoutMs: 15 * 60_000 },
   );
   writeFileSync(path.join(partial, 'etc', 'hostname'), 'servicehost-guest\n');
-  for (const unit of MASKED_UNITS) {
-    const link = path.join(partial, 'etc', 'systemd', 'system', unit);
-    rmSync(link, { force: true });
-    symlinkSync('/dev/null', link);
-  }
+  maskUnits(partial);
   // sshd starts only where a test starts it (ssh.socket is off by default).
   for (const wants of ['multi-user.target.wants/ssh.service', 'sshd.service']) rmSync(path.join(partial, 'etc', 'systemd', 'system', wants), { force: true });
   rmSync(path.join(partial, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
@@ -123,6 +143,7 @@ export async function ensureGuestRoot({ log = () => {}, release: wanted } = {}) 
     await buildRoot(log, release);
   }
   const root = assertBootableRoot(rootDir, liveDir);
+  maskUnits(root);
   installGuestNode(root, log);
   return root;
 }

@@ -6,7 +6,7 @@
 // own stop delivery on, so that the one real stop does not wait for V8 to compile it.
 import { channel } from 'node:diagnostics_channel';
 import { ServicehostError } from '../errors';
-import type { Host, HostEvent, StopReason } from '../hosts/host';
+import type { Host, HostEvent, HostKind, StopReason } from '../hosts/host';
 import { DrainDelay } from './drain-delay';
 import { exitCodes } from './exit-codes';
 import type { Logger } from './log';
@@ -50,8 +50,11 @@ export interface StopRequest extends StopAsk {
 }
 
 /** What the stop path needs of its Service. */
+/** What the stop path asks of a host: reports, the end, and its kind for a log line; the rehearsal's stands in as 'rehearsal'. */
+export type StopPathHost = Pick<Host, 'report' | 'close'> & { readonly kind: HostKind | 'rehearsal' };
+
 export interface StopPathParts {
-  readonly host: Host;
+  readonly host: StopPathHost;
   readonly log: Logger;
   readonly teardown: Teardown;
   readonly stopTimeoutMs: number;
@@ -92,7 +95,7 @@ function systemErrno(error: unknown): number | undefined {
 const nothing = (): void => {};
 // The rehearsal's own stop path: a host that reports and ends nothing, no listeners, no state.
 const REHEARSAL_PARTS: Omit<StopPathParts, 'teardown' | 'stopTimeoutMs'> = {
-  host: { kind: 'rehearsal' as Host['kind'], open: nothing, listen: nothing, report: nothing, statusText: () => false, close: () => Promise.resolve() },
+  host: { kind: 'rehearsal', report: nothing, close: () => Promise.resolve() },
   log: { error: nothing, warn: nothing, info: nothing, debug: nothing },
   drainDelayMs: 0,
   forceOnSecondStop: false,

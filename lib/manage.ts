@@ -26,8 +26,8 @@ export { handleElevatedRequest } from './manage/elevate-child';
 export { ServiceManagerError } from './manage/errors';
 export { ServicehostError, isSystemError, SERVICEHOST_ERROR_CODES, type ServicehostErrorCode, type SystemError, type SystemErrorCode } from './errors';
 export type { CommandOverrides } from './manage/commands';
+export { checkServiceName } from './manage/service-name';
 export {
-  checkServiceName,
   WINDOWS_START_TYPES,
   WINDOWS_BUILT_IN_ACCOUNTS,
   WINDOWS_RECOVERY_ACTION_TYPES,
@@ -44,7 +44,7 @@ export {
   type WindowsRecoveryActionType,
   type WindowsSidType,
   type WindowsStartType,
-} from './manage/spec';
+} from './manage/spec-types';
 export type {
   InstallResult,
   LaunchdServiceDetails,

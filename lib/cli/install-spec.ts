@@ -1,7 +1,7 @@
 // `servicehost install|configure` options → an InstallSpec, one function per
 // part of the spec. Checks only what the command line alone knows; the spec
 // itself is checked by servicehost/manage.
-import { WINDOWS_BUILT_IN_ACCOUNTS, type InstallSpec, type LaunchdInstallOptions, type SystemdInstallOptions, type WindowsInstallOptions } from '../manage/spec';
+import { WINDOWS_BUILT_IN_ACCOUNTS, type InstallSpec, type LaunchdInstallOptions, type SystemdInstallOptions, type WindowsInstallOptions } from '../manage/spec-types';
 import type { CommandOverrides } from '../manage/commands';
 import { usage, type ParsedCommand } from './args';
 import { parseLogSize } from '../windows/output-capture-files';

@@ -17,7 +17,7 @@ import { managerPlatform, type ScopeOptions } from './manager';
 import { checkHostsOptions, eachHost, rowsOf, type HostRow, type HostsOptions } from './hosts';
 import { listTask, managerFor, parseRemoteHost, queryTask, type HostOptions } from './remote-host';
 import { resolveLogsOptions, type LogsOptions, type ServiceLog } from './logs';
-import type { InstallSpec } from './spec';
+import type { InstallSpec } from './spec-types';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StartOptions, StopOptions, WaitOptions } from './types';
 
 // The functions of `servicehost/manage`; lib/manage.ts names what the entry exports.

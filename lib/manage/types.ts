@@ -3,7 +3,7 @@
 import type { ServiceState } from '../lifecycle/states';
 import type { CommandOverrides } from './commands';
 import type { ResolvedLogsOptions, ServiceLog } from './logs';
-import type { InstallSpec } from './spec';
+import type { InstallSpec } from './spec-types';
 
 /** The service manager servicehost drives here: the Windows SCM, systemd or launchd. */
 export type ManagerPlatform = 'windows' | 'systemd' | 'launchd';

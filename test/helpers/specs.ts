@@ -1,6 +1,7 @@
 // Install specs for tests, resolved as install() resolves them, with the
 // machine-specific paths pinned so generated files are the same everywhere.
-import { resolveSpec, type InstallSpec, type ResolvedSpec } from '../../lib/manage/spec';
+import { resolveSpec, type ResolvedSpec } from '../../lib/manage/spec';
+import type { InstallSpec } from '../../lib/manage/spec-types';
 
 export const PINNED_NODE = '/usr/bin/node';
 export const PINNED_REGISTER = '/usr/lib/node_modules/servicehost/dist/register.js';

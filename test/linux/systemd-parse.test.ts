@@ -9,7 +9,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { resolveSpec, type InstallSpec } from '../../lib/manage/spec';
+import { resolveSpec } from '../../lib/manage/spec';
+import type { InstallSpec } from '../../lib/manage/spec-types';
 import { LONG_LINE_MAX, renderSystemdUnit } from '../../lib/manage/systemd/unit';
 
 const SYSTEMD = ['/usr/lib/systemd/systemd', '/lib/systemd/systemd'].find((file) => existsSync(file));

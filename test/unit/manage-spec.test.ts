@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ServicehostError } from '../../lib/errors';
 import { ServiceManagerError, translateSystemError } from '../../lib/manage/errors';
-import { checkServiceName, programArguments, resolveSpec } from '../../lib/manage/spec';
+import { checkServiceName } from '../../lib/manage/service-name';
+import { programArguments, resolveSpec } from '../../lib/manage/spec';
 
 describe('checkServiceName', () => {
   test.each([

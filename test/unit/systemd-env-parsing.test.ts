@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { unitCgroups } from '../../lib/hosts/systemd/cgroup';
 import { decimal, parseMainPid } from '../../lib/hosts/systemd/decimal';
 import { listenFds } from '../../lib/hosts/systemd/socket-activation';
-import { checkServiceName, resolveSpec } from '../../lib/manage/spec';
+import { checkServiceName } from '../../lib/manage/service-name';
+import { resolveSpec } from '../../lib/manage/spec';
 import { watchdogIntervalMs } from '../../lib/hosts/systemd/systemd-host';
 
 describe('decimal', () => {

@@ -7,7 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { installSpecOf } from '../../lib/cli/install-spec';
 import { parseCommandLine } from '../../lib/cli/args';
 import { VERBS } from '../../lib/cli/verbs';
-import { resolveSpec, type InstallSpec } from '../../lib/manage/spec';
+import { resolveSpec } from '../../lib/manage/spec';
+import type { InstallSpec } from '../../lib/manage/spec-types';
 import { LONG_LINE_MAX, renderSystemdUnit } from '../../lib/manage/systemd/unit';
 
 const context = { version: '0.0.0-test' };

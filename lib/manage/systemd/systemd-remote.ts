@@ -13,7 +13,7 @@ import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOpti
 import { parseSystemdHost, systemdWriteRefused, type SystemdRemoteHost } from './remote-host';
 import { runRemote } from '../remote-run';
 import { posixCommandLine } from '../shell-quote';
-import { checkServiceName } from '../spec';
+import { checkServiceName } from '../service-name';
 import type { ListFilter, ScopeOptions, ServiceInfo, ServiceManager, ServiceSummary, StopOptions, WaitOptions } from '../types';
 import { STOP_TIMEOUT_VARIABLE } from '../../lifecycle/installed-environment';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';

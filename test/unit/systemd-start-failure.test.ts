@@ -1,7 +1,7 @@
 // What `servicehost start` says when systemd's start job fails: read from
 // `systemctl show`, the program's own end and what systemd does next.
 import { describe, expect, test } from 'vitest';
-import { describeStartFailure } from '../../lib/manage/systemd/systemd-manager';
+import { describeStartFailure } from '../../lib/manage/systemd/systemctl-show';
 
 describe('describeStartFailure', () => {
   test('an exit status, and a restart that Restart=on-failure has scheduled', () => {

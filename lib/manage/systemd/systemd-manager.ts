@@ -1,18 +1,14 @@
-// The systemd service manager: writes the unit, then drives systemctl, always
-// with an argument array (no shell). A failed step after the unit is written
-// removes it again.
-import { execFile } from 'node:child_process';
+// The systemd service manager: writes the unit, then drives systemctl
+// (systemctl.ts) and reads what it shows (systemctl-show.ts). A failed step
+// after the unit is written removes it again.
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commandPath, type CommandOverrides } from '../commands';
 import { checkRunPathsPosix } from '../least-privilege';
 import { uidOf } from '../writable-paths';
 import { ServiceManagerError, translateSystemError } from '../errors';
-import { userConfigHome } from '../user-home';
 import { writeFileAtomically } from '../files';
 import { matchesName } from '../list-filter';
-import { posixCommandLine } from '../shell-quote';
 import { checkServiceName } from '../service-name';
 import { resolveSpec, type ResolvedSpec } from '../spec';
 import { UNIT_MARKER, parseSystemdCommandLine, reloadHelperOf, renderSystemdUnit, specForSystemd } from './unit';
@@ -22,62 +18,10 @@ import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOpti
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
 import { serviceUnitName } from './socket-names';
 import { installedSocketUnits, readSocketUnits, removeSocketFiles, renderSocketUnits, requireNoSocketFiles, socketAccessWarnings, startSocketUnits } from './socket-unit';
+import { systemctl, systemdUnitDirectory, unitPath, type SystemdScope } from './systemctl';
+import { START_FAILURE_SHOWN, describeStartFailure, parseSystemctlShow, serviceInfoOf } from './systemctl-show';
 import type { ServiceManager } from '../types';
-import type { InstallResult, ListFilter, ManagedServiceState, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
-
-export interface SystemdScope {
-  /** The user's own manager (systemctl --user). */
-  user?: boolean;
-  /** An offline root (systemctl --root). */
-  root?: string;
-  /** Programs to run instead of the standard systemctl (tests). */
-  commands?: CommandOverrides;
-}
-
-/** Where units of this scope live. */
-export function systemdUnitDirectory(scope: SystemdScope = {}): string {
-  if (scope.root !== undefined) return path.join(path.resolve(scope.root), 'etc', 'systemd', 'system');
-  if (scope.user) return path.join(userConfigHome(), 'systemd', 'user');
-  return '/etc/systemd/system';
-}
-
-function scopeArgs(scope: SystemdScope): string[] {
-  if (scope.root !== undefined) return [`--root=${path.resolve(scope.root)}`];
-  return scope.user ? ['--user'] : [];
-}
-
-/**
- * Runs systemctl with an argument array: its scope, `args`, then `--` and
- * the unit names, so that no name is ever read as an option.
- */
-export function systemctl(scope: SystemdScope, args: readonly string[], service: string, units: readonly string[] = [], timeoutMs = 10 * 60_000): Promise<string> {
-  const argv = [...scopeArgs(scope), ...args, ...(units.length > 0 ? ['--', ...units] : [])];
-  const program = commandPath('systemctl', scope.commands);
-  return new Promise((resolve, reject) => {
-    execFile(program, argv, { encoding: 'utf8', timeout: timeoutMs }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      if (error.killed) {
-        // Our deadline, not systemd's: the job it queued goes on.
-        return reject(new ServiceManagerError('ERR_SERVICEHOST_WAIT_TIMEOUT', service, `systemctl ${argv.join(' ')} did not finish within ${timeoutMs} ms; systemd goes on with the job (\`systemctl status ${units.join(' ')}\` shows it)`, error));
-      }
-      const text = `${stderr}`.trim() || error.message;
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return reject(new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', service, `systemctl was not found (${program}): is this a systemd system?`, error));
-      }
-      if (/access denied|interactive authentication required|permission denied/iu.test(text)) {
-        return reject(new ServiceManagerError('ERR_SERVICEHOST_ACCESS_DENIED', service, `systemctl ${argv.join(' ')}: ${text}. Run it as root (sudo), or use a per-user service (--user).`, error));
-      }
-      if (/not (found|loaded)|does not exist/iu.test(text)) {
-        return reject(new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', service, `systemctl ${argv.join(' ')}: ${text}`, error));
-      }
-      reject(new ServiceManagerError('ERR_SERVICEHOST_COMMAND_FAILED', service, `systemctl ${argv.join(' ')} failed: ${text}`, error));
-    });
-  });
-}
-
-function unitPath(name: string, scope: SystemdScope): string {
-  return path.join(systemdUnitDirectory(scope), serviceUnitName(name));
-}
+import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
 
 /** Which systemd the spec is for (system, --user, or an offline --root) and the systemctl to run. */
 function systemdScopeOf(spec: ResolvedSpec): SystemdScope {
@@ -297,58 +241,7 @@ export async function logsSystemdService(nameInput: unknown, options: ResolvedLo
   return serviceLog(`journalctl ${journalctlArgs(query).join(' ')}`, (notices) => readJournal(query, { ...reading, notices }));
 }
 
-const START_FAILURE_SHOWN = ['ActiveState', 'SubState', 'Result', 'ExecMainCode', 'ExecMainStatus', 'NRestarts', 'RestartUSec'];
-
-/**
- * Why a start job failed, from `systemctl show`: the program's end, systemd's
- * verdict, and what comes next: a restart systemd has scheduled, or, for the
- * start of an install, the install's rollback (which cancels that restart).
- */
-export function describeStartFailure(name: string, shown: Record<string, string>, by: 'install' | 'verb' = 'verb'): string {
-  // ExecMainCode is the waitid() code: 1 exited, 2 killed, 3 dumped core.
-  const status = shown.ExecMainStatus ?? '';
-  const ended =
-    shown.ExecMainCode === '1' ? `the program exited with status ${status}` : shown.ExecMainCode === '2' || shown.ExecMainCode === '3' ? `the program was killed by signal ${status}` : 'the program did not start';
-  const result = shown.Result === 'timeout' ? '; it did not send READY=1 within TimeoutStartSec' : shown.Result ? ` (result: ${shown.Result})` : '';
-  const next =
-    by === 'install'
-      ? '; the install is rolled back, so nothing of it is left'
-      : shown.SubState === 'auto-restart'
-      ? `; systemd restarts it in ${shown.RestartUSec || 'a moment'} (Restart=on-failure): \`servicehost status ${name}\` shows whether it came up`
-      : '';
-  return `"${name}" stopped while starting: ${ended}${result}${next}. \`servicehost logs ${name}\` (journalctl -u ${name}.service) says why`;
-}
-
 const SHOWN = ['Id', 'Description', 'LoadState', 'ActiveState', 'SubState', 'Result', 'MainPID', 'ExecMainStatus', 'UnitFileState', 'NRestarts', 'User'];
-
-/** `systemctl show` output (Key=value lines) as a record. */
-export function parseSystemctlShow(output: string): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const line of output.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) record[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return record;
-}
-
-export function systemdState(activeState: string, subState: string): ManagedServiceState {
-  switch (activeState) {
-    case 'active':
-    case 'reloading':
-    case 'refreshing':
-      return 'running';
-    case 'activating':
-      return subState === 'auto-restart' ? 'stopped' : 'starting';
-    case 'deactivating':
-      return 'stopping';
-    case 'inactive':
-      return 'stopped';
-    case 'failed':
-      return 'failed';
-    default:
-      return 'unknown';
-  }
-}
 
 /** A setting of our own unit file, unescaped: the first `key=` line. */
 function unitSetting(text: string, key: string): string | undefined {
@@ -371,46 +264,6 @@ export async function querySystemdService(nameInput: unknown, scope: SystemdScop
     unitPath: file,
     ...(sockets.length > 0 ? { sockets } : {}),
   });
-}
-
-/** What the caller read beside `systemctl show`: from the unit file here, from show's own fields on a remote host. */
-interface UnitFacts {
-  description: string;
-  account: string;
-  argv: string[];
-  workingDirectory: string | undefined;
-  unitPath: string;
-  sockets?: NonNullable<ServiceInfo['systemd']>['sockets'];
-}
-
-/** A unit's `systemctl show` properties as the manager's ServiceInfo: one reading for this machine and a remote host. */
-export function serviceInfoOf(name: string, shown: Readonly<Record<string, string | undefined>>, facts: UnitFacts): ServiceInfo {
-  const pid = Number(shown.MainPID ?? '0');
-  const state = systemdState(shown.ActiveState ?? '', shown.SubState ?? '');
-  return {
-    name,
-    displayName: name,
-    platform: 'systemd',
-    state,
-    pid: pid > 0 ? pid : undefined,
-    description: facts.description,
-    exitCode: state === 'stopped' || state === 'failed' ? Number(shown.ExecMainStatus ?? '0') : undefined,
-    enabled: shown.UnitFileState === 'enabled',
-    account: facts.account,
-    argv: facts.argv,
-    commandLine: posixCommandLine(facts.argv),
-    workingDirectory: facts.workingDirectory,
-    dependencies: [],
-    systemd: {
-      unitPath: facts.unitPath,
-      activeState: shown.ActiveState ?? '',
-      subState: shown.SubState ?? '',
-      result: shown.Result ?? '',
-      unitFileState: shown.UnitFileState ?? '',
-      restarts: shown.NRestarts === undefined || shown.NRestarts === '' ? undefined : Number(shown.NRestarts),
-      ...(facts.sockets ? { sockets: facts.sockets } : {}),
-    },
-  };
 }
 
 /** Our units: the files in the unit directory that begin with servicehost's marker. */

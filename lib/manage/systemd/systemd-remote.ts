@@ -19,7 +19,7 @@ import { STOP_TIMEOUT_VARIABLE } from '../../lifecycle/installed-environment';
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
 import { socketInfoOf, type SocketInfo } from './socket-unit';
 import { serviceUnitName, triggeringSockets } from './socket-names';
-import { describeStartFailure, parseSystemctlShow, serviceInfoOf, systemdState } from './systemd-manager';
+import { START_FAILURE_SHOWN, describeStartFailure, parseSystemctlShow, serviceInfoOf, systemdState } from './systemctl-show';
 
 /**
  * How long ssh may take to connect, in seconds: the journal read over ssh is
@@ -146,8 +146,6 @@ async function listRemote(filter: ListFilter & RemoteScope): Promise<ServiceSumm
       return { name, displayName: name, state: systemdState(block.ActiveState ?? '', block.SubState ?? ''), pid: pid > 0 ? pid : undefined };
     });
 }
-
-const START_FAILURE_SHOWN = ['ActiveState', 'SubState', 'Result', 'ExecMainCode', 'ExecMainStatus', 'NRestarts', 'RestartUSec'];
 
 async function startRemote(name: string, verb: 'start' | 'restart', options: WaitOptions & RemoteScope): Promise<void> {
   const began = Date.now();

@@ -36,26 +36,29 @@ class JsEventChannel {
   // merge or drop. The others always get in.
   static constexpr size_t kDroppableLimit = 1024;
 
-  // Main thread. `holdsProcess`: the channel keeps the event loop alive until Hold(env, false).
+  // Main thread. `holdsProcess`: the channel keeps the event loop alive until
+  // it is closed and its last event delivered, or LetGoOfLoop().
   void Open(Napi::Env env, Napi::Function listener, const char* name, bool holdsProcess) {
     std::lock_guard<std::mutex> lock(mutex_);
     // Opened again after a Close: nothing of the last opening carries over.
     queue_.clear();
     droppableWaiting_ = 0;
     wakePending_ = false;
+    letGo_ = false;
     sink_ = Sink::New(env, listener, name, 0, 1, this);
     if (!holdsProcess) sink_.Unref(env);
     held_ = holdsProcess;
     open_ = true;
   }
 
-  // Main thread: starts or stops keeping the event loop alive.
-  void Hold(Napi::Env env, bool hold) {
+  // Any thread: stops keeping the event loop alive; events are still
+  // delivered while something else keeps it. napi_unref_threadsafe_function
+  // is main-thread only, so this wakes the main thread, which lets go in CallJs.
+  void LetGoOfLoop() {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!open_ || held_ == hold) return;
-    if (hold) sink_.Ref(env);
-    else sink_.Unref(env);
-    held_ = hold;
+    if (!open_ || !held_ || letGo_) return;
+    letGo_ = true;
+    WakeLocked();
   }
 
   // Any thread. Never blocks on the main thread. Returns false once the
@@ -78,11 +81,7 @@ class JsEventChannel {
       ++droppableWaiting_;
     }
     queue_.push_back(std::move(event));
-    if (!wakePending_) {
-      if (sink_.NonBlockingCall(static_cast<void*>(nullptr)) != napi_ok) return false;
-      wakePending_ = true;
-    }
-    return true;
+    return WakeLocked();
   }
 
   // Any thread: after the last event (`abort` false: what waits is still
@@ -105,12 +104,25 @@ class JsEventChannel {
   }
 
  private:
-  // Runs on the main thread: hands every waiting event to JavaScript, in order.
+  // With mutex_ held, any thread: one wake of the main thread covers whatever waits.
+  bool WakeLocked() {
+    if (wakePending_) return true;
+    if (sink_.NonBlockingCall(static_cast<void*>(nullptr)) != napi_ok) return false;
+    wakePending_ = true;
+    return true;
+  }
+
+  // Runs on the main thread: lets go of the loop if asked, and hands every
+  // waiting event to JavaScript, in order.
   static void CallJs(Napi::Env env, Napi::Function listener, JsEventChannel* self, void* /*unused*/) {
     if (env == nullptr || listener == nullptr) return;  // torn down: nothing to call
     std::deque<std::unique_ptr<Event>> batch;
     {
       std::lock_guard<std::mutex> lock(self->mutex_);
+      if (self->letGo_ && self->held_) {
+        self->sink_.Unref(env);
+        self->held_ = false;
+      }
       batch.swap(self->queue_);
       self->droppableWaiting_ = 0;
       self->wakePending_ = false;
@@ -134,6 +146,7 @@ class JsEventChannel {
   bool wakePending_ = false;
   bool open_ = false;
   bool held_ = false;
+  bool letGo_ = false;  // LetGoOfLoop() asked; the main thread unrefs in CallJs
 };
 
 }  // namespace servicehost

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <system_error>
 
 #include "../common/js_error.h"
 #include "../common/monotonic_clock.h"
@@ -247,21 +248,51 @@ bool ServiceDispatcher::IsAcceptedLocked(DWORD control) const {
   return (status_.dwControlsAccepted & flag) != 0;
 }
 
+// Main thread, in SetStatus with statusMutex_ held (the one place threadMutex_
+// is taken inside it), once: STOPPED is reported once. The channel keeps the
+// loop: the dispatcher thread's Close(false) lets go once 'dispatcher-exit' is
+// delivered, and the watch lets go at the bound if the dispatcher never returns.
+void ServiceDispatcher::WatchForDispatcherExit() {
+  std::lock_guard<std::mutex> lock(threadMutex_);
+  if (stopped_) return;
+  stopped_ = true;
+  exitDeadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(kDispatcherExitBoundMs);
+  if (dispatcherReturned_ || ownerGone_) return;
+  try {
+    exitWatch_ = std::thread([this] { RunExitWatchThread(); });
+  } catch (const std::system_error&) {
+    channel_.LetGoOfLoop();  // no thread to watch with: the loop is not held past STOPPED
+  }
+}
+
+// Runs on the exit-watch thread, from STOPPED until the dispatcher returns,
+// the owning environment is torn down, or the bound passes.
+void ServiceDispatcher::RunExitWatchThread() {
+  bool settled;
+  {
+    std::unique_lock<std::mutex> lock(threadMutex_);
+    settled = threadDone_.wait_until(lock, exitDeadline_, [this] { return dispatcherReturned_ || ownerGone_; });
+  }
+  // napi_unref_threadsafe_function is main-thread only: the channel asks the
+  // main thread to let go. A 'dispatcher-exit' that comes later is still
+  // delivered if something else keeps the process.
+  if (!settled) channel_.LetGoOfLoop();
+}
+
 // Runs on the main thread while the owning environment is torn down.
 void ServiceDispatcher::OnOwnerEnvCleanup() {
   channel_.Close(true);
   std::unique_lock<std::mutex> lock(threadMutex_);
-  bool stopped;
-  {
-    std::lock_guard<std::mutex> statusLock(statusMutex_);
-    stopped = status_.dwCurrentState == SERVICE_STOPPED;
-  }
-  // After STOPPED the dispatcher returns within moments; otherwise it is still
+  // After STOPPED the dispatcher returns within moments: waited for up to the
+  // bound of the hold (nothing more once it has passed). Otherwise it is still
   // serving the SCM and the process is leaving without a final status, which
   // the SCM rightly treats as a crash.
-  if (stopped) {
-    threadDone_.wait_for(lock, std::chrono::seconds(2), [this] { return dispatcherReturned_; });
-  }
+  if (stopped_) threadDone_.wait_until(lock, exitDeadline_, [this] { return dispatcherReturned_; });
+  ownerGone_ = true;
+  lock.unlock();
+  threadDone_.notify_all();
+  if (exitWatch_.joinable()) exitWatch_.join();
+  lock.lock();
   if (!thread_.joinable()) return;
   if (dispatcherReturned_) {
     lock.unlock();
@@ -305,8 +336,9 @@ SERVICE_STATUS ServiceDispatcher::SetStatus(Napi::Env env, const StatusRequest& 
     throw Win32Error(env, GetLastError(), "SetServiceStatus");
   }
   status_ = next;
-  // The SCM no longer needs the process: let the event loop end it.
-  if (status_.dwCurrentState == SERVICE_STOPPED) channel_.Hold(env, false);
+  // The SCM no longer needs the process, but the caller still waits for
+  // 'dispatcher-exit': the channel keeps holding the loop until then, or the bound.
+  if (status_.dwCurrentState == SERVICE_STOPPED) WatchForDispatcherExit();
   return status_;
 }
 

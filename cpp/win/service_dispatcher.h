@@ -11,6 +11,7 @@
 
 #include <napi.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -70,9 +71,20 @@ class ServiceDispatcher {
   // Process-wide: the SCM serves one dispatcher per process.
   static ServiceDispatcher& Instance();
 
+  // After STOPPED, how long the process is held for the dispatcher to return
+  // and 'dispatcher-exit' to reach JavaScript (where a raw-contract caller sets
+  // its exit code); past it the event loop may end without it. The one bound of
+  // that wait, also for the environment's cleanup. On Windows the dispatcher
+  // returns moments after STOPPED, under a loaded Wine seconds after; it never
+  // returns only when the SCM has stopped answering, and then only this
+  // process, which has nothing left to do, waits. So the bound is generous:
+  // too short loses the caller's exit code on a slow machine.
+  static constexpr DWORD kDispatcherExitBoundMs = 10000;
+
   // Main thread. Starts the dispatcher thread; events go to `listener`. The
-  // process is held open from here until STOPPED is reported (or the
-  // dispatcher returns at once: not started by the SCM).
+  // process is held open from here until the dispatcher returns and its
+  // 'dispatcher-exit' has been delivered (at once, when not started by the
+  // SCM), at most kDispatcherExitBoundMs after STOPPED is reported.
   void Start(Napi::Env env, Napi::Function listener, DWORD startWaitHint, const DispatcherPolicy& policy);
 
   // Main thread. The JavaScript side of the single writer of SERVICE_STATUS;
@@ -109,6 +121,8 @@ class ServiceDispatcher {
   DWORD OnControl(DWORD control, DWORD eventType, LPVOID eventData);
   void EnterPendingLocked(DWORD state, DWORD waitHint);
   bool IsAcceptedLocked(DWORD control) const;
+  void WatchForDispatcherExit();
+  void RunExitWatchThread();
   void OnOwnerEnvCleanup();
   void ExpectConnected(Napi::Env env) const;
 
@@ -125,9 +139,14 @@ class ServiceDispatcher {
   DispatcherPolicy policy_;
 
   std::thread thread_;
+  std::thread exitWatch_;  // from STOPPED: lets go of the loop at the bound
+  // Guards what follows; threadDone_ is notified when any of it changes.
   std::mutex threadMutex_;
   std::condition_variable threadDone_;
   bool dispatcherReturned_ = false;
+  bool stopped_ = false;    // STOPPED reported; exitDeadline_ is set
+  bool ownerGone_ = false;  // the owning environment is torn down: the watch ends
+  std::chrono::steady_clock::time_point exitDeadline_;
 };
 
 }  // namespace servicehost

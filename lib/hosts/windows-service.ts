@@ -3,7 +3,9 @@
 // reports STOP_PENDING, PAUSE_PENDING and CONTINUE_PENDING the moment a
 // control arrives), a control is parsed once into the event Service
 // receives, and Service owns the lifecycle. The dispatcher connection holds
-// the process open until STOPPED.
+// the process open until STOPPED (and natively a while after, for the raw
+// contract's 'dispatcher-exit'); a Service ends its process itself, with its
+// own code, once the dispatcher has returned or dispatcherExitTimeoutMs passed.
 import { ServicehostError } from '../errors';
 import type { Logger } from '../lifecycle/log';
 import { stderrLogger } from '../lifecycle/log';
@@ -38,9 +40,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-// Waits for `promise`, at most `ms`. The timer is ref'd: after STOPPED the
-// dispatcher no longer holds the process, and it must live until exitProcess
-// gives it the service's own exit code.
+// Waits for `promise`, at most `ms`. The timer is ref'd: the dispatcher's own
+// hold after STOPPED ends at its bound (10 s, cpp/win/service_dispatcher.h),
+// and the process must live until exitProcess gives it the service's own code.
 async function within(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);

@@ -198,9 +198,11 @@ function checkDelivery(where: string, value: unknown): { deliverCustom?: boolean
 /**
  * Connects to the SCM on a native thread of its own (or takes over the
  * connection `servicehost/register` made) and hands every event to
- * `onEvent`. From here until STOPPED is reported the process is held open, as
- * the SCM expects. Once per process: a second consumer, or a worker thread,
- * gets ERR_SERVICEHOST_DISPATCHER_STARTED.
+ * `onEvent`. From here the process is held open, as the SCM expects, and
+ * after STOPPED until 'dispatcher-exit' has reached `onEvent` (where an exit
+ * code set is the one the process ends with), at most 10 s after STOPPED: the
+ * addon holds it (cpp/win/service_dispatcher.h). Once per process: a second
+ * consumer, or a worker thread, gets ERR_SERVICEHOST_DISPATCHER_STARTED.
  */
 export function startServiceDispatcher(options: StartServiceDispatcherOptions): void {
   const checked = expectObject('startServiceDispatcher(options)', options);
@@ -217,32 +219,8 @@ export function startServiceDispatcher(options: StartServiceDispatcherOptions): 
     ...(pendingWaitHint === undefined ? {} : { pendingWaitHint }),
     ...delivery,
   });
-  connection.consume((record) => {
-    if (record.type === 'dispatcher-exit') dispatcherExitHold.returned();
-    onEvent(parseDispatcherRecord(record));
-  });
+  connection.consume((record) => onEvent(parseDispatcherRecord(record)));
 }
-
-/**
- * After STOPPED the native side lets the event loop end the process, but the
- * dispatcher returns only once the SCM has taken STOPPED (moments on Windows,
- * seconds on a loaded Wine), and 'dispatcher-exit' is where a caller sets the
- * exit code. So a ref'd timer holds the loop until it arrives, bounded in case
- * it never does.
- */
-const DISPATCHER_EXIT_HOLD_MS = 10_000;
-
-const dispatcherExitHold = {
-  timer: undefined as NodeJS.Timeout | undefined,
-  hasReturned: false,
-  stopped(): void {
-    if (!this.hasReturned && this.timer === undefined) this.timer = setTimeout(() => undefined, DISPATCHER_EXIT_HOLD_MS);
-  },
-  returned(): void {
-    this.hasReturned = true;
-    clearTimeout(this.timer);
-  },
-};
 
 /** Changes which optional controls reach the consumer; what is left out stays. */
 export function setControlDelivery(delivery: ControlDelivery): void {
@@ -313,9 +291,7 @@ export function setServiceStatus(update: ScmStatusUpdate): ScmStatus {
     ...(win32ExitCode === undefined ? {} : { win32ExitCode }),
     ...(serviceSpecificExitCode === undefined ? {} : { serviceSpecificExitCode }),
   });
-  const status = toScmStatus(reported);
-  if (status.state === 'stopped') dispatcherExitHold.stopped();
-  return status;
+  return toScmStatus(reported);
 }
 
 /**

@@ -122,7 +122,9 @@ describe.runIf(process.platform !== 'win32')('signals under the posix host', () 
   });
 
   test('SIGTERM during start waits for start to settle, then tears down; the service never reports running', async () => {
-    const service = run({ startMs: 600, steps: [{ name: 'db', ms: 10 }] });
+    // A start of 2 s: the SIGTERM, sent 150 ms after the Service exists, lands inside it even when a
+    // loaded machine is slow to read the child's line and send the signal.
+    const service = run({ startMs: 2_000, steps: [{ name: 'db', ms: 10 }] });
     await service.waitForEvent('host');
     await new Promise((resolve) => setTimeout(resolve, 150));
     service.kill('SIGTERM');
@@ -130,7 +132,8 @@ describe.runIf(process.platform !== 'win32')('signals under the posix host', () 
     expect(service.names).not.toContain('running');
     const stop = await service.waitForEvent('stop');
     const stopping = await service.waitForEvent('state', (e) => e.state === 'stopping');
-    // Teardown began only after the start callback's 600 ms were over.
+    // Teardown began only after the start callback was over: about 1.85 s after the stop, less a late
+    // signal's delay; within moments of it if the teardown did not wait.
     expect(Number(BigInt(stopping.at) - BigInt(stop.at)) / 1e6).toBeGreaterThan(300);
   });
 

@@ -117,7 +117,8 @@ describe.runIf(process.platform === 'linux')('systemd notify', () => {
     expect(monotonic).toBeGreaterThanOrEqual(before);
     expect(monotonic).toBeLessThanOrEqual(process.hrtime.bigint() / 1000n);
     await child.waitForEvent('reload-end');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The receiver is a process of its own: wait for the reload's READY=1 to reach it, not a fixed 100 ms.
+    await receiver.messages.waitFor((m) => m.message === 'READY=1' && m.at > reloading.at, 10_000, 'READY=1 after RELOADING=1');
     const readyAgain = receiver.messages.items.filter((m) => m.message === 'READY=1');
     expect(readyAgain).toHaveLength(2);
     expect(readyAgain[1]!.at).toBeGreaterThan(reloading.at);

@@ -10,8 +10,9 @@ describe('stop rehearsal', () => {
   test('runs in an idle service, before the stop, and the stop then happens exactly once', async () => {
     const child = new FixtureProcess('rehearsal-service.js');
     await child.waitForEvent('state', (event) => event.state === 'running');
-    // Idle: nothing but the keep-alive timer is left to wake the loop.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Idle: nothing but the keep-alive timer is left to wake the loop. The service's part is the
+    // rehearsal's last line (after every host delivery): waited for, not a fixed time a loaded machine outlasts.
+    await child.waitForEvent('rehearsed', (event) => event.part === 'service');
     const parts = () => child.events.items.filter((event) => event.event === 'rehearsed').map((event) => event.part);
     // The host's signal handler (once a delivery: enough runs for V8's feedback), and Service's stop path once.
     expect(parts().filter((part) => part === 'service')).toHaveLength(1);

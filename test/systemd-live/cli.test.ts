@@ -126,7 +126,9 @@ describe.skipIf(!ring.available)(`the servicehost command under systemd (${ring.
     const name = named('slowstart');
     expect((await servicehost(['install', '--no-start', '--name', name, '--', ...fixtureArgs(name, { startMs: 5000 })])).code).toBe(0);
     const start = await timed(servicehost(['start', name, '--timeout', '1000']));
-    expect({ code: start.value.code, inTime: start.ms < 2500 }, `${start.ms} ms: ${start.value.stdout}${start.value.stderr}`).toEqual({ code: 7, inTime: true });
+    // At the deadline, not at the start's end (5 s): 3 s on top of it for the command's own start (node
+    // in the guest), which a loaded machine stretches to seconds.
+    expect({ code: start.value.code, inTime: start.ms < 1000 + 3000 }, `${start.ms} ms: ${start.value.stdout}${start.value.stderr}`).toEqual({ code: 7, inTime: true });
   });
 
   test('start when Restart=on-failure brings the service up after a failed first attempt: the message says what systemd does next', async () => {
@@ -159,8 +161,13 @@ describe.skipIf(!ring.available)(`the servicehost command under systemd (${ring.
     const stop = await timed(servicehost(['stop', name]));
     const state = await show(`${name}.service`, ['ActiveState', 'ExecMainStatus', 'TimeoutStopUSec']);
     expect(state.TimeoutStopUSec).toBe('8s');
-    // The program ends itself at its deadline (73, stopTimeout); systemd never needs its SIGKILL.
-    expect({ stopMs: stop.ms < 3000 + 2000, exitStatus: state.ExecMainStatus }, `stop took ${stop.ms} ms`).toEqual({ stopMs: true, exitStatus: '73' });
+    // The program ends itself at its deadline (73, stopTimeout): its own stop, timed inside it, took the
+    // 3 s and at most 2 s more for a late timer on a loaded machine (the step's own timeout is 25 s).
+    const stopped = (await events(name)).find((event) => event.event === 'stopped');
+    expect({ exitCode: stopped?.exitCode, inTime: Number(stopped?.durationMs) >= 3000 && Number(stopped?.durationMs) < 3000 + 2000 }, JSON.stringify(stopped)).toEqual({ exitCode: 73, inTime: true });
+    // systemd never needs its SIGKILL (8 s): the command returns before it, its own start (node in the
+    // guest, which a loaded machine stretches to seconds) on top of the program's stop.
+    expect({ stopMs: stop.ms < 8000, exitStatus: state.ExecMainStatus }, `stop took ${stop.ms} ms`).toEqual({ stopMs: true, exitStatus: '73' });
   });
 
   test('uninstall leaves /etc/systemd/system and systemctl --failed as they were, for a running and for a failed service', async () => {

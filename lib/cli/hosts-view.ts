@@ -35,7 +35,7 @@ export function hostsOf(command: ParsedCommand): string[] {
 /** `{ host }` for the verbs that act on one machine; a second --host is a usage error. */
 export function singleHostOf(command: ParsedCommand): Pick<ScopeOptions, 'host'> {
   const hosts = hostsOf(command);
-  if (hosts.length > 1) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `servicehost ${command.verb}: --host takes one host here; list and status take several`);
+  if (hosts.length > 1) throw new ServicehostError('ERR_INVALID_ARG_VALUE', '--host takes one host here; list and status take several');
   return hosts.length === 1 ? { host: hosts[0]! } : {};
 }
 

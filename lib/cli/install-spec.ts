@@ -116,15 +116,15 @@ function launchdOf(options: Options): LaunchdInstallOptions {
 export function installSpecOf(command: ParsedCommand, password?: string): InstallSpec {
   const { options } = command;
   const [script, ...args] = command.rest;
-  const name = string(options, 'name') ?? usage(`servicehost ${command.verb}: --name <name> is required`);
-  if (script === undefined) usage(`servicehost ${command.verb}: give the script after --, e.g. \`-- server.js --port 8080\``);
+  const name = string(options, 'name') ?? usage('--name <name> is required');
+  if (script === undefined) usage('give the script after --, e.g. `-- server.js --port 8080`');
   const optional = (key: string, as: keyof InstallSpec) => (string(options, key) === undefined ? {} : { [as]: string(options, key) });
   return {
     name,
     script,
     args,
     env: environmentOf(options.env),
-    ...(Array.isArray(options['env-file']) ? { envFiles: options['env-file'] } : {}),
+    ...(Array.isArray(options['environment-file']) ? { envFiles: options['environment-file'] } : {}),
     ...(Array.isArray(options.credential) ? { credentials: credentialsOf(options.credential) } : {}),
     ...optional('display-name', 'displayName'),
     ...optional('description', 'description'),

@@ -4,6 +4,7 @@
 import { servicehostVersion } from '../manage/version';
 import { parseCommandLine, type ParsedCommand } from './args';
 import { COMMAND_EXIT, commandExitCodeHelp, commandExitCodeOf } from './command-exit-codes';
+import { refuseWhatNodeRead } from './node-reads';
 import type { Output } from './output';
 import { terminalSafe } from './terminal-safe';
 import { VERBS, type Verb } from './verbs';
@@ -51,6 +52,13 @@ function report(error: unknown, command: ParsedCommand, output: Output): void {
 /** Runs the command; resolves with the exit code (undefined: `run` keeps the process alive). */
 export async function main(argv: readonly string[], output: Output): Promise<number | undefined> {
   if (argv[0] === '--version' || argv[0] === '-v') {
+    // Even here: an argument this process's node may have acted on is said so (node-reads.ts).
+    try {
+      refuseWhatNodeRead(argv);
+    } catch (error) {
+      output.err(`servicehost: ${(error as Error).message}`);
+      return COMMAND_EXIT.usage;
+    }
     output.out(servicehostVersion());
     return COMMAND_EXIT.ok;
   }

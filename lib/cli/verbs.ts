@@ -54,7 +54,8 @@ const installOptions: Record<string, OptionSpec> = {
   'node-arg': { kind: 'list', value: 'arg', description: 'an argument for node itself; repeat for more' },
   cwd: { kind: 'string', value: 'dir', description: "working directory (default: the script's folder)" },
   env: { kind: 'list', value: 'KEY=value', description: 'an environment variable; repeat for more' },
-  'env-file': { kind: 'list', value: 'path', description: "a file of KEY=value lines read at each start (systemd EnvironmentFile=; node's --env-file on Windows and launchd, Node 20.6+); repeat for more" },
+  // Not --env-file: Node itself would read that argument in this process (node-reads.ts).
+  'environment-file': { kind: 'list', value: 'path', description: "a file of KEY=value lines read at each start (systemd EnvironmentFile=; node's own env file option on Windows and launchd, Node 20.6+); repeat for more" },
   credential: { kind: 'list', value: 'NAME:path', description: 'systemd: LoadCredential= (systemd 250+): the service reads the file with credential(NAME); repeat for more' },
   register: { kind: 'boolean', description: "preload servicehost/register (default, the app's own copy when it has one; --no-register to leave it out)" },
   'stop-timeout': { kind: 'integer', value: 'ms', description: 'the whole stop\'s deadline, for the program and the manager alike (default 30000)' },
@@ -83,7 +84,7 @@ const installOptions: Record<string, OptionSpec> = {
 
 function requireName(command: ParsedCommand): string {
   const name = command.positional[0];
-  if (name === undefined) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `servicehost ${command.verb}: which service? Give its name.`);
+  if (name === undefined) throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'which service? Give its name.');
   return name;
 }
 
@@ -224,11 +225,22 @@ async function showLogs(command: ParsedCommand, output: Output): Promise<number>
   }
 }
 
+/** run --cwd: a folder that cannot be entered is a bad option (exit 2), named with the reason. */
+function enterFolder(folder: string): void {
+  try {
+    process.chdir(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
+    throw new ServicehostError('ERR_INVALID_ARG_VALUE', `--cwd ${JSON.stringify(folder)}: cannot work there (${why})`);
+  }
+}
+
 async function runScript(command: ParsedCommand): Promise<undefined> {
   const [script, ...args] = command.rest;
-  if (script === undefined) throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'servicehost run: give the script after --, e.g. `-- server.js`');
+  if (script === undefined) throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'give the script after --, e.g. `-- server.js`');
   Object.assign(process.env, environmentOf(command.options.env));
-  if (typeof command.options.cwd === 'string') process.chdir(command.options.cwd);
+  if (typeof command.options.cwd === 'string') enterFolder(command.options.cwd);
   const absolute = path.resolve(script);
   // The program runs in this process, as it would under the service manager:
   // its own Service sees the terminal's signals (Ctrl-C) as the stop.
@@ -328,7 +340,7 @@ export const VERBS: Record<string, Verb> = {
     options: { 'servicehost-elevated': { kind: 'string', value: 'folder', description: 'the private folder that holds the request' } },
     async run(command) {
       const folder = command.options['servicehost-elevated'];
-      if (typeof folder !== 'string') throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'servicehost elevated: only --elevate starts it, with --servicehost-elevated=<folder>');
+      if (typeof folder !== 'string') throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'only --elevate starts it, with --servicehost-elevated=<folder>');
       return (await handleElevatedRequest([`${ELEVATED_MARKER}${folder}`])) ?? COMMAND_EXIT.failed;
     },
   },

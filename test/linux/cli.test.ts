@@ -7,7 +7,7 @@
 // with --no-wait), the environment a child systemctl sees (no password), and
 // systemctl failures a live manager will not produce on demand.
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -59,10 +59,30 @@ describe('servicehost --help and bad command lines', () => {
     [['install', '--name', 'two words', '--root', '/nonexistent-root', '--', 'a.js'], /Invalid service name/u],
     [['install', '--name', 'api', '--env', 'NOEQUALS', '--root', '/nonexistent-root', '--', 'a.js'], /KEY=value/u],
     [['stop'], /which service/u],
-  ])('%j exits 2 with a message', async (args, message) => {
+    [['run', '--cwd', '/nonexistent', '--', 'a.js'], /^servicehost run: --cwd "\/nonexistent": cannot work there \(no such folder\)$/mu],
+  ])('%j exits 2 with a message, said once', async (args, message) => {
     const run = await servicehost(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/servicehost [a-z]+: servicehost [a-z]+:/u);
+  });
+
+  // Node itself reads --env-file wherever it stands (lib/cli/node-reads.ts): the
+  // command has no option by that name, and says what Node may already have done.
+  test('--env-file is refused (exit 2) naming --environment-file; a missing one is Node\'s own exit 9, before servicehost runs', async () => {
+    const envFile = path.join(scratch(), 'app.env');
+    writeFileSync(envFile, 'GREETING=hello\n');
+    for (const args of [['--env-file', envFile], [`--env-file-if-exists=${envFile}`], ['--node-arg', `--env-file=${envFile}`]]) {
+      // A scratch root: were the option taken, nothing outside the test is written.
+      const run = await servicehost(['install', '--name', 'api', '--root', scratch(), ...args, '--', 'a.js']);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/^servicehost: --env-file(-if-exists)? is not a servicehost option; the service's env file is --environment-file <path>\. .*this process's node may already have loaded that file/u);
+    }
+    const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+    const missing = await servicehost(['install', '--name', 'api', '--root', scratch(), '--env-file', path.join(scratch(), 'missing.env'), '--', 'a.js']);
+    // Measured: 20.20.2, 22.23.5 and 26.12.1 read it after the script path; 18 does not (docs/cli.md).
+    if (major > 20 || (major === 20 && minor >= 6)) expect([missing.code, missing.stderr]).toEqual([9, expect.stringMatching(/missing\.env: not found/u)]);
+    else expect(missing.code).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 // Issue 23, "What the manager can deliver", live: `install --credential
-// NAME:PATH` (LoadCredential=, systemd 250+) and `--env-file PATH`
+// NAME:PATH` (LoadCredential=, systemd 250+) and `--environment-file PATH`
 // (EnvironmentFile=) under a real systemd, on each release of the ring. The
 // secret reaches the program through credential() alone: never the unit file,
 // the unit's environment or the process's.
@@ -17,13 +17,13 @@ afterEach(async () => {
 });
 
 describe.skipIf(!ring.available)(`credentials and env files under systemd ${ring.systemd} (${ring.release}, ${ring.backend})`, () => {
-  test('--credential token:<file> and --env-file <file>: the program reads both; the secret is in neither the unit nor any environment', async () => {
+  test('--credential token:<file> and --environment-file <file>: the program reads both; the secret is in neither the unit nor any environment', async () => {
     const name = serviceName('delivered');
     made.push(name);
     const secret = `s3cret-${process.pid}`;
     // Root's files, as the least-privilege check wants them: the secret 0600, the env file 0644.
     await check(['/bin/sh', '-c', `umask 077 && mkdir -p /etc/${name} && printf '%s\\n' "$1" > /etc/${name}/token && printf 'GREETING=hello from the env file\\nQUOTED="two  spaces"\\n' > /etc/${name}/app.env && chmod 0644 /etc/${name}/app.env && chmod 0755 /etc/${name}`, 'sh', secret]);
-    const installed = await servicehost(['install', '--name', name, '--credential', `token:/etc/${name}/token`, '--env-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
+    const installed = await servicehost(['install', '--name', name, '--credential', `token:/etc/${name}/token`, '--environment-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
     expect(installed.code, installed.stderr).toBe(0);
     const delivered = await waitFor('the delivered event', async () => (await events(name)).find((event) => event.event === 'delivered'));
     expect(delivered).toMatchObject({
@@ -50,7 +50,7 @@ describe.skipIf(!ring.available)(`credentials and env files under systemd ${ring
     const name = serviceName('envfile-unsafe');
     made.push(name);
     await check(['/bin/sh', '-c', `mkdir -p /etc/${name} && echo GREETING=x > /etc/${name}/app.env && chmod 0666 /etc/${name}/app.env`]);
-    const refused = await servicehost(['install', '--name', name, '--env-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
+    const refused = await servicehost(['install', '--name', name, '--environment-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
     expect(refused.code, refused.stderr).toBe(10);
     expect(refused.stderr).toContain(`/etc/${name}/app.env: writable by everyone`);
     expect((await guest(['test', '-e', `/etc/systemd/system/${name}.service`])).code).not.toBe(0);
@@ -62,12 +62,12 @@ describe.skipIf(!ring.available)(`credentials and env files under systemd ${ring
     const hook = `/etc/${name}/hook.js`;
     await check(['/bin/sh', '-c', `mkdir -p /etc/${name} && printf 'globalThis.servicehostLiveHook = "loaded";\\n' > ${hook} && printf 'NODE_OPTIONS="--require %s"\\n' "$1" > /etc/${name}/app.env && chmod 0644 ${hook} /etc/${name}/app.env && chmod 0755 /etc/${name}`, 'sh', hook]);
     await check(['chown', 'nobody', hook]);
-    const refused = await servicehost(['install', '--name', name, '--env-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
+    const refused = await servicehost(['install', '--name', name, '--environment-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
     expect(refused.code, refused.stderr).toBe(10);
     expect(refused.stderr).toContain(`${hook}: owned by uid`);
     expect((await guest(['test', '-e', `/etc/systemd/system/${name}.service`])).code).not.toBe(0);
     await check(['chown', 'root', hook]);
-    const installed = await servicehost(['install', '--name', name, '--env-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
+    const installed = await servicehost(['install', '--name', name, '--environment-file', `/etc/${name}/app.env`, '--', `${FIXTURES}/delivered-service.js`, name]);
     expect(installed.code, installed.stderr).toBe(0);
     const delivered = await waitFor('the delivered event', async () => (await events(name)).find((event) => event.event === 'delivered'));
     expect(delivered).toMatchObject({ hooked: 'loaded', token: null });

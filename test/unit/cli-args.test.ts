@@ -41,6 +41,39 @@ describe('parseCommandLine', () => {
   });
 });
 
+describe('what Node reads from the command line itself (node-reads.ts)', () => {
+  const withNodeArg = (argv: string[]) => parseCommandLine(argv, (verb) => (verb === 'install' ? { ...specs.install, 'node-arg': { kind: 'list', description: '' } } : undefined));
+  test.each([
+    [['install', '--env-file', 'app.env', '--', 'a.js'], '--env-file'],
+    [['install', '--env-file=app.env'], '--env-file'],
+    [['install', '--env-file-if-exists', 'app.env'], '--env-file-if-exists'],
+    [['install', '--name', 'api', '--env-file-if-exists=app.env'], '--env-file-if-exists'],
+    // A value of another option is read by Node all the same.
+    [['install', '--node-arg', '--env-file=app.env', '--', 'a.js'], '--env-file'],
+    [['--env-file', 'app.env', 'install'], '--env-file'],
+    // An option's value `--` ends Node's scan but not this parser's: refused as well.
+    [['install', '--name', '--', '--env-file', 'app.env'], '--env-file'],
+  ])('%j: refused (exit 2), naming --environment-file and what Node may have done', (argv, option) => {
+    expect(() => withNodeArg(argv)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(new RegExp(`^${option} is not a servicehost option; the service's env file is --environment-file <path>\\. .*may already have loaded that file`, 'u')) }),
+    );
+  });
+
+  test.each([
+    [['install', '--experimental-config-file', 'node.json']],
+    [['install', '--name', 'api', '--', 'a.js', '--experimental-config-file=node.json']],
+    [['install', '--name', 'api', '--', 'a.js', '--experimental-default-config-file']],
+  ])('%j: refused, after -- too (Node 22 reads it there)', (argv) => {
+    expect(() => withNodeArg(argv)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/cannot be given to servicehost, not even after --: Node 22 reads/u) }));
+  });
+
+  test('one word (--node-arg=--env-file=...), a near name, or the program\'s own arguments after --: taken', () => {
+    expect(withNodeArg(['install', '--node-arg=--env-file=app.env', '--', 'a.js', '--env-file', 'x']).options['node-arg']).toEqual(['--env-file=app.env']);
+    expect(withNodeArg(['install', '--', 'a.js', '--env-file-if-exists=x']).rest).toEqual(['a.js', '--env-file-if-exists=x']);
+    expect(() => withNodeArg(['install', '--env-files', 'x'])).toThrow(/Unknown option --env-files/u);
+  });
+});
+
 describe('installSpecOf', () => {
   test('maps every option onto the install spec, and leaves out what was not given', () => {
     const spec = installSpecOf({

@@ -110,9 +110,9 @@ describe('env files and credentials in the spec', () => {
     expect(checkCredentialName('db.password')).toBe('db.password');
   });
 
-  test('the command line: --env-file and --credential NAME:path, repeated', () => {
-    const specs = { name: { kind: 'string' }, 'env-file': { kind: 'list' }, credential: { kind: 'list' } } as const;
-    const parsed = parseCommandLine(['install', '--name', 'api', '--env-file', 'a.env', '--env-file=b.env', '--credential', 'token:/etc/t', '--credential', 'db:/etc/d:x', '--', 'server.js'], () => specs as never);
+  test('the command line: --environment-file and --credential NAME:path, repeated', () => {
+    const specs = { name: { kind: 'string' }, 'environment-file': { kind: 'list' }, credential: { kind: 'list' } } as const;
+    const parsed = parseCommandLine(['install', '--name', 'api', '--environment-file', 'a.env', '--environment-file=b.env', '--credential', 'token:/etc/t', '--credential', 'db:/etc/d:x', '--', 'server.js'], () => specs as never);
     const spec = installSpecOf(parsed);
     expect(spec.envFiles).toEqual(['a.env', 'b.env']);
     expect(spec.credentials).toEqual({ token: '/etc/t', db: '/etc/d:x' });

@@ -138,8 +138,8 @@ describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
     const maxSize = variables.SERVICEHOST_LOG_MAX_SIZE === undefined ? [] : ['--log-max-size', variables.SERVICEHOST_LOG_MAX_SIZE];
     // --allow-writable: the checkout's build/ folder holds what others may write (the systemd-live guest's root), which the
     // least-privilege walk of the script's tree refuses; that refusal is not what these tests are about.
-    // servicehost's own --env-file: on Windows it becomes node's --env-file=<path> in the service's command line.
-    return { logDir, args: ['--allow-writable', '--log-dir', toWindowsPath(logDir), ...maxSize, ...(isNativeWindows ? [] : ['--env-file', toWindowsPath(envFile)])] };
+    // servicehost's own --environment-file: on Windows it becomes node's --env-file=<path> in the service's command line.
+    return { logDir, args: ['--allow-writable', '--log-dir', toWindowsPath(logDir), ...maxSize, ...(isNativeWindows ? [] : ['--environment-file', toWindowsPath(envFile)])] };
   }
 
   const ticks = (lines: readonly string[]): number[] => lines.filter((line) => line.startsWith('tick ')).map((line) => Number(line.split(' ')[1]));

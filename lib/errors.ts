@@ -19,6 +19,8 @@ export const SERVICEHOST_ERROR_CODES = [
   'ERR_SERVICEHOST_START_TIMEOUT',
   'ERR_SERVICEHOST_STOPPED',
   'ERR_SERVICEHOST_DISPOSED',
+  // new Service() while another Service of the process (of any copy of servicehost) holds its stop delivery.
+  'ERR_SERVICEHOST_SECOND_SERVICE',
   // Managing services (lib/manage): the same code on every platform.
   'ERR_SERVICEHOST_ACCESS_DENIED',
   'ERR_SERVICEHOST_SERVICE_EXISTS',

@@ -9,15 +9,17 @@ import { ServicehostError } from '../errors';
 import type { Host, HostEvent } from '../hosts/host';
 import { expectFunction, expectInteger, expectObject, expectString } from '../validate';
 import { Controls } from './controls';
+import { errorText } from './error-description';
 import { ServiceListeners, type ServiceEventName, type ServiceListener } from './events';
 import { exitCodes } from './exit-codes';
 import type { HealthServerOptions } from './health-server';
 import { stderrLogger, type Logger } from './log';
 import { checkServiceOptions, defaultName, type ServiceOptions } from './options';
+import { claimProcess } from './process-claim';
 import { Readiness } from './readiness';
 import { resourceStep, type Closeable } from './resources';
 import type { ServiceHealth, ServiceState, StopOutcome } from './states';
-import { errorText, removeProcessListeners, StopPath, type ProcessListeners } from './stop';
+import { removeProcessListeners, StopPath, type ProcessListeners } from './stop';
 import { Teardown, type TeardownFunction, type TeardownStepOptions } from './teardown';
 
 export { SERVICE_STATES, type ServiceHealth, type ServiceState, type StopEvent, type StopOutcome } from './states';
@@ -89,6 +91,8 @@ export class Service {
   // Reached running: a stop then waits drainDelayMs before the drain.
   #ran = false;
   #disposed = false;
+  // Gives the process back (one Service per process): at dispose(), or once stopped.
+  #releaseProcess: (() => void) | undefined;
   readonly #healthServers = new Set<import('./health-server').ServedHealth>();
   #statusText: string | undefined;
   readonly #processListeners: ProcessListeners = [];
@@ -103,6 +107,9 @@ export class Service {
     this.#drainDelayMs = checked.drainDelayMs;
     this.#teardown = new Teardown({ stepTimeoutMs: checked.stepTimeoutMs });
     this.host = options.host ?? pickedHost(options);
+    // Before anything reaches the process: a second Service is refused to its maker,
+    // never a start failure, whose exit would cut the first one's teardown off.
+    if (options.host === undefined) this.#releaseProcess = claimProcess(this.host.kind);
     this.#name = options.name ?? '';
     this.log = options.logger ?? this.host.defaultLogger?.(() => this.name) ?? stderrLogger(this.name);
     this.#listeners = new ServiceListeners(
@@ -372,6 +379,7 @@ export class Service {
     }
     this.host.dispose?.();
     this.#disposed = true;
+    this.#releaseProcess?.();
     this.#stop.dispose();
     clearInterval(this.#keepAlive);
     removeProcessListeners(this.#processListeners);
@@ -449,6 +457,7 @@ export class Service {
     const from = this.#state;
     if (from === to) return;
     this.#state = to;
+    if (to === 'stopped') this.#releaseProcess?.();
     this.#listeners.emit('statechange', { from, to });
   }
 

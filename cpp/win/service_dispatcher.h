@@ -140,7 +140,8 @@ class ServiceDispatcher {
 
   std::thread thread_;
   std::thread exitWatch_;  // from STOPPED: lets go of the loop at the bound
-  // Guards what follows; threadDone_ is notified when any of it changes.
+  // Guards what follows; threadDone_ is notified when the dispatcher returns
+  // and when the owner is gone.
   std::mutex threadMutex_;
   std::condition_variable threadDone_;
   bool dispatcherReturned_ = false;

@@ -55,7 +55,7 @@ export interface NativeDispatcherPolicy {
 
 /** The functions that talk to the SCM as a service: the dispatcher and its status. */
 export interface NativeDispatcherBinding {
-  /** Starts the SCM control dispatcher on a thread of its own; holds the process until STOPPED. */
+  /** Starts the SCM control dispatcher on a thread of its own; holds the process until 'dispatcher-exit' is delivered after STOPPED (at most 10 s after it). */
   startDispatcher(options: { onEvent: (event: NativeDispatcherRecord) => void; startWaitHint?: number } & NativeDispatcherPolicy): void;
   /** Reports the service status to the SCM; controlsAccepted left out keeps the current ones. */
   setServiceStatus(request: NativeStatusRequest): NativeServiceStatus;

@@ -31,7 +31,7 @@ export function writeFileAtomically(file: string, text: string, service: string,
     const unsafe = options.allowUnsafeFolder ? undefined : unsafeFolderReason(folder);
     if (unsafe) {
       throw new ServiceManagerError(
-        'ERR_SERVICEHOST_ACCESS_DENIED',
+        'ERR_SERVICEHOST_UNSAFE_PATH',
         service,
         `Refusing to ${doing} "${service}": ${folder} is not safe to write a service definition into (${unsafe}); another user could replace what the service manager runs`,
       );

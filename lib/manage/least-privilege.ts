@@ -5,27 +5,43 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Accounts } from './accounts';
+import { ServicehostError } from '../errors';
 import { ServiceManagerError } from './errors';
 import { nativeAclReader } from './posix-acl';
 import { envFileVariables } from './delivered-files';
-import { resolvePreload, servicePreloads } from './preloads';
+import { ENV_FILE_OPTIONS, ENV_PATHS, inspectorOptionsOf, preloadsOf, resolvePreload, servicePreloads, splitNodeOptions } from './preloads';
 import { checkTrust, type TrustOptions, type WritableFinding } from './run-tree';
 import { runPaths, type ResolvedSpec } from './spec';
 
 /** At most this many findings are listed; the rest are counted. */
 const LISTED = 20;
 
-/** Refuses, unless spec.allowWritable, when `findings` name anything others can change. */
+/**
+ * Refuses, unless spec.allowWritable, when `findings` name anything others can
+ * change, or the service opens the inspector (whoever reaches its port runs
+ * code as the service's account: every local user, at least).
+ */
 export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFinding[], account: string): void {
-  if (findings.length === 0 || spec.allowWritable) return;
-  const listed = findings.slice(0, LISTED).map((finding) => `  ${finding.path}: ${finding.why}`).join('\n') +
-    (findings.length > LISTED ? `\n  and ${findings.length - LISTED} more` : '');
+  const all = [...findings, ...inspectorFindings(spec, account)];
+  if (all.length === 0 || spec.allowWritable) return;
+  const listed = all.slice(0, LISTED).map((finding) => `  ${finding.path}: ${finding.why}`).join('\n') +
+    (all.length > LISTED ? `\n  and ${all.length - LISTED} more` : '');
   throw new ServiceManagerError(
     'ERR_SERVICEHOST_UNSAFE_PATH',
     spec.name,
     `Refusing to install "${spec.name}": it would run as ${account} from files another user can change, who could then run code as ${account}:\n${listed}\n` +
       'Install the program where only root (or the service\'s account) can write (e.g. /opt or /srv, owned by root), or pass --allow-writable (allowWritable: true) to accept it.',
   );
+}
+
+/** The inspector options in the service's node arguments and in NODE_OPTIONS (its own, each env file's), as findings. */
+function inspectorFindings(spec: ResolvedSpec, account: string): WritableFinding[] {
+  const seen = serviceEnvironments(spec);
+  const options = [
+    ...inspectorOptionsOf(spec.nodeArgs).map((option) => `${option} (a node argument)`),
+    ...seen.environments.flatMap((env) => inspectorOptionsOf(splitNodeOptions(env.NODE_OPTIONS ?? '')).map((option) => `${option} (in NODE_OPTIONS)`)),
+  ];
+  return options.map((option) => ({ path: option, why: `opens the inspector: any local user who reaches its port runs code as ${account}` }));
 }
 
 /** Each node_modules folder node would search from `folder`: its own and every one above it. */
@@ -37,73 +53,127 @@ function nodeModulesAbove(folder: string): string[] {
   }
 }
 
+/** Where a path the service names is on this machine: itself, or inside an offline root. */
+type Placed = (file: string) => string;
+const asGiven: Placed = (file) => file;
+
 /**
  * The environments the service starts with, for what steers node's loading:
- * its own variables, then each env file's (an env file can set NODE_OPTIONS
- * too, so whoever can write it can run code as the service).
+ * its own variables, then each env file's, systemd's and those a node argument
+ * names (an env file can set NODE_OPTIONS too, so whoever can write it can run
+ * code as the service).
  */
-function serviceEnvironments(spec: ResolvedSpec): { environments: Array<Readonly<Record<string, string>>>; warnings: string[] } {
-  const files = envFileVariables(spec.envFiles);
-  return { environments: [spec.env, ...files.variables], warnings: files.warnings };
+function serviceEnvironments(spec: ResolvedSpec, at: Placed = asGiven): { environments: Array<Readonly<Record<string, string>>>; warnings: string[] } {
+  const named = preloadsOf(spec.nodeArgs).filter((preload) => ENV_FILE_OPTIONS.includes(preload.option));
+  const files = new Set([...spec.envFiles, ...named.map((preload) => path.resolve(spec.workingDirectory, preload.value))].map(at));
+  const read = envFileVariables([...files]);
+  return { environments: [spec.env, ...read.variables], warnings: read.warnings };
 }
 
 /** The files node arguments and NODE_OPTIONS (the service's own, each env file's) make node load, resolved from the working directory; a warning for each that cannot be. */
-export function preloadFiles(spec: ResolvedSpec, seen = serviceEnvironments(spec)): { files: string[]; warnings: string[] } {
+export function preloadFiles(spec: ResolvedSpec, seen = serviceEnvironments(spec), at: Placed = asGiven): { files: string[]; folders: string[]; warnings: string[] } {
   const files: string[] = [];
+  const folders: string[] = [];
   const warnings: string[] = [...seen.warnings];
   const preloads = [...servicePreloads(spec.nodeArgs, {}), ...seen.environments.flatMap((env) => servicePreloads([], env))];
   for (const preload of preloads) {
-    const resolved = resolvePreload(preload, spec.workingDirectory);
+    // In an offline root, an absolute path names a file inside it.
+    const value = path.isAbsolute(preload.value) ? at(preload.value) : preload.value;
+    const resolved = resolvePreload({ ...preload, value }, at(spec.workingDirectory));
     if ('none' in resolved) warnings.push(`${preload.option} ${preload.value}: ${resolved.none}, so it was not checked`);
+    else if (preload.folder) folders.push(resolved.file);
     else files.push(resolved.file);
   }
-  return { files, warnings };
+  return { files, folders, warnings };
 }
 
-/** What the Windows check asks about: the run paths and each preload. It does not walk the trees below them: one ACL read per entry is too slow for a whole node_modules. */
+/** The files and folders the environments name (ENV_PATHS: LD_PRELOAD, SERVICEHOST_ADDON, OPENSSL_CONF, ...), from the working directory. */
+function environmentPaths(spec: ResolvedSpec, environments: ReadonlyArray<Readonly<Record<string, string>>>, at: Placed): { files: string[]; folders: string[] } {
+  const files: string[] = [];
+  const folders: string[] = [];
+  for (const env of environments) {
+    for (const [variable, { reads, split }] of Object.entries(ENV_PATHS)) {
+      const value = env[variable];
+      if (value === undefined) continue;
+      for (const item of (split === undefined ? [value] : value.split(split)).filter(Boolean)) {
+        (reads === 'file' ? files : folders).push(at(path.resolve(spec.workingDirectory, item)));
+      }
+    }
+  }
+  return { files, folders };
+}
+
+/** What the Windows check asks about: the run paths, each preload and each file or folder the environment names. It does not walk the trees below them: one ACL read per entry is too slow for a whole node_modules. */
 export function windowsRunPaths(spec: ResolvedSpec): string[] {
-  return [...runPaths(spec), ...preloadFiles(spec).files];
+  const seen = serviceEnvironments(spec);
+  const preloads = preloadFiles(spec, seen);
+  const named = environmentPaths(spec, seen.environments, asGiven);
+  return [...runPaths(spec), ...preloads.files, ...preloads.folders, ...named.files, ...named.folders];
 }
 
 /**
  * What a POSIX service runs and loads code from: `paths` are checked entry by
  * entry as given (node, the script, the register module, the working
- * directory, each preload, `alsoRuns`), `trees` are walked (the script's
- * folder, the working directory, each preload's folder, NODE_PATH, and every
- * node_modules above them). `warnings` say what could not be checked.
+ * directory, each preload, each file the environment names, `alsoRuns`),
+ * `trees` are walked (the script's folder, the working directory, each
+ * preload's folder, each folder the environment names, and every
+ * node_modules above them). `warnings` say what could not be checked. With
+ * `root` (an offline root), every path is the one inside it.
  */
-export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = []): { paths: string[]; trees: string[]; warnings: string[] } {
-  const paths = [...runPaths(spec), ...alsoRuns];
+export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [], root?: string): { paths: string[]; trees: string[]; warnings: string[] } {
+  const at: Placed = root === undefined ? asGiven : (file) => path.join(root, path.resolve(file));
+  const paths = [...runPaths(spec), ...alsoRuns].map(at);
   const warnings: string[] = [];
-  const codeFolders = [path.dirname(spec.script), spec.workingDirectory, ...(spec.registerModule === undefined ? [] : [path.dirname(spec.registerModule)])];
-  const seen = serviceEnvironments(spec);
-  const preloads = preloadFiles(spec, seen);
+  const codeFolders = [path.dirname(spec.script), spec.workingDirectory, ...(spec.registerModule === undefined ? [] : [path.dirname(spec.registerModule)])].map(at);
+  const seen = serviceEnvironments(spec, at);
+  const preloads = preloadFiles(spec, seen, at);
   warnings.push(...preloads.warnings);
   for (const file of preloads.files) {
     paths.push(file);
     codeFolders.push(path.dirname(file));
   }
-  // The dynamic linker loads LD_PRELOAD into node itself and searches LD_LIBRARY_PATH first; NODE_PATH folders are searched for bare requires.
-  for (const env of seen.environments) {
-    for (const file of (env.LD_PRELOAD ?? '').split(/[\s:]+/u).filter(Boolean)) paths.push(path.resolve(spec.workingDirectory, file));
-    for (const variable of ['NODE_PATH', 'LD_LIBRARY_PATH']) {
-      for (const folder of (env[variable] ?? '').split(path.delimiter).filter(Boolean)) codeFolders.push(path.resolve(spec.workingDirectory, folder));
-    }
-  }
+  const named = environmentPaths(spec, seen.environments, at);
+  paths.push(...named.files, ...preloads.folders, ...named.folders);
+  codeFolders.push(...preloads.folders, ...named.folders);
   const trees = new Set<string>();
   for (const folder of codeFolders) {
     // The whole file system is no tree to walk: a working directory of / (or C:\\) is checked as a path only.
-    if (path.parse(folder).root === folder) warnings.push(`${folder} is the root of a file system: the folders below it were not walked`);
+    if (path.parse(folder).root === folder || (root !== undefined && path.resolve(folder) === path.resolve(root))) warnings.push(`${folder} is the root of a file system: the folders below it were not walked`);
     else trees.add(folder);
-    for (const modules of nodeModulesAbove(folder)) if (existsSync(modules)) trees.add(modules);
+    for (const modules of nodeModulesAbove(folder)) if (existsSync(modules) && (root === undefined || isInside(modules, root))) trees.add(modules);
   }
+  const missing = root === undefined ? [] : [...new Set(paths)].filter((file) => !existsSync(file));
+  if (missing.length > 0) warnings.push(`not there yet in the offline root ${root}, so not checked (the folders above them were): ${missing.map((file) => path.relative(root!, file)).map((file) => `/${file}`).join(', ')}`);
   return { paths, trees: [...trees], warnings };
 }
 
-/** The POSIX check for a service that runs as the users `trustedUids` (root is always trusted); returns what it could not check. */
-export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly number[], account: string, alsoRuns: readonly string[] = [], options: Partial<TrustOptions> = {}): string[] {
-  const targets = runTargets(spec, alsoRuns);
-  const result = checkTrust(targets.paths, targets.trees, { trustedUids, accounts: new Accounts(), readAcl: nativeAclReader(), ...options });
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(path.resolve(folder), path.resolve(file));
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * The POSIX check for a service that runs as the users `trustedUids` (root is
+ * always trusted); returns what it could not check. With `root`, what the unit
+ * names is checked inside that offline root. A check that cannot finish
+ * refuses (it never passes what it did not see).
+ */
+export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly number[], account: string, alsoRuns: readonly string[] = [], options: Partial<TrustOptions> = {}, root?: string): string[] {
+  let targets: ReturnType<typeof runTargets>;
+  let result: ReturnType<typeof checkTrust>;
+  try {
+    targets = runTargets(spec, alsoRuns, root);
+    result = checkTrust(targets.paths, targets.trees, { trustedUids, accounts: new Accounts(), readAcl: nativeAclReader(), ...(root === undefined ? {} : { root }), ...options });
+  } catch (error) {
+    if (error instanceof ServicehostError) throw error;
+    if (spec.allowWritable) return [`the least-privilege check could not finish (${(error as Error).message}): accepted with --allow-writable`];
+    throw new ServiceManagerError(
+      'ERR_SERVICEHOST_UNSAFE_PATH',
+      spec.name,
+      `Refusing to install "${spec.name}": the least-privilege check could not finish (${(error as Error).message}), so what it runs was not seen to be safe. Fix what the message names, or pass --allow-writable (allowWritable: true) to accept it.`,
+      error,
+    );
+  }
   refuseWritable(spec, result.findings, account);
   return [...targets.warnings, ...result.warnings];
 }

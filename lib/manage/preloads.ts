@@ -1,13 +1,26 @@
-// The files node loads before the script, named by its own arguments or by
-// NODE_OPTIONS in the service's environment: --require, --import, a loader,
-// an env file. Each runs (or steers) code as the service's account, so the
-// least-privilege check treats each as it treats the script.
+// What the service's node reads at start that changes what it runs, in one
+// table each: the node options whose value names a file (--require, --import,
+// a loader, an env file, an OpenSSL config, ICU data), the environment
+// variables that name a file or folder node, OpenSSL or the dynamic linker
+// loads (LD_PRELOAD, SERVICEHOST_ADDON, NODE_EXTRA_CA_CERTS, OPENSSL_CONF, ...),
+// and the options that open the inspector. Each file runs (or steers) code as
+// the service's account, so the least-privilege check treats each as it
+// treats the script; the inspector lets any local user who reaches its port
+// run code as that account, so it is refused as a writable file is.
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADDON_PATH_VARIABLE } from '../native/load';
 
-/** Node options whose value names a file node reads at start. `resolve`: a module specifier (bare names resolve as node would); else a path from the working directory. */
-const FILE_OPTIONS: Record<string, { resolve: boolean }> = {
+/** A list of paths as this OS writes one (`:`, on Windows `;`). */
+const PATH_LIST = path.delimiter === ';' ? /;/u : /:/u;
+
+/**
+ * Node options whose value names something node reads at start. `resolve`: a
+ * module specifier (bare names resolve as node would); else a path from the
+ * working directory. `folder`: it names a folder whose files node reads (walked).
+ */
+const FILE_OPTIONS: Record<string, { resolve: boolean; folder?: true }> = {
   '--require': { resolve: true },
   '-r': { resolve: true },
   '--import': { resolve: true },
@@ -17,14 +30,42 @@ const FILE_OPTIONS: Record<string, { resolve: boolean }> = {
   '--env-file-if-exists': { resolve: false },
   '--experimental-config-file': { resolve: false },
   '--snapshot-blob': { resolve: false },
+  // An OpenSSL config can load engines and providers: code.
   '--openssl-config': { resolve: false },
   '--experimental-policy': { resolve: false },
+  '--icu-data-dir': { resolve: false, folder: true },
 };
+
+/** Node options that read an env file (whose NODE_OPTIONS node then takes too). */
+export const ENV_FILE_OPTIONS: readonly string[] = ['--env-file', '--env-file-if-exists'];
+
+/**
+ * Environment variables whose value names what the service's process loads or
+ * trusts: a file, or a folder (its files are read: walked). `split`: a list,
+ * and what separates its items.
+ */
+export const ENV_PATHS: Record<string, { reads: 'file' | 'folder'; split?: RegExp }> = {
+  LD_PRELOAD: { reads: 'file', split: /[\s:]+/u }, // the dynamic linker loads it into node
+  LD_LIBRARY_PATH: { reads: 'folder', split: PATH_LIST }, // the dynamic linker searches it first
+  NODE_PATH: { reads: 'folder', split: PATH_LIST }, // node searches it for bare requires
+  [ADDON_PATH_VARIABLE]: { reads: 'file' }, // servicehost loads it as its native addon
+  NODE_EXTRA_CA_CERTS: { reads: 'file' }, // node trusts the certificates in it
+  SSL_CERT_FILE: { reads: 'file' }, // OpenSSL trusts the certificates in it
+  SSL_CERT_DIR: { reads: 'folder', split: PATH_LIST }, // OpenSSL trusts the certificates in it
+  OPENSSL_CONF: { reads: 'file' }, // an OpenSSL config loads engines and providers
+  OPENSSL_MODULES: { reads: 'folder' }, // OpenSSL loads its providers from it
+  NODE_ICU_DATA: { reads: 'folder' }, // node reads its ICU data from it
+};
+
+/** Options that open the inspector: whoever reaches its port (any local user, at least) runs code in the process. */
+const INSPECTOR_OPTIONS: readonly string[] = ['--inspect', '--inspect-brk', '--inspect-wait', '--inspect-port', '--debug-port', '--inspect-brk-node'];
 
 export interface Preload {
   option: string;
   value: string;
   resolve: boolean;
+  /** It names a folder (walked), not a file. */
+  folder?: true;
 }
 
 /** NODE_OPTIONS split as node splits it: on spaces, with "double quotes" and \-escapes inside them. */
@@ -64,9 +105,15 @@ export function preloadsOf(args: readonly string[]): Preload[] {
     const known = FILE_OPTIONS[option];
     if (known === undefined) continue;
     const value = equals > 0 ? arg.slice(equals + 1) : args[++i];
-    if (value !== undefined && value !== '') found.push({ option, value, resolve: known.resolve });
+    if (value !== undefined && value !== '') found.push({ option, value, resolve: known.resolve, ...(known.folder ? { folder: true as const } : {}) });
   }
   return found;
+}
+
+/** Each inspector option in `args` (before `--`), as written. */
+export function inspectorOptionsOf(args: readonly string[]): string[] {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).filter((arg) => INSPECTOR_OPTIONS.includes(arg.split('=')[0]!));
 }
 
 /** The preloads of a service: its node arguments, then NODE_OPTIONS from its environment. */

@@ -4,7 +4,7 @@
 // service's own account could change it: by owning it, by a mode bit, by a
 // POSIX ACL, or as a member of a group that may write. The walk of the trees
 // is bounded; what it did not reach is said, not assumed safe.
-import { lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { Accounts } from './accounts';
 import { modeWriters } from './files';
@@ -24,6 +24,8 @@ export interface TrustOptions {
   readAcl: AclReader | undefined;
   bounds?: WalkBounds;
   now?: () => number;
+  /** An offline root: the paths are inside it, and links are followed as the booted image will. */
+  root?: string;
 }
 
 export interface TrustResult {
@@ -33,22 +35,51 @@ export interface TrustResult {
 
 const SYMLINK_LIMIT = 40;
 
+/** The kernel's own views: no service's code lives there, and a walk into them meets links even root may not read (/proc/1/cwd). */
+const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
+
+/** Whether a real path is the file system's root or in one of the kernel's views: no tree to walk. */
+export function isSystemFolder(real: string): boolean {
+  return real === '/' || SYSTEM_FOLDERS.some((folder) => real === folder || real.startsWith(`${folder}/`));
+}
+
+interface Lookup {
+  /** Each entry met, in order. */
+  entries: string[];
+  /** Where the path leads (every link followed); undefined when it does not lead anywhere (not there, a loop, a link that cannot be read). */
+  resolved: string | undefined;
+  /** A link whose target could not be read, and why. */
+  unreadable?: { link: string; code: string };
+}
+
 /**
- * Every entry met when the kernel looks `given` up, in order: each folder
- * from the root down, each symlink itself and then the entries of its target.
- * An entry that is not there ends the list (what would be made there later is
- * judged by the folder it would be made in, which is listed).
+ * The kernel's lookup of `given`, entry by entry. With `root` (an offline
+ * root) and `given` inside it, the part below the root is looked up as the
+ * booted image will: an absolute link target starts again at the root, and
+ * `..` stops there.
  */
-export function lookupEntries(given: string): string[] {
-  const entries = ['/'];
-  const pending = path.resolve(given).split('/').filter(Boolean);
+function lookup(given: string, root?: string): Lookup {
+  let entries = ['/'];
   let current = '/';
+  let top = '/';
+  let pending = path.resolve(given).split('/').filter(Boolean);
+  if (root !== undefined) {
+    const relative = path.relative(path.resolve(root), path.resolve(given));
+    if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+      const base = lookup(root);
+      if (base.resolved === undefined) return base;
+      entries = base.entries;
+      current = top = base.resolved;
+      pending = relative.split('/').filter(Boolean);
+    }
+  }
+  const done = (resolved: string | undefined, unreadable?: Lookup['unreadable']): Lookup => ({ entries: [...new Set(entries)], resolved, ...(unreadable ? { unreadable } : {}) });
   let links = 0;
   while (pending.length > 0) {
     const part = pending.shift()!;
     if (part === '.') continue;
     if (part === '..') {
-      current = path.dirname(current);
+      if (current !== top) current = path.dirname(current);
       continue;
     }
     const next = path.join(current, part);
@@ -56,19 +87,40 @@ export function lookupEntries(given: string): string[] {
     try {
       stat = lstatSync(next);
     } catch {
-      break;
+      return done(undefined);
     }
     entries.push(next);
     if (stat.isSymbolicLink()) {
-      if (++links > SYMLINK_LIMIT) break;
-      const target = readlinkSync(next);
+      if (++links > SYMLINK_LIMIT) return done(undefined);
+      let target: string;
+      try {
+        target = readlinkSync(next);
+      } catch (error) {
+        return done(undefined, { link: next, code: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
+      }
       pending.unshift(...target.split('/').filter(Boolean));
-      if (path.isAbsolute(target)) current = '/';
+      if (path.isAbsolute(target)) current = top;
     } else {
       current = next;
     }
   }
-  return [...new Set(entries)];
+  return done(current);
+}
+
+/**
+ * Every entry met when the kernel looks `given` up, in order: each folder
+ * from the root down, each symlink itself and then the entries of its target.
+ * An entry that is not there, or a link that cannot be read, ends the list
+ * (what would be made there later is judged by the folder it would be made
+ * in, which is listed).
+ */
+export function lookupEntries(given: string, root?: string): string[] {
+  return lookup(given, root).entries;
+}
+
+/** Where `given` leads, every link followed (inside `root` as the image will); undefined when nowhere. */
+export function resolveIn(given: string, root?: string): string | undefined {
+  return lookup(given, root).resolved;
 }
 
 class Judge {
@@ -161,7 +213,9 @@ class Judge {
 
   /** Every entry on the way to `given`, as given and through each symlink. */
   path(given: string): void {
-    for (const entry of lookupEntries(given)) {
+    const found = lookup(given, this.options.root);
+    if (found.unreadable !== undefined) this.warnings.push(`${found.unreadable.link} is a link that cannot be read (${found.unreadable.code}): what it leads to was not checked`);
+    for (const entry of found.entries) {
       try {
         this.judge(entry, lstatSync(entry), true);
       } catch {
@@ -181,23 +235,34 @@ export function checkTrust(paths: readonly string[], trees: readonly string[], o
   const judge = new Judge(options);
   for (const given of paths) judge.path(given);
   const tops: string[] = [];
+  const rootReal = options.root === undefined ? undefined : resolveIn(options.root);
+  // A link to / (or into /proc, /sys, /dev, or to the offline root itself) leads out of any tree code is loaded from: said, not walked.
+  const outside = (entry: string, real: string): boolean => {
+    if (!isSystemFolder(real) && real !== rootReal) return false;
+    judge.warnings.push(`${entry} leads to ${real}, ${real === '/' || real === rootReal ? 'the root of the file system' : 'a folder of the kernel\'s'}: the folders below it were not walked`);
+    return true;
+  };
   for (const tree of trees) {
     judge.path(tree);
     // The top of a tree is judged as inside it: a sticky folder anyone may add files to is no place to load code from.
+    const real = resolveIn(tree, options.root);
+    if (real === undefined || outside(tree, real)) continue;
     try {
-      const real = realpathSync(tree);
-      if (judge.judge(real, lstatSync(real), false) === undefined) tops.push(tree);
+      if (judge.judge(real, lstatSync(real), false) === undefined) tops.push(options.root === undefined ? tree : real);
     } catch {
-      // Not there: nothing to load from it.
+      // Gone since: nothing to load from it.
     }
   }
+  const realpath = options.root === undefined ? undefined : (folder: string) => resolveIn(folder, options.root);
   const unreached = walkTrees(tops, (entry, stat) => {
     // Whoever may change a folder may change all below it: one finding says so.
     if (judge.judge(entry, stat, false) !== undefined) return false;
     if (stat.isDirectory()) return true;
     if (!stat.isSymbolicLink()) return false;
     judge.path(entry);
-    return linksToFolder(entry);
-  }, options.bounds, options.now);
-  return { findings: [...judge.findings].map(([file, why]) => ({ path: file, why })), warnings: [...judge.warnings, ...unreached] };
+    const real = resolveIn(entry, options.root);
+    if (real === undefined || !linksToFolder(real)) return false;
+    return !outside(entry, real);
+  }, options.bounds, options.now, realpath);
+  return { findings: [...judge.findings].map(([file, why]) => ({ path: file, why })), warnings: [...new Set([...judge.warnings, ...unreached])] };
 }

@@ -22,24 +22,30 @@ function formatList(folders: readonly string[]): string {
   return folders.length > 5 ? `${shown} and ${folders.length - 5} more` : shown;
 }
 
-/** Walks below each of `tops`; `visit` returns true to go below an entry (a folder, or a link to one). Returns the warnings. */
-export function walkTrees(tops: readonly string[], visit: (entry: string, stat: Stats) => boolean, bounds: WalkBounds = DEFAULT_BOUNDS, now: () => number = Date.now): string[] {
+/**
+ * Walks below each of `tops`; `visit` returns true to go below an entry (a
+ * folder, or a link to one). Returns the warnings. `realpath`, when given,
+ * says where a folder really is (an offline root's links lead inside it), and
+ * the entries below are named from there.
+ */
+export function walkTrees(tops: readonly string[], visit: (entry: string, stat: Stats) => boolean, bounds: WalkBounds = DEFAULT_BOUNDS, now: () => number = Date.now, realpath?: (folder: string) => string | undefined): string[] {
   const warnings: string[] = [];
   const deadline = now() + bounds.maxMs;
   const walked = new Set<string>();
   const queue: Array<{ folder: string; depth: number }> = [];
   const tooDeep: string[] = [];
   const enqueue = (folder: string, depth: number) => {
-    let real: string;
+    let real: string | undefined;
     try {
-      real = realpathSync(folder);
+      real = realpath === undefined ? realpathSync(folder) : realpath(folder);
     } catch {
       return;
     }
-    if (walked.has(real)) return;
+    if (real === undefined || walked.has(real)) return;
     walked.add(real);
-    if (depth > bounds.maxDepth) tooDeep.push(folder);
-    else queue.push({ folder, depth });
+    const shown = realpath === undefined ? folder : real;
+    if (depth > bounds.maxDepth) tooDeep.push(shown);
+    else queue.push({ folder: shown, depth });
   };
   for (const top of tops) enqueue(top, 0);
   let seen = 0;

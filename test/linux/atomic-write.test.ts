@@ -40,7 +40,7 @@ describe.runIf(process.platform !== 'win32')('writeFileAtomically', () => {
     const open = folder();
     chmodSync(open, 0o777);
     expect(() => writeFileAtomically(path.join(open, 'svc.service'), 'x', 'svc', 'install')).toThrow(
-      expect.objectContaining({ code: 'ERR_SERVICEHOST_ACCESS_DENIED', message: expect.stringMatching(/writable by everyone/u) }),
+      expect.objectContaining({ code: 'ERR_SERVICEHOST_UNSAFE_PATH', message: expect.stringMatching(/writable by everyone/u) }),
     );
     const group = folder();
     chmodSync(group, 0o775);

@@ -2,8 +2,10 @@
 // where its units live, and systemctl run in it, always with an argument
 // array (no shell), its failures said as the manager's typed errors.
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { commandPath, type CommandOverrides } from '../commands';
+import { ServicehostError } from '../../errors';
 import { ServiceManagerError } from '../errors';
 import { userConfigHome } from '../user-home';
 import { serviceUnitName } from './socket-names';
@@ -17,14 +19,40 @@ export interface SystemdScope {
   commands?: CommandOverrides;
 }
 
+/**
+ * Refuses a scope that would not do what it says. --user with --root: a user
+ * unit in an image belongs in its etc/systemd/user (systemctl --global), which
+ * servicehost does not write, and writing a system unit instead would give it
+ * root's rights. --root / (or a link to it): that is the live system, whose
+ * install reloads systemd, starts the service and runs every check; one path
+ * for it, not an offline one that skips those.
+ */
+export function checkScope(scope: SystemdScope): void {
+  if (scope.root === undefined) return;
+  if (scope.user) {
+    throw new ServicehostError('ERR_INVALID_ARG_VALUE', '--user and --root (systemd.user and systemd.root) do not combine: --root writes the image\'s system units (etc/systemd/system), which run as root, not a user\'s. Drop --user to install a system unit in the image, or drop --root for your own user manager');
+  }
+  let real: string;
+  try {
+    real = realpathSync(scope.root);
+  } catch {
+    return; // Not there yet: made, and checked, when the unit is written.
+  }
+  if (real === '/') {
+    throw new ServicehostError('ERR_INVALID_ARG_VALUE', `--root ${scope.root} (systemd.root) is this machine's live system, not an offline root: drop --root, so that the install reloads systemd, starts the service and makes every check`);
+  }
+}
+
 /** Where units of this scope live. */
 export function systemdUnitDirectory(scope: SystemdScope = {}): string {
+  checkScope(scope);
   if (scope.root !== undefined) return path.join(path.resolve(scope.root), 'etc', 'systemd', 'system');
   if (scope.user) return path.join(userConfigHome(), 'systemd', 'user');
   return '/etc/systemd/system';
 }
 
 function scopeArgs(scope: SystemdScope): string[] {
+  checkScope(scope);
   if (scope.root !== undefined) return [`--root=${path.resolve(scope.root)}`];
   return scope.user ? ['--user'] : [];
 }

@@ -6,8 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkRunPathsPosix } from '../least-privilege';
 import { uidOf } from '../writable-paths';
+import { Accounts } from '../accounts';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { writeFileAtomically } from '../files';
+import { installLinkFolders, prepareUnitFolder } from './unit-folder';
 import { matchesName } from '../list-filter';
 import { checkServiceName } from '../service-name';
 import { resolveSpec, type ResolvedSpec } from '../spec';
@@ -18,15 +20,16 @@ import { serviceLog, withStartOutput, START_FAILURE_LINES, type ResolvedLogsOpti
 import { journalctlArgs, readJournal, type JournalQuery } from './journal';
 import { serviceUnitName } from './socket-names';
 import { installedSocketUnits, readSocketUnits, removeSocketFiles, renderSocketUnits, requireNoSocketFiles, socketAccessWarnings, startSocketUnits } from './socket-unit';
-import { systemctl, systemdUnitDirectory, unitPath, type SystemdScope } from './systemctl';
+import { checkScope, systemctl, systemdUnitDirectory, unitPath, type SystemdScope } from './systemctl';
 import { START_FAILURE_SHOWN, describeStartFailure, parseSystemctlShow, serviceInfoOf } from './systemctl-show';
 import type { ServiceManager } from '../types';
 import type { InstallResult, ListFilter, ServiceInfo, ServiceSummary, StopOptions, WaitOptions } from '../types';
 
 /** Which systemd the spec is for (system, --user, or an offline --root) and the systemctl to run. */
 function systemdScopeOf(spec: ResolvedSpec): SystemdScope {
-  const where = spec.systemd.root !== undefined ? { root: spec.systemd.root } : { user: spec.systemd.user === true };
-  return { ...where, commands: spec.commands };
+  const scope = { ...(spec.systemd.root !== undefined ? { root: spec.systemd.root } : {}), user: spec.systemd.user === true, commands: spec.commands };
+  checkScope(scope);
+  return scope;
 }
 
 export async function installSystemdService(specInput: unknown): Promise<InstallResult> {
@@ -38,10 +41,12 @@ export async function installSystemdService(specInput: unknown): Promise<Install
   const spec = specForSystemd(resolved, await targetSystemdVersion(scope));
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
   const file = unitPath(spec.name, scope);
+  const socketFiles = renderSocketUnits(spec, path.dirname(file), { version: servicehostVersion() });
+  // Every folder the unit and its enable links go through, before anything is looked up or written there.
+  prepareUnitFolder(path.dirname(file), installLinkFolders(path.dirname(file), [text, ...socketFiles.map((socket) => socket.text)]), spec.name, 'install', scope.root);
   if (existsSync(file)) {
     throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists. Uninstall it first, or choose another name`);
   }
-  const socketFiles = renderSocketUnits(spec, path.dirname(file), { version: servicehostVersion() });
   requireNoSocketFiles(spec.name, socketFiles);
   writeFileAtomically(file, text, spec.name, 'install');
   let started = false;
@@ -87,12 +92,14 @@ async function rollBackInstall(name: string, scope: SystemdScope, file: string):
 export async function configureSystemdService(specInput: unknown): Promise<InstallResult> {
   const resolved = resolveSpec(specInput, 'systemd');
   const scope = systemdScopeOf(resolved);
+  if (scope.root !== undefined) prepareUnitFolder(systemdUnitDirectory(scope), [], resolved.name, 'configure', scope.root);
   const file = requireOwnUnit(resolved.name, scope, 'configure');
   const warnings = [...checkPrivilege(resolved), ...socketAccessWarnings(resolved)];
   const spec = specForSystemd(resolved, await targetSystemdVersion(scope));
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
   const oldSockets = installedSocketUnits(file);
   const socketFiles = renderSocketUnits(spec, path.dirname(file), { version: servicehostVersion() });
+  prepareUnitFolder(path.dirname(file), installLinkFolders(path.dirname(file), [text, ...socketFiles.map((socket) => socket.text)]), spec.name, 'configure', scope.root);
   requireNoSocketFiles(spec.name, socketFiles.filter((socket) => !oldSockets.includes(socket.unit)));
   writeFileAtomically(file, text, spec.name, 'configure');
   // A changed address applies when its socket restarts (which closes the port); a dropped one is stopped and removed.
@@ -114,19 +121,35 @@ export async function configureSystemdService(specInput: unknown): Promise<Insta
 /**
  * A system unit runs as root unless told otherwise: what it runs must not be
  * changeable by anyone but root and its own user, and the result says when it
- * runs as root. A user unit runs as its user; an offline root is checked
- * where it boots.
+ * runs as root. A user unit runs as its user. In an offline root (--root) the
+ * files are checked where the unit names them inside the root, with the
+ * root's own accounts (/etc/passwd and /etc/group there); what is not there
+ * yet is said in the warnings.
  */
 function checkPrivilege(spec: ResolvedSpec): string[] {
-  if (spec.systemd.user || spec.systemd.root !== undefined) return [];
+  if (spec.systemd.user) return [];
+  const root = spec.systemd.root;
+  const accounts = root === undefined ? new Accounts() : rootAccounts(root);
   const runAs = spec.systemd.runAs?.user;
-  const uid = runAs === undefined ? undefined : uidOf(runAs);
+  const uid = runAs === undefined ? undefined : uidOf(runAs, accounts);
   const account = spec.systemd.dynamicUser ? 'a dynamic user' : (runAs ?? 'root');
   // ExecReload= runs the reload helper as the same account: it is checked as ExecStart's files are.
   const reloadHelper = reloadHelperOf(spec);
-  const unchecked = checkRunPathsPosix(spec, uid === undefined ? [] : [uid], account, reloadHelper === undefined ? [] : [reloadHelper]);
+  const unchecked = checkRunPathsPosix(spec, uid === undefined ? [] : [uid], account, reloadHelper === undefined ? [] : [reloadHelper], { accounts }, root);
   if (runAs !== undefined || spec.systemd.dynamicUser) return unchecked;
   return [...unchecked, 'the service runs as root: --run-as <user> (systemd.runAs), or --dynamic-user (systemd.dynamicUser), gives it only the rights it needs'];
+}
+
+/** The accounts of an offline root, from its own files (never NSS: this machine's directory is not the image's). */
+function rootAccounts(root: string): Accounts {
+  const read = (file: string): string => {
+    try {
+      return readFileSync(path.join(root, 'etc', file), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return new Accounts({ passwd: read('passwd'), group: read('group') }, false);
 }
 
 function requireOwnUnit(name: string, scope: SystemdScope, doing: string): string {
@@ -147,6 +170,8 @@ function requireUnit(name: string, scope: SystemdScope, doing: string): string {
 
 export async function uninstallSystemdService(nameInput: unknown, scope: SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
+  // Under --root, nothing is read or removed through a link a user planted.
+  if (scope.root !== undefined) prepareUnitFolder(systemdUnitDirectory(scope), [], name, 'uninstall', scope.root);
   const file = requireOwnUnit(name, scope, 'uninstall');
   // Its socket units (--listen) go with it: stopped (the ports close), disabled, removed.
   const sockets = installedSocketUnits(file);

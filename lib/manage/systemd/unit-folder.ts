@@ -1,0 +1,106 @@
+// The folders a unit file is written into, and the .wants folders systemctl
+// enable links it from, checked before anything is written: no other user
+// may own or write any folder from / down (a link on the way included), and
+// inside an offline root (--root) no folder from the root down is a symlink,
+// so a user who can plant `etc -> elsewhere` cannot steer the write. Missing
+// folders are made one by one, each checked as it is made; once all are
+// checked only root (or the caller) can change them, so the write that
+// follows (writeFileAtomically: O_EXCL | O_NOFOLLOW, then rename, in the
+// checked folder) lands where it was checked.
+import { lstatSync, mkdirSync, type Stats } from 'node:fs';
+import * as path from 'node:path';
+import { Accounts } from '../accounts';
+import { ServiceManagerError } from '../errors';
+import { unsafeFolderReason } from '../files';
+import { nativeAclReader } from '../posix-acl';
+import { checkTrust, resolveIn, type WritableFinding } from '../run-tree';
+
+function refuse(service: string, doing: string, findings: readonly WritableFinding[]): never {
+  throw new ServiceManagerError(
+    'ERR_SERVICEHOST_UNSAFE_PATH',
+    service,
+    `Refusing to ${doing} "${service}": a folder its unit would be written through is not safe, so another user could steer what the service manager runs:\n` +
+      `${findings.map((finding) => `  ${finding.path}: ${finding.why}`).join('\n')}\n` +
+      'Every folder from / to the unit file must be root\'s (or yours) and writable by no one else; under --root none may be a symlink. (--allow-writable does not change where servicehost writes.)',
+  );
+}
+
+/** Who besides root and the caller could change an entry on the way to each of `paths` (owner, mode, ACL, group; each link on the way). */
+function chainFindings(paths: readonly string[], uid: number): WritableFinding[] {
+  return checkTrust(paths, [], { trustedUids: [uid], accounts: new Accounts(), readAcl: nativeAclReader() }).findings;
+}
+
+function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Why a folder inside an offline root may not be written through, or undefined. */
+function insideRootReason(folder: string, stat: Stats, uid: number): string | undefined {
+  if (stat.isSymbolicLink()) return 'a symlink: servicehost does not write through a link inside --root';
+  if (!stat.isDirectory()) return 'not a folder';
+  return unsafeFolderReason(folder, uid);
+}
+
+/**
+ * Makes sure `folder` (the unit folder) and each of `linkFolders` (the
+ * .wants and .requires folders systemctl enable writes in, when they exist)
+ * are safe to write in, making `folder` as needed. With `root`, `folder` is
+ * inside it. Throws ERR_SERVICEHOST_UNSAFE_PATH naming each finding.
+ */
+export function prepareUnitFolder(folder: string, linkFolders: readonly string[], service: string, doing: string, root?: string): void {
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  if (root === undefined) {
+    mkdirSync(folder, { recursive: true, mode: 0o755 });
+    const findings = chainFindings([folder, ...linkFolders], uid);
+    if (findings.length > 0) refuse(service, doing, findings);
+    return;
+  }
+  // The root and everything above it: nobody else may own or write them (a link on the way included).
+  const above = chainFindings([root], uid);
+  if (above.length > 0) refuse(service, doing, above);
+  let real = resolveIn(root);
+  if (real === undefined) {
+    mkdirSync(root, { recursive: true, mode: 0o755 });
+    real = resolveIn(root)!;
+  }
+  let shown = path.resolve(root);
+  const findings: WritableFinding[] = [];
+  for (const part of path.relative(path.resolve(root), path.resolve(folder)).split(path.sep).filter(Boolean)) {
+    real = path.join(real, part);
+    shown = path.join(shown, part);
+    let stat = lstatOrUndefined(real);
+    if (stat === undefined) {
+      // In a folder that is checked: nobody else can race this.
+      mkdirSync(real, { mode: 0o755 });
+      stat = lstatSync(real);
+    }
+    const why = insideRootReason(real, stat, uid);
+    if (why !== undefined) refuse(service, doing, [{ path: shown, why }]);
+  }
+  for (const linkFolder of linkFolders) {
+    const stat = lstatOrUndefined(path.join(real, path.basename(linkFolder)));
+    const why = stat === undefined ? undefined : insideRootReason(path.join(real, path.basename(linkFolder)), stat, uid);
+    if (why !== undefined) findings.push({ path: linkFolder, why });
+  }
+  if (findings.length > 0) refuse(service, doing, findings);
+}
+
+/** The .wants and .requires folders `systemctl enable` links a unit from: its WantedBy= and RequiredBy= targets, in `folder`. */
+export function installLinkFolders(folder: string, unitTexts: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const text of unitTexts) {
+    for (const line of text.split('\n')) {
+      const match = /^(WantedBy|RequiredBy|UpheldBy)=(.*)$/u.exec(line);
+      if (match === null) continue;
+      const suffix = match[1] === 'WantedBy' ? '.wants' : match[1] === 'RequiredBy' ? '.requires' : '.upholds';
+      for (const target of match[2]!.split(/\s+/u).filter(Boolean)) found.add(path.join(folder, `${target}${suffix}`));
+    }
+  }
+  return [...found];
+}

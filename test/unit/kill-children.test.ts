@@ -7,7 +7,7 @@ import { installSpecOf } from '../../lib/cli/install-spec';
 import { VERBS } from '../../lib/cli/verbs';
 import { KILL_CHILDREN_VARIABLE } from '../../lib/lifecycle/installed-environment';
 import { resolveSpec } from '../../lib/manage/spec';
-import { environmentEntries } from '../../lib/manage/windows/windows-manager';
+import { environmentEntries } from '../../lib/manage/windows/service-config';
 import { takeKillChildrenSetting } from '../../lib/windows/job';
 
 const parse = (argv: string[]) => parseCommandLine(argv, (verb) => VERBS[verb]?.options);

@@ -9,7 +9,7 @@ import { installSpecOf } from '../../lib/cli/install-spec';
 import { VERBS } from '../../lib/cli/verbs';
 import { capturedLogLayout, orderRotated } from '../../lib/manage/logs-files';
 import { logCaptureOf, resolveSpec } from '../../lib/manage/spec';
-import { environmentEntries } from '../../lib/manage/windows/windows-manager';
+import { environmentEntries } from '../../lib/manage/windows/service-config';
 import {
   DEFAULT_LOG_KEEP,
   DEFAULT_LOG_MAX_SIZE,

@@ -1,5 +1,6 @@
 // e2e: `servicehost/register` connects to the SCM before the application's own
 // (slow) imports run, and a control that arrives meanwhile is not lost.
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
@@ -26,7 +27,11 @@ describe.skipIf(!ring.available)('early connect with servicehost/register', () =
     ['node -r servicehost/register', ['-r', registerCjs]],
     ['node --import servicehost/register', ['--import', registerEsm]],
   ])('%s: START_PENDING with our checkpoint while imports run; controls sent while the main thread is busy reach it, in order', async (_label, nodeArgs) => {
-    await withService('early', { script: 'early-service.js', nodeArgs, args: ['4'] }, async (service) => {
+    // The imports and the busy loop each last until the test releases them (20 s only the bound, under the
+    // register's 30 s wait hint): what the SCM says and what waits natively is seen while they run, however
+    // slowly a loaded machine sends the controls.
+    await withService('early', { script: 'early-service.js', nodeArgs, args: ['20'] }, async (service) => {
+      const release = (name: string) => writeFileSync(path.join(service.dir, name), '');
       expect((await sc(['start', service.name])).code).toBe(0);
       await waitFor('imports to begin', () => events(service).includes('imports-begin'), 15_000);
       const during = await queryService(service.name);
@@ -36,6 +41,8 @@ describe.skipIf(!ring.available)('early connect with servicehost/register', () =
       expect(during).toMatchObject({ state: 'START_PENDING', checkPoint: 1, waitHint: 30_000 });
       // While START_PENDING the SCM itself lets no control through.
       expect((await controlService('control', service.name, 150)).code).toBe(ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+      expect(events(service)).not.toContain('imports-end');
+      release('imports-done');
 
       await waitForState(service.name, 'RUNNING', 20_000);
       await waitFor('the main thread to be busy', () => events(service).includes('busy-begin'), 10_000);
@@ -43,6 +50,7 @@ describe.skipIf(!ring.available)('early connect with servicehost/register', () =
       for (const code of [150, 151]) expect((await controlService('control', service.name, code)).code).toBe(0);
       expect((await controlService('interrogate', service.name)).code).toBe(0);
       expect(events(service)).not.toContain('busy-end');
+      release('busy-done');
 
       await waitFor('the waiting controls to reach the program', () => events(service).includes('control'), 15_000);
       const records = service.records();

@@ -5,6 +5,7 @@
 // is stuck (a slow event loop, a failing liveness check) or its lifecycle ended.
 import type * as http from 'node:http';
 import { ServicehostError } from '../errors';
+import { errorMessage } from './error-description';
 import { isLogger, type Logger } from './log';
 import type { ServiceHealth } from './states';
 import { expectFunction, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
@@ -133,7 +134,8 @@ function checkSlot(name: string, check: HealthCheck, timeoutMs: number, showErro
       const details = shownDetails(value);
       return record({ status: 'ok', durationMs: elapsed(), ...(details === undefined ? {} : { details }) }, undefined);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // Whatever was thrown (no prototype, a toString that throws): a failed check, never a rejection that ends the service.
+      const message = errorMessage(error);
       return record({ status: 'failed', durationMs: elapsed(), ...(showErrors ? { error: message } : {}) }, message);
     } finally {
       clearTimeout(timer);

@@ -8,11 +8,12 @@ import { channel } from 'node:diagnostics_channel';
 import { ServicehostError } from '../errors';
 import type { Host, HostEvent, HostKind, StopReason } from '../hosts/host';
 import { DrainDelay } from './drain-delay';
+import { errorText, withErrorDescribedInJSON } from './error-description';
 import { exitCodes } from './exit-codes';
 import type { Logger } from './log';
 import { rehearseResourceSteps } from './resources';
 import type { ServiceState, StopEvent, StopOutcome } from './states';
-import { Teardown, type TeardownStepResult } from './teardown';
+import { Teardown, TEARDOWN_PHASES, type TeardownStep, type TeardownStepResult } from './teardown';
 
 // The margin a wait hint adds to a step's own timeout: reporting the next step takes a moment.
 const WAIT_HINT_MARGIN_MS = 1_000;
@@ -81,15 +82,20 @@ export function removeProcessListeners(listeners: ProcessListeners): void {
   for (const [event, listener] of listeners.splice(0)) process.off(event, listener as () => void);
 }
 
-/** An error as a log line shows it: its stack, else its name and message. */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return String(error);
+// The system error number behind a failure, if any; never throws (a getter, a Proxy).
+function systemErrno(error: unknown): number | undefined {
+  let errno: unknown;
+  try {
+    errno = (error as { errno?: unknown } | null)?.errno;
+  } catch {
+    return undefined;
+  }
+  return typeof errno === 'number' && Number.isInteger(errno) && errno !== 0 ? Math.abs(errno) : undefined;
 }
 
-function systemErrno(error: unknown): number | undefined {
-  const errno = (error as { errno?: unknown } | null)?.errno;
-  return typeof errno === 'number' && Number.isInteger(errno) && errno !== 0 ? Math.abs(errno) : undefined;
+// The steps not yet started, in the order they would have run: phase by phase, the newest first.
+function inRunOrder(steps: TeardownStep[]): TeardownStep[] {
+  return TEARDOWN_PHASES.flatMap((phase) => steps.filter((step) => step.phase === phase).reverse());
 }
 
 const nothing = (): void => {};
@@ -122,6 +128,13 @@ export class StopPath {
   // An uncaught error after the stop began: the outcome says so (75) however the teardown ends.
   #uncaughtDuringStop = false;
   #results: TeardownStepResult[] = [];
+  // The step the teardown runs now, and since when (performance.now()): on the deadline it is left undone.
+  #running: { step: TeardownStep; since: number } | undefined;
+  // When the teardown's deadline passes (performance.now()); a loop blocked past it fires no timer.
+  #deadlineAt = Infinity;
+  // Aborted once the outcome is settled: no further teardown step starts. Made
+  // as the teardown begins (the first AbortController of a process costs 0.2 ms).
+  #teardownEnd: AbortController | undefined;
   #finished = false;
   // True while rehearse runs the stop path with nothing happening.
   #rehearsing = false;
@@ -183,6 +196,8 @@ export class StopPath {
     // copy at run time, which cold on the way to the listeners cost some 10 µs.
     const stopEvent: StopEvent =
       detail === undefined ? (error === undefined ? { reason } : { reason, error }) : error === undefined ? { reason, detail } : { reason, detail, error };
+    // Events are plain data: JSON.stringify describes what was thrown, whatever it is; `error` stays the value itself.
+    if (error !== undefined) withErrorDescribedInJSON(stopEvent);
     // Recorded in the rehearsal too, and taken back there: the first literal of a
     // shape and the first store of an object into the field are slow paths of V8's.
     this.#request = { reason, detail, error, exitCode: request.exitCode, requestedAt: Date.now() };
@@ -279,10 +294,8 @@ export class StopPath {
     const delayMs = this.#parts.ran() && this.#request!.exitCode !== exitCodes.uncaughtError ? this.#parts.drainDelayMs : 0;
     host.report({ state: 'stopping', waitHintMs: delayMs > 0 ? delayMs + WAIT_HINT_MARGIN_MS : this.#nextWaitHintMs() });
     // Ref'd on purpose: teardown is real work the process must stay up for.
-    const deadline = setTimeout(() => {
-      log.error(`${this.#parts.name()}: teardown passed its ${stopTimeoutMs} ms deadline: ending now`);
-      this.#finish(exitCodes.stopTimeout, true);
-    }, stopTimeoutMs);
+    this.#deadlineAt = performance.now() + stopTimeoutMs;
+    const deadline = setTimeout(() => this.#deadlinePassed(), stopTimeoutMs);
     if (delayMs > 0) {
       // Readiness answers 503 already; the listeners keep serving until the balancers have seen it.
       await this.#drainDelay.wait(delayMs);
@@ -291,19 +304,45 @@ export class StopPath {
       host.report({ state: 'stopping', waitHintMs: this.#nextWaitHintMs() });
     }
     await teardown.run({
+      signal: (this.#teardownEnd = new AbortController()).signal,
+      onStepStart: (step) => {
+        this.#running = { step, since: performance.now() };
+      },
       onStepEnd: (result) => {
+        this.#running = undefined;
         this.#results.push(result);
         if (result.outcome === 'failed') log.error(`${this.#parts.name()}: teardown step "${result.name}" failed: ${errorText(result.error)}`);
         if (result.outcome === 'timed-out') log.error(`${this.#parts.name()}: teardown step "${result.name}" overran its deadline`);
+        // A step that blocked the event loop past the teardown's deadline returns before the timer can fire.
+        if (performance.now() > this.#deadlineAt) this.#deadlinePassed();
         // Progress: the SCM's checkpoint advances, systemd extends its timeout, for the next step.
         if (teardown.nextStep() && !this.#finished) host.report({ state: 'stopping', waitHintMs: this.#nextWaitHintMs() });
       },
     });
     clearTimeout(deadline);
+    if (performance.now() > this.#deadlineAt) this.#deadlinePassed();
     const failedStep = this.#results.some((result) => result.outcome !== 'ok');
     const requested = this.#startFailure?.exitCode ?? this.#request!.exitCode;
     const exitCode = requested !== exitCodes.ok ? requested : this.#uncaughtDuringStop ? exitCodes.uncaughtError : failedStep ? exitCodes.teardownFailed : exitCodes.ok;
     this.#finish(exitCode, false);
+  }
+
+  // The teardown's deadline passed: the log and the outcome name what is left
+  // undone (the step under way, timed out; those not started, not run), and the process ends with 73.
+  #deadlinePassed(): void {
+    if (this.#finished) return;
+    const now = performance.now();
+    const running = this.#running;
+    const undone: TeardownStepResult[] = running
+      ? [{ name: running.step.name, phase: running.step.phase, outcome: 'timed-out', durationMs: Math.round(now - running.since) }]
+      : [];
+    for (const { name, phase } of inRunOrder(this.#parts.teardown.steps)) undone.push({ name, phase, outcome: 'not-run', durationMs: 0 });
+    const left = undone.map((step) => `"${step.name}" (${step.outcome === 'not-run' ? 'not started' : `running for ${step.durationMs} ms`})`);
+    this.#parts.log.error(
+      `${this.#parts.name()}: teardown passed its ${this.#parts.stopTimeoutMs} ms deadline: ending now; ${left.length === 0 ? 'every step had run' : `left undone: ${left.join(', ')}`}`,
+    );
+    this.#results.push(...undone);
+    this.#finish(exitCodes.stopTimeout, undone.length > 0);
   }
 
   #nextWaitHintMs(): number {
@@ -315,6 +354,7 @@ export class StopPath {
   #finish(exitCode: number, forced: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#teardownEnd?.abort();
     const request = this.#request!;
     const outcome: StopOutcome = {
       reason: request.reason,
@@ -325,6 +365,7 @@ export class StopPath {
       forced,
       durationMs: Date.now() - request.requestedAt,
     };
+    if (request.error !== undefined) withErrorDescribedInJSON(outcome);
     this.#parts.setState('stopped');
     clearInterval(this.#parts.keepAlive());
     this.#resolveStopped(outcome);

@@ -2,6 +2,7 @@
 // step registered last runs first. Each step has its own deadline; a step
 // that throws or overruns is recorded and the next one still runs.
 import { ServicehostError } from '../errors';
+import { withErrorDescribedInJSON } from './error-description';
 import { expectFunction, expectObject, expectOneOf, expectString, optionalInteger } from '../validate';
 
 /** The teardown's phases, in the order they run: stop taking work, close what is open, flush what is buffered. */
@@ -36,11 +37,15 @@ export interface TeardownStepResult {
   name: string;
   /** The phase it ran in. */
   phase: TeardownPhase;
-  /** Finished, threw or rejected, or overran its timeout. */
-  outcome: 'ok' | 'failed' | 'timed-out';
+  /**
+   * Finished, threw or rejected, or overran its timeout (also when it returned
+   * late because it blocked the event loop past it). 'not-run': the stop
+   * deadline passed before it started (in `service.stopped`'s steps only).
+   */
+  outcome: 'ok' | 'failed' | 'timed-out' | 'not-run';
   /** How long it ran. */
   durationMs: number;
-  /** What the step threw, for 'failed'. */
+  /** What the step threw, for 'failed', as thrown; JSON.stringify of the result describes it (name, message, code, stack). */
   error?: unknown;
 }
 
@@ -56,6 +61,10 @@ export interface TeardownStep {
 
 /** What {@link Teardown.run} tells its caller as it goes. */
 export interface TeardownRunHooks {
+  /** Once it aborts, no further step starts: run() resolves with the steps that ran (a Service's stop deadline ends its teardown so). */
+  signal?: AbortSignal;
+  /** Called as each step starts. */
+  onStepStart?(step: TeardownStep): void;
   /** Called after each step, with what happened. */
   onStepEnd?(result: TeardownStepResult): void;
 }
@@ -120,8 +129,9 @@ export class Teardown {
     for (const phase of TEARDOWN_PHASES) {
       for (;;) {
         const index = this.#steps.findLastIndex((candidate) => candidate.phase === phase);
-        if (index < 0) break;
+        if (index < 0 || hooks.signal?.aborted) break;
         const [step] = this.#steps.splice(index, 1) as [RegisteredStep];
+        hooks.onStepStart?.({ name: step.name, phase: step.phase, timeoutMs: step.timeoutMs });
         const result = await runStep(step);
         results.push(result);
         hooks.onStepEnd?.(result);
@@ -133,15 +143,18 @@ export class Teardown {
 }
 
 async function runStep(step: RegisteredStep): Promise<TeardownStepResult> {
-  const startedAt = Date.now();
+  const startedAt = performance.now();
   const controller = new AbortController();
-  const finished = (outcome: TeardownStepResult['outcome'], error?: unknown): TeardownStepResult => ({
-    name: step.name,
-    phase: step.phase,
-    outcome,
-    durationMs: Date.now() - startedAt,
-    ...(outcome === 'failed' ? { error } : {}),
-  });
+  const finished = (outcome: TeardownStepResult['outcome'], error?: unknown): TeardownStepResult => {
+    const durationMs = Math.round(performance.now() - startedAt);
+    return outcome === 'failed'
+      ? withErrorDescribedInJSON({ name: step.name, phase: step.phase, outcome, durationMs, error })
+      : { name: step.name, phase: step.phase, outcome, durationMs };
+  };
+  const timeUp = () => {
+    controller.abort(new ServicehostError('ERR_SERVICEHOST_STEP_TIMEOUT', `teardown step "${step.name}" overran its ${step.timeoutMs} ms`));
+    return finished('timed-out');
+  };
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timed-out'>((resolve) => {
     timer = setTimeout(() => resolve('timed-out'), step.timeoutMs);
@@ -152,12 +165,12 @@ async function runStep(step: RegisteredStep): Promise<TeardownStepResult> {
     if (winner === 'timed-out') {
       // The step may still hold things: tell it to let go. Its late result is ignored.
       work.catch(() => {});
-      controller.abort(new ServicehostError('ERR_SERVICEHOST_STEP_TIMEOUT', `teardown step "${step.name}" overran its ${step.timeoutMs} ms`));
-      return finished('timed-out');
+      return timeUp();
     }
-    return finished('ok');
+    // A step that blocked the event loop past its deadline ends before its timer can fire: overran all the same.
+    return performance.now() - startedAt > step.timeoutMs ? timeUp() : finished('ok');
   } catch (error) {
-    return finished('failed', error);
+    return performance.now() - startedAt > step.timeoutMs ? timeUp() : finished('failed', error);
   } finally {
     clearTimeout(timer);
   }

@@ -184,7 +184,8 @@ describe('stop', () => {
     await vi.advanceTimersByTimeAsync(1);
     const outcome = await service.stopped;
     expect(outcome).toMatchObject({ exitCode: exitCodes.stopTimeout, forced: true });
-    expect(outcome.steps.map((s) => [s.name, s.outcome])).toEqual([['a', 'timed-out']]);
+    // 'a' overran its own 4 s; 'b', under way at the deadline, is left undone: timed out after 1 s.
+    expect(outcome.steps.map((s) => [s.name, s.outcome, s.durationMs])).toEqual([['a', 'timed-out', 4_000], ['b', 'timed-out', 1_000]]);
     await settle();
     expect(host.closes).toEqual([{ exitCode: 73, message: 'programmatic: exit code 73' }]);
     // The teardown's late end changes nothing.

@@ -120,4 +120,60 @@ describe('Teardown', () => {
     expect(() => new Teardown({ stepTimeoutMs: -1 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     expect(teardown.steps).toEqual([]);
   });
+
+  test('a step that blocks the event loop past its timeout is timed out, though it returned before its timer could fire', async () => {
+    vi.useRealTimers();
+    const teardown = new Teardown();
+    let aborted: unknown;
+    const busy = (ms: number) => ({ signal }: { signal: AbortSignal }) => {
+      signal.addEventListener('abort', () => (aborted = signal.reason));
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    teardown.defer('throws late', () => {
+      busy(60)({ signal: new AbortController().signal });
+      throw new Error('late');
+    }, { timeout: 20 });
+    teardown.defer('in time', busy(5), { timeout: 1_000 });
+    teardown.defer('blocks', busy(60), { timeout: 20 });
+    const results = await teardown.run();
+    expect(results.map((r) => [r.name, r.outcome])).toEqual([
+      ['blocks', 'timed-out'],
+      ['in time', 'ok'],
+      ['throws late', 'timed-out'],
+    ]);
+    expect(results[0]!.durationMs).toBeGreaterThanOrEqual(60);
+    expect(aborted).toMatchObject({ code: 'ERR_SERVICEHOST_STEP_TIMEOUT' });
+  });
+
+  test('run({ signal, onStepStart }): each step is announced as it starts, and none starts once the signal aborted', async () => {
+    const teardown = new Teardown();
+    const ended = new AbortController();
+    const started: string[] = [];
+    teardown.defer('flush', () => undefined, { phase: 'flush' });
+    teardown.defer('second', () => undefined);
+    teardown.defer('first', () => ended.abort(), { timeout: 1_234 });
+    const results = await teardown.run({ signal: ended.signal, onStepStart: (step) => started.push(`${step.name}/${step.phase}/${step.timeoutMs}`) });
+    expect(started).toEqual(['first/close/1234']);
+    expect(results.map((r) => r.name)).toEqual(['first']);
+    expect(teardown.steps.map((step) => step.name)).toEqual(['flush', 'second']);
+  });
+
+  test("a failed step's error is the value thrown, and JSON.stringify of the result describes it, whatever it is", async () => {
+    const teardown = new Teardown();
+    const cycle: Record<string, unknown> = { name: 'CycleError', message: 'a cycle' };
+    cycle.self = cycle;
+    teardown.defer('bigint', () => Promise.reject(10n));
+    teardown.defer('cycle', () => {
+      throw cycle;
+    });
+    const results = await teardown.run();
+    expect(results[0]).toEqual({ name: 'cycle', phase: 'close', outcome: 'failed', durationMs: expect.any(Number), error: cycle });
+    expect(results[1]!.error).toBe(10n);
+    expect(JSON.parse(JSON.stringify(results))).toEqual([
+      { name: 'cycle', phase: 'close', outcome: 'failed', durationMs: expect.any(Number), error: { name: 'CycleError', message: 'a cycle' } },
+      { name: 'bigint', phase: 'close', outcome: 'failed', durationMs: expect.any(Number), error: { name: 'bigint', message: '10' } },
+    ]);
+    expect(Object.keys(results[0]!)).toEqual(['name', 'phase', 'outcome', 'durationMs', 'error']);
+  });
 });

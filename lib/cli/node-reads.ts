@@ -8,11 +8,11 @@
 // Node's "not found" and exit 9. No code here can undo that, so the command has
 // no option by those names (the env file is --environment-file) and refuses
 // them when they come, saying what Node may already have done.
-// Measured on Linux x64 (docs/cli.md#options-node-reads-itself):
+// Measured on x64, Linux and Windows under Wine (docs/cli.md#options-node-reads-itself):
 //   --env-file, --env-file-if-exists (bare or =PATH, exact names): read up to
-//     the first `--` by 20.20.2, 22.23.5 and 26.12.1; not by 18.x;
+//     the first `--` by 20, 22, 24 and 26; not by 18;
 //   --experimental-config-file, --experimental-default-config-file: read
-//     anywhere, after `--` too, by 22.23.5; not by 20.20.2 or 26.12.1.
+//     anywhere, after `--` too, by 22 and 24; not by 20 or 26.
 import { ServicehostError } from '../errors';
 
 // A command line the CLI cannot take: exit 2 (usage), as args.ts's usage().
@@ -43,7 +43,7 @@ export function refuseWhatNodeReads(token: string, beforeSeparator: boolean): vo
   if (envFile !== undefined) {
     refuse(
       `${envFile} is not a servicehost option; the service's env file is --environment-file <path>. ` +
-        `Node reads ${envFile} itself wherever it stands on a command line (Node 20.6 and later), before servicehost runs: ` +
+        `Node (20 to 26, as measured) reads ${envFile} itself anywhere before a -- on its command line, after the script path too, before servicehost runs: ` +
         `this process's node may already have loaded that file into its own environment, with this command's privileges, and run whatever its NODE_OPTIONS names. ` +
         `For node's own ${envFile} in the service's command line, write ${asNodeArg(envFile)} as one word.`,
     );
@@ -52,7 +52,7 @@ export function refuseWhatNodeReads(token: string, beforeSeparator: boolean): vo
   if (configFile !== undefined) {
     refuse(
       `${configFile} cannot be given to servicehost, not even after --: ` +
-        `Node 22 reads ${configFile} itself wherever it stands on a command line, before servicehost runs, ` +
+        `Node 22 and 24 read ${configFile} themselves wherever it stands on a command line, before servicehost runs, ` +
         `so this process's node may already have loaded that configuration, with this command's privileges. ` +
         `For the service's node, write ${asNodeArg(configFile)} as one word.`,
     );

@@ -63,8 +63,8 @@ describe('what Node reads from the command line itself (node-reads.ts)', () => {
     [['install', '--experimental-config-file', 'node.json']],
     [['install', '--name', 'api', '--', 'a.js', '--experimental-config-file=node.json']],
     [['install', '--name', 'api', '--', 'a.js', '--experimental-default-config-file']],
-  ])('%j: refused, after -- too (Node 22 reads it there)', (argv) => {
-    expect(() => withNodeArg(argv)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/cannot be given to servicehost, not even after --: Node 22 reads/u) }));
+  ])('%j: refused, after -- too (Node 22 and 24 read it there)', (argv) => {
+    expect(() => withNodeArg(argv)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/cannot be given to servicehost, not even after --: Node 22 and 24 read/u) }));
   });
 
   test('one word (--node-arg=--env-file=...), a near name, or the program\'s own arguments after --: taken', () => {

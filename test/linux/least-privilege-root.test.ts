@@ -5,7 +5,7 @@
 // environment's files) run in a private mount namespace
 // (harness/private-systemd.ts), so the machine's units are never touched.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -105,6 +105,18 @@ describe.runIf(canRun)('install --root: least privilege and no write through a l
     expect(run.code, run.stderr).toBe(10);
     expect(run.stderr).toContain(`${path.join(root, linked)}: a symlink`);
     expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  test('uninstall through a planted etc/systemd/system link: refused, the unit it leads to stays', async () => {
+    const root = image();
+    const installed = await install(root, ['--', '/app/server.js']);
+    expect(installed.code, installed.stderr).toBe(0);
+    const elsewhere = folder('servicehost-lpr-target-');
+    renameSync(path.join(root, 'etc', 'systemd', 'system'), path.join(elsewhere, 'system'));
+    symlinkSync(path.join(elsewhere, 'system'), path.join(root, 'etc', 'systemd', 'system'));
+    const run = await servicehost(['uninstall', '--root', root, 'lpr']);
+    expect(run.code, run.stderr).toBe(10);
+    expect(readdirSync(path.join(elsewhere, 'system'))).toContain('lpr.service');
   });
 
   test('a unit folder inside the root that another user owns: exit 10 (ERR_SERVICEHOST_UNSAFE_PATH), not exit 5', async () => {

@@ -171,7 +171,7 @@ function requireUnit(name: string, scope: SystemdScope, doing: string): string {
 export async function uninstallSystemdService(nameInput: unknown, scope: SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
   // Under --root, nothing is read or removed through a link a user planted.
-  if (scope.root !== undefined) prepareUnitFolder(systemdUnitDirectory(scope), [], name, 'uninstall', scope.root);
+  if (scope.root !== undefined) prepareUnitFolder(systemdUnitDirectory(scope), [], name, 'uninstall', scope.root, false);
   const file = requireOwnUnit(name, scope, 'uninstall');
   // Its socket units (--listen) go with it: stopped (the ports close), disabled, removed.
   const sockets = installedSocketUnits(file);

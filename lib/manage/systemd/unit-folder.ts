@@ -50,9 +50,10 @@ function insideRootReason(folder: string, stat: Stats, uid: number): string | un
  * Makes sure `folder` (the unit folder) and each of `linkFolders` (the
  * .wants and .requires folders systemctl enable writes in, when they exist)
  * are safe to write in, making `folder` as needed. With `root`, `folder` is
- * inside it. Throws ERR_SERVICEHOST_UNSAFE_PATH naming each finding.
+ * inside it; `create: false` makes nothing (uninstall). Throws
+ * ERR_SERVICEHOST_UNSAFE_PATH naming each finding.
  */
-export function prepareUnitFolder(folder: string, linkFolders: readonly string[], service: string, doing: string, root?: string): void {
+export function prepareUnitFolder(folder: string, linkFolders: readonly string[], service: string, doing: string, root?: string, create = true): void {
   const uid = process.getuid?.();
   if (uid === undefined) return;
   if (root === undefined) {
@@ -66,6 +67,7 @@ export function prepareUnitFolder(folder: string, linkFolders: readonly string[]
   if (above.length > 0) refuse(service, doing, above);
   let real = resolveIn(root);
   if (real === undefined) {
+    if (!create) return;
     mkdirSync(root, { recursive: true, mode: 0o755 });
     real = resolveIn(root)!;
   }
@@ -75,6 +77,8 @@ export function prepareUnitFolder(folder: string, linkFolders: readonly string[]
     real = path.join(real, part);
     shown = path.join(shown, part);
     let stat = lstatOrUndefined(real);
+    // Nothing there (uninstall): nothing to act on through it.
+    if (stat === undefined && !create) return;
     if (stat === undefined) {
       // In a folder that is checked: nobody else can race this.
       mkdirSync(real, { mode: 0o755 });

@@ -138,13 +138,14 @@ export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [],
   const trees = new Set<string>();
   for (const folder of codeFolders) {
     // The whole file system is no tree to walk: a working directory of / (or C:\\) is checked as a path only.
-    if (path.parse(folder).root === folder || (root !== undefined && path.resolve(folder) === path.resolve(root))) warnings.push(`${folder} is the root of a file system: the folders below it were not walked`);
+    if (path.parse(folder).root === folder) warnings.push(`${folder} is the root of a file system: the folders below it were not walked`);
+    else if (root !== undefined && path.resolve(folder) === path.resolve(root)) warnings.push(`${root} is the offline root itself: the folders below it were not walked`);
     else trees.add(folder);
     for (const modules of nodeModulesAbove(folder)) if (existsSync(modules) && (root === undefined || isInside(modules, root))) trees.add(modules);
   }
   const missing = root === undefined ? [] : [...new Set(paths)].filter((file) => !existsSync(file));
   if (missing.length > 0) warnings.push(`not there yet in the offline root ${root}, so not checked (the folders above them were): ${missing.map((file) => path.relative(root!, file)).map((file) => `/${file}`).join(', ')}`);
-  return { paths, trees: [...trees], warnings };
+  return { paths, trees: [...trees], warnings: [...new Set(warnings)] };
 }
 
 function isInside(file: string, folder: string): boolean {

@@ -2,12 +2,16 @@
 // /dev) is not a tree the service's code lives in, and walking it met
 // /proc/1/cwd, whose readlink fails (EACCES) even as root in a container,
 // which surfaced as a raw Error (exit 1). Now each is a warning with its path.
+// Then the pure parts of what else the check covers: the environment's
+// files (one table), the inspector, and paths inside an offline root.
 import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Accounts } from '../../lib/manage/accounts';
 import { checkTrust } from '../../lib/manage/run-tree';
+import { refuseWritable, runTargets } from '../../lib/manage/least-privilege';
+import { resolveSpec } from '../../lib/manage/spec';
 
 const made: string[] = [];
 afterAll(() => {
@@ -49,5 +53,35 @@ describe.runIf(process.platform === 'linux')('the walk stays inside what the ser
     const result = checkTrust([path.join(app, 'cwd', 'server.js')], [], options());
     if (!readable) expect(result.warnings).toContainEqual(expect.stringContaining('/proc/1/cwd'));
     expect(result.findings).toEqual([]);
+  });
+});
+
+describe('what the environment names, the inspector, and an offline root (the pure parts)', () => {
+  test('each variable of the table is a path (a file) or a tree (a folder), from the working directory', () => {
+    const app = temp();
+    const spec = resolveSpec({ name: 'x', script: path.join(app, 'server.js'), register: false, env: { SERVICEHOST_ADDON: 'addon.node', NODE_EXTRA_CA_CERTS: '/etc/ca.pem', OPENSSL_MODULES: '/opt/ossl', SSL_CERT_DIR: '/a:/b' }, nodeArgs: ['--icu-data-dir=/opt/icu'] }, 'systemd');
+    const targets = runTargets(spec);
+    expect(targets.paths).toEqual(expect.arrayContaining([path.join(app, 'addon.node'), '/etc/ca.pem', '/opt/ossl', '/a', '/b', '/opt/icu']));
+    expect(targets.trees).toEqual(expect.arrayContaining(['/opt/ossl', '/opt/icu']));
+  });
+
+  test('in an offline root every path is the one inside it; what is not there is one warning', () => {
+    const root = temp();
+    mkdirSync(path.join(root, 'app'), { mode: 0o755 });
+    writeFileSync(path.join(root, 'app', 'server.js'), '');
+    const spec = resolveSpec({ name: 'x', script: '/app/server.js', register: false, node: '/usr/bin/node', env: { OPENSSL_CONF: '/etc/ssl/openssl.cnf' } }, 'systemd');
+    const targets = runTargets(spec, [], root);
+    expect(targets.paths).toEqual(expect.arrayContaining([path.join(root, 'app', 'server.js'), path.join(root, 'usr', 'bin', 'node'), path.join(root, 'etc', 'ssl', 'openssl.cnf')]));
+    expect(targets.warnings).toEqual([`not there yet in the offline root ${root}, so not checked (the folders above them were): /usr/bin/node, /etc/ssl/openssl.cnf`]);
+  });
+
+  test('the inspector in node arguments or NODE_OPTIONS is refused as a finding; allowWritable accepts it', () => {
+    const app = temp();
+    for (const spec of [{ nodeArgs: ['--inspect=0.0.0.0:9229'] }, { env: { NODE_OPTIONS: '--max-old-space-size=100 --inspect-brk' } }]) {
+      const resolved = resolveSpec({ name: 'x', script: path.join(app, 'server.js'), register: false, ...spec }, 'systemd');
+      expect(() => refuseWritable(resolved, [], 'root')).toThrow(expect.objectContaining({ code: 'ERR_SERVICEHOST_UNSAFE_PATH', message: expect.stringMatching(/opens the inspector/u) }));
+      expect(() => refuseWritable({ ...resolved, allowWritable: true }, [], 'root')).not.toThrow();
+    }
+    expect(() => refuseWritable(resolveSpec({ name: 'x', script: path.join(app, 'server.js'), register: false, nodeArgs: ['--inspector-is-not-an-option'] }, 'systemd'), [], 'root')).not.toThrow();
   });
 });

@@ -78,6 +78,8 @@ describe('servicehost --help and bad command lines', () => {
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(/^servicehost: --env-file(-if-exists)? is not a servicehost option; the service's env file is --environment-file <path>\. .*this process's node may already have loaded that file/u);
     }
+    const version = await servicehost(['--version', '--env-file', envFile]);
+    expect([version.code, version.stdout]).toEqual([2, '']);
     const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
     const missing = await servicehost(['install', '--name', 'api', '--root', scratch(), '--env-file', path.join(scratch(), 'missing.env'), '--', 'a.js']);
     // Measured: 20, 22, 24 and 26 read it after the script path; 18 does not (docs/cli.md).

@@ -52,7 +52,7 @@ export { KUBERNETES_DRAIN_DELAY_MS } from './lifecycle/drain-delay';
 export { stderrLogger, LOG_LEVELS, type Logger, type LogLevel } from './lifecycle/log';
 import type { Logger } from './lifecycle/log';
 export type { HostOptions } from './hosts/host-options';
-export type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
+export type { ControlReason, ControlRequest, ExitInfo, Host, HostContext, HostEvent, HostEventType, HostKind, HostStatus, StopReason } from './hosts/host';
 export type { PosixHostOptions } from './hosts/posix';
 export type { SystemdHostOptions } from './hosts/systemd/systemd-host';
 export type { WindowsServiceHostOptions } from './hosts/windows-service';

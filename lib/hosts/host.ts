@@ -11,6 +11,22 @@ export type HostKind = 'windows-service' | 'windows-console' | 'systemd' | 'posi
 /** Why a stop was asked for. */
 export type StopReason = 'scm-stop' | 'shutdown' | 'preshutdown' | 'signal' | 'console' | 'programmatic' | 'error';
 
+/** Who asked for a pause, continue or reload: the SCM (a Windows service control) or a signal (SIGHUP). */
+export type ControlReason = 'scm' | 'signal';
+
+/**
+ * A pause, continue or reload, as its listeners receive it: who asked, and how.
+ * A built-in host makes each once and hands the same frozen object every time.
+ */
+export interface ControlRequest<K extends 'pause' | 'continue' | 'reload'> {
+  /** Which control. */
+  type: K;
+  /** Who asked. */
+  reason: ControlReason;
+  /** The signal ('SIGHUP') or the SCM's control ('pause', 'continue', 'paramchange'). */
+  detail?: string;
+}
+
 /**
  * What a host delivers. Events are plain data (JSON.stringify takes them
  * whole): a time is a number. `receivedAt` (Windows controls): when the
@@ -27,10 +43,12 @@ export type HostEvent =
       /** A person asked (SIGINT, Ctrl-C, Ctrl-Break): asked again during the teardown, it forces the exit. */
       interactive?: boolean;
     }
-  | { type: 'pause' }
-  | { type: 'continue' }
+  /** Pause (Windows PAUSE). */
+  | ControlRequest<'pause'>
+  /** Continue after a pause (Windows CONTINUE). */
+  | ControlRequest<'continue'>
   /** Reload configuration (Windows PARAMCHANGE, SIGHUP). */
-  | { type: 'reload' }
+  | ControlRequest<'reload'>
   /** Windows POWEREVENT. */
   | {
       type: 'power';

@@ -26,7 +26,6 @@ export interface PosixHostOptions {
 // The signal lists reach the host from `new Service(options)`: an error names them there.
 const where = (key: string): string => `new Service(options): options.${key}`;
 
-const RELOAD_EVENT: HostEvent = { type: 'reload' };
 const ignore = (): void => {};
 // Tests watch the rehearsal here; with no subscriber a publish costs nothing.
 const rehearsals = channel('servicehost:stop-rehearsal');
@@ -79,7 +78,9 @@ export class PosixHost implements Host {
     }
     for (const signal of reloadSignals) {
       const event = stopEvent(signal);
-      this.#on(signal, () => this.#deliver(this.#reloadListened ? RELOAD_EVENT : event));
+      // Handed to the 'reload' listeners as it is: frozen, so that one cannot change the next one's.
+      const reload: HostEvent = Object.freeze({ type: 'reload', reason: 'signal', detail: signal });
+      this.#on(signal, () => this.#deliver(this.#reloadListened ? reload : event));
     }
   }
 

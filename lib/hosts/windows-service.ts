@@ -15,7 +15,7 @@ import { MAX_DWORD, acceptFlag, acceptFlagForEvent, controlCode, scmStateOf } fr
 import { connectDispatcher, type DispatcherConnection } from '../windows/dispatcher';
 import { eventLogLogger } from '../windows/event-log';
 import { acceptMask, parseDispatcherRecord, type DispatcherEvent } from '../windows/scm';
-import type { ExitInfo, Host, HostContext, HostEvent, HostEventType, HostStatus } from './host';
+import type { ControlRequest, ExitInfo, Host, HostContext, HostEvent, HostEventType, HostStatus } from './host';
 
 /** Options of the Windows service host (the SCM started the process): `new Service({ hostOptions: { windowsService: { ... } } })`. */
 export interface WindowsServiceHostOptions {
@@ -30,6 +30,15 @@ export interface WindowsServiceHostOptions {
   /** Ends the process; `process.exit` unless a test hands in another. */
   exitProcess?: (exitCode: number) => void;
 }
+
+// What a pause, continue or reload listener receives, made once: plain data, as
+// the 'stop' listeners' { reason } is, frozen because every control shares it.
+// (The parsed control, with its code and receivedAt, is servicehost/windows's.)
+const SCM_CONTROL_REQUESTS = {
+  pause: Object.freeze({ type: 'pause', reason: 'scm', detail: 'pause' }),
+  continue: Object.freeze({ type: 'continue', reason: 'scm', detail: 'continue' }),
+  reload: Object.freeze({ type: 'reload', reason: 'scm', detail: 'paramchange' }),
+} as const satisfies { [K in 'pause' | 'continue' | 'reload']: ControlRequest<K> };
 
 // How long close() waits for ServiceMain when the SCM has not called it yet.
 const SERVICE_MAIN_WAIT_MS = 30_000;
@@ -203,6 +212,11 @@ export class WindowsServiceHost implements Host {
         if (event.error) this.#deliver({ type: 'error', error: event.error });
         this.#settled.resolve();
         this.#dispatcherExited.resolve();
+        return;
+      case 'pause':
+      case 'continue':
+      case 'reload':
+        this.#deliver(SCM_CONTROL_REQUESTS[event.type]);
         return;
       default:
         // The parsed control is the lifecycle event: nothing translates it again.

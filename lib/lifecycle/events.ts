@@ -4,7 +4,7 @@
 // that emitted, and pause/continue/reload listeners awaited together.
 import { EventEmitter } from 'node:events';
 import { ServicehostError } from '../errors';
-import type { Host, HostEvent, HostEventType } from '../hosts/host';
+import type { ControlRequest, Host, HostEvent, HostEventType } from '../hosts/host';
 import { expectFunction } from '../validate';
 import type { ServiceState, StopEvent } from './states';
 
@@ -25,11 +25,11 @@ export interface ServiceEvents {
   /** A stop began: listeners run before `service.signal` aborts and the teardown starts. */
   stop: [StopEvent];
   /** Pause listeners may return a promise: the service is paused when they settle (a rejection: the pause failed). */
-  pause: [];
+  pause: [ControlRequest<'pause'>];
   /** Continue listeners may return a promise: the service runs again when they settle. */
-  continue: [];
+  continue: [ControlRequest<'continue'>];
   /** Reload listeners may return a promise: systemd sees RELOADING=1 until they settle. */
-  reload: [];
+  reload: [ControlRequest<'reload'>];
   /** Windows: a power event (POWEREVENT), once a listener lets it in. */
   power: [ServiceEventPayload<'power'>];
   /** Windows: a session change (SESSIONCHANGE), once a listener lets it in. */
@@ -111,12 +111,13 @@ export class ServiceListeners {
     }
   }
 
-  // Calls each listener at once and waits for what they return; false if one
-  // threw or rejected (the pause or continue failed; the failure is logged).
-  async run(type: 'pause' | 'continue' | 'reload'): Promise<boolean> {
+  // Calls each listener at once with the host's event and waits for what they
+  // return; false if one threw or rejected (the control failed; the failure is logged).
+  async run<K extends 'pause' | 'continue' | 'reload'>(event: ControlRequest<K>): Promise<boolean> {
+    const type = event.type;
     const pending = this.#events.listeners(type).map((listener) => {
       try {
-        return Promise.resolve((listener as () => unknown)());
+        return Promise.resolve((listener as (event: ControlRequest<K>) => unknown)(event));
       } catch (error) {
         return Promise.reject(error);
       }

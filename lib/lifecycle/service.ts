@@ -137,7 +137,7 @@ export class Service {
       stopping: () => this.#stop.request !== undefined,
       setState: (to) => this.#setState(to),
       report: (status) => this.host.report(status),
-      runListeners: (type) => this.#listeners.run(type),
+      runListeners: (event) => this.#listeners.run(event),
       warn: (message) => this.log.warn(`${this.name}: ${message}`),
     });
 
@@ -440,13 +440,13 @@ export class Service {
         this.#stop.requestStop({ reason: 'error', detail: event.error.message, error: event.error, exitCode: exitCodes.failed }, undefined);
         return;
       case 'pause':
-        this.#controls.pause();
+        this.#controls.pause(event);
         return;
       case 'continue':
-        this.#controls.continue();
+        this.#controls.continue(event);
         return;
       case 'reload':
-        this.#controls.reload();
+        this.#controls.reload(event);
         return;
       default:
         this.#listeners.emit(event.type, event);

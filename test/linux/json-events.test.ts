@@ -27,7 +27,7 @@ describe.runIf(process.platform !== 'win32')('events a Service listener hears su
       // A line that is not JSON is collected as 'text': there is none.
       expect(child.names.filter((name) => name === 'text')).toEqual([]);
       const heard = (name: string) => child!.events.items.filter((line) => line.event === name).map((line) => line.args);
-      expect(heard('reload')).toEqual([[]]);
+      expect(heard('reload')).toEqual([[{ type: 'reload', reason: 'signal', detail: 'SIGHUP' }]]);
       expect(heard('stop')).toEqual([[{ reason: 'signal', detail: 'SIGTERM' }]]);
       expect(heard('statechange').map((args) => (args as { to: string }[])[0]!.to)).toEqual(['running', 'stopping', 'stopped']);
     });

@@ -35,7 +35,7 @@ describe('stopSignals and reloadSignals: the posix and systemd hosts\' options',
     process.emit('SIGHUP', 'SIGHUP');
     host.listen(new Set(['stop', 'reload']));
     process.emit('SIGHUP', 'SIGHUP');
-    expect(events).toEqual([stop('SIGUSR2'), stop('SIGQUIT', true), stop('SIGHUP'), { type: 'reload' }]);
+    expect(events).toEqual([stop('SIGUSR2'), stop('SIGQUIT', true), stop('SIGHUP'), { type: 'reload', reason: 'signal', detail: 'SIGHUP' }]);
   });
 
   test('a list left out is its default less what the other names', () => {

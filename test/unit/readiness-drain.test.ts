@@ -136,7 +136,7 @@ describe('readiness while running', () => {
   test('paused is not ready, with its reason', async () => {
     const { host, service } = await running();
     service.on('pause', () => {});
-    host.deliver({ type: 'pause' });
+    host.deliver({ type: 'pause', reason: 'scm' });
     await vi.advanceTimersByTimeAsync(0);
     expect(service.health()).toMatchObject({ state: 'paused', ready: false, live: true, reasons: ['paused'] });
   });

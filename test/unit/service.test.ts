@@ -417,8 +417,8 @@ describe('controls back to back: every one acted on, in order', () => {
 
   test('pause then continue with no wait: paused, then running again; each listener once', async () => {
     const { host, service, calls } = await pausable();
-    host.deliver({ type: 'pause' });
-    host.deliver({ type: 'continue' });
+    host.deliver({ type: 'pause', reason: 'scm' });
+    host.deliver({ type: 'continue', reason: 'scm' });
     await vi.advanceTimersByTimeAsync(250);
     expect(calls).toEqual(['pause', 'continue']);
     expect(host.states).toEqual(['pausing', 'paused', 'continuing', 'running']);
@@ -427,7 +427,7 @@ describe('controls back to back: every one acted on, in order', () => {
 
   test('pause, continue, pause, continue: four transitions, in order', async () => {
     const { host, calls } = await pausable();
-    for (const type of ['pause', 'continue', 'pause', 'continue'] as const) host.deliver({ type });
+    for (const type of ['pause', 'continue', 'pause', 'continue'] as const) host.deliver({ type, reason: 'scm' });
     await vi.advanceTimersByTimeAsync(500);
     expect(calls).toEqual(['pause', 'continue', 'pause', 'continue']);
     expect(host.states).toEqual(['pausing', 'paused', 'continuing', 'running', 'pausing', 'paused', 'continuing', 'running']);
@@ -437,7 +437,7 @@ describe('controls back to back: every one acted on, in order', () => {
     const { host, service, calls } = await pausable();
     const stops: unknown[] = [];
     service.on('stop', (event) => stops.push(event));
-    host.deliver({ type: 'pause' });
+    host.deliver({ type: 'pause', reason: 'scm' });
     host.deliver({ type: 'stop', reason: 'scm-stop' });
     await vi.advanceTimersByTimeAsync(250);
     expect(await service.stopped).toMatchObject({ reason: 'scm-stop', exitCode: 0 });
@@ -452,12 +452,12 @@ describe('controls back to back: every one acted on, in order', () => {
     service.on('reload', () => void reloads.push(Date.now()));
     await settle();
     host.reports.length = 0;
-    host.deliver({ type: 'continue' });
+    host.deliver({ type: 'continue', reason: 'scm' });
     expect(calls).toEqual([]);
     expect(host.states).toEqual([]);
-    host.deliver({ type: 'pause' });
-    host.deliver({ type: 'continue' });
-    host.deliver({ type: 'reload' });
+    host.deliver({ type: 'pause', reason: 'scm' });
+    host.deliver({ type: 'continue', reason: 'scm' });
+    host.deliver({ type: 'reload', reason: 'scm' });
     await vi.advanceTimersByTimeAsync(300);
     expect(calls).toEqual(['pause', 'continue']);
     expect(reloads).toHaveLength(1);
@@ -522,11 +522,11 @@ describe('pause, continue, reload and other controls', () => {
     await settle();
     expect([...host.listened].sort()).toEqual(['continue', 'pause', 'stop']);
     host.reports.length = 0;
-    host.deliver({ type: 'pause' });
+    host.deliver({ type: 'pause', reason: 'scm' });
     expect(service.state).toBe('pausing');
     await vi.advanceTimersByTimeAsync(200);
     expect(service.state).toBe('paused');
-    host.deliver({ type: 'continue' });
+    host.deliver({ type: 'continue', reason: 'scm' });
     await vi.advanceTimersByTimeAsync(100);
     expect(states).toEqual(['running', 'pausing', 'paused', 'continuing', 'running']);
     expect(host.states).toEqual(['pausing', 'paused', 'continuing', 'running']);
@@ -536,7 +536,7 @@ describe('pause, continue, reload and other controls', () => {
     const { host, service } = makeService();
     await service.start();
     service.on('pause', () => Promise.reject(new Error('cannot pause now')));
-    host.deliver({ type: 'pause' });
+    host.deliver({ type: 'pause', reason: 'scm' });
     await settle();
     expect(service.state).toBe('running');
     expect(host.states.slice(-2)).toEqual(['pausing', 'running']);
@@ -549,7 +549,7 @@ describe('pause, continue, reload and other controls', () => {
     service.on('pause', () => void (paused = true));
     service.defer('slow', () => new Promise((r) => setTimeout(r, 1_000)));
     void service.stop();
-    host.deliver({ type: 'pause' });
+    host.deliver({ type: 'pause', reason: 'scm' });
     await vi.advanceTimersByTimeAsync(1_000);
     await service.stopped;
     expect(paused).toBe(false);
@@ -563,7 +563,7 @@ describe('pause, continue, reload and other controls', () => {
     await settle();
     expect(host.listened.has('reload')).toBe(true);
     host.reports.length = 0;
-    host.deliver({ type: 'reload' });
+    host.deliver({ type: 'reload', reason: 'scm' });
     expect(host.states).toEqual(['reloading']);
     await vi.advanceTimersByTimeAsync(300);
     expect(host.states).toEqual(['reloading', 'reloaded']);

@@ -49,9 +49,9 @@ describe.skipIf(!ring.available)('events are plain data', () => {
       await waitToHear(service, 'exit');
       // Every line parsed (records() is JSON.parse of each), and each kind was heard whole.
       expect(heard(service, 'exit')[0]).toMatchObject({ code: 0 });
-      expect(heard(service, 'pause')).toHaveLength(1);
-      expect(heard(service, 'continue')).toHaveLength(1);
-      expect(heard(service, 'reload')).toHaveLength(1);
+      expect(heard(service, 'pause').map(({ args }) => args)).toEqual([[{ type: 'pause', reason: 'scm', detail: 'pause' }]]);
+      expect(heard(service, 'continue').map(({ args }) => args)).toEqual([[{ type: 'continue', reason: 'scm', detail: 'continue' }]]);
+      expect(heard(service, 'reload').map(({ args }) => args)).toEqual([[{ type: 'reload', reason: 'scm', detail: 'paramchange' }]]);
       expect(heard(service, 'stop')[0]!.args).toEqual([{ reason: 'scm-stop' }]);
       // Contained, not equal: on windows-latest the real SCM may send a power or session change of its own.
       expect(heard(service, 'power').map(({ args }) => args[0])).toContainEqual(

@@ -130,8 +130,12 @@ class Judge {
   readonly #groups = new Map<number, string | undefined>();
   #aclWarned = false;
 
+  /** The offline root's real path: the entries above it are this machine's, not the image's (the unit's folder check judges them, for the caller). */
+  readonly #rootReal: string | undefined;
+
   constructor(private readonly options: TrustOptions) {
     this.#trusted = new Set([0, ...options.trustedUids]);
+    this.#rootReal = options.root === undefined ? undefined : resolveIn(options.root);
   }
 
   /** Why a user other than the trusted ones may write through group `gid`; undefined when none may. */
@@ -215,7 +219,8 @@ class Judge {
   path(given: string): void {
     const found = lookup(given, this.options.root);
     if (found.unreadable !== undefined) this.warnings.push(`${found.unreadable.link} is a link that cannot be read (${found.unreadable.code}): what it leads to was not checked`);
-    for (const entry of found.entries) {
+    const top = this.#rootReal;
+    for (const entry of top === undefined ? found.entries : found.entries.filter((entry) => entry === top || entry.startsWith(`${top}/`))) {
       try {
         this.judge(entry, lstatSync(entry), true);
       } catch {

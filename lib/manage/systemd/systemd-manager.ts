@@ -92,7 +92,7 @@ async function rollBackInstall(name: string, scope: SystemdScope, file: string):
 export async function configureSystemdService(specInput: unknown): Promise<InstallResult> {
   const resolved = resolveSpec(specInput, 'systemd');
   const scope = systemdScopeOf(resolved);
-  if (scope.root !== undefined) prepareUnitFolder(systemdUnitDirectory(scope), [], resolved.name, 'configure', scope.root);
+  if (scope.root !== undefined) prepareUnitFolder(systemdUnitDirectory(scope), [], resolved.name, 'configure', scope.root, false);
   const file = requireOwnUnit(resolved.name, scope, 'configure');
   const warnings = [...checkPrivilege(resolved), ...socketAccessWarnings(resolved)];
   const spec = specForSystemd(resolved, await targetSystemdVersion(scope));

@@ -35,7 +35,7 @@ export function checkCredentials(value: unknown, platform: 'windows' | 'systemd'
     throw new ServicehostError(
       'ERR_INVALID_ARG_VALUE',
       `--credential (spec.credentials) is systemd's LoadCredential=; ${platform === 'windows' ? 'the Windows SCM' : 'launchd'} has no credential store servicehost can hand a file to the service through. ` +
-        'Use --env-file with a file only the service\'s account can read, or read the secret from a path you pass in --env.',
+        'Use --environment-file (spec.envFiles) with a file only the service\'s account can read, or read the secret from a path you pass in --env.',
     );
   }
   const result: Record<string, string> = {};

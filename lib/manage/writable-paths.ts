@@ -3,7 +3,7 @@
 // from a user's checkout would otherwise run, as root, files that user can
 // rewrite: the script, its folder, servicehost's register module, node itself.
 // POSIX here (run-tree.ts does the work); Windows ACLs are checked natively
-// (windows-manager.ts).
+// (least-privilege.ts windowsFindings, called from windows/install.ts).
 import { Accounts } from './accounts';
 import { nativeAclReader } from './posix-acl';
 import { checkTrust, type WritableFinding } from './run-tree';

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { ServicehostError } from '../errors';
 import type { Host } from '../hosts/host';
 import type { HostOptions } from '../hosts/host-options';
-import { expectFunction, expectInteger, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
+import { checkHostOptions } from '../hosts/host-options';
+import { expectFunction, expectInteger, expectKnownKeys, expectObject, expectString, optionalBoolean, optionalInteger } from '../validate';
 import { defaultDrainDelayMs } from './drain-delay';
 import { STOP_TIMEOUT_VARIABLE } from './installed-environment';
 import { isLogger, type Logger } from './log';
@@ -59,6 +60,25 @@ export interface ServiceOptions {
   /** Ends the process; `process.exit` unless a test hands in another. Used by a detected host. */
   exitProcess?: (exitCode: number) => void;
 }
+
+// Every key of ServiceOptions (checked below), in the order the docs give them: any other is refused.
+const SERVICE_OPTION_KEYS = [
+  'name',
+  'host',
+  'hostOptions',
+  'startTimeoutMs',
+  'stopTimeoutMs',
+  'stepTimeoutMs',
+  'drainDelayMs',
+  'stopSignals',
+  'reloadSignals',
+  'forceOnSecondStop',
+  'handleUncaughtErrors',
+  'logger',
+  'exitProcess',
+] as const satisfies readonly (keyof ServiceOptions)[];
+const everyOptionListed: Exclude<keyof ServiceOptions, (typeof SERVICE_OPTION_KEYS)[number]> extends never ? true : never = true;
+void everyOptionListed;
 
 /** The options in force, every default filled in. */
 export interface CheckedServiceOptions {
@@ -116,6 +136,7 @@ function checkSignalListShape(where: string, value: unknown): void {
 export function checkServiceOptions(options: unknown): CheckedServiceOptions {
   const checked = expectObject('new Service(options)', options);
   const where = (key: string) => `new Service(options): options.${key}`;
+  expectKnownKeys(where, checked, SERVICE_OPTION_KEYS);
   const installed = installedStopTimeoutMs();
   const startTimeoutMs = optionalInteger(where('startTimeoutMs'), checked.startTimeoutMs, 1, MAX_STEP_TIMEOUT_MS) ?? 60_000;
   const givenStopTimeoutMs = optionalInteger(where('stopTimeoutMs'), checked.stopTimeoutMs, 1, MAX_STEP_TIMEOUT_MS) ?? installed ?? 30_000;
@@ -130,7 +151,7 @@ export function checkServiceOptions(options: unknown): CheckedServiceOptions {
   }
   if (checked.exitProcess !== undefined) expectFunction(where('exitProcess'), checked.exitProcess);
   if (checked.host !== undefined) checkHost(where('host'), checked.host);
-  if (checked.hostOptions !== undefined) expectObject(where('hostOptions'), checked.hostOptions);
+  if (checked.hostOptions !== undefined) checkHostOptions(where('hostOptions'), checked.hostOptions);
   // Their names are the signal hosts' to check (Windows lacks SIGUSR2, which a portable program may name);
   // a value that is no list of names is refused here, whatever the host, a host handed in included.
   checkSignalListShape(where('stopSignals'), checked.stopSignals);

@@ -3,9 +3,10 @@
 // ERRNO) sent natively to $NOTIFY_SOCKET through an outbox that never loses
 // what systemd acts on.
 import { posixNative } from '../../native/load';
-import { expectFunction, expectObject, optionalBoolean } from '../../validate';
+import { expectObject } from '../../validate';
+import { checkSystemdOptions, type SystemdHostOptions } from './systemd-options';
 import type { ExitInfo, HostContext, HostEvent, HostEventType, HostStatus } from '../host';
-import { PosixHost, type PosixHostOptions } from '../posix';
+import { PosixHost } from '../posix';
 import { decimal } from './decimal';
 import { NotifyOutbox } from './notify-outbox';
 import { notifySocketOf, notifySocketProblem } from './notify-socket';
@@ -13,14 +14,7 @@ import { ReloadAcknowledger } from './reload-ack';
 import { NOTIFY_RELOAD_VARIABLE } from '../../lifecycle/installed-environment';
 import { notifyAccessProblem } from './notify-access';
 
-export interface SystemdHostOptions extends PosixHostOptions {
-  /** The environment to read NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID from. Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
-  /** Send WATCHDOG=1 when systemd asks for it (WatchdogSec=). Default true. */
-  watchdog?: boolean;
-  /** Where a failed notification is reported; it never throws. Default: service.log's warn. */
-  warn?: (message: string) => void;
-}
+export type { SystemdHostOptions } from './systemd-options';
 
 /** CLOCK_MONOTONIC in µs, the clock MONOTONIC_USEC= is read against (libuv's hrtime is CLOCK_MONOTONIC). */
 function monotonicUsec(): bigint {
@@ -85,12 +79,12 @@ export class SystemdHost extends PosixHost {
 
   constructor(options: SystemdHostOptions = {}) {
     super(options);
-    const checked = expectObject('systemd host options', options);
-    const env = (checked.env === undefined ? process.env : expectObject('systemd host options.env', checked.env)) as NodeJS.ProcessEnv;
+    const checked = checkSystemdOptions((key) => `hostOptions.systemd.${key}`, expectObject('hostOptions.systemd', options));
+    const env = checked.env ?? process.env;
     this.#socket = notifySocketOf(env);
     this.#socketProblem = notifySocketProblem(env);
-    this.#watchdogMs = optionalBoolean('systemd host options.watchdog', checked.watchdog) === false ? undefined : watchdogIntervalMs(env);
-    this.#warnOption = checked.warn === undefined ? undefined : (expectFunction('systemd host options.warn', checked.warn) as (message: string) => void);
+    this.#watchdogMs = checked.watchdog === false ? undefined : watchdogIntervalMs(env);
+    this.#warnOption = checked.warn;
     this.#reloadAck = ReloadAcknowledger.fromEnvironment(env, (message) => this.#warn(message));
     this.#notifyReload = env === process.env ? processNotifyReload() : env[NOTIFY_RELOAD_VARIABLE] === '1';
     if (this.#notifyReload) super.listen(new Set(['reload']));

@@ -1,5 +1,6 @@
-// The folders a unit file is written into, and the .wants folders systemctl
-// enable links it from, checked before anything is written: no other user
+// The folders a service definition (a systemd unit, a launchd plist) is
+// written into, and the .wants folders systemctl enable links a unit from,
+// checked before anything is written: no other user
 // may own or write any folder from / down (a link on the way included), and
 // inside an offline root (--root) no folder from the root down is a symlink,
 // so a user who can plant `etc -> elsewhere` cannot steer the write. Missing
@@ -9,19 +10,19 @@
 // checked folder) lands where it was checked.
 import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { Accounts } from '../accounts';
-import { ServiceManagerError } from '../errors';
-import { unsafeFolderReason } from '../files';
-import { nativeAclReader } from '../posix-acl';
-import { checkTrust, resolveIn, type WritableFinding } from '../run-tree';
+import { Accounts } from './accounts';
+import { ServiceManagerError } from './errors';
+import { unsafeFolderReason } from './files';
+import { nativeAclReader } from './posix-acl';
+import { checkTrust, resolveIn, type WritableFinding } from './run-tree';
 
 function refuse(service: string, doing: string, findings: readonly WritableFinding[]): never {
   throw new ServiceManagerError(
     'ERR_SERVICEHOST_UNSAFE_PATH',
     service,
-    `Refusing to ${doing} "${service}": a folder its unit would be written through is not safe, so another user could steer what the service manager runs:\n` +
+    `Refusing to ${doing} "${service}": a folder its service definition would be written through is not safe, so another user could steer what the service manager runs:\n` +
       `${findings.map((finding) => `  ${finding.path}: ${finding.why}`).join('\n')}\n` +
-      'Every folder from / to the unit file must be root\'s (or yours) and writable by no one else; under --root none may be a symlink. (--allow-writable does not change where servicehost writes.)',
+      'Every folder from / to the unit file or plist must be root\'s (or yours) and writable by no one else; under --root none may be a symlink. (--allow-writable does not change where servicehost writes.)',
   );
 }
 
@@ -47,13 +48,13 @@ function insideRootReason(folder: string, stat: Stats, uid: number): string | un
 }
 
 /**
- * Makes sure `folder` (the unit folder) and each of `linkFolders` (the
+ * Makes sure `folder` (the unit or plist folder) and each of `linkFolders` (the
  * .wants and .requires folders systemctl enable writes in, when they exist)
  * are safe to write in, making `folder` as needed. With `root`, `folder` is
  * inside it; `create: false` makes nothing (uninstall). Throws
  * ERR_SERVICEHOST_UNSAFE_PATH naming each finding.
  */
-export function prepareUnitFolder(folder: string, linkFolders: readonly string[], service: string, doing: string, root?: string, create = true): void {
+export function prepareDefinitionFolder(folder: string, linkFolders: readonly string[], service: string, doing: string, root?: string, create = true): void {
   const uid = process.getuid?.();
   if (uid === undefined) return;
   if (root === undefined) {
@@ -93,18 +94,4 @@ export function prepareUnitFolder(folder: string, linkFolders: readonly string[]
     if (why !== undefined) findings.push({ path: linkFolder, why });
   }
   if (findings.length > 0) refuse(service, doing, findings);
-}
-
-/** The .wants and .requires folders `systemctl enable` links a unit from: its WantedBy= and RequiredBy= targets, in `folder`. */
-export function installLinkFolders(folder: string, unitTexts: readonly string[]): string[] {
-  const found = new Set<string>();
-  for (const text of unitTexts) {
-    for (const line of text.split('\n')) {
-      const match = /^(WantedBy|RequiredBy|UpheldBy)=(.*)$/u.exec(line);
-      if (match === null) continue;
-      const suffix = match[1] === 'WantedBy' ? '.wants' : match[1] === 'RequiredBy' ? '.requires' : '.upholds';
-      for (const target of match[2]!.split(/\s+/u).filter(Boolean)) found.add(path.join(folder, `${target}${suffix}`));
-    }
-  }
-  return [...found];
 }

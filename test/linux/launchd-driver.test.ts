@@ -3,7 +3,7 @@
 // bootout. launchctl exists only on macOS, so a recording stand-in
 // (fixtures/fake-manager-command.js) takes its place; the plist format itself
 // is checked by Python's plistlib in plist-python.test.ts.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -84,6 +84,33 @@ describe('launchd agent, driven through launchctl', () => {
     rmSync(folder, { recursive: true });
     await launchd.configureLaunchdService({ name: 'com.example.cfg', script: '/srv/a.js', launchd: { user: true }, commands });
     expect(existsSync(folder)).toBe(true);
+  });
+
+  // The plist folder's chain is checked as systemd's unit folder is: another
+  // user who owns a folder on the way, or a link there, could steer the write.
+  test.runIf(process.getuid?.() === 0)('a folder on the way to the plist that another user owns is refused before anything is written', async () => {
+    mkdirSync(path.join(home, 'Library', 'LaunchAgents'), { recursive: true });
+    chownSync(path.join(home, 'Library'), 1000, 1000);
+    await expect(launchd.installLaunchdService({ name: 'com.example.steered', script: '/a.js', launchd: { user: true }, commands })).rejects.toMatchObject({
+      code: 'ERR_SERVICEHOST_UNSAFE_PATH',
+      message: expect.stringContaining(`${path.join(home, 'Library')}: `),
+    });
+    expect(existsSync(path.join(home, 'Library', 'LaunchAgents', 'com.example.steered.plist'))).toBe(false);
+  });
+
+  test.runIf(process.getuid?.() === 0)('a link another user planted on the way to the plist is refused', async () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'servicehost-launchd-elsewhere-'));
+    try {
+      mkdirSync(path.join(elsewhere, 'LaunchAgents'));
+      symlinkSync(elsewhere, path.join(home, 'Library'));
+      chownSync(path.join(home, 'Library'), 1000, 1000); // chown on a link changes its target: lchown below
+      const { lchownSync } = await import('node:fs');
+      lchownSync(path.join(home, 'Library'), 1000, 1000);
+      await expect(launchd.installLaunchdService({ name: 'com.example.linked', script: '/a.js', launchd: { user: true }, commands })).rejects.toMatchObject({ code: 'ERR_SERVICEHOST_UNSAFE_PATH' });
+      expect(existsSync(path.join(elsewhere, 'LaunchAgents', 'com.example.linked.plist'))).toBe(false);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   test('list finds servicehost\'s plists only', async () => {

@@ -8,6 +8,7 @@ import { commandPath, type CommandOverrides } from '../commands';
 import { checkRunPathsPosix } from '../least-privilege';
 import { uidOf } from '../writable-paths';
 import { ServiceManagerError, translateSystemError } from '../errors';
+import { prepareDefinitionFolder } from '../definition-folder';
 import { writeFileAtomically } from '../files';
 import { matchesName } from '../list-filter';
 import { posixCommandLine } from '../shell-quote';
@@ -126,6 +127,7 @@ export async function installLaunchdService(specInput: unknown): Promise<Install
   const file = plistPath(label, scope);
   if (existsSync(file)) throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists`);
   makeOutputFolders(plist, spec.name, 'install');
+  prepareDefinitionFolder(path.dirname(file), [], spec.name, 'install');
   writeFileAtomically(file, renderPlist(plist), spec.name, 'install');
   let started = false;
   if (spec.launchd.directory === undefined) {
@@ -153,6 +155,7 @@ export async function configureLaunchdService(specInput: unknown): Promise<Insta
   const file = requireOwnPlist(label, scope, 'configure');
   const warnings = [...checkPrivilege(spec), ...(await checkEnvFileNode(spec))];
   makeOutputFolders(plist, spec.name, 'configure');
+  prepareDefinitionFolder(path.dirname(file), [], spec.name, 'configure');
   writeFileAtomically(file, renderPlist(plist), spec.name, 'configure');
   let started = false;
   if (spec.launchd.directory === undefined) {

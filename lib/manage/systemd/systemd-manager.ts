@@ -9,7 +9,8 @@ import { uidOf } from '../writable-paths';
 import { Accounts } from '../accounts';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { writeFileAtomically } from '../files';
-import { installLinkFolders, prepareUnitFolder } from './unit-folder';
+import { prepareDefinitionFolder } from '../definition-folder';
+import { installLinkFolders } from './link-folders';
 import { matchesName } from '../list-filter';
 import { checkServiceName } from '../service-name';
 import { resolveSpec, type ResolvedSpec } from '../spec';
@@ -43,7 +44,7 @@ export async function installSystemdService(specInput: unknown): Promise<Install
   const file = unitPath(spec.name, scope);
   const socketFiles = renderSocketUnits(spec, path.dirname(file), { version: servicehostVersion() });
   // Every folder the unit and its enable links go through, before anything is looked up or written there.
-  prepareUnitFolder(path.dirname(file), installLinkFolders(path.dirname(file), [text, ...socketFiles.map((socket) => socket.text)]), spec.name, 'install', scope.root);
+  prepareDefinitionFolder(path.dirname(file), installLinkFolders(path.dirname(file), [text, ...socketFiles.map((socket) => socket.text)]), spec.name, 'install', scope.root);
   if (existsSync(file)) {
     throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_EXISTS', spec.name, `Cannot install "${spec.name}": ${file} already exists. Uninstall it first, or choose another name`);
   }
@@ -92,14 +93,14 @@ async function rollBackInstall(name: string, scope: SystemdScope, file: string):
 export async function configureSystemdService(specInput: unknown): Promise<InstallResult> {
   const resolved = resolveSpec(specInput, 'systemd');
   const scope = systemdScopeOf(resolved);
-  if (scope.root !== undefined) prepareUnitFolder(systemdUnitDirectory(scope), [], resolved.name, 'configure', scope.root, false);
+  if (scope.root !== undefined) prepareDefinitionFolder(systemdUnitDirectory(scope), [], resolved.name, 'configure', scope.root, false);
   const file = requireOwnUnit(resolved.name, scope, 'configure');
   const warnings = [...checkPrivilege(resolved), ...socketAccessWarnings(resolved)];
   const spec = specForSystemd(resolved, await targetSystemdVersion(scope));
   const text = renderSystemdUnit(spec, { version: servicehostVersion() });
   const oldSockets = installedSocketUnits(file);
   const socketFiles = renderSocketUnits(spec, path.dirname(file), { version: servicehostVersion() });
-  prepareUnitFolder(path.dirname(file), installLinkFolders(path.dirname(file), [text, ...socketFiles.map((socket) => socket.text)]), spec.name, 'configure', scope.root);
+  prepareDefinitionFolder(path.dirname(file), installLinkFolders(path.dirname(file), [text, ...socketFiles.map((socket) => socket.text)]), spec.name, 'configure', scope.root);
   requireNoSocketFiles(spec.name, socketFiles.filter((socket) => !oldSockets.includes(socket.unit)));
   writeFileAtomically(file, text, spec.name, 'configure');
   // A changed address applies when its socket restarts (which closes the port); a dropped one is stopped and removed.
@@ -171,7 +172,7 @@ function requireUnit(name: string, scope: SystemdScope, doing: string): string {
 export async function uninstallSystemdService(nameInput: unknown, scope: SystemdScope = {}): Promise<void> {
   const name = checkServiceName(nameInput, 'systemd');
   // Under --root, nothing is read or removed through a link a user planted.
-  if (scope.root !== undefined) prepareUnitFolder(systemdUnitDirectory(scope), [], name, 'uninstall', scope.root, false);
+  if (scope.root !== undefined) prepareDefinitionFolder(systemdUnitDirectory(scope), [], name, 'uninstall', scope.root, false);
   const file = requireOwnUnit(name, scope, 'uninstall');
   // Its socket units (--listen) go with it: stopped (the ports close), disabled, removed.
   const sockets = installedSocketUnits(file);

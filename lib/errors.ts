@@ -89,6 +89,19 @@ export interface SystemError extends ServicehostError {
   syscall: string;
 }
 
+/**
+ * A failure Node reported (listen's EADDRINUSE, EACCES) as servicehost's own
+ * error, in the caller's `message`: the system's code, errno and syscall kept
+ * (an unexpected code becomes ERR_INVALID_ARG_VALUE), the original as its cause.
+ */
+export function fromNodeError(error: NodeJS.ErrnoException, message: string): ServicehostError {
+  const code = /^E[A-Z0-9]+$/u.test(error.code ?? '') ? (error.code as SystemErrorCode) : 'ERR_INVALID_ARG_VALUE';
+  return Object.assign(new ServicehostError(code, message, { cause: error }), {
+    ...(error.errno === undefined ? {} : { errno: error.errno }),
+    ...(error.syscall === undefined ? {} : { syscall: error.syscall }),
+  });
+}
+
 /** True for an operating-system failure: a {@link ServicehostError} that carries the system's `code`, `errno` and `syscall`. */
 export function isSystemError(error: unknown): error is SystemError {
   return (

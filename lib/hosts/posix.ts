@@ -24,7 +24,7 @@ export interface PosixHostOptions {
 }
 
 // The signal lists reach the host from `new Service(options)`: an error names them there.
-const where = (key: string): string => `new Service(options): options.${key}`;
+const CALLER = 'new Service(options)';
 
 const ignore = (): void => {};
 // Tests watch the rehearsal here; with no subscriber a publish costs nothing.
@@ -59,7 +59,7 @@ export class PosixHost implements Host {
 
   constructor(options: PosixHostOptions = {}) {
     this.#exitProcess = options.exitProcess ?? ((code) => process.exit(code));
-    const signals = checkSignalOptions(where, options.stopSignals, options.reloadSignals);
+    const signals = checkSignalOptions(CALLER, options.stopSignals, options.reloadSignals);
     this.#stopSignals = signals.stopSignals;
     this.#reloadSignals = signals.reloadSignals;
   }

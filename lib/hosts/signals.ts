@@ -1,6 +1,7 @@
 // Which POSIX signals stop the service and which reload it. Signals neither
 // list names are left to Node: servicehost installs no handler for them.
 import { ServicehostError } from '../errors';
+import { showValue } from '../validate';
 
 export const DEFAULT_STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 export const DEFAULT_RELOAD_SIGNALS: readonly NodeJS.Signals[] = ['SIGHUP'];
@@ -29,7 +30,7 @@ export function checkSignals(where: string, value: unknown, fallback: readonly N
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const known = (require('node:os') as typeof import('node:os')).constants.signals;
     if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(known, name)) {
-      throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}: ${JSON.stringify(name)} is not a signal name of this platform`);
+      throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}: ${showValue(name)} is not a signal name of this platform`);
     }
     const refused = REFUSED[name];
     if (refused) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}: ${name} cannot be used: ${refused}`);
@@ -40,17 +41,18 @@ export function checkSignals(where: string, value: unknown, fallback: readonly N
 
 /**
  * Both lists, checked against each other: a signal either stops or reloads. A
- * list left out is its default less the signals the other one names.
+ * list left out is its default less the signals the other one names. `caller`
+ * is what the lists were given to: 'new Service(options)'.
  */
 export function checkSignalOptions(
-  where: (key: string) => string,
+  caller: string,
   stop: unknown,
   reload: unknown,
 ): { stopSignals: readonly NodeJS.Signals[]; reloadSignals: readonly NodeJS.Signals[] } {
-  const givenStop = stop === undefined ? undefined : checkSignals(where('stopSignals'), stop, DEFAULT_STOP_SIGNALS);
-  const givenReload = reload === undefined ? undefined : checkSignals(where('reloadSignals'), reload, DEFAULT_RELOAD_SIGNALS);
+  const givenStop = stop === undefined ? undefined : checkSignals(`${caller}: options.stopSignals`, stop, DEFAULT_STOP_SIGNALS);
+  const givenReload = reload === undefined ? undefined : checkSignals(`${caller}: options.reloadSignals`, reload, DEFAULT_RELOAD_SIGNALS);
   const both = givenStop?.find((signal) => givenReload?.includes(signal));
-  if (both) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where('stopSignals')} and ${where('reloadSignals')} both name ${both}: a signal either stops or reloads`);
+  if (both) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${caller}: options.stopSignals and options.reloadSignals both name ${both}: a signal either stops or reloads`);
   const stopSignals = givenStop ?? DEFAULT_STOP_SIGNALS.filter((signal) => !givenReload?.includes(signal));
   const reloadSignals = givenReload ?? DEFAULT_RELOAD_SIGNALS.filter((signal) => !stopSignals.includes(signal));
   return { stopSignals, reloadSignals };

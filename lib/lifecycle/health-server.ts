@@ -2,7 +2,7 @@
 // service whose main server is not HTTP, or that keeps probes off it.
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
-import { ServicehostError, type SystemErrorCode } from '../errors';
+import { fromNodeError } from '../errors';
 import { expectInteger, expectObject, expectString } from '../validate';
 import { createHealthHandler, type HealthHandlerOptions } from './health';
 import type { Logger } from './log';
@@ -49,11 +49,7 @@ export async function serveHealth(source: { health(): ServiceHealth; readonly lo
     });
   }).catch((error: NodeJS.ErrnoException) => {
     // The system's code (EADDRINUSE, EACCES), as servicehost's system errors carry it.
-    const code = /^E[A-Z0-9]+$/u.test(error.code ?? '') ? (error.code as SystemErrorCode) : 'ERR_INVALID_ARG_VALUE';
-    throw Object.assign(new ServicehostError(code, `service.serveHealth: cannot listen on ${host ?? '*'}:${port}: ${error.message}`, { cause: error }), {
-      ...(error.errno === undefined ? {} : { errno: error.errno }),
-      ...(error.syscall === undefined ? {} : { syscall: error.syscall }),
-    });
+    throw fromNodeError(error, `service.serveHealth: cannot listen on ${host ?? '*'}:${port}: ${error.message}`);
   });
   return {
     server,

@@ -4,6 +4,7 @@
 // `name=` in front, the socket's FileDescriptorName=.
 import * as net from 'node:net';
 import { ServicehostError } from '../errors';
+import { showValue } from '../validate';
 
 /** Where a server listens: a TCP port (on every address, or one) or an AF_UNIX socket path. */
 export type ListenAddress =
@@ -16,7 +17,7 @@ export const MAX_UNIX_PATH_BYTES = 107;
 const MAX_FD_NAME = 255;
 
 function fail(where: string, value: unknown, why: string): never {
-  throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}: ${JSON.stringify(value)} ${why}`);
+  throw new ServicehostError('ERR_INVALID_ARG_VALUE', `${where}: ${showValue(value)} ${why}`);
 }
 
 function port(where: string, value: unknown, text: string): number {
@@ -60,7 +61,7 @@ export function readListenAddress(where: string, value: unknown): ListenAddress 
     const host = value.slice(0, colon);
     if (net.isIPv6(value)) fail(where, value, 'is an IPv6 address without a port: write [address]:port');
     if (!net.isIPv4(host)) {
-      fail(where, value, `names the host ${JSON.stringify(host)}: give an IP address (systemd binds addresses, not names), e.g. 127.0.0.1:${value.slice(colon + 1)} or [::1]:${value.slice(colon + 1)}`);
+      fail(where, value, `names the host ${showValue(host)}: give an IP address (systemd binds addresses, not names), e.g. 127.0.0.1:${value.slice(colon + 1)} or [::1]:${value.slice(colon + 1)}`);
     }
     return { kind: 'tcp', host, port: port(where, value, value.slice(colon + 1)) };
   }

@@ -6,9 +6,9 @@
 // Anywhere else (a terminal, a unit without a socket, launchd, Windows) it
 // binds the address itself.
 import * as net from 'node:net';
-import { ServicehostError } from '../errors';
+import { fromNodeError, ServicehostError } from '../errors';
 import { inheritedSockets, type InheritedSocket } from './inherited-sockets';
-import { expectObject, expectString } from '../validate';
+import { expectObject, expectString, showValue } from '../validate';
 import { formatListenAddress, isFdName, readListenAddress, type ListenAddress } from './listen-address';
 import type { Logger } from './log';
 
@@ -78,7 +78,7 @@ export function findInherited(sockets: readonly InheritedSocket[], address: List
 }
 
 function describeTarget(address: ListenAddress | undefined, name: string | undefined): string {
-  return [name === undefined ? undefined : `named ${JSON.stringify(name)}`, address === undefined ? undefined : `on ${formatListenAddress(address)}`].filter(Boolean).join(' or ');
+  return [name === undefined ? undefined : `named ${showValue(name)}`, address === undefined ? undefined : `on ${formatListenAddress(address)}`].filter(Boolean).join(' or ');
 }
 
 /**
@@ -90,11 +90,11 @@ export async function listenService(service: ListeningService, server: net.Serve
   if (!(server instanceof net.Server)) throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'service.listen(server, target): server must be a net, http, https or http2 server');
   const checked = expectObject('service.listen(server, target, options): options', options);
   const name = checked.name === undefined ? undefined : expectString('service.listen: options.name', checked.name, { nonEmpty: true });
-  if (name !== undefined && !isFdName(name)) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `service.listen: options.name ${JSON.stringify(name)} is not a FileDescriptorName= (printable ASCII but ':', at most 255)`);
+  if (name !== undefined && !isFdName(name)) throw new ServicehostError('ERR_INVALID_ARG_VALUE', `service.listen: options.name ${showValue(name)} is not a FileDescriptorName= (printable ASCII but ':', at most 255)`);
   const address = readListenAddress('service.listen(server, target): target', target);
   const wantedName = name ?? (address === undefined ? (target as string) : undefined);
   if (address === undefined && !isFdName(wantedName!)) {
-    throw new ServicehostError('ERR_INVALID_ARG_VALUE', `service.listen(server, target): ${JSON.stringify(target)} is not a port, host:port, absolute socket path or socket name`);
+    throw new ServicehostError('ERR_INVALID_ARG_VALUE', `service.listen(server, target): ${showValue(target)} is not a port, host:port, absolute socket path or socket name`);
   }
   if (service.signal.aborted) throw new ServicehostError('ERR_SERVICEHOST_STOPPED', 'service.listen() after a stop was requested');
   if (server.listening) throw new ServicehostError('ERR_SERVICEHOST_HOST_STATE', 'service.listen(server, target): the server is already listening');
@@ -106,7 +106,7 @@ export async function listenService(service: ListeningService, server: net.Serve
     const passed = sockets.map((socket) => socket.name).join(', ') || 'none';
     throw new ServicehostError(
       'ERR_INVALID_ARG_VALUE',
-      `service.listen(server, ${JSON.stringify(target)}): systemd passed no socket of that name (passed: ${passed}), and a name alone is no address to bind: give the port or path as well, service.listen(server, 8080, { name: ${JSON.stringify(target)} })`,
+      `service.listen(server, ${showValue(target)}): systemd passed no socket of that name (passed: ${passed}), and a name alone is no address to bind: give the port or path as well, service.listen(server, 8080, { name: ${showValue(target)} })`,
     );
   }
   if (inherited === undefined && sockets.some((socket) => socket.socket && !taken.has(socket.fd))) {
@@ -116,10 +116,12 @@ export async function listenService(service: ListeningService, server: net.Serve
   // Added first, so the drain sees every connection from the first one on.
   service.add(server);
   await new Promise<void>((resolve, reject) => {
-    const failed = (error: Error) => {
+    // Node's own error, as servicehost's: the system's code, errno and syscall kept (serveHealth's too).
+    const failed = (error: NodeJS.ErrnoException) => {
       server.off('listening', listening);
       if (inherited) taken.delete(inherited.fd);
-      reject(error);
+      const where = inherited ? `the socket systemd passed (fd ${inherited.fd}${inherited.name ? `, ${inherited.name}` : ''})` : formatListenAddress(address!);
+      reject(fromNodeError(error, `service.listen(server, target): cannot listen on ${where}: ${error.message}`));
     };
     const listening = () => {
       server.off('error', failed);

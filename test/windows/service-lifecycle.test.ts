@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { describe, expect, inject, test } from 'vitest';
 import { sc, toWindowsPath } from '../../scripts/windows-env.mjs';
 import { manage } from './harness/manage';
-import { processesWith, startAndWaitRunning, stopAndWaitStopped, waitFor, waitForState, withStopService } from './harness/service';
+import { processesWith, startAndWaitRunning, stopAndWaitStopped, waitFor, waitForState, withService, withStopService } from './harness/service';
 
 const ring = inject('windowsRing');
 
@@ -46,6 +46,20 @@ describe.skipIf(!ring.available)('a Node script as a real SCM service', () => {
       expect(stopped, JSON.stringify(stopped)).toMatchObject({ ok: true });
       expect(queried).toMatchObject({ ok: true, value: { state: 'stopped' } });
       expect(service.lines().filter((line) => line.startsWith('stop '))).toEqual(['stop scm-stop']);
+    });
+  });
+
+  // STOPPED is the SCM's word; the process can live on after it. A stop that
+  // returned then would let a start, or a replacement of the program's files
+  // (which Windows locks while it runs), meet the old process.
+  test('servicehost/manage stop() returns once the process has ended, not at STOPPED alone', async () => {
+    await withService('stop-gone', { script: 'raw-service.js', args: ['3000'] }, async (service) => {
+      await startAndWaitRunning(service.name);
+      const [stopped] = await manage([{ op: 'stop', name: service.name }]);
+      expect(stopped, JSON.stringify(stopped)).toMatchObject({ ok: true });
+      // Read as soon as the stop returned: the process lingered 3 s past STOPPED, so without the wait it is still there.
+      expect(service.records()).toContainEqual({ lingered: 3000 });
+      expect(service.records().at(-1)).toEqual({ exit: true });
     });
   });
 

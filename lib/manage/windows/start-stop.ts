@@ -96,6 +96,9 @@ async function startAndWait(name: string, options: StartOptions, machine?: strin
 export async function stopWindowsService(nameInput: unknown, options: StopOptions & HostOptions = {}): Promise<NativeServiceStatusProcess> {
   const name = checkServiceName(nameInput, 'windows');
   const machine = machineOf(options);
+  const began = Date.now();
+  // The process, to see it gone after STOPPED (this machine's only: another's pid cannot be looked up here).
+  const pid = machine === undefined && options.wait !== false ? statusUntilGone(name).processId : 0;
   try {
     windowsNative().scmControlService(name, controlCode('stop'), options.comment ?? 'servicehost stop', machine);
   } catch (error) {
@@ -104,7 +107,20 @@ export async function stopWindowsService(nameInput: unknown, options: StopOption
     }
   }
   if (options.wait === false) return queryStatus(name, machine);
-  return waitForServiceState(name, 'stopped', () => statusUntilGone(name, machine), options);
+  const stopped = await waitForServiceState(name, 'stopped', () => statusUntilGone(name, machine), options);
+  await processGone(pid, began + (options.timeoutMs ?? 60_000));
+  return stopped;
+}
+
+/**
+ * STOPPED is the SCM's word; the process may still be ending (its last
+ * events, its exit code: the addon holds it until the dispatcher has
+ * returned, up to 10 s). A stop waits for it too, within the stop's time, so
+ * what follows (a start, replacing the program's files, which Windows locks
+ * while it runs) does not meet the old process.
+ */
+async function processGone(pid: number, deadline: number): Promise<void> {
+  while (pid !== 0 && processExists(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 // A stop that finds the service already stopping (the SCM takes no control

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { ServicehostError } from '../errors';
 import type { ControlRequest, Host, HostEvent, HostEventType } from '../hosts/host';
-import { expectFunction } from '../validate';
+import { expectFunction, showValue } from '../validate';
 import type { ServiceState, StopEvent } from './states';
 
 /** The event a `power`, `session`, `custom` or `control` listener receives: the host's event of that type, as plain data. */
@@ -142,7 +142,7 @@ export class ServiceListeners {
     if (typeof event !== 'string' || !(event in HOST_EVENT_FOR || event === 'stop' || event === 'statechange')) {
       throw new ServicehostError(
         'ERR_INVALID_ARG_VALUE',
-        `Service has no event ${JSON.stringify(event)}; its events are statechange, stop, ${Object.keys(HOST_EVENT_FOR).join(', ')}`,
+        `Service has no event ${showValue(event)}; its events are statechange, stop, ${Object.keys(HOST_EVENT_FOR).join(', ')}`,
       );
     }
     return event as ServiceEventName;

@@ -55,3 +55,13 @@ test('a signal in both lists is named once, in the caller\'s words', () => {
     /^new Service\(options\): options\.stopSignals and options\.reloadSignals both name SIGHUP: a signal either stops or reloads$/u,
   );
 });
+
+test('an event name that is no event, however long or whatever its type, is shown cut', () => {
+  const service = new Service({ host: new RecordingHost(), logger: recordingLogger(), handleUncaughtErrors: false });
+  try {
+    expect(() => service.on('x'.repeat(10_000) as never, () => {})).toThrow(/^Service has no event "x{80}"… \(10000 characters\); its events are/u);
+    expect(() => service.on(Symbol('s') as never, () => {})).toThrow(/^Service has no event a symbol;/u);
+  } finally {
+    service.dispose();
+  }
+});

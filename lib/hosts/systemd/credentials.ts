@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ServicehostError } from '../../errors';
+import { showValue } from '../../validate';
 
 /** A credential's name: what systemd takes as a file name in its folder, kept to characters no unit file needs escaped. */
 const CREDENTIAL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,254}$/u;
@@ -19,7 +20,7 @@ export function checkCredentialName(name: unknown, where = 'credential(name)'): 
   if (!CREDENTIAL_NAME.test(name) || name.includes('..')) {
     throw new ServicehostError(
       'ERR_INVALID_ARG_VALUE',
-      `${where}: ${JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}...` : name)} is not a credential name: letters, digits and _ . @ - only, starting with a letter, digit or _, at most 255, no '..'`,
+      `${where}: ${showValue(name)} is not a credential name: letters, digits and _ . @ - only, starting with a letter, digit or _, at most 255, no '..'`,
     );
   }
   return name;

@@ -26,6 +26,11 @@ function read(value: object, key: string): unknown {
   }
 }
 
+/** Whether a thrown value's `code` is `code`; false, not a throw, when it cannot be read. */
+export function hasCode(value: unknown, code: string): boolean {
+  return typeof value === 'object' && value !== null && read(value, 'code') === code;
+}
+
 function isError(value: unknown): value is Error {
   try {
     return value instanceof Error;

@@ -9,7 +9,7 @@ import { ServicehostError } from '../errors';
 import type { Host, HostEvent } from '../hosts/host';
 import { expectFunction, expectInteger, expectObject, expectString } from '../validate';
 import { Controls } from './controls';
-import { errorText } from './error-description';
+import { errorText, hasCode } from './error-description';
 import { ServiceListeners, type ServiceEventName, type ServiceListener } from './events';
 import { exitCodes } from './exit-codes';
 import type { HealthServerOptions } from './health-server';
@@ -404,7 +404,7 @@ export class Service {
       // Running means the OS knows it: under the SCM, not before ServiceMain (its name is known from then on).
       if (this.host.whenConnected) await Promise.race([this.host.whenConnected(), overran]);
     } catch (error) {
-      const timedOut = (error as { code?: unknown } | null)?.code === 'ERR_SERVICEHOST_START_TIMEOUT';
+      const timedOut = hasCode(error, 'ERR_SERVICEHOST_START_TIMEOUT');
       this.#stop.failToStart(error, 'start failed', timedOut ? exitCodes.startTimeout : exitCodes.startFailed);
       return;
     } finally {

@@ -21,6 +21,7 @@ const DESCRIBED = {
   bigint: { name: 'bigint', message: '10' },
   'no-prototype': { name: 'Object', message: '[Object: null prototype] {}' },
   'throwing-text': { name: 'Object', message: expect.stringContaining('toString') },
+  'throwing-code': { name: 'Object', message: 'its code cannot be read' },
   'error-with-bigint': { name: 'Error', message: 'a BigInt inside', code: 'E_BIG', stack: expect.stringContaining('a BigInt inside') },
   'axios-style': { name: 'Error', message: 'Request failed with status code 502', code: 'ERR_BAD_RESPONSE', stack: expect.stringContaining('Request failed') },
 } as const;
@@ -48,6 +49,8 @@ const CASES: [Thrown, How][] = [
   ['no-prototype', 'rejection'],
   ['throwing-text', 'uncaught'],
   ['throwing-text', 'start'],
+  ['throwing-code', 'start'],
+  ['throwing-code', 'uncaught'],
   ['error-with-bigint', 'stop'],
   ['axios-style', 'stop'],
   ['axios-style', 'uncaught'],

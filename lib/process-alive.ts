@@ -10,3 +10,19 @@ export function processExists(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
+
+/**
+ * Whether `pid` is running as far as this process can see: 'unknown' when it
+ * may not look (EPERM: on Windows, another account's process that refuses
+ * the PROCESS_TERMINATE access libuv asks for, such as a LocalSystem service).
+ */
+export function processVisibility(pid: number): 'running' | 'gone' | 'unknown' {
+  try {
+    process.kill(pid, 0);
+    return 'running';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ESRCH' ? 'gone' : 'unknown';
+  }
+}
+

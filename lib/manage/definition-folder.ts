@@ -11,7 +11,7 @@
 import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { Accounts } from './accounts';
-import { ServiceManagerError } from './errors';
+import { ServiceManagerError, translateSystemError } from './errors';
 import { unsafeFolderReason } from './files';
 import { nativeAclReader } from './posix-acl';
 import { checkTrust, resolveIn, type WritableFinding } from './run-tree';
@@ -57,6 +57,15 @@ function insideRootReason(folder: string, stat: Stats, uid: number): string | un
 export function prepareDefinitionFolder(folder: string, linkFolders: readonly string[], service: string, doing: string, root?: string, create = true): void {
   const uid = process.getuid?.();
   if (uid === undefined) return;
+  try {
+    prepareFolders(folder, linkFolders, service, doing, uid, root, create);
+  } catch (error) {
+    // A folder that cannot be made or read (EACCES: not elevated) is the typed error its errno names.
+    throw translateSystemError(error, service, doing);
+  }
+}
+
+function prepareFolders(folder: string, linkFolders: readonly string[], service: string, doing: string, uid: number, root: string | undefined, create: boolean): void {
   if (root === undefined) {
     mkdirSync(folder, { recursive: true, mode: 0o755 });
     const findings = chainFindings([folder, ...linkFolders], uid);

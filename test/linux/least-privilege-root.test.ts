@@ -4,7 +4,7 @@
 // roots use the real `systemctl --root`; the live-system cases (--root /, the
 // environment's files) run in a private mount namespace
 // (harness/private-systemd.ts), so the machine's units are never touched.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -105,6 +105,21 @@ describe.runIf(canRun)('install --root: least privilege and no write through a l
     expect(run.code, run.stderr).toBe(10);
     expect(run.stderr).toContain(`${path.join(root, linked)}: a symlink`);
     expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  // Not elevated: a root folder the caller cannot write in is the documented exit 5, not a raw EACCES (exit 1).
+  test('a caller who cannot make the unit folder under --root: exit 5, ERR_SERVICEHOST_ACCESS_DENIED', async (context) => {
+    const nobody = { uid: 65534, gid: 65534 };
+    const readable = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(cli)})`], nobody);
+    if (readable.status !== 0) {
+      console.log(`[linux ring] skipped: uid 65534 cannot read ${cli} (a checkout under a private folder)`);
+      context.skip();
+    }
+    const root = image();
+    const run = spawnSync(process.execPath, [cli, 'install', '--name', 'lpr', '--no-start', '--json', '--root', root, '--', '/app/server.js'], { ...nobody, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(5);
+    expect(run.stdout + run.stderr).toContain('ERR_SERVICEHOST_ACCESS_DENIED');
+    expect(units(root)).toEqual([]);
   });
 
   test('uninstall through a planted etc/systemd/system link: refused, the unit it leads to stays', async () => {

@@ -5,7 +5,7 @@ import { isSystemError } from '../../errors';
 import { windowsNative } from '../../native/load';
 import type { NativeServiceStatusProcess } from '../../native/windows-binding';
 import { controlCode, scmStateCode } from '../../windows/codes';
-import { processExists } from '../../process-alive';
+import { processExists, processVisibility } from '../../process-alive';
 import { ServiceManagerError } from '../errors';
 import { checkServiceName } from '../service-name';
 import type { StartOptions, StopOptions, WaitOptions } from '../types';
@@ -119,8 +119,10 @@ export async function stopWindowsService(nameInput: unknown, options: StopOption
  * what follows (a start, replacing the program's files, which Windows locks
  * while it runs) does not meet the old process.
  */
+// A process this one may not look at (another account's) is not waited for:
+// STOPPED is then the word, as before.
 async function processGone(pid: number, deadline: number): Promise<void> {
-  while (pid !== 0 && processExists(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (pid !== 0 && processVisibility(pid) === 'running' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 // A stop that finds the service already stopping (the SCM takes no control

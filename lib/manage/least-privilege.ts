@@ -76,11 +76,18 @@ export function preloadFiles(spec: ResolvedSpec, seen = serviceEnvironments(spec
   const folders: string[] = [];
   const warnings: string[] = [...seen.warnings];
   const preloads = [...servicePreloads(spec.nodeArgs, {}), ...seen.environments.flatMap((env) => servicePreloads([], env))];
+  const inImage = at === asGiven ? undefined : at('/');
   for (const preload of preloads) {
-    // In an offline root, an absolute path names a file inside it.
-    const value = path.isAbsolute(preload.value) ? at(preload.value) : preload.value;
+    // A path (absolute, or relative to the working directory: a file option,
+    // or a require of ./x or ../x) is the image's path, placed once, so that
+    // `..` stops at an offline root as it would in the image; a bare name is
+    // looked up from the working directory as node does.
+    const relative = !path.isAbsolute(preload.value) && (!preload.resolve || /^\.\.?(?:[\\/]|$)/u.test(preload.value));
+    const value = path.isAbsolute(preload.value) || relative ? at(path.resolve(spec.workingDirectory, preload.value)) : preload.value;
     const resolved = resolvePreload({ ...preload, value }, at(spec.workingDirectory));
     if ('none' in resolved) warnings.push(`${preload.option} ${preload.value}: ${resolved.none}, so it was not checked`);
+    // A bare name looked up past the root's top reaches this machine's files, not the image's.
+    else if (inImage !== undefined && !isInside(resolved.file, inImage)) warnings.push(`${preload.option} ${preload.value}: resolves outside the offline root (${resolved.file}), so it was not checked`);
     else if (preload.folder) folders.push(resolved.file);
     else files.push(resolved.file);
   }

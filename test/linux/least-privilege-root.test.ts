@@ -75,6 +75,19 @@ describe.runIf(canRun)('install --root: least privilege and no write through a l
     expect(units(root)).toEqual([]);
   });
 
+  // `..` stops at the root, as in the image: a relative path cannot climb out onto this machine's files and go unchecked.
+  test('a relative node-argument file with more .. than the root is deep: the image\'s file is checked, and refused when another user owns it', async () => {
+    const root = image();
+    mkdirSync(path.join(root, 'opt', 'lpr-conf'), { recursive: true, mode: 0o755 });
+    const config = path.join(root, 'opt', 'lpr-conf', 'ssl.cnf');
+    writeFileSync(config, '', { mode: 0o644 });
+    chownSync(config, OTHER, OTHER);
+    const refused = await install(root, ['--node-arg=--openssl-config=../../../../../../../opt/lpr-conf/ssl.cnf', '--', '/app/server.js']);
+    expect(refused.code, refused.stderr).toBe(10);
+    expect(refused.stderr).toContain(`${config}: owned by uid ${OTHER}`);
+    expect(units(root)).toEqual([]);
+  });
+
   test('a script not in the root yet: installed, and the output says it was not checked', async () => {
     const root = image();
     const run = await install(root, ['--', '/srv/later/server.js']);

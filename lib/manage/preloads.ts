@@ -46,7 +46,11 @@ export const ENV_FILE_OPTIONS: readonly string[] = ['--env-file', '--env-file-if
  */
 export const ENV_PATHS: Record<string, { reads: 'file' | 'folder'; split?: RegExp }> = {
   LD_PRELOAD: { reads: 'file', split: /[\s:]+/u }, // the dynamic linker loads it into node
+  LD_AUDIT: { reads: 'file', split: /[\s:]+/u }, // the dynamic linker loads these auditing libraries into node
   LD_LIBRARY_PATH: { reads: 'folder', split: PATH_LIST }, // the dynamic linker searches it first
+  DYLD_INSERT_LIBRARIES: { reads: 'file', split: PATH_LIST }, // macOS's LD_PRELOAD (a launchd job's environment)
+  DYLD_LIBRARY_PATH: { reads: 'folder', split: PATH_LIST }, // macOS's LD_LIBRARY_PATH
+  NODE_COMPILE_CACHE: { reads: 'folder' }, // node runs the V8 code cached in it (Node 22+)
   NODE_PATH: { reads: 'folder', split: PATH_LIST }, // node searches it for bare requires
   [ADDON_PATH_VARIABLE]: { reads: 'file' }, // servicehost loads it as its native addon
   NODE_EXTRA_CA_CERTS: { reads: 'file' }, // node trusts the certificates in it

@@ -37,10 +37,15 @@ const SYMLINK_LIMIT = 40;
 
 /** The kernel's own views: no service's code lives there, and a walk into them meets links even root may not read (/proc/1/cwd). */
 const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
+/** Within them, folders anyone may write files in (tmpfs): a tree there is walked and judged like any other. */
+const WRITABLE_IN_SYSTEM_FOLDERS = ['/dev/shm', '/dev/mqueue'];
+
+const within = (real: string, folder: string): boolean => real === folder || real.startsWith(`${folder}/`);
 
 /** Whether a real path is the file system's root or in one of the kernel's views: no tree to walk. */
 export function isSystemFolder(real: string): boolean {
-  return real === '/' || SYSTEM_FOLDERS.some((folder) => real === folder || real.startsWith(`${folder}/`));
+  if (WRITABLE_IN_SYSTEM_FOLDERS.some((folder) => within(real, folder))) return false;
+  return real === '/' || SYSTEM_FOLDERS.some((folder) => within(real, folder));
 }
 
 interface Lookup {

@@ -31,7 +31,8 @@ export function hasCode(value: unknown, code: string): boolean {
   return typeof value === 'object' && value !== null && read(value, 'code') === code;
 }
 
-function isError(value: unknown): value is Error {
+/** Whether a value is an Error; false, not a throw, for a Proxy whose trap throws. */
+export function isError(value: unknown): value is Error {
   try {
     return value instanceof Error;
   } catch {

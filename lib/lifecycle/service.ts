@@ -9,7 +9,7 @@ import { ServicehostError } from '../errors';
 import type { Host, HostEvent } from '../hosts/host';
 import { expectFunction, expectInteger, expectObject, expectString } from '../validate';
 import { Controls } from './controls';
-import { errorText, hasCode } from './error-description';
+import { errorMessage, errorText, hasCode, isError } from './error-description';
 import { ServiceListeners, type ServiceEventName, type ServiceListener } from './events';
 import { exitCodes } from './exit-codes';
 import type { HealthServerOptions } from './health-server';
@@ -307,15 +307,17 @@ export class Service {
    * (reason 'error', exit code 76). Returns `service.stopped`.
    */
   stop(reason?: string | Error, options: { exitCode?: number } = {}): Promise<StopOutcome> {
-    if (reason !== undefined && typeof reason !== 'string' && !(reason instanceof Error)) {
+    // Read once, with guards: an Error subclass with a message getter that throws, or a Proxy, must not throw out of stop().
+    const error = isError(reason) ? reason : undefined;
+    if (reason !== undefined && typeof reason !== 'string' && error === undefined) {
       throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'service.stop(reason): reason must be a string or an Error');
     }
     const checked = expectObject('service.stop(reason, options): options', options);
     const exitCode = checked.exitCode === undefined ? undefined : expectInteger('service.stop: options.exitCode', checked.exitCode, 0, 255);
     const request =
-      reason instanceof Error
-        ? { reason: 'error' as const, detail: reason.message, error: reason, exitCode: exitCode ?? exitCodes.failed }
-        : { reason: 'programmatic' as const, detail: reason || undefined, error: undefined, exitCode: exitCode ?? exitCodes.ok };
+      error !== undefined
+        ? { reason: 'error' as const, detail: errorMessage(error), error, exitCode: exitCode ?? exitCodes.failed }
+        : { reason: 'programmatic' as const, detail: (reason as string | undefined) || undefined, error: undefined, exitCode: exitCode ?? exitCodes.ok };
     this.#stop.requestStop(request, undefined);
     return this.#stop.stopped;
   }

@@ -22,6 +22,7 @@ const DESCRIBED = {
   'no-prototype': { name: 'Object', message: '[Object: null prototype] {}' },
   'throwing-text': { name: 'Object', message: expect.stringContaining('toString') },
   'throwing-code': { name: 'Object', message: 'its code cannot be read' },
+  'throwing-message': { name: 'Error', message: '' },
   'error-with-bigint': { name: 'Error', message: 'a BigInt inside', code: 'E_BIG', stack: expect.stringContaining('a BigInt inside') },
   'axios-style': { name: 'Error', message: 'Request failed with status code 502', code: 'ERR_BAD_RESPONSE', stack: expect.stringContaining('Request failed') },
 } as const;
@@ -51,6 +52,7 @@ const CASES: [Thrown, How][] = [
   ['throwing-text', 'start'],
   ['throwing-code', 'start'],
   ['throwing-code', 'uncaught'],
+  ['throwing-message', 'stop'],
   ['error-with-bigint', 'stop'],
   ['axios-style', 'stop'],
   ['axios-style', 'uncaught'],

@@ -1,7 +1,7 @@
 // Parses the `servicehost` command line into a verb, options and the program's
 // own arguments (everything after `--`). Pure: no I/O, so it is unit-tested.
 import { ServicehostError } from '../errors';
-import { refuseWhatNodeRead, refuseWhatNodeReads } from './node-reads';
+import { refuseCommandLineNodeReads, refuseTokenNodeReads } from './node-reads';
 
 export type OptionKind = 'string' | 'boolean' | 'list' | 'integer';
 
@@ -29,7 +29,7 @@ export function usage(message: string): never {
 export function parseCommandLine(argv: readonly string[], specsOf: (verb: string) => Record<string, OptionSpec> | undefined): ParsedCommand {
   const [verb, ...tail] = argv;
   // First of all, what this process's node may have read itself (node-reads.ts).
-  refuseWhatNodeRead(argv);
+  refuseCommandLineNodeReads(argv);
   if (verb === undefined || verb === '--help' || verb === '-h') return { verb: 'help', positional: [], options: {}, rest: [] };
   const specs = specsOf(verb);
   if (specs === undefined) usage(`Unknown command "${verb}". Run \`servicehost --help\` for the list.`);
@@ -37,7 +37,7 @@ export function parseCommandLine(argv: readonly string[], specsOf: (verb: string
   for (let index = 0; index < tail.length; index += 1) {
     const token = tail[index]!;
     // A `--` taken as an option's value is no separator to this parser, but was to Node.
-    refuseWhatNodeReads(token, true);
+    refuseTokenNodeReads(token, true);
     if (token === '--') {
       parsed.rest = tail.slice(index + 1);
       break;
@@ -67,7 +67,7 @@ export function parseCommandLine(argv: readonly string[], specsOf: (verb: string
     else {
       const next = tail[index + 1];
       if (next === undefined) usage(`--${name} needs a value`);
-      refuseWhatNodeReads(next, true);
+      refuseTokenNodeReads(next, true);
       value = next;
       index += 1;
     }

@@ -4,7 +4,7 @@
 import { servicehostVersion } from '../manage/version';
 import { parseCommandLine, type ParsedCommand } from './args';
 import { COMMAND_EXIT, commandExitCodeHelp, commandExitCodeOf } from './command-exit-codes';
-import { refuseWhatNodeRead } from './node-reads';
+import { refuseCommandLineNodeReads } from './node-reads';
 import type { Output } from './output';
 import { terminalSafe } from './terminal-safe';
 import { VERBS, type Verb } from './verbs';
@@ -54,7 +54,7 @@ export async function main(argv: readonly string[], output: Output): Promise<num
   if (argv[0] === '--version' || argv[0] === '-v') {
     // Even here: an argument this process's node may have acted on is said so (node-reads.ts).
     try {
-      refuseWhatNodeRead(argv);
+      refuseCommandLineNodeReads(argv);
     } catch (error) {
       output.err(`servicehost: ${(error as Error).message}`);
       return COMMAND_EXIT.usage;

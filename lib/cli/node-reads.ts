@@ -38,7 +38,7 @@ function asNodeArg(name: string): string {
  * `beforeSeparator`: the token stands before the command's `--` (an option or
  * its value), where Node reads the env-file options too.
  */
-export function refuseWhatNodeReads(token: string, beforeSeparator: boolean): void {
+export function refuseTokenNodeReads(token: string, beforeSeparator: boolean): void {
   const envFile = beforeSeparator ? named(token, ENV_FILE) : undefined;
   if (envFile !== undefined) {
     refuse(
@@ -60,7 +60,7 @@ export function refuseWhatNodeReads(token: string, beforeSeparator: boolean): vo
 }
 
 /** The whole command line as Node scanned it: the env-file options up to the first `--`, the config file anywhere. */
-export function refuseWhatNodeRead(argv: readonly string[]): void {
+export function refuseCommandLineNodeReads(argv: readonly string[]): void {
   const nodeStops = argv.indexOf('--');
-  argv.forEach((token, index) => refuseWhatNodeReads(token, nodeStops === -1 || index < nodeStops));
+  argv.forEach((token, index) => refuseTokenNodeReads(token, nodeStops === -1 || index < nodeStops));
 }

@@ -243,7 +243,7 @@ export class LogCursor {
       if (info !== undefined && info.ino !== 0n && this.files.some((file) => file.ino === info.ino)) ours = index;
     }
     // Without inodes, the oldest fresh names are the held files still waiting for theirs.
-    if (ours === -1 && this.files.every((file) => file.ino === 0n)) ours = Math.min(this.unnamed, fresh.length) - 1;
+    if (ours === -1 && this.files.length > 0 && this.files.every((file) => file.ino === 0n)) ours = Math.min(this.unnamed, fresh.length) - 1;
     if (fresh.length > 0) this.unnamed = Math.max(0, this.unnamed - (ours + 1));
     const after = fresh.slice(ours + 1);
     for (const name of after) await this.add(name, true);

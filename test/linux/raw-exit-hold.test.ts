@@ -6,7 +6,9 @@
 // addon's channel holds the loop until that event is delivered, at most
 // kDispatcherExitBoundMs after STOPPED (cpp/win/service_dispatcher.h); the
 // TypeScript layer holds nothing of its own. A stand-in addon keeps that
-// native contract; the real SCM runs the same path in that Wine test.
+// native contract, so this file proves what the TypeScript side does with it
+// (it takes the code from 'dispatcher-exit' and adds no hold of its own), not
+// the C++ hold itself: that runs, with the real SCM, in the Wine test above.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';

@@ -65,8 +65,11 @@ describe.skipIf(!ring.available)('controls back to back', () => {
     await withControlService('seq-ps', { pauseDelayMs: 500 }, async (service) => {
       const outcomes = await sendBackToBack(service.name, ['pause', 'stop']);
       expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true]);
-      // The stop's own return already shows STOP_PENDING: reported natively on receipt.
-      expect(outcomes[1]!.ok && outcomes[1]!.value.status.state).toBe(3);
+      // The stop's own return already shows STOP_PENDING, reported natively on
+      // receipt (without it: PAUSE_PENDING, 6), or STOPPED (1) when a loaded
+      // Wine returned from ControlService only after the whole stop (seen once
+      // in a clean-clone run).
+      expect([3, 1]).toContain(outcomes[1]!.ok && outcomes[1]!.value.status.state);
       const final = await waitForState(service.name, 'STOPPED');
       expect(final.win32ExitCode).toBe(0);
       await waitFor('the process to exit', () => count(service, 'exit') === 1);

@@ -4,23 +4,17 @@
 // roots use the real `systemctl --root`; the live-system cases (--root /, the
 // environment's files) run in a private mount namespace
 // (harness/private-systemd.ts), so the machine's units are never touched.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { canRunPrivate, privateServicehost } from './harness/private-systemd';
+import { answersVersion } from './harness/programs';
 
 const OTHER = 1000;
 const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
-const haveSystemctl = (() => {
-  try {
-    execFileSync('/usr/bin/systemctl', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveSystemctl = answersVersion('/usr/bin/systemctl');
 const canRun = process.platform === 'linux' && process.getuid?.() === 0 && haveSystemctl;
 
 const made: string[] = [];

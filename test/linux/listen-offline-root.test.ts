@@ -3,22 +3,16 @@
 // (Also=); configure adds and drops sockets; uninstall leaves nothing, not a
 // file, not a link. (A running systemd's side, the
 // ports held across restarts, is the live ring's restart-under-load test.)
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { fixturesDir } from './harness/child';
+import { answersVersion } from './harness/programs';
 
 const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
-const haveSystemctl = (() => {
-  try {
-    execFileSync('systemctl', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveSystemctl = answersVersion('systemctl');
 
 function servicehost(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,7 +1,7 @@
 // The units `--listen` writes (the service and one socket unit per address)
 // pass systemd's own offline checker, `systemd-analyze verify`, printing
 // nothing: the socket settings, names and escapes are what systemd reads.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,15 +10,9 @@ import { describe, expect, test } from 'vitest';
 import { resolveSpec } from '../../lib/manage/spec';
 import { renderSocketUnits } from '../../lib/manage/systemd/socket-unit';
 import { renderSystemdUnit } from '../../lib/manage/systemd/unit';
+import { answersVersion } from './harness/programs';
 
-const haveAnalyze = (() => {
-  try {
-    execFileSync('systemd-analyze', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveAnalyze = answersVersion('systemd-analyze');
 
 describe.skipIf(!haveAnalyze)('systemd-analyze verify of --listen units (skipped: systemd-analyze is not installed)', () => {
   test.each([

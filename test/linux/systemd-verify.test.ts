@@ -10,16 +10,10 @@ import { describe, expect, test } from 'vitest';
 import { resolveSpec } from '../../lib/manage/spec';
 import { renderSystemdUnit } from '../../lib/manage/systemd/unit';
 import { hostileStrings } from '../helpers/hostile-strings';
+import { answersVersion } from './harness/programs';
 
 const execFileAsync = promisify(execFile);
-const haveAnalyze = (() => {
-  try {
-    require('node:child_process').execFileSync('systemd-analyze', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveAnalyze = answersVersion('systemd-analyze');
 if (!haveAnalyze && process.env.CI === 'true' && process.platform === 'linux') throw new Error('systemd-analyze is missing; .ci/run installs the systemd package');
 
 async function verify(units: Record<string, string>): Promise<string> {

@@ -87,11 +87,30 @@ async function startAndWait(name: string, options: StartOptions, machine?: strin
     if (!(isSystemError(error) && error.code === 'ERROR_SERVICE_ALREADY_RUNNING')) throw scmError(error, name, 'start', machine);
   }
   if (options.wait === false) return queryStatus(name, machine);
-  return waitForServiceState(name, 'running', () => startingStatus(name, machine), options, {
-    state: 'stopped',
-    error: (status) => startFailed(name, { kind: 'stopped', status }),
-  });
+  // The process seen while starting: a program that fails reports STOPPED
+  // before Node writes its uncaught error (the 'exit' event comes first), so
+  // what it wrote is read once the process has ended.
+  let pid = 0;
+  try {
+    return await waitForServiceState(
+      name,
+      'running',
+      () => {
+        const status = startingStatus(name, machine);
+        if (status.processId !== 0) pid = status.processId;
+        return status;
+      },
+      options,
+      { state: 'stopped', error: (status) => startFailed(name, { kind: 'stopped', status }) },
+    );
+  } catch (error) {
+    if (machine === undefined) await processGone(pid, Date.now() + LAST_WORDS_WAIT_MS);
+    throw error;
+  }
 }
+
+/** How long a failed start waits for the program's process to end before its output is read. */
+const LAST_WORDS_WAIT_MS = 5_000;
 
 export async function stopWindowsService(nameInput: unknown, options: StopOptions & HostOptions = {}): Promise<NativeServiceStatusProcess> {
   const name = checkServiceName(nameInput, 'windows');

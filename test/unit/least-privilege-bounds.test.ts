@@ -4,25 +4,18 @@
 // which surfaced as a raw Error (exit 1). Now each is a warning with its path.
 // Then the pure parts of what else the check covers: the environment's
 // files (one table), the inspector, and paths inside an offline root.
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Accounts } from '../../lib/manage/accounts';
 import { checkTrust } from '../../lib/manage/run-tree';
 import { refuseWritable, runTargets } from '../../lib/manage/least-privilege';
 import { resolveSpec } from '../../lib/manage/spec';
+import { tempFolders } from '../helpers/temp-folders';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const folder of made) rmSync(folder, { recursive: true, force: true });
-});
-function temp(): string {
-  const folder = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'servicehost-lpb-')));
-  made.push(folder);
-  chmodSync(folder, 0o755);
-  return folder;
-}
+const folders = tempFolders('servicehost-lpb-', 0o755);
+const made = folders.made;
+const temp = (): string => folders.make();
 const options = (extra: object = {}) => ({ trustedUids: [], accounts: new Accounts({ passwd: 'root:x:0:0::/root:/bin/sh\n', group: 'root:x:0:\n' }, false), readAcl: () => undefined, ...extra });
 
 describe.runIf(process.platform === 'linux')('the walk stays inside what the service reads', () => {

@@ -2,10 +2,9 @@
 // format, the account files, the preloads named by node arguments and
 // NODE_OPTIONS, the lookup of a path through its symlinks, and the walk's
 // bounds. The end-to-end refusals are in test/linux/least-privilege-walk.test.ts.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Accounts, parseGroup, parsePasswd, uidOf } from '../../lib/manage/accounts';
 import { runTargets, windowsRunPaths } from '../../lib/manage/least-privilege';
 import { aclWriters, parseAcl } from '../../lib/manage/posix-acl';
@@ -14,16 +13,10 @@ import { parseEnvFile } from '../../lib/manage/delivered-files';
 import { checkTrust, lookupEntries } from '../../lib/manage/run-tree';
 import { resolveSpec } from '../../lib/manage/spec';
 import { passwdHome } from '../../lib/manage/user-home';
+import { tempFolders } from '../helpers/temp-folders';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const folder of made) rmSync(folder, { recursive: true, force: true });
-});
-function temp(): string {
-  const folder = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'servicehost-lpp-')));
-  made.push(folder);
-  return folder;
-}
+const folders = tempFolders('servicehost-lpp-');
+const temp = (): string => folders.make();
 
 /** A system.posix_acl_* value as the kernel writes it. */
 function acl(entries: Array<[tag: number, perm: number, id?: number]>): Uint8Array {

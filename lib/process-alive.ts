@@ -1,15 +1,5 @@
-// Whether a process still exists, by signal 0: EPERM (another account's
-// process) still exists; only ESRCH says it is gone.
-
-/** True unless the process `pid` is gone (ESRCH). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
+// Whether a process still exists, by signal 0: only ESRCH says it is gone;
+// EPERM (another account's process) says it may not be looked at.
 
 /**
  * Whether `pid` is running as far as this process can see: 'unknown' when it
@@ -21,8 +11,11 @@ export function processVisibility(pid: number): 'running' | 'gone' | 'unknown' {
     process.kill(pid, 0);
     return 'running';
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ESRCH' ? 'gone' : 'unknown';
+    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? 'gone' : 'unknown';
   }
 }
 
+/** True unless the process `pid` is gone (ESRCH): one it may not look at counts as existing. */
+export function processExists(pid: number): boolean {
+  return processVisibility(pid) !== 'gone';
+}

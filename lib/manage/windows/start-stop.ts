@@ -5,7 +5,7 @@ import { isSystemError } from '../../errors';
 import { windowsNative } from '../../native/load';
 import type { NativeServiceStatusProcess } from '../../native/windows-binding';
 import { controlCode, scmStateCode } from '../../windows/codes';
-import { processExists, processVisibility } from '../../process-alive';
+import { processVisibility } from '../../process-alive';
 import { ServiceManagerError } from '../errors';
 import { checkServiceName } from '../service-name';
 import type { StartOptions, StopOptions, WaitOptions } from '../types';
@@ -39,7 +39,7 @@ async function settledAfterTimeout(name: string, machine?: string): Promise<Nati
 
 /** Whether the process `pid` has ended; false when that cannot be seen (another account's process). */
 function processEnded(pid: number): boolean {
-  return !processExists(pid);
+  return processVisibility(pid) === 'gone';
 }
 
 // The status while starting, and a failure when the process is gone: a

@@ -177,7 +177,9 @@ describe.skipIf(!ring.available || isNativeWindows)('[Wine only: the flood comes
       writeFileSync(path.join(service.dir, 'release'), '');
       await waitFor('the loop to be free', () => count(service, 'unblocked') === 1, 15_000);
       expect(sentAt, 'the flood outlasted the block').toBeLessThanOrEqual(service.records().find((record) => record.event === 'unblocked')!.at as number);
-      expect((await controlService('control', service.name, 205)).code).toBe(0);
+      // Once failed (exit 1) in a loaded clean-clone run, cause unknown: the controller's words say why next time.
+      const statsControl = await controlService('control', service.name, 205);
+      expect(statsControl.code, statsControl.output).toBe(0);
       await waitFor('the second figures', () => count(service, 'stats') === 2, 10_000);
       type Stats = { delivered: number; merged: number; dropped: number };
       const [before, after] = service.records().filter((record) => record.event === 'stats') as { rss: number; stats: Stats }[];

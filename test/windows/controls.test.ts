@@ -61,14 +61,20 @@ describe.skipIf(!ring.available)('every control the SCM delivers', () => {
     await controlServiceFixture('pause', { pauseDelayMs: 700 }, async (service) => {
       const paused = await controlService('pause', service.name);
       expect(paused.code, paused.output).toBe(0);
-      // The dispatcher reported PAUSE_PENDING before the control returned: no polling race.
-      expect(parseStatus(paused.output)).toMatchObject({ state: 'PAUSE_PENDING', checkPoint: 1, waitHint: 5000 });
+      // The dispatcher reported PAUSE_PENDING (checkpoint 1) before the control returned: no polling race.
+      // The SCM reads the status back after the handler returns, by which time the pause listener may
+      // already have reported progress: so checkpoint 1 or later (seen as 2 once under load).
+      const pausedStatus = parseStatus(paused.output);
+      expect(pausedStatus).toMatchObject({ state: 'PAUSE_PENDING', waitHint: 5000 });
+      expect(pausedStatus.checkPoint).toBeGreaterThanOrEqual(1);
       await expectRecord(service, { event: 'pause' });
       await waitForState(service.name, 'PAUSED');
 
       const resumed = await controlService('continue', service.name);
       expect(resumed.code, resumed.output).toBe(0);
-      expect(parseStatus(resumed.output)).toMatchObject({ state: 'CONTINUE_PENDING', checkPoint: 1 });
+      const resumedStatus = parseStatus(resumed.output);
+      expect(resumedStatus.state).toBe('CONTINUE_PENDING');
+      expect(resumedStatus.checkPoint).toBeGreaterThanOrEqual(1);
       await expectRecord(service, { event: 'continue' });
       await waitForState(service.name, 'RUNNING');
       await stopAndWaitStopped(service.name);

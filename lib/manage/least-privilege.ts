@@ -9,20 +9,23 @@ import { ServicehostError } from '../errors';
 import { ServiceManagerError } from './errors';
 import { nativeAclReader } from './posix-acl';
 import { envFileVariables } from './delivered-files';
-import { ENV_FILE_OPTIONS, ENV_PATHS, inspectorOptionsOf, preloadsOf, resolvePreload, servicePreloads, splitNodeOptions } from './preloads';
+import { ENV_FILE_OPTIONS, ENV_PATHS, inspectorOptionsOf, preloadTarget, preloadsOf, resolvePreload, servicePreloads, splitNodeOptions } from './preloads';
 import { checkTrust, type TrustOptions, type WritableFinding } from './run-tree';
 import { runPaths, type ResolvedSpec } from './spec';
+import { showValue } from '../validate';
 
 /** At most this many findings are listed; the rest are counted. */
 const LISTED = 20;
 
 /**
  * Refuses, unless spec.allowWritable, when `findings` name anything others can
- * change, or the service opens the inspector (whoever reaches its port runs
- * code as the service's account: every local user, at least).
+ * change, the service opens the inspector (whoever reaches its port runs
+ * code as the service's account: every local user, at least), or a preload is
+ * code no file check can follow (a data: URL can import any file). With
+ * `root` (an offline root), the env files read are the ones inside it.
  */
-export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFinding[], account: string): void {
-  const all = [...findings, ...inspectorFindings(spec, account)];
+export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFinding[], account: string, root?: string): void {
+  const all = [...findings, ...optionFindings(spec, account, serviceEnvironments(spec, placedIn(root)))];
   if (all.length === 0 || spec.allowWritable) return;
   const listed = all.slice(0, LISTED).map((finding) => `  ${finding.path}: ${finding.why}`).join('\n') +
     (all.length > LISTED ? `\n  and ${all.length - LISTED} more` : '');
@@ -34,14 +37,23 @@ export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFi
   );
 }
 
-/** The inspector options in the service's node arguments and in NODE_OPTIONS (its own, each env file's), as findings. */
-function inspectorFindings(spec: ResolvedSpec, account: string): WritableFinding[] {
-  const seen = serviceEnvironments(spec);
-  const options = [
-    ...inspectorOptionsOf(spec.nodeArgs).map((option) => `${option} (a node argument)`),
-    ...seen.environments.flatMap((env) => inspectorOptionsOf(splitNodeOptions(env.NODE_OPTIONS ?? '')).map((option) => `${option} (in NODE_OPTIONS)`)),
+/**
+ * What the service's node arguments and NODE_OPTIONS (its own, each env
+ * file's) refuse by themselves, as findings: the inspector options, and each
+ * preload that is code no file check can follow (a data:, http: or other URL).
+ */
+function optionFindings(spec: ResolvedSpec, account: string, seen: ReturnType<typeof serviceEnvironments>): WritableFinding[] {
+  const sources = [
+    { args: spec.nodeArgs, where: 'a node argument' },
+    ...seen.environments.map((env) => ({ args: splitNodeOptions(env.NODE_OPTIONS ?? ''), where: 'in NODE_OPTIONS' })),
   ];
-  return options.map((option) => ({ path: option, why: `opens the inspector: any local user who reaches its port runs code as ${account}` }));
+  return sources.flatMap(({ args, where }) => [
+    ...inspectorOptionsOf(args).map((option) => ({ path: `${option} (${where})`, why: `opens the inspector: any local user who reaches its port runs code as ${account}` })),
+    ...preloadsOf(args).flatMap((preload) => {
+      const target = preloadTarget(preload, spec.workingDirectory);
+      return 'unseen' in target ? [{ path: `${preload.option} ${showValue(preload.value)} (${where})`, why: target.unseen }] : [];
+    }),
+  ]);
 }
 
 /** Each node_modules folder node would search from `folder`: its own and every one above it. */
@@ -56,6 +68,7 @@ function nodeModulesAbove(folder: string): string[] {
 /** Where a path the service names is on this machine: itself, or inside an offline root. */
 type Placed = (file: string) => string;
 const asGiven: Placed = (file) => file;
+const placedIn = (root: string | undefined): Placed => (root === undefined ? asGiven : (file) => path.join(root, path.resolve(file)));
 
 /**
  * The environments the service starts with, for what steers node's loading:
@@ -78,13 +91,12 @@ export function preloadFiles(spec: ResolvedSpec, seen = serviceEnvironments(spec
   const preloads = [...servicePreloads(spec.nodeArgs, {}), ...seen.environments.flatMap((env) => servicePreloads([], env))];
   const inImage = at === asGiven ? undefined : at('/');
   for (const preload of preloads) {
-    // A path (absolute, or relative to the working directory: a file option,
-    // or a require of ./x or ../x) is the image's path, placed once, so that
-    // `..` stops at an offline root as it would in the image; a bare name is
-    // looked up from the working directory as node does.
-    const relative = !path.isAbsolute(preload.value) && (!preload.resolve || /^\.\.?(?:[\\/]|$)/u.test(preload.value));
-    const value = path.isAbsolute(preload.value) || relative ? at(path.resolve(spec.workingDirectory, preload.value)) : preload.value;
-    const resolved = resolvePreload({ ...preload, value }, at(spec.workingDirectory));
+    // A path (absolute, or relative to the working directory, a file: URL) is
+    // the image's path, placed once, so that `..` stops at an offline root as
+    // it would in the image; a bare name is looked up from the working
+    // directory as node does.
+    const resolved = resolvePreload(preload, spec.workingDirectory, at);
+    if ('unseen' in resolved) continue; // refused by refuseWritable (optionFindings)
     if ('none' in resolved) warnings.push(`${preload.option} ${preload.value}: ${resolved.none}, so it was not checked`);
     // A bare name looked up past the root's top reaches this machine's files, not the image's.
     else if (inImage !== undefined && !isInside(resolved.file, inImage)) warnings.push(`${preload.option} ${preload.value}: resolves outside the offline root (${resolved.file}), so it was not checked`);
@@ -128,7 +140,7 @@ export function windowsRunPaths(spec: ResolvedSpec): string[] {
  * `root` (an offline root), every path is the one inside it.
  */
 export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [], root?: string): { paths: string[]; trees: string[]; warnings: string[] } {
-  const at: Placed = root === undefined ? asGiven : (file) => path.join(root, path.resolve(file));
+  const at = placedIn(root);
   const paths = [...runPaths(spec), ...alsoRuns].map(at);
   const warnings: string[] = [];
   const codeFolders = [path.dirname(spec.script), spec.workingDirectory, ...(spec.registerModule === undefined ? [] : [path.dirname(spec.registerModule)])].map(at);
@@ -182,7 +194,7 @@ export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly num
       error,
     );
   }
-  refuseWritable(spec, result.findings, account);
+  refuseWritable(spec, result.findings, account, root);
   return [...targets.warnings, ...result.warnings];
 }
 

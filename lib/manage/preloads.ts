@@ -6,10 +6,11 @@
 // and the options that open the inspector. Each file runs (or steers) code as
 // the service's account, so the least-privilege check treats each as it
 // treats the script; the inspector lets any local user who reaches its port
-// run code as that account, so it is refused as a writable file is.
+// run code as that account, and a data: (or other non-file) URL runs code no
+// file check can follow, so each is refused as a writable file is.
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ADDON_PATH_VARIABLE } from '../native/load';
 
 /** A list of paths as this OS writes one (`:`, on Windows `;`). */
@@ -18,14 +19,17 @@ const PATH_LIST = path.delimiter === ';' ? /;/u : /:/u;
 /**
  * Node options whose value names something node reads at start. `resolve`: a
  * module specifier (bare names resolve as node would); else a path from the
- * working directory. `folder`: it names a folder whose files node reads (walked).
+ * working directory. `url`: node's ES module loader takes it, as a URL (a path
+ * is resolved as one: %-escapes decoded, ?query and #hash dropped; data: is
+ * code itself); without it, require takes it (no URLs). `folder`: it names a
+ * folder whose files node reads (walked).
  */
-const FILE_OPTIONS: Record<string, { resolve: boolean; folder?: true }> = {
+const FILE_OPTIONS: Record<string, { resolve: boolean; url?: true; folder?: true }> = {
   '--require': { resolve: true },
   '-r': { resolve: true },
-  '--import': { resolve: true },
-  '--loader': { resolve: true },
-  '--experimental-loader': { resolve: true },
+  '--import': { resolve: true, url: true },
+  '--loader': { resolve: true, url: true },
+  '--experimental-loader': { resolve: true, url: true },
   '--env-file': { resolve: false },
   '--env-file-if-exists': { resolve: false },
   '--experimental-config-file': { resolve: false },
@@ -126,27 +130,70 @@ export function servicePreloads(nodeArgs: readonly string[], env: Readonly<Recor
 }
 
 /**
- * The file a preload names, resolved from the working directory as node
- * resolves it; a string saying why not when it cannot be (not there yet, a
- * data: URL, a package that is not installed).
+ * Where a preload leads, before any lookup: a path (in the service's own file
+ * system, as node reads it), a bare name to look up from the working
+ * directory, nothing to check (`none`: a built-in, or a URL node refuses), or
+ * code no file check can follow (`unseen`: refused).
  */
-export function resolvePreload(preload: Preload, workingDirectory: string): { file: string } | { none: string } {
-  let value = preload.value;
+export type PreloadTarget = { path: string } | { name: string } | { none: string } | { unseen: string };
+
+/** A URL scheme (RFC 3986), as node's ES module loader takes one. */
+const SCHEME = /^([a-z][a-z0-9+.-]*):/iu;
+
+/** What the ES module loader resolves as a relative or absolute URL path, as node decides it: /, ./, ../, . and .. */
+const ESM_PATH = /^(?:\/|\.\.?(?:\/|$))/u;
+
+/** What require takes as a path from the working directory: ./x, ../x, . and .. (and .\x, ..\x). */
+const REQUIRE_RELATIVE = /^\.\.?(?:[\\/]|$)/u;
+
+/** Why node can run code from a URL of this scheme that no file check sees. */
+function unseenWhy(scheme: string): string {
+  if (scheme === 'data') return 'a data: URL is code written into the option, and it can import any file: the check cannot see what it runs (name a file instead)';
+  if (scheme === 'http' || scheme === 'https') return `an ${scheme}: URL is code fetched over the network (--experimental-network-imports): no file check sees it (name a file instead)`;
+  return `a ${scheme}: URL is resolved by a loader hook, which can map it to any code: the check cannot follow it (name a file instead)`;
+}
+
+/** Where `preload` leads from `workingDirectory`, as node takes its value (see PreloadTarget). */
+export function preloadTarget(preload: Preload, workingDirectory: string): PreloadTarget {
+  const value = preload.value;
+  // A file option's value is a path to node, never a URL: "data:x" is the file ./data:x.
+  if (!preload.resolve) return { path: path.resolve(workingDirectory, value) };
   if (value.startsWith('node:')) return { none: 'a built-in module' };
-  if (value.startsWith('file:')) {
+  const url = FILE_OPTIONS[preload.option]?.url === true;
+  if (url && ESM_PATH.test(value)) {
     try {
-      value = fileURLToPath(value);
+      return { path: fileURLToPath(new URL(value, pathToFileURL(path.join(workingDirectory, '[preload]')))) };
     } catch {
-      return { none: 'a file: URL that names no local file' };
+      return { none: 'a URL path that names no local file' };
     }
-  } else if (/^[a-z][a-z0-9+.-]*:/iu.test(value) && !path.isAbsolute(value)) {
-    return { none: 'a URL, not a file' };
   }
-  if (!preload.resolve) return { file: path.resolve(workingDirectory, value) };
+  if (path.isAbsolute(value)) return { path: value };
+  if (!url) return REQUIRE_RELATIVE.test(value) ? { path: path.resolve(workingDirectory, value) } : { name: value };
+  const scheme = SCHEME.exec(value)?.[1]?.toLowerCase();
+  if (scheme === undefined) return { name: value };
+  if (scheme !== 'file') return { unseen: unseenWhy(scheme) };
   try {
-    const file = createRequire(path.join(workingDirectory, '[preload]')).resolve(value);
+    return { path: fileURLToPath(value) };
+  } catch {
+    return { none: 'a file: URL that names no local file' };
+  }
+}
+
+/**
+ * The file a preload names, resolved from the working directory as node
+ * resolves it; `none` saying why not when it cannot be (not there yet, a
+ * package that is not installed), `unseen` when it is code no file check sees.
+ * `at` places a path of the service's file system (an offline root's).
+ */
+export function resolvePreload(preload: Preload, workingDirectory: string, at: (file: string) => string = (file) => file): { file: string } | { none: string } | { unseen: string } {
+  const target = preloadTarget(preload, workingDirectory);
+  if ('none' in target || 'unseen' in target) return target;
+  if ('path' in target && !preload.resolve) return { file: at(target.path) };
+  const from = at(workingDirectory);
+  try {
+    const file = createRequire(path.join(from, '[preload]')).resolve('path' in target ? at(target.path) : target.name);
     return path.isAbsolute(file) ? { file } : { none: 'a built-in module' };
   } catch {
-    return { none: `cannot be resolved from ${workingDirectory}` };
+    return { none: `cannot be resolved from ${from}` };
   }
 }

@@ -55,7 +55,9 @@ const DEFAULT_IDLE_GRACE_MS = 500;
 // 50 such loops in one client process sent their next request a median 10-20
 // ms after a response ended (p99 50-70 ms); at 20 ms a stop reset 7 of them, at
 // 40 ms none in 10 stops. The process exits about this long after the last response.
-const ANSWERED_GRACE_MS = 40;
+// A request sent later races the close, as at any HTTP/1.1 close (RFC 9112,
+// 9.3.1: the client retries it); a client starved at a third of a core sent 80 ms late.
+export const ANSWERED_GRACE_MS = 40;
 
 function isHttp2(server: object): server is http2.Http2Server {
   const name = server.constructor?.name;
@@ -111,12 +113,17 @@ export function drainHttpServer(server: HttpServer, options: DrainOptions = {}):
   const tracker = trackers.get(server)!;
   tracker.draining = true;
   const { signal } = options;
-  const idleTimers = new Map<net.Socket, NodeJS.Timeout>();
+  // Each socket's pending idle close, as the function that cancels it.
+  const idleCloses = new Map<net.Socket, () => void>();
+  const cancelIdleClose = (socket: net.Socket) => {
+    idleCloses.get(socket)?.();
+    idleCloses.delete(socket);
+  };
 
   return new Promise<void>((resolve) => {
     const finish = () => {
       signal?.removeEventListener('abort', destroyAll);
-      for (const timer of idleTimers.values()) clearTimeout(timer);
+      for (const cancel of idleCloses.values()) cancel();
       resolve();
     };
     const destroyAll = () => {
@@ -136,14 +143,27 @@ export function drainHttpServer(server: HttpServer, options: DrainOptions = {}):
       return;
     }
     const closeWhenIdle = (socket: HttpSocket, graceMs = idleGraceMs) => {
-      clearTimeout(idleTimers.get(socket));
-      idleTimers.set(
-        socket,
-        setTimeout(() => {
-          idleTimers.delete(socket);
-          if (!socket._httpMessage) socket.end();
-        }, graceMs),
-      );
+      cancelIdleClose(socket);
+      const bytesReadBefore = socket.bytesRead;
+      let decide: NodeJS.Immediate | undefined;
+      // Node runs expired timers before it reads its sockets: when the loop
+      // was held up past the grace (busy, or a starved machine), a request
+      // that arrived meanwhile is still unread as the timer fires. So the
+      // decision waits for the immediate that runs after the loop's next read:
+      // a whole request has then reached 'request' (which cancels this), and
+      // part of one has moved bytesRead (it gets the full grace).
+      const timer = setTimeout(() => {
+        decide = setImmediate(() => {
+          idleCloses.delete(socket);
+          if (socket._httpMessage) return;
+          if (socket.bytesRead !== bytesReadBefore) return closeWhenIdle(socket, idleGraceMs);
+          socket.end();
+        });
+      }, graceMs);
+      idleCloses.set(socket, () => {
+        clearTimeout(timer);
+        clearImmediate(decide);
+      });
     };
     const closeAfter = (response: http.ServerResponse, socket: HttpSocket) => {
       if (!response.headersSent) {
@@ -165,7 +185,7 @@ export function drainHttpServer(server: HttpServer, options: DrainOptions = {}):
       });
     };
     server.prependListener('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
-      clearTimeout(idleTimers.get(request.socket));
+      cancelIdleClose(request.socket);
       closeAfter(response, request.socket);
     });
     for (const socket of tracker.sockets as Set<HttpSocket>) {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { ANSWERED_GRACE_MS } from '../../lib/lifecycle/http';
 import { repoRoot } from './helpers';
 import { fixturesDir } from './harness/child';
 import { LineCollector } from './harness/lines';
@@ -33,6 +34,8 @@ interface Summary {
   other: number;
   otherCodes: Record<string, number>;
   slow: (number | string)[];
+  /** Each reset: how long after the server ended the response before it the request went out (null: unknown). */
+  resets: { sentAfterEndMs: number | null }[];
 }
 
 async function underLoad(streaming?: { items: 'plain' | 'stream'; clients: number }) {
@@ -131,19 +134,59 @@ describe.runIf(process.platform !== 'win32')('stop with a streamed response in f
     expect(await server.exited).toBe(0);
   });
 
+  // Node runs expired timers before it reads its sockets. A server held up (a
+  // CPU-bound request, a starved machine) past the grace finds, when it runs
+  // again, both the grace expired and the client's next request unread: the
+  // drain must read before it closes, or it resets a request sent in time.
+  test('a request sent at once while the loop is held past the grace is answered, not reset', async () => {
+    const server = spawnNode([path.join(fixturesDir, 'streaming-service.js')]);
+    const port = Number((await server.lines.waitFor((line) => line.startsWith('listening '))).split(' ')[1]);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (urlPath: string) =>
+      new Promise<{ status?: number | undefined; connection?: string | undefined; body: string; error?: string; reused: boolean }>((resolve) => {
+        const request = http.get({ host: '127.0.0.1', port, path: urlPath, agent }, (response) => {
+          let body = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          response.once('end', () => resolve({ status: response.statusCode, connection: response.headers.connection, body, reused: request.reusedSocket }));
+        });
+        request.once('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message, body: '', reused: request.reusedSocket }));
+      });
+    const first = get('/stream?ms=600&holdMs=400');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.child.kill('SIGTERM');
+    const answered = await first;
+    // At once, on the same keep-alive socket, while the server holds its loop.
+    const sentAt = Number(process.hrtime.bigint()) / 1e6;
+    const next = await get('/items');
+    agent.destroy();
+    const heldUntil = Number((await server.lines.waitFor((line) => line.startsWith('held '))).split(' ')[1]);
+    expect(sentAt, 'the request went out after the hold: no race was made').toBeLessThan(heldUntil);
+    expect({ status: answered.status, body: answered.body }).toEqual({ status: 200, body: 'started\ndone\n' });
+    expect({ status: next.status, connection: next.connection, error: next.error, reused: next.reused }).toEqual({ status: 200, connection: 'close', error: undefined, reused: true });
+    expect(await server.exited).toBe(0);
+  });
+
   // With streamed loops, the drain waits a moment after each such response for
   // the request its client sends at once: closing at the very end would reset
   // one request per loop.
   test.each([
     ['50 keep-alive clients and 20 streamed slow requests: 0 failed', 'plain', 50],
-    ['20 keep-alive loops on a streamed route: each next request, sent at once, is answered, 0 resets', 'stream', 20],
+    ['20 keep-alive loops on a streamed route: each next request sent within the grace is answered, 0 resets', 'stream', 20],
   ] as const)('%s; exit soon after the slow ones end', async (_what, items, clients) => {
     const { server, summary } = await underLoad({ items, clients });
     const sentAt = performance.now();
     server.child.kill('SIGTERM');
     const result = await summary();
     expect(result.ok).toBeGreaterThan(clients);
-    expect({ reset: result.reset, other: result.other, otherCodes: result.otherCodes }).toEqual({ reset: 0, other: 0, otherCodes: {} });
+    // A request sent on a kept-alive socket only after the grace had run out
+    // (the server's end of the response before it, on the clock both share)
+    // races the server's close, as every HTTP/1.1 close does: the client's to
+    // retry (RFC 9112, 9.3.1). A starved client sends that late (seen at a
+    // third of a core, 1-6 a run). Every other reset is the drain's fault.
+    const late = result.resets.filter((reset) => reset.sentAfterEndMs !== null && reset.sentAfterEndMs >= ANSWERED_GRACE_MS);
+    if (late.length > 0) console.log(`[linux ring] ${late.length} request(s) sent after the ${ANSWERED_GRACE_MS} ms grace were reset: ${late.map((reset) => `${Math.round(reset.sentAfterEndMs!)} ms`).join(', ')} after the response before it`);
+    const drainResets = result.resets.filter((reset) => !late.includes(reset));
+    expect({ resets: drainResets, other: result.other, otherCodes: result.otherCodes }).toEqual({ resets: [], other: 0, otherCodes: {} });
     expect(result.slow).toEqual(Array.from({ length: 20 }, () => 200));
     // The slow requests end at most 1.5 s after SIGTERM; keepAliveTimeout would add 5 s.
     expect((await server.exitedAt) - sentAt).toBeLessThan(2500);

@@ -199,7 +199,14 @@ let runCounter = 0;
  * Runs a Windows program to completion. Its output goes through files: under
  * Wine, node.exe dies with EBADF when stdout or stderr is a pipe.
  */
-export async function runWindows(program, args = [], { timeoutMs = 60_000, env = {} } = {}) {
+export async function runWindows(program, args = [], options = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const result = await runWindowsOnce(program, args, options);
+    if (!wineCouldNotStart(result.code, result.stderr, attempt, [program, ...args])) return result;
+  }
+}
+
+async function runWindowsOnce(program, args, { timeoutMs = 60_000, env = {} }) {
   mkdirSync(tmpDir, { recursive: true });
   const base = path.join(tmpDir, `run-${process.pid}-${++runCounter}`);
   const stdoutFd = openSync(`${base}.out`, 'w');
@@ -234,15 +241,31 @@ export async function runWindows(program, args = [], { timeoutMs = 60_000, env =
 // returns its code: 0, or the Win32 error. A Linux exit status keeps 8 bits
 // (1052 arrives as 28), so the code sc prints ("FAILED 1052") wins.
 async function runStatusCommand(command, args, env) {
-  try {
-    const { stdout } = await execFileAsync(command, args, { env, timeout: 60_000 });
-    return { code: 0, output: stdout };
-  } catch (error) {
-    if (typeof error.code !== 'number') throw error;
-    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
-    const printed = /FAILED (\d+)/.exec(output);
-    return { code: printed ? Number(printed[1]) : error.code, output };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { stdout } = await execFileAsync(command, args, { env, timeout: 60_000 });
+      return { code: 0, output: stdout };
+    } catch (error) {
+      if (typeof error.code !== 'number') throw error;
+      const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+      if (wineCouldNotStart(error.code, output, attempt, args)) continue;
+      const printed = /FAILED (\d+)/.exec(output);
+      return { code: printed ? Number(printed[1]) : error.code, output };
+    }
   }
+}
+
+/**
+ * Under load, Wine's loader now and then fails to start a program at all:
+ * exit 1 with "ShellExecuteEx failed: Internal error" and nothing of the
+ * program's own (seen twice in loaded clean-clone runs: `sc start`, and a
+ * control that then read as exit 1). The program never ran, so nothing was
+ * sent: running it again is safe. Twice more at most, and said on stderr.
+ */
+function wineCouldNotStart(code, output, attempt, args) {
+  if (isNativeWindows || code !== 1 || !/ShellExecuteEx failed/.test(output) || attempt >= 3) return false;
+  process.stderr.write(`[windows ring] Wine could not start ${args.join(' ')} (${output.trim().split(/\r?\n/).pop()}); attempt ${attempt + 1}\n`);
+  return true;
 }
 
 /** Runs sc.exe: the real one on Windows, Wine's under Wine. Never throws for a non-zero exit. */

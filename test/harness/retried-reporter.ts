@@ -13,8 +13,11 @@ export default class RetriedReporter implements Reporter {
         const diagnostic = testCase.diagnostic();
         if (!diagnostic?.flaky) continue;
         const firstError = testCase.result().errors?.[0];
-        const said = firstError ? (firstError.message ?? String(firstError)).split('\n')[0] : 'no error recorded';
-        retried.push(`  ${testModule.project.name} ${testModule.moduleId.replace(`${process.cwd()}/`, '')} > ${testCase.fullName}\n    first attempt: ${said}`);
+        // The first lines say what failed (an assertion's message often leads with the peer's own output).
+        const lines = firstError ? (firstError.message ?? String(firstError)).split(/\r?\n/u).filter((line) => line.trim() !== '') : [];
+        const said = lines.length === 0 ? 'no error recorded' : lines.slice(0, 4).map((line) => line.slice(0, 200)).join('\n      ');
+        const where = firstError?.stack?.split('\n').find((line) => /\.test\.ts:\d+/u.test(line))?.trim();
+        retried.push(`  ${testModule.project.name} ${testModule.moduleId.replace(`${process.cwd()}/`, '')} > ${testCase.fullName}\n    first attempt: ${said}${where ? `\n      ${where}` : ''}`);
       }
     }
     if (retried.length === 0) return;

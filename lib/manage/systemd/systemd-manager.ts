@@ -1,7 +1,7 @@
 // The systemd service manager: writes the unit, then drives systemctl
 // (systemctl.ts) and reads what it shows (systemctl-show.ts). A failed step
 // after the unit is written removes it again.
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, type Dirent } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkRunPathsPosix } from '../least-privilege';
@@ -9,7 +9,7 @@ import { uidOf } from '../writable-paths';
 import { Accounts } from '../accounts';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { writeFileAtomically } from '../files';
-import { prepareDefinitionFolder } from '../definition-folder';
+import { checkReadInRoot, prepareDefinitionFolder } from '../definition-folder';
 import { installLinkFolders } from './link-folders';
 import { matchesName } from '../list-filter';
 import { checkServiceName } from '../service-name';
@@ -163,6 +163,8 @@ function requireOwnUnit(name: string, scope: SystemdScope, doing: string): strin
 
 function requireUnit(name: string, scope: SystemdScope, doing: string): string {
   const file = unitPath(name, scope);
+  // Under --root, nothing is read through a link a user planted (a unit linked to a file outside the image).
+  if (scope.root !== undefined) checkReadInRoot(file, scope.root, name, doing);
   if (!existsSync(file)) {
     throw new ServiceManagerError('ERR_SERVICEHOST_SERVICE_NOT_FOUND', name, `Cannot ${doing} "${name}": ${file} does not exist`);
   }
@@ -255,6 +257,8 @@ async function startOutput(name: string, scope: SystemdScope, began: number): Pr
 export async function logsSystemdService(nameInput: unknown, options: ResolvedLogsOptions & SystemdScope = {}): Promise<ServiceLog> {
   const name = checkServiceName(nameInput, 'systemd');
   requireUnit(name, options, 'read the output of');
+  // journalctl --root reads the image's journal folders: none may be a link to another journal (this machine's).
+  if (options.root !== undefined) for (const folder of JOURNAL_FOLDERS) checkReadInRoot(path.join(path.resolve(options.root), folder), options.root, name, 'read the output of');
   const query: JournalQuery = {
     unit: serviceUnitName(name),
     user: options.user === true,
@@ -266,6 +270,9 @@ export async function logsSystemdService(nameInput: unknown, options: ResolvedLo
   const reading = { ...(options.commands ? { commands: options.commands } : {}), ...(options.signal ? { signal: options.signal } : {}), service: name };
   return serviceLog(`journalctl ${journalctlArgs(query).join(' ')}`, (notices) => readJournal(query, { ...reading, notices }));
 }
+
+/** Where journalctl --root reads an image's journal: the persistent one and the volatile one. */
+const JOURNAL_FOLDERS = [path.join('var', 'log', 'journal'), path.join('run', 'log', 'journal')];
 
 const SHOWN = ['Id', 'Description', 'LoadState', 'ActiveState', 'SubState', 'Result', 'MainPID', 'ExecMainStatus', 'UnitFileState', 'NRestarts', 'User'];
 
@@ -295,10 +302,13 @@ export async function querySystemdService(nameInput: unknown, scope: SystemdScop
 /** Our units: the files in the unit directory that begin with servicehost's marker. */
 export async function listSystemdServices(filter: ListFilter & SystemdScope = {}): Promise<ServiceSummary[]> {
   const directory = systemdUnitDirectory(filter);
-  const files = existsSync(directory) ? readdirSync(directory).filter((file) => file.endsWith('.service')) : [];
-  const names = files
-    .filter((file) => filter.servicehostOnly === false || readFileSync(path.join(directory, file), 'utf8').startsWith(UNIT_MARKER))
-    .map((file) => file.slice(0, -'.service'.length))
+  if (filter.root !== undefined) checkReadInRoot(directory, filter.root, path.resolve(filter.root), 'list the services in');
+  const entries = existsSync(directory) ? readdirSync(directory, { withFileTypes: true }).filter((entry) => entry.name.endsWith('.service')) : [];
+  // Under --root a unit that is a link is not ours (servicehost writes files), and is not read through.
+  const ours = (entry: Dirent) => !(filter.root !== undefined && entry.isSymbolicLink()) && readFileSync(path.join(directory, entry.name), 'utf8').startsWith(UNIT_MARKER);
+  const names = entries
+    .filter((entry) => filter.servicehostOnly === false || ours(entry))
+    .map((entry) => entry.name.slice(0, -'.service'.length))
     .filter((name) => matchesName(name, filter.match));
   const summaries: ServiceSummary[] = [];
   for (const name of names) {

@@ -53,6 +53,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "getAccountRights", GetAccountRights);
   Export(env, exports, "grantAccountRights", GrantAccountRights);
   Export(env, exports, "revokeAccountRights", RevokeAccountRights);
+  Export(env, exports, "processState", ProcessState);
   Export(env, exports, "sdNotify", SdNotify);
   Export(env, exports, "claimInheritedFd", ClaimInheritedFd);
   Export(env, exports, "getXattr", GetXattr);

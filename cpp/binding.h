@@ -58,6 +58,8 @@ Napi::Value JoinKillOnCloseJob(const Napi::CallbackInfo& info);
 Napi::Value GetAccountRights(const Napi::CallbackInfo& info);
 Napi::Value GrantAccountRights(const Napi::CallbackInfo& info);
 Napi::Value RevokeAccountRights(const Napi::CallbackInfo& info);
+// Windows only: whether a process runs, by SYNCHRONIZE access alone (cpp/win/process_state.cc).
+Napi::Value ProcessState(const Napi::CallbackInfo& info);
 
 // POSIX only. On Windows they throw ERR_SERVICEHOST_UNSUPPORTED_PLATFORM.
 Napi::Value SdNotify(const Napi::CallbackInfo& info);

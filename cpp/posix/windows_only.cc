@@ -61,5 +61,6 @@ SERVICEHOST_WINDOWS_ONLY(JoinKillOnCloseJob, "joinKillOnCloseJob")
 SERVICEHOST_WINDOWS_ONLY(GetAccountRights, "getAccountRights")
 SERVICEHOST_WINDOWS_ONLY(GrantAccountRights, "grantAccountRights")
 SERVICEHOST_WINDOWS_ONLY(RevokeAccountRights, "revokeAccountRights")
+SERVICEHOST_WINDOWS_ONLY(ProcessState, "processState")
 
 }  // namespace servicehost

@@ -104,6 +104,12 @@ export interface NativeWindowsBinding extends NativeDispatcherBinding, NativeSer
   createPrivateDirectory(path: string): string;
   /** Puts this process in a job with KILL_ON_JOB_CLOSE and BREAKAWAY_OK whose handle is never closed (cpp/win/job_object.cc): its children end with it. */
   joinKillOnCloseJob(): { nested: boolean; already: boolean };
+  /**
+   * Whether process `pid` runs, by OpenProcess(SYNCHRONIZE) and a wait of no time (cpp/win/process_state.cc):
+   * 'gone' when it has ended or no process has that id, 'unknown' when even that access is refused.
+   * `pid` an integer from 1 to 2^32 - 1, else ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE.
+   */
+  processState(pid: number): 'running' | 'gone' | 'unknown';
 }
 
 

@@ -37,7 +37,7 @@ async function settledAfterTimeout(name: string, machine?: string): Promise<Nati
   }
 }
 
-/** Whether the process `pid` has ended; false when that cannot be seen (another account's process). */
+/** Whether the process `pid` has ended; false when that cannot be seen (processVisibility 'unknown'). */
 function processEnded(pid: number): boolean {
   return processVisibility(pid) === 'gone';
 }
@@ -138,8 +138,9 @@ export async function stopWindowsService(nameInput: unknown, options: StopOption
  * what follows (a start, replacing the program's files, which Windows locks
  * while it runs) does not meet the old process.
  */
-// A process this one may not look at (another account's) is not waited for:
-// STOPPED is then the word, as before.
+// Another account's process (a LocalSystem service) is seen through
+// SYNCHRONIZE access (lib/process-alive.ts); one this process may not look at
+// even so is not waited for: STOPPED is then the word.
 async function processGone(pid: number, deadline: number): Promise<void> {
   while (pid !== 0 && processVisibility(pid) === 'running' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -5,7 +5,6 @@ import { isSystemError } from '../../errors';
 import { windowsNative } from '../../native/load';
 import type { NativeServiceStatusProcess } from '../../native/windows-binding';
 import { controlCode, scmStateCode } from '../../windows/codes';
-import { processVisibility } from '../../process-alive';
 import { ServiceManagerError } from '../errors';
 import { checkServiceName } from '../service-name';
 import type { StartOptions, StopOptions, WaitOptions } from '../types';
@@ -37,9 +36,20 @@ async function settledAfterTimeout(name: string, machine?: string): Promise<Nati
   }
 }
 
-/** Whether the process `pid` has ended; false when that cannot be seen (processVisibility 'unknown'). */
+/**
+ * Whether the process `pid` is running, as far as this process may see. Not
+ * signal 0: libuv's opens the process for PROCESS_TERMINATE, which an
+ * Administrator is refused for a LocalSystem (or any other account's) service
+ * process, so a stop could not see it end. The addon asks for SYNCHRONIZE
+ * only; 'unknown' is what even that may not open (a protected process).
+ */
+function processState(pid: number): 'running' | 'gone' | 'unknown' {
+  return windowsNative().processState(pid);
+}
+
+/** Whether the process `pid` has ended; false when that cannot be seen. */
 function processEnded(pid: number): boolean {
-  return processVisibility(pid) === 'gone';
+  return processState(pid) === 'gone';
 }
 
 // The status while starting, and a failure when the process is gone: a
@@ -138,11 +148,9 @@ export async function stopWindowsService(nameInput: unknown, options: StopOption
  * what follows (a start, replacing the program's files, which Windows locks
  * while it runs) does not meet the old process.
  */
-// Another account's process (a LocalSystem service) is seen through
-// SYNCHRONIZE access (lib/process-alive.ts); one this process may not look at
-// even so is not waited for: STOPPED is then the word.
+// One this process may not look at even with SYNCHRONIZE is not waited for: STOPPED is then the word.
 async function processGone(pid: number, deadline: number): Promise<void> {
-  while (pid !== 0 && processVisibility(pid) === 'running' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (pid !== 0 && processState(pid) === 'running' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 // A stop that finds the service already stopping (the SCM takes no control

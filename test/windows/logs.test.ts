@@ -6,12 +6,16 @@
 // as the capture names them; then a service whose output the register
 // preload captures for real (rotating every half second), and a program that
 // throws while it loads, whose install names the thrown error.
+//
+// The first four tests run side by side (test.concurrent): each has its own
+// service and folders and measures no time, and most of their time is Windows
+// Node starting. The last one times an install, so it runs alone.
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { isNativeWindows, repoRoot, runWindows, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
 import { manage, servicehostCommand, uninstallQuietly } from './harness/manage';
-import { fixturesDir, scratchDir, uniqueServiceName, waitFor } from './harness/service';
+import { fixturesDir, readLines, scratchDir, uniqueServiceName, waitFor } from './harness/service';
 
 const ring = inject('windowsRing');
 
@@ -41,7 +45,7 @@ async function withService(label: string, body: (name: string, folder: string) =
 }
 
 describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
-  test('the captured files in order across rotations; --lines; --json; status ends with the last lines', async () => {
+  test.concurrent('the captured files in order across rotations; --lines; --json; status ends with the last lines', async () => {
     await withService('logs', async (name, folder) => {
       mkdirSync(folder, { recursive: true });
       writeFileSync(path.join(folder, 'output.20261205T100000000Z.log'), numbered(1, 10));
@@ -72,7 +76,7 @@ describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
     });
   });
 
-  test('a service with no output yet says so and exits 0; a missing one exits 4', async () => {
+  test.concurrent('a service with no output yet says so and exits 0; a missing one exits 4', async () => {
     await withService('logs-none', async (name, folder) => {
       // install makes the folder (with its ACL); the service never ran, so nothing is in it.
       expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
@@ -98,7 +102,7 @@ describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
     expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND' });
   });
 
-  test('a follow shows new lines, and goes on across a rotation without losing or repeating one', async () => {
+  test.concurrent('a follow shows new lines, and goes on across a rotation without losing or repeating one', async () => {
     await withService('logs-follow', async (name, folder) => {
       mkdirSync(folder, { recursive: true });
       const current = path.join(folder, 'output.log');
@@ -106,16 +110,28 @@ describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
       const dir = scratchDir('logs-follow');
       const ready = path.join(dir, 'ready');
       const result = path.join(dir, 'result.json');
-      const follower = runWindows(windowsNodeExe(), [toWindowsPath(path.join(fixturesDir, 'logs-follow.js')), name, toWindowsPath(ready), toWindowsPath(result), '12000'], { timeoutMs: 60_000 });
-      await waitFor('the follow to begin', () => existsSync(ready), 30_000);
-      appendFileSync(current, numbered(6, 7));
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      // A rotation as the capture makes it: the current file renamed, a new one begun.
-      appendFileSync(current, numbered(8, 8));
-      renameSync(current, path.join(folder, 'output.20261205T120000000Z.log'));
-      writeFileSync(current, numbered(9, 10));
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      appendFileSync(current, numbered(11, 11));
+      // Each line the follow yields lands in `progress` as it comes: each step waits for the follow to have read the last, not for a guessed second.
+      const progress = path.join(dir, 'progress');
+      const stop = path.join(dir, 'stop');
+      const follower = runWindows(windowsNodeExe(), [toWindowsPath(path.join(fixturesDir, 'logs-follow.js')), name, toWindowsPath(ready), toWindowsPath(result), '30000', toWindowsPath(progress), toWindowsPath(stop)], { timeoutMs: 60_000 });
+      const followed = (line: string) => () => readLines(progress).includes(line);
+      try {
+        // Its first read (the last two lines) opened the files.
+        await waitFor('the follow to begin', followed('line 5'), 30_000);
+        appendFileSync(current, numbered(6, 7));
+        await waitFor('the follow to show line 7', followed('line 7'), 15_000);
+        // A rotation as the capture makes it: the current file renamed, a new one begun.
+        appendFileSync(current, numbered(8, 8));
+        renameSync(current, path.join(folder, 'output.20261205T120000000Z.log'));
+        writeFileSync(current, numbered(9, 10));
+        await waitFor('the follow to show line 10', followed('line 10'), 15_000);
+        appendFileSync(current, numbered(11, 11));
+        await waitFor('the follow to show line 11', followed('line 11'), 15_000);
+        // Six more polls (250 ms each) for a line shown twice to show.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      } finally {
+        writeFileSync(stop, '');
+      }
       const run = await follower;
       expect(run.code, run.stderr).toBe(0);
       const seen = JSON.parse(readFileSync(result, 'utf8')) as { lines?: string[]; error?: string };
@@ -144,7 +160,7 @@ describe.skipIf(!ring.available)('servicehost logs under the SCM', () => {
 
   const ticks = (lines: readonly string[]): number[] => lines.filter((line) => line.startsWith('tick ')).map((line) => Number(line.split(' ')[1]));
 
-  test('a captured service: logs shows its lines, a follow its new lines across real rotations (each once, none lost), status its last lines', async () => {
+  test.concurrent('a captured service: logs shows its lines, a follow its new lines across real rotations (each once, none lost), status its last lines', async () => {
     const name = uniqueServiceName('logs-live');
     // A 210-byte line every 50 ms and a 2 KiB limit: a rotation about every half second.
     const capture = captured('logs-live', { SERVICEHOST_LOG_MAX_SIZE: '2048' });

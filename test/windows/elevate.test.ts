@@ -4,6 +4,11 @@
 // Under Wine every process is an administrator and runas starts the program
 // at once, with no consent prompt; the prompt (and declining it) is
 // windows-latest's (windows-latest-only.test.ts).
+//
+// The CLI test runs alone: it and the API test each compare the private
+// folders in Windows' temp folder before and after, so neither may run while
+// the other makes one. The last three run side by side (test.concurrent): the
+// other two make no such folder, and none measures a time.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
@@ -34,11 +39,12 @@ describe.skipIf(!ring.available)('elevate: the command and the API through runas
     const plain = uniqueServiceName('elev-plain');
     const script = toWindowsPath(path.join(fixturesDir, 'argv-service.js'));
     const log = toWindowsPath(path.join(scratchDir('elevate-cli'), 'argv.log'));
-    const before = await leftoverFolders();
     try {
       const install = (name: string, extra: string[]) =>
         servicehostCommand(['install', ...extra, '--name', name, '--no-start', '--start-type', 'manual', '--json', '--', script, log, 'two words']);
-      const [viaRunas, direct] = [await install(elevated, ['--elevate']), await install(plain, [])];
+      // An unelevated command makes no private folder: the plain install runs beside the first listing.
+      const [before, direct] = await Promise.all([leftoverFolders(), install(plain, [])]);
+      const viaRunas = await install(elevated, ['--elevate']);
       expect(viaRunas.code, viaRunas.stderr + viaRunas.stdout).toBe(0);
       expect(withName(viaRunas.stdout, elevated, 'X')).toEqual(withName(direct.stdout, plain, 'X'));
       expect(JSON.parse(viaRunas.stdout)).toMatchObject({ name: elevated, platform: 'windows', started: false });
@@ -60,20 +66,24 @@ describe.skipIf(!ring.available)('elevate: the command and the API through runas
       // The same document an unelevated uninstall prints: the name, removed, and where the kept logs are.
       expect(JSON.parse(removed.stdout)).toEqual({ name: elevated, removed: true, logsKept: expect.stringMatching(new RegExp(`\\\\${elevated}\\\\logs$`, 'u')) });
 
-      // A typed failure: the same exit code (4) and the same JSON error as unelevated.
-      const [missing, missingDirect] = [await servicehostCommand(['start', elevated, '--elevate', '--json']), await servicehostCommand(['start', elevated, '--json'])];
+      // A typed failure: the same exit code (4) and the same JSON error as unelevated. The unelevated
+      // run goes beside the elevated one and the last listing, which follows the last elevated command.
+      const [[missing, after], missingDirect] = await Promise.all([
+        servicehostCommand(['start', elevated, '--elevate', '--json']).then(async (run) => [run, await leftoverFolders()] as const),
+        servicehostCommand(['start', elevated, '--json']),
+      ]);
       expect(missing.code).toBe(4);
       expect(missing.stdout).toBe(missingDirect.stdout);
       expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'ERR_SERVICEHOST_SERVICE_NOT_FOUND', systemCode: 'ERROR_SERVICE_DOES_NOT_EXIST', errno: 1060 });
 
-      expect(await leftoverFolders()).toEqual(before);
+      expect(after).toEqual(before);
     } finally {
-      await uninstallQuietly(elevated);
-      await uninstallQuietly(plain);
+      // One Windows Node for both.
+      await manage([{ op: 'uninstall', name: elevated }, { op: 'uninstall', name: plain }]);
     }
   });
 
-  test('API: { elevate: true } installs, starts, stops and uninstalls; a typed error comes back with its class, code, errno and syscall', async () => {
+  test.concurrent('API: { elevate: true } installs, starts, stops and uninstalls; a typed error comes back with its class, code, errno and syscall', async () => {
     const name = uniqueServiceName('elev-api');
     const script = toWindowsPath(path.join(fixturesDir, 'argv-service.js'));
     const log = toWindowsPath(path.join(scratchDir('elevate-api'), 'argv.log'));
@@ -106,7 +116,7 @@ describe.skipIf(!ring.available)('elevate: the command and the API through runas
   });
 
   // What runas itself does, seen from the program it starts.
-  test('runElevated: the program runs in the folder given, its exit code comes back; under Wine it gets the caller\'s environment', async () => {
+  test.concurrent('runElevated: the program runs in the folder given, its exit code comes back; under Wine it gets the caller\'s environment', async () => {
     const dir = scratchDir('elevate-probe');
     const seenFile = path.join(dir, 'seen.json');
     const child = "require('fs').writeFileSync(process.argv[1], JSON.stringify({ probe: process.env.SERVICEHOST_ELEVATE_PROBE ?? null, cwd: process.cwd() })); process.exit(7)";
@@ -130,7 +140,7 @@ describe.skipIf(!ring.available)('elevate: the command and the API through runas
   // Windows stores the DACL as given. Wine (8.0, this prefix) reads back only
   // the owner's and SYSTEM's allow-all ACEs, unprotected: it keeps no
   // Administrators ACE and no protected flag. Either way no one else is let in.
-  test('the private folder: only the caller, SYSTEM (and on Windows Administrators, protected) are let in', async () => {
+  test.concurrent('the private folder: only the caller, SYSTEM (and on Windows Administrators, protected) are let in', async () => {
     const folder = toWindowsPath(path.join(scratchDir('elevate-acl'), 'private'));
     const [created, again] = await manage([
       { op: 'native', fn: 'createPrivateDirectory', args: [folder] },

@@ -240,7 +240,8 @@ async function runWindowsOnce(program, args, { timeoutMs = 60_000, env = {} }) {
 // Runs a console program that prints a status block (sc.exe, scctl.exe) and
 // returns its code: 0, or the Win32 error. A Linux exit status keeps 8 bits
 // (1052 arrives as 28), so the code sc prints ("FAILED 1052") wins.
-async function runStatusCommand(command, args, env) {
+// `controller`: the test controller, which says when it is about to send (scctl.cc).
+async function runStatusCommand(command, args, env, { controller = false } = {}) {
   for (let attempt = 1; ; attempt++) {
     try {
       const { stdout } = await execFileAsync(command, args, { env, timeout: 60_000 });
@@ -250,10 +251,23 @@ async function runStatusCommand(command, args, env) {
       const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
       if (wineCouldNotStart(error.code, output, attempt, args)) continue;
       const printed = /FAILED (\d+)/.exec(output);
-      return { code: printed ? Number(printed[1]) : error.code, output };
+      if (printed) return { code: Number(printed[1]), output };
+      if (controller) {
+        if (output.includes(CONTROLLER_USAGE)) return { code: error.code, output };
+        // Neither a Win32 error nor the controller's own exit: Wine ended it (a
+        // Wine program that loses its wineserver exits 1 and prints nothing, measured).
+        const sending = output.includes(CONTROLLER_SENDING);
+        if (!sending && wineEndedProgram(error.code, output, attempt, args)) continue;
+        throw new Error(`Wine ended the test controller (exit ${error.code}) ${sending ? 'after it began sending, before it answered' : 'before it sent anything, three times'}: ${args.join(' ')}\n${output}`);
+      }
+      return { code: error.code, output };
     }
   }
 }
+
+// What the test controller prints, flushed, before its first control, and for bad arguments (scctl.cc).
+const CONTROLLER_SENDING = '[SCCTL] sending';
+const CONTROLLER_USAGE = 'usage: scctl';
 
 /**
  * Under load, Wine's loader now and then fails to start a program at all:
@@ -263,8 +277,13 @@ async function runStatusCommand(command, args, env) {
  * sent: running it again is safe. Twice more at most, and said on stderr.
  */
 function wineCouldNotStart(code, output, attempt, args) {
-  if (isNativeWindows || code !== 1 || !/ShellExecuteEx failed/.test(output) || attempt >= 3) return false;
-  process.stderr.write(`[windows ring] Wine could not start ${args.join(' ')} (${output.trim().split(/\r?\n/).pop()}); attempt ${attempt + 1}\n`);
+  return !isNativeWindows && code === 1 && /ShellExecuteEx failed/.test(output) && wineEndedProgram(code, output, attempt, args);
+}
+
+/** A program Wine ended before it did anything runs again, twice more at most, said on stderr. */
+function wineEndedProgram(code, output, attempt, args) {
+  if (attempt >= 3) return false;
+  process.stderr.write(`[windows ring] Wine ended ${args.join(' ')} before it did anything (exit ${code}${output.trim() ? `: ${output.trim().split(/\r?\n/).pop()}` : ''}); attempt ${attempt + 1}\n`);
   return true;
 }
 
@@ -281,7 +300,7 @@ export function sc(args) {
 export function controlService(verb, name, code, count) {
   if (verb === 'burst' && isNativeWindows) throw new Error('burst needs the test controller, built under Wine only');
   const args = verb === 'control' ? [verb, name, String(code)] : verb === 'burst' ? [verb, name, String(code), String(count)] : [verb, name];
-  return isNativeWindows ? sc(args) : runStatusCommand(wine, [toWindowsPath(scctlExe), ...args], wineEnv());
+  return isNativeWindows ? sc(args) : runStatusCommand(wine, [toWindowsPath(scctlExe), ...args], wineEnv(), { controller: true });
 }
 
 /**

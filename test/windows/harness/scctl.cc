@@ -6,7 +6,10 @@
 //   scctl control <name> <code>
 //   scctl burst <name> <code> <count>     (benchmarks: count controls back to back)
 //   scctl qc|qdescription|qfailure <name> (configuration, printed as sc.exe prints it, in UTF-8)
-// Exit code: 0, or the Win32 error of the call that failed.
+// Exit code: 0, or the Win32 error of the call that failed. Before the first
+// control goes out it prints "[SCCTL] sending", flushed: an exit without it (Wine
+// failed to start the program, or lost it before) sent nothing, so the harness
+// may run it again (scripts/windows-env.mjs, runStatusCommand).
 #include <windows.h>
 
 #include <cstdio>
@@ -115,10 +118,11 @@ int wmain(int argc, wchar_t** argv) {
   if (argc >= 3 && (std::wcscmp(argv[1], L"qc") == 0 || std::wcscmp(argv[1], L"qdescription") == 0 || std::wcscmp(argv[1], L"qfailure") == 0)) {
     return PrintConfiguration(argv[1], argv[2]);
   }
-  if (argc < 3) {
+  const auto usage = [] {
     std::printf("usage: scctl pause|continue|interrogate <name> | scctl control <name> <code>\n");
     return ERROR_INVALID_PARAMETER;
-  }
+  };
+  if (argc < 3) return usage();
   DWORD control;
   DWORD count = 1;
   if (std::wcscmp(argv[1], L"burst") == 0 && argc >= 5) {
@@ -128,7 +132,7 @@ int wmain(int argc, wchar_t** argv) {
   else if (std::wcscmp(argv[1], L"continue") == 0) control = SERVICE_CONTROL_CONTINUE;
   else if (std::wcscmp(argv[1], L"interrogate") == 0) control = SERVICE_CONTROL_INTERROGATE;
   else if (std::wcscmp(argv[1], L"control") == 0 && argc >= 4) control = static_cast<DWORD>(std::wcstoul(argv[3], nullptr, 10));
-  else return ERROR_INVALID_PARAMETER;
+  else return usage();
 
   SC_HANDLE manager = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
   if (manager == nullptr) return Fail("OpenSCManager");
@@ -136,6 +140,8 @@ int wmain(int argc, wchar_t** argv) {
   SC_HANDLE service = OpenServiceW(manager, argv[2], access);
   if (service == nullptr) return Fail("OpenService");
   SERVICE_STATUS status = {};
+  std::printf("[SCCTL] sending\n");
+  std::fflush(stdout);
   for (DWORD sent = 0; sent < count; ++sent) {
     if (!ControlService(service, control, &status)) return Fail("ControlService");
   }

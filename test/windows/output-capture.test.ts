@@ -6,15 +6,21 @@
 //
 // Wine's services.exe ignores the Environment value install writes, so the
 // SERVICEHOST_LOG_* variables reach the service through node's --env-file.
+//
+// The tests run side by side (test.concurrent): each has its own service,
+// folders and names, none measures a time, and most of their time is spent
+// waiting (the capture's 10 s size check and 10 s rotation retry, Windows
+// Node start-ups), which one after another cost the Windows ring ~45 s.
+// Their `sc start`s take turns (scStartInTurn): Wine's SCM runs one at a time.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, test } from 'vitest';
-import { isNativeWindows, repoRoot, runWindows, sc, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
+import { isNativeWindows, repoRoot, runWindows, toWindowsPath, windowsNodeExe } from '../../scripts/windows-env.mjs';
 import { capturedLogLayout, orderRotated } from '../../lib/manage/logs-files';
-import { fixturesDir, scratchDir, uniqueServiceName, waitFor, waitForState, withService, type RunningFixture } from './harness/service';
-import { manage, manageOk, servicehostCommand, uninstallQuietly } from './harness/manage';
+import { fixturesDir, scStartInTurn, scratchDir, uniqueServiceName, waitFor, waitForState, withService, type RunningFixture } from './harness/service';
+import { manage, manageOk, servicehostCommand } from './harness/manage';
 
 const ring = inject('windowsRing');
 // Wine keeps no DACL set on a folder: it reports its default one (SYSTEM and the prefix's user, full control) whatever was set.
@@ -65,83 +71,11 @@ function marks(service: RunningFixture): string[] {
 }
 
 describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register preload)', () => {
-  test('console.log, console.error and an uncaught error: the lines and the stack are in output.log; the variables are gone', async () => {
-    const capture = captureInto('throw');
-    await withService('capture-throw', { script: 'output-service.js', args: ['throw'], nodeArgs: capture.nodeArgs }, async (service) => {
-      expect((await sc(['start', service.name])).code).toBe(0);
-      await waitFor('the uncaught error in output.log', () => output(capture).includes('Node.js v'), 20_000);
-      const text = output(capture);
-      expect(text).toContain('capture fixture: a line on stdout\n');
-      expect(text).toContain('capture fixture: a line on stderr\n');
-      expect(text).toMatch(/Error: capture fixture: an uncaught error\n\s+at Timeout\._onTimeout \(.*output-service\.js:\d+:\d+\)/u);
-      expect(text.indexOf('a line on stdout')).toBeLessThan(text.indexOf('a line on stderr'));
-      expect(service.records()[0]).toMatchObject({ event: 'started', variablesRemoved: true, stdoutFd: 1 });
-      // register's early exit reports the uncaught error (75) as the service's own code.
-      expect(await waitForState(service.name, 'STOPPED', 15_000)).toMatchObject({ serviceExitCode: 75 });
-    });
-  });
-
-  test("an uncaught error under Service: service.log's report of it, with the stack, is in output.log as well as the Event Log; STOPPED with 75", async () => {
-    const capture = captureInto('service-throw');
-    await withService('capture-svc-throw', { script: 'output-service.js', args: ['service-throw'], nodeArgs: capture.nodeArgs }, async (service) => {
-      expect((await sc(['start', service.name])).code).toBe(0);
-      const final = await waitForState(service.name, 'STOPPED', 20_000);
-      expect(final).toMatchObject({ win32ExitCode: 1066, serviceExitCode: 75 });
-      await waitFor('the error in output.log', () => output(capture).includes('capture fixture: thrown under Service'), 10_000);
-      expect(output(capture)).toMatch(/error: .*capture fixture: thrown under Service[\s\S]*output-service\.js:\d+/u);
-    });
-  });
-
-  test("process.abort(): the last line before it, and Node's native report, are in output.log", async () => {
-    const capture = captureInto('abort');
-    await withService('capture-abort', { script: 'output-service.js', args: ['abort'], nodeArgs: capture.nodeArgs }, async (service) => {
-      expect((await sc(['start', service.name])).code).toBe(0);
-      await waitFor('the abort report in output.log', () => /Native stack trace/u.test(output(capture)), 20_000);
-      expect(marks(service)).toContain('aborting');
-      const text = output(capture);
-      expect(text.indexOf('capture fixture: the last line before abort\n')).toBeGreaterThanOrEqual(0);
-      expect(text.indexOf('the last line before abort')).toBeLessThan(text.indexOf('Native stack trace'));
-    });
-  });
-
-  test("V8 out of memory: Node's fatal error report is in output.log", async () => {
-    const capture = captureInto('oom');
-    const nodeArgs = ['--max-old-space-size=32', ...capture.nodeArgs];
-    await withService('capture-oom', { script: 'output-service.js', args: ['oom'], nodeArgs }, async (service) => {
-      expect((await sc(['start', service.name])).code).toBe(0);
-      await waitFor('the fatal error in output.log', () => /FATAL ERROR: .*JavaScript heap out of memory/u.test(output(capture)), 60_000);
-      expect(marks(service)).toContain('allocating');
-      expect(output(capture)).toContain('capture fixture: allocating until V8 gives up\n');
-    });
-  }, 90_000);
-
-  test("a child started with stdio 'inherit' writes into the same file", async () => {
-    const capture = captureInto('child');
-    await withService('capture-child', { script: 'output-service.js', args: ['child'], nodeArgs: capture.nodeArgs }, async (service) => {
-      expect((await sc(['start', service.name])).code).toBe(0);
-      await waitFor('the child to end', () => service.records().find((record) => record.event === 'child-exit'), 20_000);
-      expect(service.records().find((record) => record.event === 'child-exit')).toMatchObject({ status: 0 });
-      await waitFor('the parent line after the child', () => output(capture).includes('after the child'), 10_000);
-      expect(output(capture)).toContain("capture fixture: the child's line\ncapture fixture: after the child\n");
-    });
-  });
-
-  test('--log-timestamps stamps the lines written through process.stdout, not what a child writes', async () => {
-    const capture = captureInto('stamps', { SERVICEHOST_LOG_TIMESTAMPS: '1' });
-    await withService('capture-stamps', { script: 'output-service.js', args: ['child'], nodeArgs: capture.nodeArgs }, async (service) => {
-      expect((await sc(['start', service.name])).code).toBe(0);
-      await waitFor('the parent line after the child', () => output(capture).includes('after the child'), 20_000);
-      const lines = output(capture).split('\n');
-      expect(lines).toContain("capture fixture: the child's line");
-      expect(lines.find((line) => line.endsWith('capture fixture: after the child'))).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z capture fixture: after the child$/u);
-      expect(marks(service)).toContain('child-exit');
-    });
-  });
-
-  test("output that bypasses process.stdout (a child's) is rotated by the size check, with no write of the service's own", async () => {
+  // First, as the longest: each waits for one of the capture's 10 s timers.
+  test.concurrent("output that bypasses process.stdout (a child's) is rotated by the size check, with no write of the service's own", async () => {
     const capture = captureInto('flood', { SERVICEHOST_LOG_MAX_SIZE: '16384' });
     await withService('capture-flood', { script: 'output-service.js', args: ['flood', '3000'], nodeArgs: capture.nodeArgs }, async (service) => {
-      expect((await sc(['start', service.name])).code).toBe(0);
+      expect((await scStartInTurn(service.name)).code).toBe(0);
       await waitFor('the child to write', () => marks(service).includes('flooded'), 20_000);
       const rotated = await waitFor('a rotation by the size check', () => {
         const names = orderRotated(capturedLogLayout(capture.logDir), readdirSync(capture.logDir));
@@ -155,7 +89,113 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
     });
   }, 60_000);
 
-  test('rotation under 100,000 lines with a reader holding output.log open: every kept line exactly once, in order; at most keep rotated files, none past the limit', async () => {
+  test.concurrent('a reader holding output.log without delete sharing defers rotation (noted once in the file); once it lets go, the next write rotates, losing nothing', async () => {
+    const capture = captureInto('held', { SERVICEHOST_LOG_MAX_SIZE: '16384' });
+    mkdirSync(capture.logDir, { recursive: true });
+    const current = path.join(capture.logDir, 'output.log');
+    writeFileSync(current, '');
+    const holderDir = scratchDir('capture-holder');
+    const release = path.join(holderDir, 'release');
+    const opened = path.join(holderDir, 'opened');
+    const holder = await startShareHolder(holderDir, current, release, opened);
+    try {
+      await waitFor('the holder to open output.log', () => existsSync(opened), 30_000);
+      await withService('capture-held', { script: 'output-service.js', args: ['loop', '5000', 'tick'], nodeArgs: capture.nodeArgs }, async (service) => {
+        expect((await scStartInTurn(service.name)).code).toBe(0);
+        await waitFor('the write loop to end', () => marks(service).includes('loop-done'), 60_000);
+        expect(orderRotated(capturedLogLayout(capture.logDir), readdirSync(capture.logDir))).toEqual([]);
+        expect(statSync(current).size).toBeGreaterThan(16_384);
+        expect(output(capture).split('\n').filter((line) => line.includes('output.log not rotated'))).toHaveLength(1);
+
+        writeFileSync(release, '');
+        expect((await holder.done).code).toBe(0);
+        const rotated = await waitFor('the rotation that waited', () => {
+          const names = orderRotated(capturedLogLayout(capture.logDir), readdirSync(capture.logDir));
+          return names.length > 0 ? names : undefined;
+        }, 30_000);
+        const lines = [...rotated, 'output.log'].flatMap((name) => readFileSync(path.join(capture.logDir, name), 'utf8').split('\n')).filter((line) => line.startsWith('line '));
+        expect(lines).toEqual(Array.from({ length: 5000 }, (_, index) => `line ${String(index + 1).padStart(6, '0')}`));
+      });
+    } finally {
+      writeFileSync(release, '');
+      await holder.done;
+    }
+  }, 150_000);
+
+  test.concurrent('console.log, console.error and an uncaught error: the lines and the stack are in output.log; the variables are gone', async () => {
+    const capture = captureInto('throw');
+    await withService('capture-throw', { script: 'output-service.js', args: ['throw'], nodeArgs: capture.nodeArgs }, async (service) => {
+      expect((await scStartInTurn(service.name)).code).toBe(0);
+      await waitFor('the uncaught error in output.log', () => output(capture).includes('Node.js v'), 20_000);
+      const text = output(capture);
+      expect(text).toContain('capture fixture: a line on stdout\n');
+      expect(text).toContain('capture fixture: a line on stderr\n');
+      expect(text).toMatch(/Error: capture fixture: an uncaught error\n\s+at Timeout\._onTimeout \(.*output-service\.js:\d+:\d+\)/u);
+      expect(text.indexOf('a line on stdout')).toBeLessThan(text.indexOf('a line on stderr'));
+      expect(service.records()[0]).toMatchObject({ event: 'started', variablesRemoved: true, stdoutFd: 1 });
+      // register's early exit reports the uncaught error (75) as the service's own code.
+      expect(await waitForState(service.name, 'STOPPED', 15_000)).toMatchObject({ serviceExitCode: 75 });
+    });
+  });
+
+  test.concurrent("an uncaught error under Service: service.log's report of it, with the stack, is in output.log as well as the Event Log; STOPPED with 75", async () => {
+    const capture = captureInto('service-throw');
+    await withService('capture-svc-throw', { script: 'output-service.js', args: ['service-throw'], nodeArgs: capture.nodeArgs }, async (service) => {
+      expect((await scStartInTurn(service.name)).code).toBe(0);
+      const final = await waitForState(service.name, 'STOPPED', 20_000);
+      expect(final).toMatchObject({ win32ExitCode: 1066, serviceExitCode: 75 });
+      await waitFor('the error in output.log', () => output(capture).includes('capture fixture: thrown under Service'), 10_000);
+      expect(output(capture)).toMatch(/error: .*capture fixture: thrown under Service[\s\S]*output-service\.js:\d+/u);
+    });
+  });
+
+  test.concurrent("process.abort(): the last line before it, and Node's native report, are in output.log", async () => {
+    const capture = captureInto('abort');
+    await withService('capture-abort', { script: 'output-service.js', args: ['abort'], nodeArgs: capture.nodeArgs }, async (service) => {
+      expect((await scStartInTurn(service.name)).code).toBe(0);
+      await waitFor('the abort report in output.log', () => /Native stack trace/u.test(output(capture)), 20_000);
+      expect(marks(service)).toContain('aborting');
+      const text = output(capture);
+      expect(text.indexOf('capture fixture: the last line before abort\n')).toBeGreaterThanOrEqual(0);
+      expect(text.indexOf('the last line before abort')).toBeLessThan(text.indexOf('Native stack trace'));
+    });
+  });
+
+  test.concurrent("V8 out of memory: Node's fatal error report is in output.log", async () => {
+    const capture = captureInto('oom');
+    const nodeArgs = ['--max-old-space-size=32', ...capture.nodeArgs];
+    await withService('capture-oom', { script: 'output-service.js', args: ['oom'], nodeArgs }, async (service) => {
+      expect((await scStartInTurn(service.name)).code).toBe(0);
+      await waitFor('the fatal error in output.log', () => /FATAL ERROR: .*JavaScript heap out of memory/u.test(output(capture)), 60_000);
+      expect(marks(service)).toContain('allocating');
+      expect(output(capture)).toContain('capture fixture: allocating until V8 gives up\n');
+    });
+  }, 90_000);
+
+  test.concurrent("a child started with stdio 'inherit' writes into the same file", async () => {
+    const capture = captureInto('child');
+    await withService('capture-child', { script: 'output-service.js', args: ['child'], nodeArgs: capture.nodeArgs }, async (service) => {
+      expect((await scStartInTurn(service.name)).code).toBe(0);
+      await waitFor('the child to end', () => service.records().find((record) => record.event === 'child-exit'), 20_000);
+      expect(service.records().find((record) => record.event === 'child-exit')).toMatchObject({ status: 0 });
+      await waitFor('the parent line after the child', () => output(capture).includes('after the child'), 10_000);
+      expect(output(capture)).toContain("capture fixture: the child's line\ncapture fixture: after the child\n");
+    });
+  });
+
+  test.concurrent('--log-timestamps stamps the lines written through process.stdout, not what a child writes', async () => {
+    const capture = captureInto('stamps', { SERVICEHOST_LOG_TIMESTAMPS: '1' });
+    await withService('capture-stamps', { script: 'output-service.js', args: ['child'], nodeArgs: capture.nodeArgs }, async (service) => {
+      expect((await scStartInTurn(service.name)).code).toBe(0);
+      await waitFor('the parent line after the child', () => output(capture).includes('after the child'), 20_000);
+      const lines = output(capture).split('\n');
+      expect(lines).toContain("capture fixture: the child's line");
+      expect(lines.find((line) => line.endsWith('capture fixture: after the child'))).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z capture fixture: after the child$/u);
+      expect(marks(service)).toContain('child-exit');
+    });
+  });
+
+  test.concurrent('rotation under 100,000 lines with a reader holding output.log open: every kept line exactly once, in order; at most keep rotated files, none past the limit', async () => {
     const maxSize = 16_384;
     const keep = 5;
     const count = 100_000;
@@ -177,7 +217,7 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
         throw new Error(`${(error as Error).message}; reader: ${JSON.stringify(await Promise.race([reader, 'still running']))}`);
       });
       await withService('capture-rotate', { script: 'output-service.js', args: ['loop', String(count)], nodeArgs: capture.nodeArgs }, async (service) => {
-        expect((await sc(['start', service.name])).code).toBe(0);
+        expect((await scStartInTurn(service.name)).code).toBe(0);
         await waitFor('the write loop to end', () => marks(service).includes('loop-done'), 120_000);
         await waitForState(service.name, 'STOPPED', 15_000);
       });
@@ -209,40 +249,7 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
     });
   }, 240_000);
 
-  test('a reader holding output.log without delete sharing defers rotation (noted once in the file); once it lets go, the next write rotates, losing nothing', async () => {
-    const capture = captureInto('held', { SERVICEHOST_LOG_MAX_SIZE: '16384' });
-    mkdirSync(capture.logDir, { recursive: true });
-    const current = path.join(capture.logDir, 'output.log');
-    writeFileSync(current, '');
-    const holderDir = scratchDir('capture-holder');
-    const release = path.join(holderDir, 'release');
-    const opened = path.join(holderDir, 'opened');
-    const holder = await startShareHolder(holderDir, current, release, opened);
-    try {
-      await waitFor('the holder to open output.log', () => existsSync(opened), 30_000);
-      await withService('capture-held', { script: 'output-service.js', args: ['loop', '5000', 'tick'], nodeArgs: capture.nodeArgs }, async (service) => {
-        expect((await sc(['start', service.name])).code).toBe(0);
-        await waitFor('the write loop to end', () => marks(service).includes('loop-done'), 60_000);
-        expect(orderRotated(capturedLogLayout(capture.logDir), readdirSync(capture.logDir))).toEqual([]);
-        expect(statSync(current).size).toBeGreaterThan(16_384);
-        expect(output(capture).split('\n').filter((line) => line.includes('output.log not rotated'))).toHaveLength(1);
-
-        writeFileSync(release, '');
-        expect((await holder.done).code).toBe(0);
-        const rotated = await waitFor('the rotation that waited', () => {
-          const names = orderRotated(capturedLogLayout(capture.logDir), readdirSync(capture.logDir));
-          return names.length > 0 ? names : undefined;
-        }, 30_000);
-        const lines = [...rotated, 'output.log'].flatMap((name) => readFileSync(path.join(capture.logDir, name), 'utf8').split('\n')).filter((line) => line.startsWith('line '));
-        expect(lines).toEqual(Array.from({ length: 5000 }, (_, index) => `line ${String(index + 1).padStart(6, '0')}`));
-      });
-    } finally {
-      writeFileSync(release, '');
-      await holder.done;
-    }
-  }, 150_000);
-
-  test('install makes the log folder with its ACL and passes the settings; uninstall keeps the logs and says where, --remove-logs deletes them', async () => {
+  test.concurrent('install makes the log folder with its ACL and passes the settings; uninstall keeps the logs and says where, --remove-logs deletes them', async () => {
     const name = uniqueServiceName('capture-install');
     const other = uniqueServiceName('capture-off');
     const logDir = path.join(scratchDir('capture-install'), 'logs');
@@ -256,7 +263,10 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
       if (isNativeWindows) expect(installed.stderr).not.toContain('does not name');
       else expect(installed.stderr).toContain(`does not name NT SERVICE\\${name} (ERROR_NONE_MAPPED)`);
       expect(existsSync(logDir)).toBe(true);
-      const info = await manageOk({ op: 'query', name });
+      // One Windows Node for both reads.
+      const [queried, daclRead] = await manage([{ op: 'query', name }, { op: 'native', fn: 'fileDacl', args: [toWindowsPath(logDir)] }]);
+      expect(queried!.ok && daclRead!.ok, JSON.stringify([queried, daclRead])).toBe(true);
+      const info = (queried as { value: any }).value;
       expect(info.windows.environment).toMatchObject({
         SERVICEHOST_LOG_DIR: toWindowsPath(logDir),
         SERVICEHOST_LOG_MAX_SIZE: '65536',
@@ -264,7 +274,7 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
         SERVICEHOST_LOG_DAILY: '1',
         SERVICEHOST_LOG_TIMESTAMPS: '1',
       });
-      const dacl = await manageOk({ op: 'native', fn: 'fileDacl', args: [toWindowsPath(logDir)] });
+      const dacl = (daclRead as { value: string }).value;
       if (isNativeWindows) {
         // Protected; SYSTEM and Administrators full control, Users read and execute, NT SERVICE\<name> modify.
         expect(dacl).toMatch(/^D:PAI/u);
@@ -296,8 +306,7 @@ describe.skipIf(!ring.available)('output capture (SERVICEHOST_LOG_DIR, register 
       const [contradiction] = await manage([{ op: 'install', spec: { name, script, start: false, windows: { logCapture: false, logKeep: 3 } } }]);
       expect(contradiction).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_ARG_VALUE' } });
     } finally {
-      await uninstallQuietly(name);
-      await uninstallQuietly(other);
+      await manage([{ op: 'uninstall', name }, { op: 'uninstall', name: other }]);
     }
   }, 180_000);
 });

@@ -155,6 +155,20 @@ export async function withStopService(
   });
 }
 
+let startTurn: Promise<unknown> = Promise.resolve();
+
+/**
+ * `sc start`, one at a time within the file, for tests that run side by side
+ * (test.concurrent): Wine's services.exe runs one StartService at a time, held
+ * until the process has reported its first status, and one that waited 3 s
+ * for its turn fails with 1055 (ERROR_SERVICE_DATABASE_LOCKED).
+ */
+export function scStartInTurn(name: string): ReturnType<typeof sc> {
+  const started = startTurn.then(() => sc(['start', name]));
+  startTurn = started.catch(() => {});
+  return started;
+}
+
 export async function startAndWaitRunning(name: string): Promise<ServiceQuery> {
   const started = await sc(['start', name]);
   expect(started.code, started.output).toBe(0);

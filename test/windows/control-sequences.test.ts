@@ -177,7 +177,10 @@ describe.skipIf(!ring.available || isNativeWindows)('[Wine only: the flood comes
       writeFileSync(path.join(service.dir, 'release'), '');
       await waitFor('the loop to be free', () => count(service, 'unblocked') === 1, 15_000);
       expect(sentAt, 'the flood outlasted the block').toBeLessThanOrEqual(service.records().find((record) => record.event === 'unblocked')!.at as number);
-      // Once failed (exit 1) in a loaded clean-clone run, cause unknown: the controller's words say why next time.
+      // Once read as exit 1 in a loaded clean-clone run (its output not kept). The controller exits non-zero
+      // only with its usage or "FAILED N"; exit 1 and nothing of its own is Wine ending it (measured: a Wine
+      // program that loses its wineserver; or the loader's "ShellExecuteEx failed"). The harness now runs a
+      // controller Wine ended before it sent once more, and throws for one ended after (runStatusCommand).
       const statsControl = await controlService('control', service.name, 205);
       expect(statsControl.code, statsControl.output).toBe(0);
       await waitFor('the second figures', () => count(service, 'stats') === 2, 10_000);

@@ -28,8 +28,10 @@ describe.runIf(process.platform === 'linux')('systemd notify', () => {
     await receiver.waitForLine('READY=1', 10_000);
     const lines = receiver.lines;
     const extends_ = lines.filter((line) => line.startsWith('EXTEND_TIMEOUT_USEC='));
-    // Every EXTEND_TIMEOUT_USEC went out (1 at start, 1 per progress); STATUS may be superseded, and READY comes last.
-    expect(extends_).toHaveLength(42);
+    // The first EXTEND_TIMEOUT_USECs went out before the queue filled; the ones that waited were superseded by the
+    // newest (as STATUS is), so far fewer than the 42 sent (1 at start, 1 per progress) arrive; READY comes last.
+    expect(extends_.length).toBeGreaterThan(0);
+    expect(extends_.length).toBeLessThan(20);
     expect(lines.at(-1)).toBe('READY=1');
     expect(lines.filter((line) => line.startsWith('STATUS='))).toContain('STATUS=step 40');
     expect(child.process.exitCode).toBeNull();

@@ -1,13 +1,16 @@
 // The sd_notify messages on their way to systemd. A send never blocks the
 // event loop (the native send is MSG_DONTWAIT), so a full socket queue
 // (a stalled receiver; the kernel's default is 10 datagrams) answers EAGAIN.
-// What systemd acts on (READY, STOPPING, RELOADING, EXTEND_TIMEOUT_USEC,
-// ERRNO, FDSTORE) waits here, in order, and is sent again on a short timer
-// until it goes out; STATUS and WATCHDOG are superseded by the next one and
-// may be dropped meanwhile.
+// What systemd acts on (READY, STOPPING, RELOADING, ERRNO, FDSTORE, and an
+// EXTEND_TIMEOUT_USEC sent with one of them) waits here, in order, and is sent
+// again on a short timer until it goes out. A lone EXTEND_TIMEOUT_USEC (each
+// progress(), each teardown step) and STATUS wait only until a newer one comes:
+// the newest is all systemd needs (it extends from when it reads it), so a
+// burst of progress() into a stalled socket waits as one message of each, not
+// one per call. WATCHDOG is superseded by the next ping and dropped meanwhile.
 
 /** How a message is treated when it cannot go out at once. */
-export type NotifyKind = 'required' | 'status' | 'watchdog';
+export type NotifyKind = 'required' | 'extend' | 'status' | 'watchdog';
 
 // Errors that pass: the receiver's queue is full, or memory is short for a moment.
 const TRANSIENT = new Set(['EAGAIN', 'EWOULDBLOCK', 'ENOBUFS', 'ENOMEM', 'EINTR']);
@@ -17,7 +20,7 @@ const MAX_RETRY_MS = 200;
 export interface NotifyOutboxOptions {
   /** Sends one datagram; throws an errno error (code EAGAIN, ...). */
   send: (message: string) => void;
-  /** Told once per kind of failure, and when sending works again. */
+  /** Told once per kind of failure (and once as sending works again after it); repeats are counted for summary(). */
   warn: (message: string) => void;
   /** What the messages go to, for the warnings. */
   socket: string;
@@ -30,6 +33,11 @@ export class NotifyOutbox {
   #timer: NodeJS.Timeout | undefined;
   #retryMs = FIRST_RETRY_MS;
   #failing: string | undefined;
+  // Failure kinds (errno codes) already told, and how often each came back after that, untold.
+  readonly #told = new Set<string>();
+  readonly #repeats = new Map<string, number>();
+  // Whether the last send failed for good (no such socket, refused): what was sent is lost.
+  #lost = false;
   #drained: (() => void)[] = [];
 
   constructor(options: NotifyOutboxOptions) {
@@ -41,6 +49,11 @@ export class NotifyOutbox {
     return this.#waiting.length;
   }
 
+  /** Whether the last send failed for good (ENOENT, ECONNREFUSED, ...): that message did not reach systemd and will not. */
+  get lost(): boolean {
+    return this.#lost;
+  }
+
   send(message: string, kind: NotifyKind): void {
     if (this.#waiting.length > 0) return this.#wait(message, kind);
     if (this.#trySend(message) === 'later') {
@@ -49,14 +62,23 @@ export class NotifyOutbox {
     }
   }
 
-  // Behind what already waits: a ping is skipped (the next one comes), a status replaces the older one.
+  // Behind what already waits: a ping is skipped (the next one comes), a status
+  // or a lone extension replaces the older one of its kind, so at most one of
+  // each waits. 'required' messages keep their places and order.
   #wait(message: string, kind: NotifyKind): void {
     if (kind === 'watchdog') return;
-    if (kind === 'status') {
-      const older = this.#waiting.findIndex((entry) => entry.kind === 'status');
+    if (kind === 'status' || kind === 'extend') {
+      const older = this.#waiting.findIndex((entry) => entry.kind === kind);
       if (older >= 0) this.#waiting.splice(older, 1);
     }
     this.#waiting.push({ message, kind });
+  }
+
+  /** The failures that came back after their one warning, as one line (for the exit), or undefined when none did. */
+  summary(): string | undefined {
+    if (this.#repeats.size === 0) return undefined;
+    const counts = [...this.#repeats].map(([code, times]) => `${code} ${times} more time${times === 1 ? '' : 's'}`).join(', ');
+    return `sd_notify to ${this.#options.socket} failed again after its warning, not told each time: ${counts}`;
   }
 
   /** Resolves once nothing waits, or after `timeoutMs`. */
@@ -76,17 +98,28 @@ export class NotifyOutbox {
   #trySend(message: string): 'sent' | 'later' | 'dropped' {
     try {
       this.#options.send(message);
-      if (this.#failing) this.#options.warn(`sd_notify to ${this.#options.socket} works again`);
+      // Said once per kind, after its first warning: a reader that keeps falling behind does not fill the log.
+      if (this.#failing !== undefined && !this.#told.has(`ok:${this.#failing}`)) {
+        this.#told.add(`ok:${this.#failing}`);
+        this.#options.warn(`sd_notify to ${this.#options.socket} works again`);
+      }
       this.#failing = undefined;
+      this.#lost = false;
       return 'sent';
     } catch (error) {
       const code = String((error as { code?: unknown }).code);
       if (this.#failing !== code) {
-        const what = TRANSIENT.has(code) ? 'is busy; sending again shortly' : 'failed';
-        this.#options.warn(`sd_notify to ${this.#options.socket} ${what}: ${(error as Error).message} (${message.split('\n')[0]})`);
+        if (!this.#told.has(code)) {
+          this.#told.add(code);
+          const what = TRANSIENT.has(code) ? 'is busy; sending again shortly' : 'failed';
+          this.#options.warn(`sd_notify to ${this.#options.socket} ${what}: ${(error as Error).message} (${message.split('\n')[0]})`);
+        } else {
+          this.#repeats.set(code, (this.#repeats.get(code) ?? 0) + 1);
+        }
       }
       this.#failing = code;
-      return TRANSIENT.has(code) ? 'later' : 'dropped';
+      this.#lost = !TRANSIENT.has(code);
+      return this.#lost ? 'dropped' : 'later';
     }
   }
 

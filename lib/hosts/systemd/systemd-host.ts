@@ -149,16 +149,22 @@ export class SystemdHost extends PosixHost {
         break;
     }
     if ((status.state === 'starting' || status.state === 'stopping') && status.waitHintMs !== undefined) {
-      lines.push(`EXTEND_TIMEOUT_USEC=${usec(status.waitHintMs)}`);
+      const extend = `EXTEND_TIMEOUT_USEC=${usec(status.waitHintMs)}`;
+      // Alone (progress, a teardown step), a newer one supersedes it while the socket is full.
+      if (lines.length === 0) return this.#outbox?.send(extend, 'extend');
+      lines.push(extend);
     }
     if (lines.length > 0) this.#outbox?.send(lines.join('\n'), 'required');
     // After READY=1 is on its way: the helper's exit ends systemd's reload job.
     if (status.state === 'reloaded') this.#reloadAck?.settled(status.failed !== true);
   }
 
+  // False, so the lifecycle logs the text, when it cannot reach systemd: no
+  // usable socket, or the send failed for good (no such socket, refused).
   override statusText(message: string): boolean {
-    this.#outbox?.send(`STATUS=${oneLine(message)}`, 'status');
-    return this.#socket !== undefined;
+    if (this.#outbox === undefined) return false;
+    this.#outbox.send(`STATUS=${oneLine(message)}`, 'status');
+    return !this.#outbox.lost;
   }
 
   /** Lets go as the posix host does, stops the watchdog pings and refuses reloads. */
@@ -180,5 +186,7 @@ export class SystemdHost extends PosixHost {
     }
     this.#outbox.send(lines.join('\n'), 'required');
     await this.#outbox.flush(EXIT_FLUSH_MS);
+    const repeats = this.#outbox.summary();
+    if (repeats !== undefined) this.#warn(repeats);
   }
 }

@@ -15,6 +15,7 @@ import { COMMAND_EXIT } from './command-exit-codes';
 import { commandsOf, environmentOf, installSpecOf, namesUserAccount } from './install-spec';
 import { promptPassword, readPasswordFromStdin, takePasswordFromEnvironment } from './password';
 import { describeOutput, describeService, noOutputYet, print, type Output, type ServiceOutput } from './output';
+import { scriptLoadFailure } from './script-error';
 import { terminalSafe } from './terminal-safe';
 import { hostOption, hostsOf, hostsOptions, listOnHosts, singleHostOf, statusOnHosts } from './hosts-view';
 
@@ -236,7 +237,7 @@ function enterFolder(folder: string): void {
   }
 }
 
-async function runScript(command: ParsedCommand): Promise<undefined> {
+async function runScript(command: ParsedCommand, output: Output): Promise<number | undefined> {
   const [script, ...args] = command.rest;
   if (script === undefined) throw new ServicehostError('ERR_INVALID_ARG_VALUE', 'give the script after --, e.g. `-- server.js`');
   Object.assign(process.env, environmentOf(command.options.env));
@@ -245,7 +246,13 @@ async function runScript(command: ParsedCommand): Promise<undefined> {
   // The program runs in this process, as it would under the service manager:
   // its own Service sees the terminal's signals (Ctrl-C) as the stop.
   process.argv = [process.argv[0]!, absolute, ...args];
-  await import(pathToFileURL(absolute).href);
+  try {
+    await import(pathToFileURL(absolute).href);
+  } catch (error) {
+    // The script's own error, not the command's: shown as node shows it (file:line, stack), exit 1 as node's.
+    output.err(terminalSafe(`servicehost run: ${scriptLoadFailure(script, error)}`, true));
+    return COMMAND_EXIT.failed;
+  }
   return undefined;
 }
 

@@ -78,6 +78,10 @@ export class ServicehostError extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
+// The bundle (scripts/bundle.mjs) renames a class that refers to itself (esbuild:
+// `class _ServicehostError`), and Node's print of an uncaught one shows its constructor's name.
+// Set here rather than the bundler's keepNames, which added 10 KiB (8%) of __name calls.
+Object.defineProperty(ServicehostError, 'name', { value: 'ServicehostError' });
 
 /** An operating-system failure, as the native addon reports it. */
 export interface SystemError extends ServicehostError {

@@ -13,6 +13,7 @@ export { ServicehostError, isSystemError, SERVICEHOST_ERROR_CODES, type Serviceh
 export {
   Service,
   SERVICE_STATES,
+  type ControlEvent,
   type ServiceEventName,
   type ServiceEventPayload,
   type ServiceEvents,

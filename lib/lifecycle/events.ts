@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { ServicehostError } from '../errors';
 import type { ControlRequest, Host, HostEvent, HostEventType } from '../hosts/host';
 import { expectFunction, showValue } from '../validate';
+import type { ControlEvent } from './controls';
 import type { ServiceState, StopEvent } from './states';
 
 /** The event a `power`, `session`, `custom` or `control` listener receives: the host's event of that type, as plain data. */
@@ -25,11 +26,11 @@ export interface ServiceEvents {
   /** A stop began: listeners run before `service.signal` aborts and the teardown starts. */
   stop: [StopEvent];
   /** Pause listeners may return a promise: the service is paused when they settle (a rejection: the pause failed). */
-  pause: [ControlRequest<'pause'>];
+  pause: [ControlEvent<'pause'>];
   /** Continue listeners may return a promise: the service runs again when they settle. */
-  continue: [ControlRequest<'continue'>];
+  continue: [ControlEvent<'continue'>];
   /** Reload listeners may return a promise: systemd sees RELOADING=1 until they settle. */
-  reload: [ControlRequest<'reload'>];
+  reload: [ControlEvent<'reload'>];
   /** Windows: a power event (POWEREVENT), once a listener lets it in. */
   power: [ServiceEventPayload<'power'>];
   /** Windows: a session change (SESSIONCHANGE), once a listener lets it in. */

@@ -79,9 +79,9 @@ export function isHttpServer(value: unknown): value is HttpServer {
  * knows what is open. Call it as early as possible; `service.add(server)`
  * does. Calling it twice is harmless.
  */
-export function trackHttpServer(server: HttpServer): void {
+export function trackHttpServer(server: HttpServer, caller = 'trackHttpServer'): void {
   if (!isHttpServer(server)) {
-    throw new ServicehostError('ERR_INVALID_ARG_TYPE', 'trackHttpServer(server): server must be an http, https or http2 server');
+    throw new ServicehostError('ERR_INVALID_ARG_TYPE', `${caller}(server): server must be an http, https or http2 server`);
   }
   if (trackers.has(server)) return;
   const tracker: DrainTracker = { sockets: new Set(), sessions: new Set(), draining: false };
@@ -107,7 +107,7 @@ export function trackHttpServer(server: HttpServer): void {
  * after `signal` aborts and every remaining connection was destroyed.
  */
 export function drainHttpServer(server: HttpServer, options: DrainOptions = {}): Promise<void> {
-  trackHttpServer(server);
+  trackHttpServer(server, 'drainHttpServer');
   const checked = expectObject('drainHttpServer(server, options): options', options);
   const idleGraceMs = optionalInteger('drainHttpServer: options.idleGraceMs', checked.idleGraceMs, 0, 2 ** 31 - 1) ?? DEFAULT_IDLE_GRACE_MS;
   const tracker = trackers.get(server)!;

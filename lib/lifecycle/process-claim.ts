@@ -35,7 +35,7 @@ export function claimProcess(kind: HostKind): () => void {
   const holder = process as Holder;
   const held = holder[CLAIM_KEY];
   if (held !== undefined) {
-    const whose = held.copy === THIS_COPY ? 'this copy of servicehost' : 'another copy of servicehost loaded in this process (a second path in node_modules)';
+    const whose = held.copy === THIS_COPY ? 'this copy of servicehost' : 'another copy of servicehost loaded in this process, from a second path in node_modules';
     throw new ServicehostError(
       'ERR_SERVICEHOST_SECOND_SERVICE',
       `new Service(): this process already has a Service (the ${String(held.kind)} host of ${whose}), and one Service per process owns its stop delivery (signals, the SCM, the console): ` +

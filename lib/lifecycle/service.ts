@@ -25,6 +25,7 @@ import { Teardown, type TeardownFunction, type TeardownStepOptions } from './tea
 export { SERVICE_STATES, type ServiceHealth, type ServiceState, type StopEvent, type StopOutcome } from './states';
 export type { ServiceOptions } from './options';
 export type { ServiceEventName, ServiceEventPayload, ServiceEvents, ServiceListener } from './events';
+export type { ControlEvent } from './controls';
 
 /** What the start callback of `service.start(fn)` is called with. */
 export interface StartContext {
@@ -131,6 +132,7 @@ export class Service {
       ran: () => this.#ran,
       keepAlive: () => this.#keepAlive,
       processListeners: this.#processListeners,
+      controlInFlight: () => this.#controls.inFlight(),
     });
     this.#controls = new Controls({
       state: () => this.#state,
@@ -139,6 +141,7 @@ export class Service {
       report: (status) => this.host.report(status),
       runListeners: (event) => this.#listeners.run(event),
       warn: (message) => this.log.warn(`${this.name}: ${message}`),
+      signal: () => this.#stop.signal,
     });
 
     if (checked.handleUncaughtErrors) {

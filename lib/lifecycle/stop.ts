@@ -70,8 +70,10 @@ export interface StopPathParts {
   ran(): boolean;
   /** The timer that holds the process while it runs: let go once stopping, when the teardown's own deadline holds it. */
   keepAlive(): NodeJS.Timeout | undefined;
-  /** The process listeners the service added: removed just before the host ends the process. */
+  /** The process listeners the service added (uncaught errors): they stay until the host ended the process, or returned from close. */
   readonly processListeners: ProcessListeners;
+  /** The pause, continue or reload whose listeners run now, if one does: a stop the OS asked for waits for it. */
+  controlInFlight(): { readonly type: string; readonly settled: Promise<void> } | undefined;
 }
 
 /** Process listeners a service added, as [event, listener]. */
@@ -112,6 +114,7 @@ const REHEARSAL_PARTS: Omit<StopPathParts, 'teardown' | 'stopTimeoutMs'> = {
   ran: () => true,
   keepAlive: () => undefined,
   processListeners: [],
+  controlInFlight: () => undefined,
 };
 
 /** The stop path of one Service, and the owner of its stop request and outcome. */
@@ -127,6 +130,12 @@ export class StopPath {
   #startFailure: { exitCode: number; error: unknown } | undefined;
   // An uncaught error after the stop began: the outcome says so (75) however the teardown ends.
   #uncaughtDuringStop = false;
+  // The outcome once settled, and whether the host was handed its exit code: an uncaught
+  // error from then until the process ends still makes the exit 75 (see #uncaughtAfterOutcome).
+  #outcome: StopOutcome | undefined;
+  #hostClosing = false;
+  // The control a stop waits for (see #stopAfterStart), named if the deadline passes meanwhile.
+  #awaitedControl: string | undefined;
   #results: TeardownStepResult[] = [];
   // The step the teardown runs now, and since when (performance.now()): on the deadline it is left undone.
   #running: { step: TeardownStep; since: number } | undefined;
@@ -177,6 +186,10 @@ export class StopPath {
   /** uncaughtException, unhandledRejection: logged, then a stop that ends with 75. */
   onUncaught(error: unknown, what: string): void {
     this.#parts.log.error(`${this.#parts.name()}: ${what}: ${errorText(error)}`);
+    if (this.#outcome) {
+      this.#uncaughtAfterOutcome();
+      return;
+    }
     if (this.#request) this.#uncaughtDuringStop = true;
     this.requestStop({ reason: 'error', detail: what, error, exitCode: exitCodes.uncaughtError }, undefined);
   }
@@ -213,7 +226,7 @@ export class StopPath {
       return;
     }
     (this.#abort ??= new AbortController()).abort(error ?? new ServicehostError('ERR_SERVICEHOST_STOPPED', `stopping: ${detail ?? reason}`));
-    void this.#stopAfterStart();
+    void this.#stopAfterStart(fromHost !== undefined);
   }
 
   // A stop request while stopping: from code, nothing; from the OS, it may cut the drain delay short or force the exit.
@@ -282,7 +295,10 @@ export class StopPath {
     this.#drainDelay.cut();
   }
 
-  async #stopAfterStart(): Promise<void> {
+  // `fromOs`: the OS asked (a signal, the SCM, a console event): the stop waits for a
+  // pause, continue or reload in flight. One from code (service.stop(), an uncaught
+  // error) does not: it may come from that very listener, which would wait for itself.
+  async #stopAfterStart(fromOs: boolean): Promise<void> {
     const { host, log, teardown, stopTimeoutMs } = this.#parts;
     // A stop during start waits for start to settle, at most until its own deadline.
     const starting = this.#parts.starting();
@@ -292,10 +308,20 @@ export class StopPath {
     // From here the teardown's own deadline holds the process, and nothing after it.
     clearInterval(this.#parts.keepAlive());
     const delayMs = this.#parts.ran() && this.#request!.exitCode !== exitCodes.uncaughtError ? this.#parts.drainDelayMs : 0;
-    host.report({ state: 'stopping', waitHintMs: delayMs > 0 ? delayMs + WAIT_HINT_MARGIN_MS : this.#nextWaitHintMs() });
+    const control = fromOs ? this.#parts.controlInFlight() : undefined;
+    host.report({ state: 'stopping', waitHintMs: control ? stopTimeoutMs + WAIT_HINT_MARGIN_MS : delayMs > 0 ? delayMs + WAIT_HINT_MARGIN_MS : this.#nextWaitHintMs() });
     // Ref'd on purpose: teardown is real work the process must stay up for.
     this.#deadlineAt = performance.now() + stopTimeoutMs;
     const deadline = setTimeout(() => this.#deadlinePassed(), stopTimeoutMs);
+    if (control) {
+      // A reload writing its configuration is not cut off: its listeners (their event's
+      // signal aborted just now) settle first, within the teardown's deadline.
+      this.#awaitedControl = control.type;
+      await control.settled;
+      this.#awaitedControl = undefined;
+      if (this.#finished) return;
+      if (delayMs === 0) host.report({ state: 'stopping', waitHintMs: this.#nextWaitHintMs() });
+    }
     if (delayMs > 0) {
       // Readiness answers 503 already; the listeners keep serving until the balancers have seen it.
       await this.#drainDelay.wait(delayMs);
@@ -333,16 +359,21 @@ export class StopPath {
     if (this.#finished) return;
     const now = performance.now();
     const running = this.#running;
-    const undone: TeardownStepResult[] = running
-      ? [{ name: running.step.name, phase: running.step.phase, outcome: 'timed-out', durationMs: Math.round(now - running.since) }]
-      : [];
+    const undone: TeardownStepResult[] = running ? [this.#cutOff(running.step, Math.round(now - running.since))] : [];
     for (const { name, phase } of inRunOrder(this.#parts.teardown.steps)) undone.push({ name, phase, outcome: 'not-run', durationMs: 0 });
     const left = undone.map((step) => `"${step.name}" (${step.outcome === 'not-run' ? 'not started' : `running for ${step.durationMs} ms`})`);
+    if (this.#awaitedControl !== undefined) left.unshift(`the ${this.#awaitedControl} listeners (still running)`);
     this.#parts.log.error(
       `${this.#parts.name()}: teardown passed its ${this.#parts.stopTimeoutMs} ms deadline: ending now; ${left.length === 0 ? 'every step had run' : `left undone: ${left.join(', ')}`}`,
     );
     this.#results.push(...undone);
     this.#finish(exitCodes.stopTimeout, undone.length > 0);
+  }
+
+  // The step under way when the teardown's deadline passed: timed out, its error saying so, as a step past its own timeout.
+  #cutOff({ name, phase }: TeardownStep, durationMs: number): TeardownStepResult {
+    const error = new ServicehostError('ERR_SERVICEHOST_STEP_TIMEOUT', `teardown step "${name}" was still running at the teardown's ${this.#parts.stopTimeoutMs} ms deadline`);
+    return withErrorDescribedInJSON({ name, phase, outcome: 'timed-out', durationMs, error });
   }
 
   #nextWaitHintMs(): number {
@@ -366,19 +397,52 @@ export class StopPath {
       durationMs: Date.now() - request.requestedAt,
     };
     if (request.error !== undefined) withErrorDescribedInJSON(outcome);
+    // Before the state change: a 'stopped' listener that throws is an uncaught error after the outcome.
+    this.#outcome = outcome;
     this.#parts.setState('stopped');
     clearInterval(this.#parts.keepAlive());
     this.#resolveStopped(outcome);
-    const failure = this.#startFailure?.error ?? request.error;
-    const errno = systemErrno(failure);
-    // One turn of the loop lets code awaiting `stopped` run before the host ends the process.
-    setImmediate(() => {
-      removeProcessListeners(this.#parts.processListeners);
-      void this.#parts.host.close({
-        exitCode,
-        ...(exitCode === 0 ? {} : { message: `${request.detail ?? request.reason}: exit code ${exitCode}` }),
-        ...(errno === undefined ? {} : { errno }),
-      });
+    // One turn of the loop lets code awaiting `stopped` run before the host ends the process;
+    // an uncaught error meanwhile (a 'stop' listener's rejection, a 'stopped' listener) is seen first.
+    setImmediate(() => this.#closeHost());
+  }
+
+  #closeHost(): void {
+    const outcome = this.#outcome!;
+    const { exitCode } = outcome;
+    const request = this.#request!;
+    const errno = systemErrno(this.#startFailure?.error ?? request.error);
+    this.#hostClosing = true;
+    const closed = this.#parts.host.close({
+      exitCode,
+      ...(exitCode === 0 ? {} : { message: `${request.detail ?? request.reason}: exit code ${exitCode}` }),
+      ...(errno === undefined ? {} : { errno }),
     });
+    // The uncaught-error listeners stay while the host ends the process (a systemd host
+    // flushing its last datagrams, the SCM's STOPPED): one that returns, a test's, gives them back.
+    const giveBack = (): void => {
+      removeProcessListeners(this.#parts.processListeners);
+      if (this.#exitHook) process.off('exit', this.#exitHook);
+    };
+    void closed.then(giveBack, giveBack);
+  }
+
+  // Set once an uncaught error came while the host ended the process.
+  #exitHook: (() => void) | undefined;
+
+  // An uncaught error after the outcome was settled, before the process ended: the exit
+  // is 75 as for one during the stop (a code the stop asked for, 73 and 74 stand). Before
+  // the host has the code, the outcome and the host's last report say 75; after, only
+  // the process's exit code can still change, as the process ends.
+  #uncaughtAfterOutcome(): void {
+    const outcome = this.#outcome!;
+    const requested = this.#startFailure?.exitCode ?? this.#request!.exitCode;
+    if (requested !== exitCodes.ok || (outcome.exitCode !== exitCodes.ok && outcome.exitCode !== exitCodes.teardownFailed)) return;
+    outcome.exitCode = exitCodes.uncaughtError;
+    if (!this.#hostClosing || this.#exitHook) return;
+    this.#exitHook = () => {
+      process.exitCode = exitCodes.uncaughtError;
+    };
+    process.once('exit', this.#exitHook);
   }
 }

@@ -45,7 +45,11 @@ export interface TeardownStepResult {
   outcome: 'ok' | 'failed' | 'timed-out' | 'not-run';
   /** How long it ran. */
   durationMs: number;
-  /** What the step threw, for 'failed', as thrown; JSON.stringify of the result describes it (name, message, code, stack). */
+  /**
+   * What the step threw, for 'failed', as thrown; for 'timed-out', the
+   * ERR_SERVICEHOST_STEP_TIMEOUT error its signal aborted with. JSON.stringify of
+   * the result describes it (name, message, code, stack).
+   */
   error?: unknown;
 }
 
@@ -147,13 +151,14 @@ async function runStep(step: RegisteredStep): Promise<TeardownStepResult> {
   const controller = new AbortController();
   const finished = (outcome: TeardownStepResult['outcome'], error?: unknown): TeardownStepResult => {
     const durationMs = Math.round(performance.now() - startedAt);
-    return outcome === 'failed'
+    return outcome === 'failed' || outcome === 'timed-out'
       ? withErrorDescribedInJSON({ name: step.name, phase: step.phase, outcome, durationMs, error })
       : { name: step.name, phase: step.phase, outcome, durationMs };
   };
   const timeUp = () => {
-    controller.abort(new ServicehostError('ERR_SERVICEHOST_STEP_TIMEOUT', `teardown step "${step.name}" overran its ${step.timeoutMs} ms`));
-    return finished('timed-out');
+    const error = new ServicehostError('ERR_SERVICEHOST_STEP_TIMEOUT', `teardown step "${step.name}" overran its ${step.timeoutMs} ms`);
+    controller.abort(error);
+    return finished('timed-out', error);
   };
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timed-out'>((resolve) => {

@@ -42,6 +42,8 @@ test('each pause, continue and reload listener is called with the host\'s event,
     'continue [{"type":"continue","reason":"scm","detail":"continue"}]',
     'reload [{"type":"reload","reason":"signal","detail":"SIGHUP"}]',
   ]);
-  // The host's object itself: nothing is copied on the way.
-  expect(passed).toBe(reload);
+  // The host's fields as they are, plus the stop's signal (not enumerable, so not in the JSON above).
+  expect(passed).toEqual(reload);
+  expect((passed as { signal: AbortSignal }).signal).toBe(service.signal);
+  expect(Object.isFrozen(passed)).toBe(true);
 });

@@ -32,6 +32,8 @@ export const SERVICEHOST_ERROR_CODES = [
   'ERR_SERVICEHOST_START_FAILED',
   'ERR_SERVICEHOST_COMMAND_FAILED',
   'ERR_SERVICEHOST_UNSAFE_PATH',
+  // install/configure: the account the service runs as (--run-as, --dynamic-user) cannot reach what it runs.
+  'ERR_SERVICEHOST_UNREADABLE_PATH',
   'ERR_SERVICEHOST_ELEVATION_CANCELLED',
   // credential(name): systemd passed no credential of that name (LoadCredential=, --credential).
   'ERR_SERVICEHOST_CREDENTIAL_NOT_FOUND',

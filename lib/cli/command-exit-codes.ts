@@ -14,7 +14,7 @@ export const COMMAND_EXIT_CODES = [
   { name: 'timeout', code: 7, meaning: 'timed out waiting for the service', errors: ['ERR_SERVICEHOST_WAIT_TIMEOUT'] },
   { name: 'startFailed', code: 8, meaning: 'the service stopped while starting', errors: ['ERR_SERVICEHOST_START_FAILED'] },
   { name: 'markedForDelete', code: 9, meaning: 'the service is marked for deletion (Windows)', errors: ['ERR_SERVICEHOST_MARKED_FOR_DELETE'] },
-  { name: 'unsafePath', code: 10, meaning: 'refused: another user could change what the service runs (--allow-writable overrides, except for the folders servicehost writes in)', errors: ['ERR_SERVICEHOST_UNSAFE_PATH'] },
+  { name: 'unsafePath', code: 10, meaning: 'refused: another user could change what the service runs (--allow-writable overrides, except for the folders servicehost writes in), or its account cannot read it (no override)', errors: ['ERR_SERVICEHOST_UNSAFE_PATH', 'ERR_SERVICEHOST_UNREADABLE_PATH'] },
   { name: 'hostUnanswered', code: 11, meaning: '--host: a host did not answer in time or could not be reached (its row says why; the other rows are complete)', errors: ['ERR_SERVICEHOST_HOST_UNREACHABLE'] },
 ] as const satisfies readonly { name: string; code: number; meaning: string; errors?: readonly ServicehostErrorCode[] }[];
 

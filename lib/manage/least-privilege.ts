@@ -11,6 +11,7 @@ import { nativeAclReader } from './posix-acl';
 import { envFileVariables } from './delivered-files';
 import { ENV_FILE_OPTIONS, ENV_PATHS, inspectorOptionsOf, preloadTarget, preloadsOf, resolvePreload, servicePreloads, splitNodeOptions } from './preloads';
 import { checkTrust, type TrustOptions, type WritableFinding } from './run-tree';
+import { accessFindings, type AccessFinding, type AccessTarget, type ServiceAccount } from './run-access';
 import { runPaths, type ResolvedSpec } from './spec';
 import { showValue } from '../validate';
 
@@ -18,15 +19,17 @@ import { showValue } from '../validate';
 const LISTED = 20;
 
 /**
- * Refuses, unless spec.allowWritable, when `findings` name anything others can
+ * Refuses, unless spec.allowWritable (then returns a warning for each), when `findings` name anything others can
  * change, the service opens the inspector (whoever reaches its port runs
  * code as the service's account: every local user, at least), or a preload is
  * code no file check can follow (a data: URL can import any file). With
  * `root` (an offline root), the env files read are the ones inside it.
  */
-export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFinding[], account: string, root?: string): void {
+export function refuseWritable(spec: ResolvedSpec, findings: readonly WritableFinding[], account: string, root?: string): string[] {
   const all = [...findings, ...optionFindings(spec, account, serviceEnvironments(spec, placedIn(root)))];
-  if (all.length === 0 || spec.allowWritable) return;
+  if (all.length === 0) return [];
+  // What the override let through is said, each path, so that accepting it is never silent.
+  if (spec.allowWritable) return all.map((finding) => `accepted with --allow-writable (allowWritable): ${finding.path}: ${finding.why}`);
   const listed = all.slice(0, LISTED).map((finding) => `  ${finding.path}: ${finding.why}`).join('\n') +
     (all.length > LISTED ? `\n  and ${all.length - LISTED} more` : '');
   throw new ServiceManagerError(
@@ -139,9 +142,15 @@ export function windowsRunPaths(spec: ResolvedSpec): string[] {
  * node_modules above them). `warnings` say what could not be checked. With
  * `root` (an offline root), every path is the one inside it.
  */
-export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [], root?: string): { paths: string[]; trees: string[]; warnings: string[] } {
+export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [], root?: string): { paths: string[]; trees: string[]; opens: AccessTarget[]; warnings: string[] } {
   const at = placedIn(root);
   const paths = [...runPaths(spec), ...alsoRuns].map(at);
+  // What the service's own process opens, of those: env files (EnvironmentFile=) and credentials are read by systemd, as root (elsewhere an env file is node's --env-file, a preload below).
+  const opens: AccessTarget[] = [
+    { path: at(spec.node), access: 'run' },
+    ...[spec.script, ...(spec.registerModule === undefined ? [] : [spec.registerModule]), ...alsoRuns].map((file) => ({ path: at(file), access: 'read' as const })),
+    { path: at(spec.workingDirectory), access: 'enter' },
+  ];
   const warnings: string[] = [];
   const codeFolders = [path.dirname(spec.script), spec.workingDirectory, ...(spec.registerModule === undefined ? [] : [path.dirname(spec.registerModule)])].map(at);
   const seen = serviceEnvironments(spec, at);
@@ -153,6 +162,7 @@ export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [],
   }
   const named = environmentPaths(spec, seen.environments, at);
   paths.push(...named.files, ...preloads.folders, ...named.folders);
+  opens.push(...[...preloads.files, ...named.files].map((file) => ({ path: file, access: 'read' as const })), ...[...preloads.folders, ...named.folders].map((folder) => ({ path: folder, access: 'list' as const })));
   codeFolders.push(...preloads.folders, ...named.folders);
   const trees = new Set<string>();
   for (const folder of codeFolders) {
@@ -164,7 +174,7 @@ export function runTargets(spec: ResolvedSpec, alsoRuns: readonly string[] = [],
   }
   const missing = root === undefined ? [] : [...new Set(paths)].filter((file) => !existsSync(file));
   if (missing.length > 0) warnings.push(`not there yet in the offline root ${root}, so not checked (the folders above them were): ${missing.map((file) => path.relative(root!, file)).map((file) => `/${file}`).join(', ')}`);
-  return { paths, trees: [...trees], warnings: [...new Set(warnings)] };
+  return { paths, trees: [...trees], opens, warnings: [...new Set(warnings)] };
 }
 
 function isInside(file: string, folder: string): boolean {
@@ -178,7 +188,7 @@ function isInside(file: string, folder: string): boolean {
  * names is checked inside that offline root. A check that cannot finish
  * refuses (it never passes what it did not see).
  */
-export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly number[], account: string, alsoRuns: readonly string[] = [], options: Partial<TrustOptions> = {}, root?: string): string[] {
+export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly number[], account: string, alsoRuns: readonly string[] = [], options: Partial<TrustOptions> = {}, root?: string, runner?: ServiceAccount): string[] {
   let targets: ReturnType<typeof runTargets>;
   let result: ReturnType<typeof checkTrust>;
   try {
@@ -194,8 +204,32 @@ export function checkRunPathsPosix(spec: ResolvedSpec, trustedUids: readonly num
       error,
     );
   }
-  refuseWritable(spec, result.findings, account, root);
-  return [...targets.warnings, ...result.warnings];
+  const accepted = refuseWritable(spec, result.findings, account, root);
+  const readAcl = 'readAcl' in options ? options.readAcl : nativeAclReader();
+  const unreadable = runner === undefined ? [] : refuseUnreadable(spec, accessFindings(targets.opens, runner, readAcl, root), runner, readAcl !== undefined);
+  return [...targets.warnings, ...result.warnings, ...accepted, ...unreadable];
+}
+
+/**
+ * Refuses when `account` cannot reach what the service opens (`findings`):
+ * it could never start. No flag overrides it. Where ACLs cannot be read
+ * (`aclsRead` false: not Linux), an ACL could still let the account in, so
+ * the findings are warnings.
+ */
+export function refuseUnreadable(spec: ResolvedSpec, findings: readonly AccessFinding[], account: ServiceAccount, aclsRead = true): string[] {
+  if (findings.length === 0) return [];
+  const lines = findings.map((finding) => `${finding.path}${finding.blocked === finding.path ? '' : `, at ${finding.blocked}`} (${finding.entry}): ${account.label} may not ${finding.lacks}`);
+  if (!aclsRead) return lines.map((line) => `${line}, by its mode (its ACL was not read): the service may not be able to start`);
+  const who = account.uid === undefined ? `${account.label} (its uid is made at start, so only what everyone may do counts)` : account.label;
+  throw new ServiceManagerError(
+    'ERR_SERVICEHOST_UNREADABLE_PATH',
+    spec.name,
+    `Refusing to install "${spec.name}": it would run as ${who}, who cannot reach what the service opens, so it could never start:\n` +
+      `${lines.map((line) => `  ${line}`).join('\n')}\n` +
+      (account.uid === undefined
+        ? 'Let everyone search each folder named (chmod o+x) and read each file (chmod o+r), move the program where everyone can (e.g. /opt or /srv, root\'s, 0755), or run it as an account that can reach it (--run-as, systemd.runAs).'
+        : `Let ${account.label} in: each folder named searchable (x) and each file readable (r) for it (chmod o+x, chgrp to one of its groups with g+x, or setfacl -m u:${account.label}:x), move the program where it can reach it (e.g. /opt or /srv, root's, 0755), or run it as an account that can.`),
+  );
 }
 
 /**

@@ -60,3 +60,41 @@ export function nativeAclReader(): AclReader | undefined {
     return undefined;
   }
 }
+
+/** The permission bits an access asks for (acl(5)): read, write, execute (search, for a folder). */
+export const READ = 0x04;
+export const EXECUTE = 0x01;
+
+/** The ACL a mode is when no POSIX ACL is set: its owner, owning group and others bits. */
+export function modeAcl(mode: number): AclEntry[] {
+  return [
+    { tag: 'user_obj', perm: (mode >> 6) & 7 },
+    { tag: 'group_obj', perm: (mode >> 3) & 7 },
+    { tag: 'other', perm: mode & 7 },
+  ];
+}
+
+/** A process's identity as the kernel checks it; `uid` undefined for a uid not known in advance (systemd's DynamicUser=: no owner or named entry can match it). */
+export interface Credentials {
+  uid: number | undefined;
+  gids: readonly number[];
+}
+
+/**
+ * Whether `who` gets every bit of `want` on an entry owned by `owner`
+ * through `entries` (its ACL, or modeAcl of its mode), as the kernel's access
+ * check decides (acl(5), "Access check algorithm"): the owner's entry; else a
+ * named user's (within the mask); else, if any group of the process matches
+ * the owning group or a named group, whether one of those grants it (no fall
+ * through to others); else others'. Root is not asked (it passes).
+ */
+export function aclAllows(entries: readonly AclEntry[], owner: { uid: number; gid: number }, who: Credentials, want: number): boolean {
+  const mask = entries.find((entry) => entry.tag === 'mask')?.perm ?? 7;
+  const grants = (perm: number): boolean => (perm & want) === want;
+  if (who.uid !== undefined && who.uid === owner.uid) return grants(entries.find((entry) => entry.tag === 'user_obj')?.perm ?? 0);
+  const named = entries.find((entry) => entry.tag === 'user' && entry.id === who.uid && who.uid !== undefined);
+  if (named !== undefined) return grants(named.perm & mask);
+  const groups = entries.filter((entry) => (entry.tag === 'group_obj' && who.gids.includes(owner.gid)) || (entry.tag === 'group' && who.gids.includes(entry.id!)));
+  if (groups.length > 0) return groups.some((entry) => grants(entry.perm & mask));
+  return grants(entries.find((entry) => entry.tag === 'other')?.perm ?? 0);
+}

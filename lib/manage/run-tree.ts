@@ -48,7 +48,7 @@ export function isSystemFolder(real: string): boolean {
   return real === '/' || SYSTEM_FOLDERS.some((folder) => within(real, folder));
 }
 
-interface Lookup {
+export interface Lookup {
   /** Each entry met, in order. */
   entries: string[];
   /** Where the path leads (every link followed); undefined when it does not lead anywhere (not there, a loop, a link that cannot be read). */
@@ -126,6 +126,17 @@ export function lookupEntries(given: string, root?: string): string[] {
 /** Where `given` leads, every link followed (inside `root` as the image will); undefined when nowhere. */
 export function resolveIn(given: string, root?: string): string | undefined {
   return lookup(given, root).resolved;
+}
+
+/**
+ * The lookup of `given` with only the image's entries: with `root` (an
+ * offline root, whose real path is `rootReal`), those at or below it; the
+ * ones above it are this machine's, not the image's.
+ */
+export function imageLookup(given: string, root?: string, rootReal = root === undefined ? undefined : resolveIn(root)): Lookup {
+  const found = lookup(given, root);
+  if (rootReal === undefined) return found;
+  return { ...found, entries: found.entries.filter((entry) => entry === rootReal || entry.startsWith(`${rootReal}/`)) };
 }
 
 class Judge {
@@ -222,10 +233,9 @@ class Judge {
 
   /** Every entry on the way to `given`, as given and through each symlink. */
   path(given: string): void {
-    const found = lookup(given, this.options.root);
+    const found = imageLookup(given, this.options.root, this.#rootReal);
     if (found.unreadable !== undefined) this.warnings.push(`${found.unreadable.link} is a link that cannot be read (${found.unreadable.code}): what it leads to was not checked`);
-    const top = this.#rootReal;
-    for (const entry of top === undefined ? found.entries : found.entries.filter((entry) => entry === top || entry.startsWith(`${top}/`))) {
+    for (const entry of found.entries) {
       try {
         this.judge(entry, lstatSync(entry), true);
       } catch {

@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { commandPath, type CommandOverrides } from '../commands';
 import { checkRunPathsPosix } from '../least-privilege';
 import { uidOf } from '../writable-paths';
+import { Accounts } from '../accounts';
+import { serviceAccount } from '../run-access';
 import { ServiceManagerError, translateSystemError } from '../errors';
 import { prepareDefinitionFolder } from '../definition-folder';
 import { writeFileAtomically } from '../files';
@@ -105,8 +107,11 @@ function plistPath(label: string, scope: LaunchdScope): string {
 /** A daemon runs as root unless UserName says otherwise, so what it runs is checked (install and configure alike); an agent runs as its user. */
 function checkPrivilege(spec: ResolvedSpec): string[] {
   if (spec.launchd.user) return [];
-  const uid = spec.launchd.userName === undefined ? undefined : uidOf(spec.launchd.userName);
-  return checkRunPathsPosix(spec, uid === undefined ? [] : [uid], spec.launchd.userName ?? 'root');
+  const accounts = new Accounts();
+  const uid = spec.launchd.userName === undefined ? undefined : uidOf(spec.launchd.userName, accounts);
+  // The account it runs as must reach what it runs (root reaches everything).
+  const runner = spec.launchd.userName === undefined || uid === 0 ? undefined : serviceAccount(accounts, spec.launchd.userName, spec.launchd.groupName);
+  return checkRunPathsPosix(spec, uid === undefined ? [] : [uid], spec.launchd.userName ?? 'root', [], {}, undefined, runner);
 }
 
 /** launchd opens StandardOutPath and StandardErrorPath but makes no folder: without one the job's output is lost. */

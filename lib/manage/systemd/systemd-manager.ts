@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, type Dirent } from 'node
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkRunPathsPosix } from '../least-privilege';
+import { DYNAMIC_ACCOUNT, serviceAccount } from '../run-access';
 import { uidOf } from '../writable-paths';
 import { Accounts } from '../accounts';
 import { ServiceManagerError, translateSystemError } from '../errors';
@@ -136,7 +137,11 @@ function checkPrivilege(spec: ResolvedSpec): string[] {
   const account = spec.systemd.dynamicUser ? 'a dynamic user' : (runAs ?? 'root');
   // ExecReload= runs the reload helper as the same account: it is checked as ExecStart's files are.
   const reloadHelper = reloadHelperOf(spec);
-  const unchecked = checkRunPathsPosix(spec, uid === undefined ? [] : [uid], account, reloadHelper === undefined ? [] : [reloadHelper], { accounts }, root);
+  // The account it runs as must reach what it runs (root reaches everything). DynamicUser= with a User= that exists runs as that user; an account not in the (image's) passwd cannot be judged.
+  const named = runAs === undefined || uid === 0 ? undefined : serviceAccount(accounts, runAs, spec.systemd.runAs?.group);
+  const runner = named ?? (spec.systemd.dynamicUser ? DYNAMIC_ACCOUNT : undefined);
+  const unknown = runAs !== undefined && uid !== 0 && runner === undefined ? [`${runAs}${spec.systemd.runAs?.group === undefined ? '' : ` (group ${spec.systemd.runAs.group})`} is not an account ${root === undefined ? 'here' : `in ${root}/etc/passwd and group`}: whether it can read what the service runs was not checked`] : [];
+  const unchecked = [...unknown, ...checkRunPathsPosix(spec, uid === undefined ? [] : [uid], account, reloadHelper === undefined ? [] : [reloadHelper], { accounts }, root, runner)];
   if (runAs !== undefined || spec.systemd.dynamicUser) return unchecked;
   return [...unchecked, 'the service runs as root: --run-as <user> (systemd.runAs), or --dynamic-user (systemd.dynamicUser), gives it only the rights it needs'];
 }

@@ -18,9 +18,9 @@ import { startWindowsService } from './start-stop';
 
 // Every account a service may run as has rights an ordinary user lacks: what
 // it runs must be changeable by administrators alone.
-function checkRunPaths(spec: ResolvedSpec): void {
+function checkRunPaths(spec: ResolvedSpec): string[] {
   const account = logonOf(spec).account;
-  refuseWritable(spec, windowsFindings(windowsRunPaths(spec), (file) => windowsNative().fileWriters(file)), account);
+  return refuseWritable(spec, windowsFindings(windowsRunPaths(spec), (file) => windowsNative().fileWriters(file)), account);
 }
 
 /**
@@ -61,7 +61,7 @@ export async function installWindowsService(specInput: unknown, options: HostOpt
   const imagePath = imagePathOf(spec);
   // Its node reads the env files: asked here, said for another machine, before anything is created.
   const warnings: string[] = [...(machine === undefined ? [] : remoteSkips(spec, machine)), ...(await checkEnvFileNode(spec, machine))];
-  if (machine === undefined) checkRunPaths(spec);
+  if (machine === undefined) warnings.push(...checkRunPaths(spec));
   scmCall(spec.name, 'install', () => windowsNative().scmCreateService({ name: spec.name, ...basicConfiguration(spec, imagePath) }, machine), machine);
   try {
     warnings.push(...applyConfiguration(spec, false, machine));
@@ -130,7 +130,7 @@ export async function configureWindowsService(specInput: unknown, options: HostO
   const imagePath = imagePathOf(spec);
   requireOwnService(spec.name, 'configure', spec.force, machine);
   const nodeWarnings = await checkEnvFileNode(spec, machine);
-  if (machine === undefined) checkRunPaths(spec);
+  if (machine === undefined) nodeWarnings.push(...checkRunPaths(spec));
   scmCall(spec.name, 'configure', () => windowsNative().scmChangeConfig(spec.name, basicConfiguration(spec, imagePath), machine), machine);
   const warnings = scmCall(
     spec.name,

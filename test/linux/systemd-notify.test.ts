@@ -2,6 +2,8 @@
 // systemd's would be: a path name and an '@' abstract name; order and content
 // of READY, STATUS, STOPPING, EXTEND_TIMEOUT_USEC, RELOADING, ERRNO, FDSTORE;
 // the watchdog's cadence, a stalled loop missing its pings, and pings after STOPPING.
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FixtureProcess, reap } from './harness/child';
 import { NotifyReceiver } from './harness/notify-receiver';
@@ -21,23 +23,26 @@ async function startUnderSystemd(kind: 'path' | 'abstract', fixture: object, env
 }
 
 describe.runIf(process.platform === 'linux')('systemd notify', () => {
-  test('a receiver that stalls for 3 s: READY=1 and every message systemd acts on still arrive, in order; the loop is never blocked', async () => {
-    // 40 progress reports fill the kernel's datagram queue (10 here) long before READY.
-    const { receiver, child } = await startUnderSystemd('path', { progressCount: 40, options: { startTimeoutMs: 20_000 } }, {}, 3_000);
+  test('a receiver that stalls for 3 s: READY=1 and every message systemd acts on still arrive, in order; a burst of progress() waits as its newest; "busy" told once; the loop is never blocked', async () => {
+    // 5000 progress reports fill the kernel's datagram queue (10 here) long before READY.
+    const { receiver, child } = await startUnderSystemd('path', { progressCount: 5_000, options: { startTimeoutMs: 20_000 } }, {}, 3_000);
     await child.waitForEvent('running');
     await receiver.waitForLine('READY=1', 10_000);
     const lines = receiver.lines;
     const extends_ = lines.filter((line) => line.startsWith('EXTEND_TIMEOUT_USEC='));
     // The first EXTEND_TIMEOUT_USECs went out before the queue filled; the ones that waited were superseded by the
-    // newest (as STATUS is), so far fewer than the 42 sent (1 at start, 1 per progress) arrive; READY comes last.
+    // newest (as STATUS is), so a few of the 5002 sent (1 at start, 1 per progress) arrive, not thousands; READY comes last.
     expect(extends_.length).toBeGreaterThan(0);
     expect(extends_.length).toBeLessThan(20);
     expect(lines.at(-1)).toBe('READY=1');
-    expect(lines.filter((line) => line.startsWith('STATUS='))).toContain('STATUS=step 40');
+    expect(lines.filter((line) => line.startsWith('STATUS=')).at(-1)).toBe('STATUS=step 5000');
     expect(child.process.exitCode).toBeNull();
     child.kill('SIGTERM');
     expect(await child.exited).toEqual({ code: 0, signal: null });
-    await receiver.waitForLine('STOPPING=1', 5_000);
+    await receiver.waitForLine('EXIT_STATUS=0', 5_000);
+    expect(receiver.lines.slice(-3)).toEqual(['STOPPING=1', expect.stringMatching(/^EXTEND_TIMEOUT_USEC=\d+$/u), 'EXIT_STATUS=0']);
+    expect(child.stderr.match(/is busy; sending again shortly/gu)).toHaveLength(1);
+    expect(child.stderr.match(/works again/gu)).toHaveLength(1);
   });
 
   for (const kind of ['path', 'abstract'] as const) {
@@ -153,13 +158,18 @@ describe.runIf(process.platform === 'linux')('systemd notify', () => {
     await child.exited;
   });
 
-  test('an unreachable notify socket is a warning, never a crash', async () => {
-    child = new FixtureProcess('lifecycle-service.js', { fixture: {}, env: { NOTIFY_SOCKET: '@servicehost-nobody-listens-here' } });
+  test.each([
+    ['@servicehost-nobody-listens-here', 'ECONNREFUSED'],
+    [path.join(os.tmpdir(), `servicehost-no-such-notify-${process.pid}.sock`), 'ENOENT'],
+  ])('an unreachable notify socket (%s) is a warning, never a crash, and the status text goes to the log', async (socket, code) => {
+    child = new FixtureProcess('lifecycle-service.js', { fixture: { progressCount: 2 }, env: { NOTIFY_SOCKET: socket } });
     await child.waitForEvent('running');
     child.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);
     // Once, for the first message (EXTEND_TIMEOUT_USEC at start), not once per message.
-    expect(child.stderr.match(/sd_notify to @servicehost-nobody-listens-here failed: .*ECONNREFUSED/g)).toHaveLength(1);
-    expect(child.stderr).toMatch(/failed: .*\(EXTEND_TIMEOUT_USEC=\d+\)/);
+    expect(child.stderr.split(`sd_notify to ${socket} failed: `)).toHaveLength(2);
+    expect(child.stderr).toMatch(new RegExp(`failed: .*${code}.*\\(EXTEND_TIMEOUT_USEC=\\d+\\)`, 'u'));
+    // What progress() and status() said reaches the log instead of nowhere.
+    for (const text of ['half way', 'step 1', 'step 2']) expect(child.stderr).toContain(text);
   });
 });

@@ -60,7 +60,7 @@ function readLines(file: string): string {
 }
 
 /** One database lookup through NSS, by getent's absolute path; undefined when getent is absent or says no. */
-function getent(database: 'passwd' | 'group', key: string): string | undefined {
+function getent(database: 'passwd' | 'group' | 'initgroups', key: string): string | undefined {
   const program = GETENT_PATHS.find((candidate) => existsSync(candidate));
   if (program === undefined) return undefined;
   try {
@@ -91,6 +91,14 @@ export class Accounts {
     const found = this.users.find((entry) => entry.name === name);
     if (found || !this.#nss) return found;
     return parsePasswd(getent('passwd', name) ?? '').find((entry) => entry.name === name);
+  }
+
+  /** The groups that list user `name` as a member (its primary group aside): /etc/group's, and NSS's (getent initgroups) when NSS is asked. */
+  memberOf(name: string): number[] {
+    const listed = this.groups.filter((entry) => entry.members.includes(name)).map((entry) => entry.gid);
+    // "name gid gid ...": the groups NSS adds (LDAP, sssd) that /etc/group does not hold.
+    const fromNss = this.#nss ? (getent('initgroups', name) ?? '').trim().split(/\s+/u).slice(1).filter((gid) => /^\d+$/u.test(gid)).map(Number) : [];
+    return [...new Set([...listed, ...fromNss])];
   }
 
   /** The users who are in group `gid`: listed as members, or having it as their primary group. Undefined when the group is unknown. */

@@ -47,8 +47,7 @@ export function serviceAccount(accounts: Accounts, user: string, group?: string)
   if (entry === undefined) return undefined;
   const gid = group === undefined ? entry.gid : /^\d+$/u.test(group) ? Number(group) : accounts.groups.find((candidate) => candidate.name === group)?.gid;
   if (gid === undefined) return undefined;
-  const member = accounts.groups.filter((candidate) => candidate.members.includes(entry.name)).map((candidate) => candidate.gid);
-  return { label: user, uid: entry.uid, gids: [...new Set([gid, ...member])] };
+  return { label: user, uid: entry.uid, gids: [...new Set([gid, ...accounts.memberOf(entry.name)])] };
 }
 
 /** systemd's DynamicUser=: its uid and group are made at start, so only what others may do counts. */

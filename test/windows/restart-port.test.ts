@@ -6,7 +6,7 @@
 // long each left the port closed (docs/windows.md, BENCHMARKS.md).
 import net from 'node:net';
 import { describe, expect, inject, test } from 'vitest';
-import { manageOk } from './harness/manage';
+import { manage } from './harness/manage';
 import { startAndWaitRunning, waitFor, withService } from './harness/service';
 
 const ring = inject('windowsRing');
@@ -48,7 +48,10 @@ describe.skipIf(!ring.available)('a restart under the SCM', () => {
       })();
       try {
         for (let restart = 1; restart <= RESTARTS; restart += 1) {
-          await manageOk({ op: 'restart', name: service.name });
+          const [restarted] = await manage([{ op: 'restart', name: service.name }]);
+          // A failed restart says the product's words (a 1053 says how long StartService waited) and the
+          // program's last records (why its start failed: the SCM holds only the exit code).
+          if (!restarted!.ok) throw new Error(`restart ${restart} failed: ${restarted!.error.code}: ${restarted!.error.message}\nthe program's log: ${service.lines().slice(-5).join('\n')}`);
           await waitFor(`listening after restart ${restart}`, () => service.records().filter((record) => record.event === 'listening').length > restart || undefined, 30_000);
           await waitFor('the probe sees the port open', () => connects(port).then((open) => open || undefined), 10_000);
           await new Promise((resolve) => setTimeout(resolve, 200));

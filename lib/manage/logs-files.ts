@@ -145,6 +145,8 @@ interface OpenFile {
  * opened: `read()` returns every line written since, across rotations.
  * `close()` releases the files.
  */
+const QUIET_POLL_MS = 50;
+
 export class LogCursor {
   private readonly known = new Set<string>();
   private readonly files: OpenFile[] = [];
@@ -211,6 +213,26 @@ export class LogCursor {
       await file.handle.close();
       this.files.shift();
     }
+    return lines;
+  }
+
+  /**
+   * Every line written until nothing more came for `quietMs` (or `limitMs`
+   * passed), then a last look: for a writer that cannot be watched to its end
+   * and may still be writing its last words.
+   */
+  async readUntilQuiet(quietMs: number, limitMs: number): Promise<string[]> {
+    const lines = await this.read();
+    const deadline = Date.now() + limitMs;
+    let quietSince = Date.now();
+    while (Date.now() - quietSince < quietMs && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, QUIET_POLL_MS));
+      const more = await this.read();
+      if (more.length === 0) continue;
+      lines.push(...more);
+      quietSince = Date.now();
+    }
+    lines.push(...(await this.read(true)));
     return lines;
   }
 

@@ -200,6 +200,38 @@ describe('following', () => {
   });
 });
 
+describe('a last look at a writer that cannot be watched to its end', () => {
+  test('readUntilQuiet takes lines written after it began, until none came for its quiet time', async () => {
+    const dir = folder();
+    writeFileSync(path.join(dir, 'output.log'), numbered(1, 1));
+    const cursor = await LogCursor.open(capturedLogLayout(dir));
+    // Written 300 ms in, as Node writes an uncaught error after the SCM has seen STOPPED.
+    const late = setTimeout(() => appendFileSync(path.join(dir, 'output.log'), numbered(2, 3)), 300);
+    const began = Date.now();
+    const lines = await cursor.readUntilQuiet(600, 5_000);
+    clearTimeout(late);
+    await cursor.close();
+    expect(lines).toEqual(range(2, 3));
+    // Quiet for 600 ms after the last line: not before it.
+    expect(Date.now() - began).toBeGreaterThanOrEqual(900);
+  });
+
+  test('readUntilQuiet ends at its limit while the writer goes on', async () => {
+    const dir = folder();
+    writeFileSync(path.join(dir, 'output.log'), '');
+    const cursor = await LogCursor.open(capturedLogLayout(dir));
+    let next = 1;
+    const writer = setInterval(() => appendFileSync(path.join(dir, 'output.log'), numbered(next, next++)), 20);
+    const began = Date.now();
+    const lines = await cursor.readUntilQuiet(500, 700);
+    clearInterval(writer);
+    await cursor.close();
+    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines).toEqual(range(1, lines.length));
+  });
+});
+
 describe('--since', () => {
   const now = Date.UTC(2026, 11, 5, 12, 0, 0);
   test.each([

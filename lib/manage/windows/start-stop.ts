@@ -78,16 +78,25 @@ export async function startWindowsService(nameInput: unknown, options: StartOpti
   // Opened before the start: a failed start shows exactly what this start wrote, across a rotation.
   const layout = capturedLogLayout(logDirectoryOf(name));
   const cursor = await LogCursor.open(layout).catch(() => undefined);
+  const seen = { ended: false };
   try {
-    return await startAndWait(name, options);
+    return await startAndWait(name, options, undefined, seen);
   } catch (error) {
-    throw await withStartOutput(error, async () => (cursor && (await hasLogFiles(layout)) ? cursor.read(true) : undefined));
+    // A process not seen to end may still be writing: STOPPED (or Wine's 1053 for a program that
+    // reported STOPPED before StartService returned) comes before Node writes an uncaught error, and
+    // a program that fails that fast was never seen with a process id to wait for.
+    const read = (found: LogCursor) => (seen.ended ? found.read(true) : found.readUntilQuiet(LAST_WORDS_QUIET_MS, LAST_WORDS_WAIT_MS));
+    throw await withStartOutput(error, async () => (cursor && (await hasLogFiles(layout)) ? read(cursor) : undefined));
   } finally {
     await cursor?.close();
   }
 }
 
-async function startAndWait(name: string, options: StartOptions, machine?: string): Promise<NativeServiceStatusProcess> {
+/** How long a failed start's output must stay unchanged when its process could not be watched to its end. */
+const LAST_WORDS_QUIET_MS = 1_000;
+
+// `seen.ended`: the program's process was seen, and has ended, so all it wrote is there.
+async function startAndWait(name: string, options: StartOptions, machine?: string, seen = { ended: false }): Promise<NativeServiceStatusProcess> {
   const began = Date.now();
   try {
     // Synchronous: StartService returns once the program has connected (or ended, or the SCM gave up).
@@ -114,7 +123,10 @@ async function startAndWait(name: string, options: StartOptions, machine?: strin
       { state: 'stopped', error: (status) => startFailed(name, { kind: 'stopped', status }) },
     );
   } catch (error) {
-    if (machine === undefined) await processGone(pid, Date.now() + LAST_WORDS_WAIT_MS);
+    if (machine === undefined && pid !== 0) {
+      await processGone(pid, Date.now() + LAST_WORDS_WAIT_MS);
+      seen.ended = processEnded(pid);
+    }
     throw error;
   }
 }

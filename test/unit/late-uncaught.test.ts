@@ -16,7 +16,9 @@ class SlowClosingHost extends RecordingHost {
   }
 }
 
-const added = (event: string, before: Set<unknown>) => process.listeners(event as 'exit').filter((listener) => !before.has(listener));
+// The listeners added since `before`, as functions of any shape (their event picks their parameters).
+const added = (event: 'exit' | 'uncaughtException', before: Set<unknown>): Array<(...args: never[]) => unknown> =>
+  (process.listeners(event as 'exit') as Array<(...args: never[]) => unknown>).filter((listener) => !before.has(listener));
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 let host: SlowClosingHost | undefined;
 afterEach(() => host?.release());

@@ -24,7 +24,8 @@ async function watchCheckpoints(name: string, state: string, until: string): Pro
 
 describe.skipIf(!ring.available)('the Service facade under the SCM', () => {
   test('start progress advances START_PENDING checkpoints; a slow teardown advances STOP_PENDING ones with each step\'s wait hint', async () => {
-    await lifecycleService('facade', { startSteps: 4, startStepMs: 400, stopSteps: 4, stopStepMs: 500, stepTimeoutMs: 7_000 }, async (service) => {
+    // Each sample is a Wine process (0.3 s, over 1 s on a loaded machine): steps long enough that three are seen.
+    await lifecycleService('facade', { startSteps: 4, startStepMs: 900, stopSteps: 4, stopStepMs: 1_000, stepTimeoutMs: 7_000 }, async (service) => {
       expect((await sc(['start', service.name])).code).toBe(0);
       const starting = await watchCheckpoints(service.name, 'START_PENDING', 'RUNNING');
       expect(starting.length, `start checkpoints: ${starting.join(', ')}`).toBeGreaterThanOrEqual(3);
